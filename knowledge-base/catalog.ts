@@ -1,0 +1,148 @@
+import awsData from './data/aws.json' with { type: 'json' };
+import azureData from './data/azure.json' with { type: 'json' };
+import gcpData from './data/gcp.json' with { type: 'json' };
+import type { CloudId, InstanceType, Price } from './types.ts';
+
+/** The raw shape of knowledge-base/data/<cloud>.json; test/knowledge-base-data.test.ts checks every file against it. */
+export interface PriceBlock {
+  regions: string[];
+  source: string;
+  date: string;
+  unit?: string;
+  sameAs?: string;
+  prices?: Record<string, number>;
+}
+export interface OtherPriceBlock {
+  regions: string[];
+  source: string;
+  date: string;
+  prices: Record<string, { unit: string; price: number }>;
+}
+export interface CloudData {
+  cloud: CloudId;
+  currency: 'USD';
+  instanceTypes: { source: string; date: string; types: InstanceType[] };
+  computePrices: PriceBlock[];
+  regions: { name: string; location: string }[];
+  storagePrices: PriceBlock[];
+  objectStoragePrices: PriceBlock[];
+  otherPrices: OtherPriceBlock[];
+  diskTiers?: { source: string; tiers: { name: string; maxGiB: number }[] };
+  unpriced?: Record<string, string>;
+  diskSkus: Record<string, string>;
+  objectStorageClass: string;
+}
+
+export const cloudData: Record<CloudId, CloudData> = {
+  aws: awsData as CloudData,
+  azure: azureData as CloudData,
+  gcp: gcpData as CloudData,
+};
+
+type PriceIndex = Map<string, Map<string, Price>>; // region -> sku -> price
+
+/** Typed, indexed lookups over one cloud's data file. Built once per cloud, then O(1) per query. */
+export class CloudCatalog {
+  readonly cloud: CloudId;
+  readonly data: CloudData;
+  private readonly types = new Map<string, InstanceType>();
+  private readonly compute: PriceIndex;
+  private readonly storage: PriceIndex;
+  private readonly objects: PriceIndex;
+  private readonly other: PriceIndex;
+  private readonly sortedOffers = new Map<string, InstanceType[]>();
+
+  constructor(data: CloudData) {
+    this.cloud = data.cloud;
+    this.data = data;
+    for (const t of data.instanceTypes.types) this.types.set(t.name, t);
+    this.compute = indexBlocks(data.computePrices);
+    this.storage = indexBlocks(data.storagePrices);
+    this.objects = indexBlocks(data.objectStoragePrices);
+    this.other = new Map();
+    for (const b of data.otherPrices) {
+      for (const r of b.regions) {
+        const m = this.other.get(r) ?? new Map<string, Price>();
+        for (const [k, v] of Object.entries(b.prices)) m.set(k, { price: v.price, unit: v.unit, source: b.source, date: b.date });
+        this.other.set(r, m);
+      }
+    }
+  }
+
+  hasRegion(region: string): boolean {
+    return this.data.regions.some((r) => r.name === region);
+  }
+
+  regionNames(): string[] {
+    return this.data.regions.map((r) => r.name);
+  }
+
+  /** Whether the knowledge base has compute prices for the region (else offerings cannot be checked). */
+  regionPriced(region: string): boolean {
+    return this.compute.has(region);
+  }
+
+  instanceType(name: string): InstanceType | undefined {
+    return this.types.get(name);
+  }
+
+  computePrice(region: string, type: string): Price | undefined {
+    return this.compute.get(region)?.get(type);
+  }
+
+  storagePrice(region: string, sku: string): Price | undefined {
+    return this.storage.get(region)?.get(sku);
+  }
+
+  objectStoragePrice(region: string, storageClass: string): Price | undefined {
+    return this.objects.get(region)?.get(storageClass);
+  }
+
+  otherPrice(region: string, key: string): Price | undefined {
+    return this.other.get(region)?.get(key);
+  }
+
+  /** Types priced in the region, cheapest first (ties: fewer vCPUs, then name) — the order sizing searches in. */
+  offers(region: string): InstanceType[] {
+    let list = this.sortedOffers.get(region);
+    if (!list) {
+      const prices = this.compute.get(region) ?? new Map<string, Price>();
+      list = [...prices.keys()]
+        .map((n) => this.types.get(n))
+        .filter((t): t is InstanceType => t !== undefined)
+        .sort((a, b) => prices.get(a.name)!.price - prices.get(b.name)!.price || a.vcpu - b.vcpu || a.name.localeCompare(b.name));
+      this.sortedOffers.set(region, list);
+    }
+    return list;
+  }
+
+  /** The tier a disk of `sizeGiB` is billed as, for clouds that bill disks per size tier (Azure). */
+  diskTier(sizeGiB: number): string | undefined {
+    return this.data.diskTiers?.tiers.find((t) => sizeGiB <= t.maxGiB)?.name;
+  }
+}
+
+function indexBlocks(blocks: readonly PriceBlock[]): PriceIndex {
+  const index: PriceIndex = new Map();
+  for (const b of blocks) {
+    for (const r of b.regions) {
+      const m = index.get(r) ?? new Map<string, Price>();
+      const source = b.sameAs ? index.get(b.sameAs) : undefined;
+      if (source) for (const [k, v] of source) m.set(k, { ...v, source: b.source, date: b.date });
+      for (const [k, price] of Object.entries(b.prices ?? {})) m.set(k, { price, unit: b.unit ?? 'unit', source: b.source, date: b.date });
+      index.set(r, m);
+    }
+  }
+  return index;
+}
+
+const catalogs = new Map<CloudId, CloudCatalog>();
+
+export function catalogFor(cloud: CloudId): CloudCatalog {
+  let c = catalogs.get(cloud);
+  if (!c) {
+    c = new CloudCatalog(cloudData[cloud]);
+    catalogs.set(cloud, c);
+  }
+  return c;
+}

@@ -1,0 +1,59 @@
+// Five-field cron (minute hour day-of-month month day-of-week), as systemd timers and most schedulers read it.
+const MACROS: Record<string, string> = { '@hourly': '0 * * * *', '@daily': '0 0 * * *', '@midnight': '0 0 * * *', '@weekly': '0 0 * * 0', '@monthly': '0 0 1 * *' };
+const FIELDS = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day of month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12 },
+  { name: 'day of week', min: 0, max: 7 },
+] as const;
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+export type CronCheck = { ok: true; fields: string[] } | { ok: false; message: string };
+
+export function parseCron(expr: string): CronCheck {
+  const text = MACROS[expr.trim()] ?? expr.trim();
+  const parts = text.split(/\s+/);
+  if (parts.length !== 5) return { ok: false, message: `"${expr}" has ${parts.length} fields; a schedule needs 5 (minute hour day-of-month month day-of-week), e.g. "0 3 * * *" for daily at 03:00, or @daily` };
+  for (let i = 0; i < 5; i++) {
+    const f = FIELDS[i]!;
+    for (const item of parts[i]!.split(',')) {
+      const m = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(item);
+      if (!m) return { ok: false, message: `"${item}" is not a valid ${f.name} in "${expr}": use a number, a range (1-5), a list (1,3) or a step (*/6)` };
+      const nums = [m[2], m[3]].filter((x): x is string => x !== undefined).map(Number);
+      const bad = nums.find((n) => n < f.min || n > f.max);
+      if (bad !== undefined) return { ok: false, message: `${f.name} ${bad} in "${expr}" is out of range ${f.min}-${f.max}` };
+      if (m[4] !== undefined && Number(m[4]) === 0) return { ok: false, message: `step 0 in "${expr}" never fires; use */1 or a number` };
+    }
+  }
+  return { ok: true, fields: parts };
+}
+
+/** The schedule in words, for reviews: "daily at 03:00", "hourly", "every 6 hours". */
+export function describeCron(expr: string): string {
+  const c = parseCron(expr);
+  if (!c.ok) return expr;
+  const [min, hour, dom, mon, dow] = c.fields as [string, string, string, string, string];
+  const at = /^\d+$/.test(min) && /^\d+$/.test(hour) ? `${hour.padStart(2, '0')}:${min.padStart(2, '0')}` : undefined;
+  if (dom === '*' && mon === '*' && dow === '*') {
+    if (hour === '*' && /^\d+$/.test(min)) return 'hourly';
+    const step = /^\*\/(\d+)$/.exec(hour);
+    if (step && /^\d+$/.test(min)) return `every ${step[1]} hours`;
+    if (at) return `daily at ${at} UTC`;
+  }
+  if (dom === '*' && mon === '*' && /^\d$/.test(dow) && at) return `weekly on ${DAYS[Number(dow)]} at ${at} UTC`;
+  if (/^\d+$/.test(dom) && mon === '*' && dow === '*' && at) return `monthly on day ${dom} at ${at} UTC`;
+  return `"${expr}"`;
+}
+
+/** Approximate runs per day, to compare schedules (hourly = 24). */
+export function runsPerDay(expr: string): number {
+  const c = parseCron(expr);
+  if (!c.ok) return 0;
+  const [min, hour, dom, , dow] = c.fields as [string, string, string, string, string];
+  const count = (f: string, span: number) => (f === '*' ? span : f.startsWith('*/') ? Math.ceil(span / Number(f.slice(2))) : f.split(',').length);
+  const perDay = count(min, 60) * count(hour, 24);
+  if (dow !== '*') return (perDay * count(dow, 7)) / 7;
+  if (dom !== '*') return (perDay * count(dom, 30)) / 30;
+  return perDay;
+}

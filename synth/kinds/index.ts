@@ -1,0 +1,2 @@
+// Importing this module registers every kind of AutoStack file.
+import './plan/index.ts';

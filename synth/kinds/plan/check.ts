@@ -1,0 +1,147 @@
+import { catalogFor } from '../../../knowledge-base/catalog.ts';
+import { cloudRules } from '../../../knowledge-base/clouds/index.ts';
+import { chooseImage, defaultDistro, latestVersion } from '../../../knowledge-base/images.ts';
+import { currentVersion, endOfLife, knownVersions, minimumMemoryMiB, packagedVersions, packageSourceFor } from '../../../knowledge-base/postgres.ts';
+import { aliasNames, resolveRegion } from '../../../knowledge-base/regions.ts';
+import { CLOUD_IDS } from '../../../knowledge-base/types.ts';
+import type { CloudId } from '../../../knowledge-base/types.ts';
+import { isOpenToInternet, parseCidr } from '../../core/cidr.ts';
+import { parseCron } from '../../core/cron.ts';
+import type { Diagnostic, Severity } from '../../core/diagnostics.ts';
+import type { KindContext } from '../../core/kinds.ts';
+import { locate } from '../../core/parse.ts';
+import { findPlaintextSecrets } from '../../core/secrets.ts';
+import { closest } from '../../core/suggest.ts';
+import { planCloud, resolvePlan } from './resolve.ts';
+import type { PlanDoc } from './resolve.ts';
+
+type Path = (string | number)[];
+type Report = (path: Path, code: string, message: string, severity?: Severity, onKey?: boolean) => void;
+
+/** Semantic checks of a schema-valid Plan: each returns positioned, fix-it diagnostics. */
+export function checkPlan(data: unknown, ctx: KindContext): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const report: Report = (path, code, message, severity = 'error', onKey = false) =>
+    out.push({ file: ctx.file, ...locate(ctx.parsed, path, onKey), severity, code, message, path: path.join('.') });
+  const doc = data as PlanDoc;
+  const spec = doc.spec ?? {};
+  const cloud = planCloud(spec, ctx.settings);
+  checkSecrets(data, report);
+  checkLabels(doc, report);
+  const region = checkRegion(doc, cloud, ctx, report);
+  checkCompute(doc, cloud, region, report);
+  checkPostgres(doc, ctx, cloud, report);
+  checkBackup(doc, report);
+  checkNetwork(doc, report);
+  return out;
+}
+
+function checkSecrets(data: unknown, report: Report): void {
+  for (const f of findPlaintextSecrets(data)) {
+    report(f.path, 'plan/plaintext-secret', `Plaintext secret: ${f.what} must not be written in a plan file. AutoStack generates the database password on the server and keeps it in the cloud's secret store; remove it (and rotate it, since it is now in git history).`, 'error', f.onKey);
+  }
+}
+
+function checkLabels(doc: PlanDoc, report: Report): void {
+  for (const key of Object.keys(doc.metadata.labels ?? {})) {
+    if (key.startsWith('autostack-') || key === 'managed-by') report(['metadata', 'labels', key], 'plan/reserved-label', `Label "${key}" is set by AutoStack on every resource; choose another key.`, 'error', true);
+  }
+}
+
+function checkRegion(doc: PlanDoc, cloud: CloudId, ctx: KindContext, report: Report): string | undefined {
+  const input = doc.spec?.region ?? ctx.settings.defaults.region;
+  const r = resolveRegion(cloud, input);
+  if (r.ok) return r.region;
+  const guess = closest(input, r.candidates);
+  const where: Path = doc.spec?.region !== undefined ? ['spec', 'region'] : ['spec'];
+  const from = doc.spec?.region !== undefined ? '' : ' (the default from autostack.yaml)';
+  report(where, 'plan/unknown-region', `Unknown region "${input}"${from} for ${cloudRules(cloud).displayName}.${guess ? ` Did you mean "${guess}"?` : ''} Use one of ${catalogFor(cloud).regionNames().join(', ')}, or an alias: ${aliasNames().join(', ')}.`);
+  return undefined;
+}
+
+function checkCompute(doc: PlanDoc, cloud: CloudId, region: string | undefined, report: Report): void {
+  const c = doc.spec?.compute;
+  if (!c) return;
+  if (c.size && (c.vcpu !== undefined || c.memoryGiB !== undefined)) {
+    report(['spec', 'compute', 'size'], 'plan/compute-conflict', 'Use either size or vcpu + memoryGiB, not both: remove one.');
+  }
+  if ((c.vcpu === undefined) !== (c.memoryGiB === undefined)) {
+    const [has, lacks] = c.vcpu !== undefined ? ['vcpu', 'memoryGiB'] : ['memoryGiB', 'vcpu'];
+    report(['spec', 'compute', has], 'plan/compute-incomplete', `${has} needs ${lacks} too: sizing picks the cheapest type with at least both (e.g. vcpu: 2, memoryGiB: 8).`);
+  }
+  for (const target of CLOUD_IDS) {
+    const name = c.instanceType?.[target];
+    if (!name) continue;
+    const catalog = catalogFor(target);
+    const path = ['spec', 'compute', 'instanceType', target];
+    if (!catalog.instanceType(name)) {
+      const guess = closest(name, catalog.data.instanceTypes.types.map((t) => t.name));
+      report(path, 'plan/unknown-instance-type', `Unknown ${target} instance type "${name}".${guess ? ` Did you mean "${guess}"?` : ''} Known types are listed in knowledge-base/data/${target}.json.`);
+    } else if (target === cloud && region && catalog.regionPriced(region) && !catalog.computePrice(region, name)) {
+      const offered = catalog.offers(region).slice(0, 6).map((t) => t.name).join(', ');
+      report(path, 'plan/type-not-offered', `${name} is not offered in ${region}. Choose a type offered there (cheapest: ${offered}) or another region.`);
+    }
+  }
+}
+
+function checkPostgres(doc: PlanDoc, ctx: KindContext, cloud: CloudId, report: Report): void {
+  const pg = doc.spec?.postgres ?? {};
+  const model = resolvePlan(doc, ctx.file, ctx.settings);
+  const version = model.postgres.version;
+  if (!knownVersions().includes(version)) {
+    report(['spec', 'postgres', 'version'], 'plan/postgres-version', `PostgreSQL ${version} is not supported: use one of ${knownVersions().filter((v) => !isPast(endOfLife(v))).join(', ')}.`);
+  } else if (isPast(endOfLife(version))) {
+    report(['spec', 'postgres', 'version'], 'plan/postgres-eol', `PostgreSQL ${version} reached end of life on ${endOfLife(version)} and gets no more security fixes: upgrade to ${currentVersion()}.`);
+  } else {
+    const distro = doc.spec?.os?.distro ?? defaultDistro(cloud);
+    const source = packageSourceFor(distro);
+    if (!packagedVersions(source).includes(version)) {
+      report(['spec', 'postgres', 'version'], 'plan/postgres-package', `PostgreSQL ${version} is not packaged for ${distro} (available: ${packagedVersions(source).join(', ')}): choose one of those, or os.distro: ubuntu or debian, which get every version from the PostgreSQL project.`);
+    }
+  }
+  const os = doc.spec?.os;
+  if (os) {
+    const image = chooseImage(cloud, model.os.distro, model.os.version, 'x86_64');
+    if (!image.ok) report(['spec', 'os', os.version !== undefined ? 'version' : 'distro'], 'plan/os', `${image.message}. Use version ${latestVersion(model.os.distro)}.`);
+    else if (image.substituted) report(['spec', 'os', 'distro'], 'plan/os-substituted', image.substituted, 'warning');
+  }
+  if (pg.replicas !== undefined && model.postgres.topology !== 'cluster') {
+    report(['spec', 'postgres', 'replicas'], 'plan/replicas-ignored', 'replicas only applies to topology: cluster; set topology: cluster or remove replicas.', 'warning');
+  }
+  const memoryGiB = explicitMemory(doc, cloud) ?? model.compute.memoryGiB;
+  const needMiB = minimumMemoryMiB(model.postgres.maxConnections);
+  if (memoryGiB * 1024 < needMiB) {
+    const maxConn = Math.floor((memoryGiB * 1024 - minimumMemoryMiB(0)) / (minimumMemoryMiB(1) - minimumMemoryMiB(0)));
+    const where: Path = pg.maxConnections !== undefined ? ['spec', 'postgres', 'maxConnections'] : ['spec', 'compute'];
+    report(where, 'plan/memory-too-small', `maxConnections ${model.postgres.maxConnections} needs at least ${(needMiB / 1024).toFixed(1)} GiB of memory (OS, shared buffers and about 10 MiB per connection), but the server has ${memoryGiB} GiB: raise compute.memoryGiB to ${Math.ceil(needMiB / 1024)} or lower maxConnections to ${Math.max(0, maxConn)}.`);
+  }
+}
+
+function explicitMemory(doc: PlanDoc, cloud: CloudId): number | undefined {
+  const name = doc.spec?.compute?.instanceType?.[cloud];
+  return name ? catalogFor(cloud).instanceType(name)?.memoryGiB : undefined;
+}
+
+function checkBackup(doc: PlanDoc, report: Report): void {
+  const b = doc.spec?.backup;
+  if (!b) return;
+  if (b.schedule !== undefined) {
+    const c = parseCron(b.schedule);
+    if (!c.ok) report(['spec', 'backup', 'schedule'], 'plan/backup-schedule', `Invalid backup schedule: ${c.message}.`);
+  }
+  if (b.enabled === false) report(['spec', 'backup', 'enabled'], 'plan/backup-disabled', 'Backups are off: a server without backups loses its data with its disk. Remove enabled: false unless this database is disposable.', 'warning');
+  if (b.validate === 'never') report(['spec', 'backup', 'validate'], 'plan/restore-untested', 'Restore tests are off: a backup that was never restored may not restore. Use validate: weekly.', 'warning');
+}
+
+function checkNetwork(doc: PlanDoc, report: Report): void {
+  const cidrs = doc.spec?.network?.allowedCidrs ?? [];
+  cidrs.forEach((cidr, i) => {
+    const c = parseCidr(cidr);
+    if (!c.ok) report(['spec', 'network', 'allowedCidrs', i], 'plan/cidr', `${c.message}.`);
+    else if (isOpenToInternet(cidr)) report(['spec', 'network', 'allowedCidrs', i], 'plan/open-to-internet', `${cidr} lets the whole internet try to log in to PostgreSQL. List the networks that need access (e.g. your VPC range or office /32).`, 'warning');
+  });
+}
+
+function isPast(date: string | undefined): boolean {
+  return date !== undefined && date < new Date().toISOString().slice(0, 10);
+}

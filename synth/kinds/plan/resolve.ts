@@ -1,0 +1,94 @@
+import { catalogFor } from '../../../knowledge-base/catalog.ts';
+import { defaultDistro, latestVersion } from '../../../knowledge-base/images.ts';
+import type { Distro } from '../../../knowledge-base/images.ts';
+import { NAMED_SIZES } from '../../../knowledge-base/model.ts';
+import type { PlanModel } from '../../../knowledge-base/model.ts';
+import { defaultVersionFor } from '../../../knowledge-base/postgres.ts';
+import type { CloudId, Family } from '../../../knowledge-base/types.ts';
+import type { SettingsModel } from '../../core/settings.ts';
+
+/** The Plan file as the schema allows it (types generated from plan.schema.json are stricter about unions). */
+export interface PlanSpec {
+  cloud?: CloudId;
+  region?: string;
+  os?: { distro?: Distro; version?: string | number };
+  compute?: { vcpu?: number; memoryGiB?: number; size?: string; family?: Family; instanceType?: Partial<Record<CloudId, string>> };
+  storage?: { type?: 'ssd'; sizeGiB?: number };
+  postgres?: { version?: string | number; topology?: 'single' | 'cluster'; replicas?: number; maxConnections?: number; settings?: Record<string, string | number | boolean> };
+  backup?: { enabled?: boolean; schedule?: string; retentionDays?: number; validate?: 'never' | 'daily' | 'weekly' | 'monthly' };
+  network?: { allowedCidrs?: string[]; publicIp?: boolean };
+  budget?: { monthlyUsd: number };
+}
+
+export interface PlanDoc {
+  metadata: { name: string; project?: string; labels?: Record<string, string> };
+  spec?: PlanSpec;
+}
+
+export const PLAN_DEFAULTS = {
+  sizeGiB: 20,
+  maxConnections: 100,
+  replicas: 2,
+  schedule: '0 3 * * *',
+  retentionDays: 7,
+  validate: 'weekly' as const,
+  allowedCidrs: ['10.0.0.0/8'],
+};
+
+export function planCloud(spec: PlanSpec, settings: SettingsModel): CloudId {
+  return spec.cloud ?? settings.defaults.cloud;
+}
+
+/** Every default applied: from the plan, then the repository settings, then the knowledge base. */
+export function resolvePlan(doc: PlanDoc, file: string, settings: SettingsModel): PlanModel {
+  const spec = doc.spec ?? {};
+  const cloud = planCloud(spec, settings);
+  const distro = spec.os?.distro ?? defaultDistro(cloud);
+  const topology = spec.postgres?.topology ?? 'single';
+  const budget = spec.budget ? { monthlyUsd: spec.budget.monthlyUsd } : undefined;
+  return {
+    kind: 'Plan',
+    name: doc.metadata.name,
+    project: doc.metadata.project ?? 'default',
+    org: settings.org,
+    labels: doc.metadata.labels ?? {},
+    file,
+    cloud,
+    region: spec.region ?? settings.defaults.region,
+    os: { distro, version: spec.os?.version !== undefined ? String(spec.os.version) : latestVersion(distro) },
+    compute: resolveCompute(spec, cloud),
+    storage: { type: 'ssd', sizeGiB: spec.storage?.sizeGiB ?? PLAN_DEFAULTS.sizeGiB },
+    postgres: {
+      version: spec.postgres?.version !== undefined ? String(spec.postgres.version) : defaultVersionFor(distro),
+      topology,
+      replicas: topology === 'cluster' ? (spec.postgres?.replicas ?? PLAN_DEFAULTS.replicas) : 0,
+      maxConnections: spec.postgres?.maxConnections ?? PLAN_DEFAULTS.maxConnections,
+      settings: spec.postgres?.settings ?? {},
+    },
+    backup: {
+      enabled: spec.backup?.enabled ?? true,
+      schedule: spec.backup?.schedule ?? PLAN_DEFAULTS.schedule,
+      retentionDays: spec.backup?.retentionDays ?? PLAN_DEFAULTS.retentionDays,
+      validate: spec.backup?.validate ?? PLAN_DEFAULTS.validate,
+    },
+    network: { allowedCidrs: spec.network?.allowedCidrs ?? PLAN_DEFAULTS.allowedCidrs, publicIp: spec.network?.publicIp ?? false },
+    ...(budget ? { budget } : {}),
+  };
+}
+
+function resolveCompute(spec: PlanSpec, cloud: CloudId): PlanModel['compute'] {
+  const c = spec.compute ?? {};
+  const instanceType = c.instanceType ?? {};
+  if (c.size && NAMED_SIZES[c.size]) {
+    const s = NAMED_SIZES[c.size]!;
+    return { vcpu: s.vcpu, memoryGiB: s.memoryGiB, family: c.family ?? s.family, size: c.size, instanceType };
+  }
+  if (c.vcpu !== undefined && c.memoryGiB !== undefined) {
+    return { vcpu: c.vcpu, memoryGiB: c.memoryGiB, family: c.family ?? 'general', instanceType };
+  }
+  // Only an explicit type: size the other clouds' comparison like it.
+  const explicit = instanceType[cloud] ? catalogFor(cloud).instanceType(instanceType[cloud]!) : undefined;
+  if (explicit) return { vcpu: explicit.vcpu, memoryGiB: explicit.memoryGiB, family: c.family ?? explicit.family, instanceType };
+  const small = NAMED_SIZES.small!;
+  return { vcpu: small.vcpu, memoryGiB: small.memoryGiB, family: c.family ?? small.family, size: 'small', instanceType };
+}
