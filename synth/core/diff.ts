@@ -41,13 +41,13 @@ function compare(cloudA: CloudId, a: AbstractResource, cloudB: CloudId, b: Abstr
     return { ...base, action: 'replace', reason: `size ${String(a.attrs.sizeGiB)} → ${String(b.attrs.sizeGiB)} GiB: disks cannot shrink` };
   }
   const reasons: string[] = [];
-  if (a.type !== b.type) reasons.push(`${a.type} → ${b.type}`);
   for (const k of new Set([...Object.keys(a.attrs), ...Object.keys(b.attrs)])) {
     const x = a.attrs[k];
     const y = b.attrs[k];
     if (String(x) !== String(y) && !(a.type !== b.type && (k === 'vcpu' || k === 'memoryGiB'))) reasons.push(`${k} ${fmt(x)} → ${fmt(y)}`);
   }
-  return reasons.length ? { ...base, action: 'change', reason: reasons.join(', ') } : { ...base, action: 'no-op' };
+  if (reasons.length === 0 && a.type === b.type) return { ...base, action: 'no-op' };
+  return { ...base, action: 'change', ...(reasons.length ? { reason: reasons.join(', ') } : {}) };
 }
 
 function fmt(v: unknown): string {

@@ -1,8 +1,8 @@
 import { validateAgainstSchema } from '../../schemas/validate-schema.ts';
 import type { Diagnostic } from './diagnostics.ts';
-import { hasErrors } from './diagnostics.ts';
+import { hasErrors, sortDiagnostics } from './diagnostics.ts';
 import { kindHandler, registeredKinds } from './kinds.ts';
-import type { KindHandler } from './kinds.ts';
+import type { KindContext, KindHandler } from './kinds.ts';
 import { SETTINGS_FILE } from './load.ts';
 import { locate, parseYamlFile } from './parse.ts';
 import type { ParsedFile } from './parse.ts';
@@ -33,10 +33,10 @@ export function loadDocument(file: string, text: string, settings: SettingsModel
   const p = parseYamlFile(file, text);
   if (!p.ok) return { file, diagnostics: p.diagnostics };
   const loaded = loadParsed(file, p.parsed, settings);
-  if (p.diagnostics.length === 0) return loaded;
+  if (p.diagnostics.length === 0) return { ...loaded, diagnostics: sortDiagnostics(loaded.diagnostics) };
   // The duplicate key stays an error; the rest of the file is still checked and reported.
   const { model: _dropped, ...rest } = loaded;
-  return { ...rest, diagnostics: [...p.diagnostics, ...loaded.diagnostics] };
+  return { ...rest, diagnostics: sortDiagnostics([...p.diagnostics, ...loaded.diagnostics]) };
 }
 
 function loadParsed(file: string, parsed: ParsedFile, settings: SettingsModel): LoadedDoc {
@@ -65,9 +65,25 @@ function loadParsed(file: string, parsed: ParsedFile, settings: SettingsModel): 
     return { file, parsed, kind, name, diagnostics: [{ ...at(kind ? ['kind'] : []), severity: 'error', code: kind ? 'schema/unknown-kind' : 'schema/missing-field', path: 'kind', message }] };
   }
   const schemaDiags = validateAgainstSchema(kind!, parsed);
-  if (hasErrors(schemaDiags)) return { file, parsed, kind, handler, name, diagnostics: schemaDiags };
   const ctx = { file, parsed, settings };
-  const diagnostics = [...schemaDiags, ...handler.check(parsed.data, ctx)];
+  const diagnostics = [...schemaDiags, ...semanticChecks(handler, parsed.data, ctx, schemaDiags)];
   if (hasErrors(diagnostics)) return { file, parsed, kind, handler, name, diagnostics };
   return { file, parsed, kind, handler, name, model: handler.resolve(parsed.data, ctx), diagnostics };
+}
+
+/**
+ * Semantic checks run even when the schema found errors, so one pass reports every mistake;
+ * findings on a field the schema already rejected are dropped, and data too malformed to
+ * check (the schema has said why) yields no semantic findings rather than a crash.
+ */
+function semanticChecks(handler: KindHandler, data: unknown, ctx: KindContext, schemaDiags: Diagnostic[]): Diagnostic[] {
+  let found: Diagnostic[];
+  try {
+    found = handler.check(data, ctx);
+  } catch {
+    return [];
+  }
+  const rejected = schemaDiags.map((d) => d.path ?? '');
+  const overlaps = (p: string) => rejected.some((r) => r === p || r.startsWith(`${p}.`) || p.startsWith(`${r}.`) || r === '(top level)');
+  return found.filter((d) => !d.path || !overlaps(d.path));
 }

@@ -1,29 +1,15 @@
 import { catalogFor } from '../../../knowledge-base/catalog.ts';
 import { defaultDistro, latestVersion } from '../../../knowledge-base/images.ts';
-import type { Distro } from '../../../knowledge-base/images.ts';
 import { NAMED_SIZES } from '../../../knowledge-base/model.ts';
 import type { PlanModel } from '../../../knowledge-base/model.ts';
 import { defaultVersionFor } from '../../../knowledge-base/postgres.ts';
-import type { CloudId, Family } from '../../../knowledge-base/types.ts';
+import type { CloudId } from '../../../knowledge-base/types.ts';
+import type { Plan } from '../../../schemas/types.generated.ts';
 import type { SettingsModel } from '../../core/settings.ts';
 
-/** The Plan file as the schema allows it (types generated from plan.schema.json are stricter about unions). */
-export interface PlanSpec {
-  cloud?: CloudId;
-  region?: string;
-  os?: { distro?: Distro; version?: string | number };
-  compute?: { vcpu?: number; memoryGiB?: number; size?: string; family?: Family; instanceType?: Partial<Record<CloudId, string>> };
-  storage?: { type?: 'ssd'; sizeGiB?: number };
-  postgres?: { version?: string | number; topology?: 'single' | 'cluster'; replicas?: number; maxConnections?: number; settings?: Record<string, string | number | boolean> };
-  backup?: { enabled?: boolean; schedule?: string; retentionDays?: number; validate?: 'never' | 'daily' | 'weekly' | 'monthly' };
-  network?: { allowedCidrs?: string[]; publicIp?: boolean };
-  budget?: { monthlyUsd: number };
-}
-
-export interface PlanDoc {
-  metadata: { name: string; project?: string; labels?: Record<string, string> };
-  spec?: PlanSpec;
-}
+/** The Plan file as the schema allows it; the types are generated from schemas/plan.schema.json. */
+export type PlanDoc = Plan;
+export type PlanSpec = Plan['spec'];
 
 export const PLAN_DEFAULTS = {
   sizeGiB: 20,

@@ -1,0 +1,44 @@
+import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { simpleGit } from 'simple-git';
+
+export const ROOT = new URL('..', import.meta.url).pathname;
+
+export function plan(name: string, spec: string, extra = ''): string {
+  return `apiVersion: autostack.dev/v1\nkind: Plan\nmetadata:\n  name: ${name}\n${extra}spec:\n${spec
+    .trim()
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n')}\n`;
+}
+
+export async function tempDir(prefix = 'autostack-test-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+export async function writeFiles(root: string, files: Record<string, string | null>): Promise<void> {
+  for (const [path, text] of Object.entries(files)) {
+    const abs = join(root, path);
+    if (text === null) await rm(abs, { force: true });
+    else {
+      await mkdir(dirname(abs), { recursive: true });
+      await writeFile(abs, text);
+    }
+  }
+}
+
+/** A real git repository with one commit per entry of `commits` (null deletes a file). */
+export async function gitRepo(commits: Record<string, string | null>[], branchAfterFirst?: string): Promise<string> {
+  const root = await tempDir('autostack-git-');
+  const git = simpleGit({ baseDir: root });
+  await git.init(['-q', '-b', 'main']);
+  await git.addConfig('user.email', 'test@example.com').addConfig('user.name', 'Test');
+  for (const [i, files] of commits.entries()) {
+    if (i === 1 && branchAfterFirst) await git.checkoutLocalBranch(branchAfterFirst);
+    await writeFiles(root, files);
+    await git.add(['-A']);
+    await git.commit(`commit ${i}`);
+  }
+  return root;
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { loadDocument } from '../synth/core/document.ts';
+import { MemoryReader } from '../synth/core/load.ts';
+import { resolveSettings } from '../synth/core/settings.ts';
+import { validateTree } from '../synth/core/validate-tree.ts';
+import { plan } from './helpers.ts';
+
+const settings = resolveSettings(undefined);
+const load = (text: string, file = '.autostack/db.yaml') => loadDocument(file, text, settings);
+const codes = (text: string) => load(text).diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`);
+
+describe('Plan validation', () => {
+  it('reports a wrong type, an unknown field, an unknown region and a duplicate key, each at its line and column', () => {
+    const text = [
+      'apiVersion: autostack.dev/v1',
+      'kind: Plan',
+      'metadata:',
+      '  name: orders-db',
+      'spec:',
+      '  cloud: aws',
+      '  region: us-esat-1',
+      '  storage:',
+      '    sizeGiB: fifty',
+      '  computee: { vcpu: 2 }',
+      '  cloud: aws',
+      '',
+    ].join('\n');
+    const diags = load(text).diagnostics;
+    expect(diags.map((d) => `${d.line}:${d.column} ${d.code}`)).toEqual(['7:11 plan/unknown-region', '9:14 schema/type', '10:3 schema/unknown-field', '11:3 yaml/duplicate_key']);
+    const fixed = text.replace('    sizeGiB: fifty', '    sizeGiB: 50').replace('  computee: { vcpu: 2 }\n  cloud: aws\n', '');
+    expect(codes(fixed)).toEqual(['7:11 plan/unknown-region']);
+    expect(load(fixed).diagnostics[0]!.message).toContain('Did you mean "us-east-1"?');
+  });
+
+  it('suggests the intended field and enum value', () => {
+    const d = load(plan('x', 'cloud: aw\nregion: us-east')).diagnostics;
+    expect(d[0]).toMatchObject({ code: 'schema/value', line: 6, column: 10 });
+    expect(d[0]!.message).toContain('Did you mean "aws"?');
+    const u = load(plan('x', 'storag: {}')).diagnostics[0]!;
+    expect(u.message).toContain('Did you mean "storage"?');
+  });
+
+  it('rejects names that are not DNS-safe', () => {
+    const d = load(plan('Orders_DB', 'cloud: aws')).diagnostics;
+    expect(d[0]).toMatchObject({ code: 'schema/format', line: 4, path: 'metadata.name' });
+    expect(d[0]!.message).toContain('lowercase letters, digits');
+  });
+
+  it('checks that an instance type exists and is offered in the region', () => {
+    expect(codes(plan('x', 'cloud: aws\nregion: us-east-1\ncompute: { instanceType: { aws: m6i.larg } }'))).toEqual(['8:35 plan/unknown-instance-type']);
+    expect(load(plan('x', 'cloud: aws\nregion: us-east-1\ncompute: { instanceType: { aws: m6i.larg } }')).diagnostics[0]!.message).toContain('Did you mean "m6i.large"?');
+    expect(codes(plan('x', 'cloud: azure\nregion: eastus2\ncompute: { instanceType: { azure: Standard_E2s_v5 } }'))).toEqual(['8:37 plan/type-not-offered']);
+  });
+
+  it('checks memory against maxConnections with a concrete fix', () => {
+    const d = load(plan('x', 'compute: { vcpu: 2, memoryGiB: 2 }\npostgres: { maxConnections: 500 }')).diagnostics;
+    expect(d).toHaveLength(1);
+    expect(d[0]).toMatchObject({ code: 'plan/memory-too-small', line: 7 });
+    expect(d[0]!.message).toMatch(/raise compute.memoryGiB to 6 or lower maxConnections to 1\d\d/);
+  });
+
+  it('finds plaintext secrets by key and by value', () => {
+    const d = load(plan('x', 'postgres: { settings: { password: hunter2 } }', '  labels: { note: "postgres://app:s3cret@db:5432/app" }\n')).diagnostics;
+    expect(d.map((x) => x.code)).toEqual(['plan/plaintext-secret', 'plan/plaintext-secret']);
+  });
+
+  it('validates schedules, CIDRs, versions and flags risky settings as warnings', () => {
+    const d = load(plan('x', 'postgres: { version: 14 }\nbackup: { schedule: "0 3 * *", validate: never }\nnetwork: { allowedCidrs: [10.0.0.1/8, 0.0.0.0/0, nonsense] }')).diagnostics;
+    const byCode = Object.fromEntries(d.map((x) => [x.code, x.severity]));
+    expect(byCode).toMatchObject({ 'plan/postgres-eol': 'error', 'plan/backup-schedule': 'error', 'plan/restore-untested': 'warning', 'plan/cidr': 'error', 'plan/open-to-internet': 'warning' });
+    expect(d.filter((x) => x.code === 'plan/cidr')).toHaveLength(2);
+  });
+
+  it('refuses PostgreSQL versions the OS does not package, and substitutes distributions with a warning', () => {
+    expect(codes(plan('x', 'cloud: aws\nos: { distro: amazon-linux }\npostgres: { version: "18" }'))).toEqual(['8:24 plan/postgres-package']);
+    const sub = load(plan('x', 'cloud: gcp\nos: { distro: amazon-linux }\npostgres: { version: "17" }')).diagnostics;
+    expect(sub).toMatchObject([{ code: 'plan/os-substituted', severity: 'warning' }]);
+  });
+
+  it('treats files without an AutoStack apiVersion as not ours, and unknown kinds as errors', () => {
+    expect(load('name: something else\n').diagnostics).toMatchObject([{ severity: 'warning', code: 'file/not-autostack' }]);
+    expect(load('apiVersion: autostack.dev/v1\nkind: Plna\n').diagnostics[0]!.message).toContain('Did you mean "Plan"?');
+  });
+
+  it('reports duplicate names across files', async () => {
+    const reader = new MemoryReader({ w: { '.autostack/a.yaml': plan('db', 'cloud: aws'), '.autostack/b.yaml': plan('db', 'cloud: gcp') } });
+    const { diagnostics } = await validateTree(reader, 'w');
+    expect(diagnostics).toMatchObject([{ file: '.autostack/b.yaml', line: 4, code: 'plan/duplicate-name' }]);
+  });
+
+  it('validates the settings file and uses its defaults', async () => {
+    const reader = new MemoryReader({
+      w: {
+        '.autostack/autostack.yaml': 'apiVersion: autostack.dev/v1\nkind: Settings\nspec:\n  org: acme\n  defaults: { cloud: gcp, region: eu-west }\n',
+        '.autostack/db.yaml': plan('db', 'storage: { sizeGiB: 20 }'),
+      },
+    });
+    expect((await validateTree(reader, 'w')).diagnostics).toEqual([]);
+    const bad = new MemoryReader({ w: { '.autostack/autostack.yaml': 'apiVersion: autostack.dev/v1\nkind: Settings\nspec:\n  orgg: acme\n' } });
+    expect((await validateTree(bad, 'w')).diagnostics).toMatchObject([{ code: 'schema/unknown-field', line: 4 }]);
+  });
+});
