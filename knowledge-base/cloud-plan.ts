@@ -66,22 +66,23 @@ function chooseInstance(model: PlanModel, cloud: CloudId, region: string, catalo
     return t;
   }
   const { vcpu, memoryGiB, family } = model.compute;
-  const fits = (t: InstanceType) => t.vcpu >= vcpu && t.memoryGiB >= memoryGiB;
   // Burstable is a choice, never a silent downgrade: general sizing only picks general types.
-  const inFamily = (t: InstanceType) => t.family === family;
-  if (catalog.regionPriced(region)) {
-    const found = catalog.offers(region).find((t) => inFamily(t) && fits(t));
-    if (found) return found;
-  } else {
-    // No prices for this region: pick the smallest fitting type and say the price is unknown.
-    const found = [...catalog.data.instanceTypes.types].filter((t) => inFamily(t) && fits(t)).sort((a, b) => a.vcpu - b.vcpu || a.memoryGiB - b.memoryGiB || a.name.localeCompare(b.name))[0];
-    if (found) {
-      plan.notes.push(`the knowledge base has no ${cloud} prices for ${region}: ${found.name} is the smallest fitting type, its price is unknown`);
-      return found;
-    }
+  // When the chosen family has nothing that big, general-purpose types are the fallback.
+  for (const f of family === 'general' ? [family] : [family, 'general' as const]) {
+    const found = pickType(catalog, region, (t) => t.family === f && t.vcpu >= vcpu && t.memoryGiB >= memoryGiB);
+    if (!found) continue;
+    if (f !== family) plan.notes.push(`no ${family} type on ${cloud} has ${vcpu} vCPU and ${memoryGiB} GiB: using general-purpose ${found.name}`);
+    if (!catalog.regionPriced(region)) plan.notes.push(`the knowledge base has no ${cloud} prices for ${region}: ${found.name} is the smallest fitting type, its price is unknown`);
+    return found;
   }
-  plan.problems.push(`no ${family} instance type on ${cloud} in ${region} has ${vcpu} vCPU and ${memoryGiB} GiB`);
+  plan.problems.push(`no instance type on ${cloud} in ${region} has ${vcpu} vCPU and ${memoryGiB} GiB`);
   return undefined;
+}
+
+/** The cheapest matching type offered in the region; without prices there, the smallest matching one. */
+function pickType(catalog: CloudCatalog, region: string, match: (t: InstanceType) => boolean): InstanceType | undefined {
+  if (catalog.regionPriced(region)) return catalog.offers(region).find(match);
+  return [...catalog.data.instanceTypes.types].filter(match).sort((a, b) => a.vcpu - b.vcpu || a.memoryGiB - b.memoryGiB || a.name.localeCompare(b.name))[0];
 }
 
 function listResources(model: PlanModel, plan: CloudPlan, catalog: CloudCatalog): AbstractResource[] {

@@ -8,6 +8,7 @@ import { locate, parseYamlFile } from './parse.ts';
 import type { ParsedFile } from './parse.ts';
 import type { SettingsModel } from './settings.ts';
 import { closest } from './suggest.ts';
+import '../kinds/index.ts';
 
 export interface LoadedDoc {
   file: string;

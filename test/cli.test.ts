@@ -1,0 +1,123 @@
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { gitRepo, plan, ROOT, tempDir, writeFiles } from './helpers.ts';
+
+const run = promisify(execFile);
+const BIN = join(ROOT, 'app/bin/autostack.js');
+
+async function autostack(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+const BAD = [
+  'apiVersion: autostack.dev/v1',
+  'kind: Plan',
+  'metadata:',
+  '  name: orders-db',
+  'spec:',
+  '  cloud: aws',
+  '  region: us-esat-1',
+  '  storage:',
+  '    sizeGiB: fifty',
+  '  computee: { vcpu: 2 }',
+  '  cloud: aws',
+  '',
+].join('\n');
+
+describe('autostack validate', () => {
+  it('prints one positioned diagnostic per mistake and exits 1', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'bad.yaml'), BAD);
+    const r = await autostack(['validate', 'bad.yaml'], dir);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.map((l) => l.split(' ')[0])).toEqual(['bad.yaml:7:11', 'bad.yaml:9:14', 'bad.yaml:10:3', 'bad.yaml:11:3']);
+    expect(lines.every((l) => / error /.test(l))).toBe(true);
+    expect(r.stderr).toContain('1 file checked, 4 errors');
+  });
+
+  it('refuses a 10 MB file, an alias bomb and binary junk with one line each', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'huge.yaml'), `a: "${'x'.repeat(10 * 1024 * 1024)}"\n`);
+    const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`)].join('\n');
+    await writeFile(join(dir, 'bomb.yaml'), bomb);
+    await writeFile(join(dir, 'junk.yaml'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
+    for (const [file, code] of [['huge.yaml', 'file/too-large'], ['bomb.yaml', 'yaml/alias'], ['junk.yaml', 'file/not-text']] as const) {
+      const r = await autostack(['validate', file], dir);
+      expect(r.code, file).toBe(1);
+      expect(r.stdout, file).toContain(`[${code}]`);
+      if (code !== 'yaml/alias') expect(r.stdout.trim().split('\n'), file).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('validates a whole repository and exits 0 when it is clean', async () => {
+    const dir = await tempDir();
+    await writeFiles(dir, { '.autostack/a.yaml': plan('a', 'cloud: aws'), '.autostack/b.yaml': plan('b', 'cloud: gcp\nregion: eu-west') });
+    const r = await autostack(['validate'], dir);
+    expect(r).toMatchObject({ code: 0, stdout: '' });
+    expect(r.stderr).toContain('2 files checked, 0 errors');
+  });
+
+  it('explains usage mistakes in one line, without a stack trace', async () => {
+    const dir = await tempDir();
+    for (const args of [['frobnicate'], ['validate', 'missing.yaml'], ['plan', '--bogus'], ['plan']]) {
+      const r = await autostack(args, dir);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.split('\n')[0]).toMatch(/^autostack: /);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
+
+describe('autostack plan', () => {
+  const before = plan('orders-db', 'cloud: aws\nregion: us-east-1\ncompute: { vcpu: 2, memoryGiB: 4 }\nstorage: { sizeGiB: 50 }\npostgres: { version: "17" }');
+  const after = plan('orders-db', 'cloud: aws\nregion: us-east-1\ncompute: { vcpu: 4, memoryGiB: 16 }\nstorage: { sizeGiB: 200 }\npostgres: { version: "17" }');
+
+  it('reviews a branch against its merge base as JSON', async () => {
+    const dir = await gitRepo([{ '.autostack/orders-db.yaml': before, 'README.md': 'x' }, { '.autostack/orders-db.yaml': after }], 'resize');
+    const r = await autostack(['plan', '--json'], dir);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.diagnostics).toEqual([]);
+    const p = json.plans[0];
+    expect(p).toMatchObject({ name: 'orders-db', file: '.autostack/orders-db.yaml', cloud: 'aws', region: 'us-east-1', status: 'changed' });
+    expect(p.changes).toEqual(['compute 2 vCPU / 4 GiB → 4 vCPU / 16 GiB', 'storage 50 → 200 GiB']);
+    const types = p.resources.filter((x: { kind: string }) => x.kind === 'vm').map((x: { cloud: string; type: string }) => `${x.cloud}:${x.type}`);
+    expect(types).toEqual(['aws:m6g.xlarge', 'azure:Standard_D4s_v5', 'gcp:e2-standard-4']);
+    for (const c of p.cost) {
+      expect(c).toMatchObject({ cloud: expect.any(String), region: expect.any(String), monthlyUsdBefore: expect.any(Number), monthlyUsdAfter: expect.any(Number) });
+      for (const i of c.items) expect(Object.keys(i)).toEqual(expect.arrayContaining(['resource', 'sku', 'unit', 'quantity', 'unitPriceUsd', 'monthlyUsd', 'priceSource']));
+    }
+  });
+
+  it('reports a removed plan with the saving, comparing explicit refs', async () => {
+    const dir = await gitRepo([{ '.autostack/orders-db.yaml': before }, { '.autostack/orders-db.yaml': null }]);
+    const r = await autostack(['plan', '--json', '--base', 'HEAD~1', '--head', 'HEAD'], dir);
+    expect(r.code).toBe(0);
+    const p = JSON.parse(r.stdout).plans[0];
+    expect(p.status).toBe('removed');
+    const own = p.cost.find((c: { primary: boolean }) => c.primary);
+    expect(own.monthlyUsdAfter).toBe(0);
+    expect(own.deltaUsd).toBeLessThan(0);
+  });
+
+  it('includes uncommitted changes and exits 1 on errors', async () => {
+    const dir = await gitRepo([{ '.autostack/orders-db.yaml': before }]);
+    await writeFiles(dir, { '.autostack/orders-db.yaml': after.replace('sizeGiB: 200', 'sizeGiB: 5') });
+    const r = await autostack(['plan'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/\.autostack\/orders-db\.yaml:9:\d+ error/);
+    const md = await autostack(['plan', '--markdown'], dir);
+    expect(md.stdout.split('\n')[0]).toMatch(/^### ❌ AutoStack/);
+  });
+});

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryReader } from '../synth/core/load.ts';
+import { COMMENT_LIMIT, renderMarkdown } from '../synth/core/render-markdown.ts';
+import { renderText } from '../synth/core/render-text.ts';
+import { reviewChange } from '../synth/core/review.ts';
+import { plan } from './helpers.ts';
+
+const before = plan('orders-db', 'cloud: aws\nregion: us-east-1\ncompute: { vcpu: 2, memoryGiB: 4 }\nstorage: { sizeGiB: 50 }\npostgres: { version: "17" }\nbackup: { schedule: "0 3 * * *" }', '  project: shop\n');
+const after = plan('orders-db', 'cloud: aws\nregion: us-east-1\ncompute: { vcpu: 4, memoryGiB: 16 }\nstorage: { sizeGiB: 200 }\npostgres: { version: "17" }\nbackup: { schedule: "0 * * * *" }', '  project: shop\n');
+const F = '.autostack/orders-db.yaml';
+
+describe('reviewChange', () => {
+  it('reports spec changes in words, the instance type change per cloud and cost before and after', async () => {
+    const r = await reviewChange(new MemoryReader({ base: { [F]: before }, head: { [F]: after } }), 'base', 'head');
+    expect(r.ok).toBe(true);
+    const p = r.plans[0]!;
+    expect(p).toMatchObject({ name: 'orders-db', status: 'changed', cloud: 'aws', region: 'us-east-1', project: 'shop' });
+    expect(p.changes).toEqual(['compute 2 vCPU / 4 GiB → 4 vCPU / 16 GiB', 'storage 50 → 200 GiB', 'backups daily at 03:00 UTC → hourly']);
+    const vmChanges = Object.fromEntries(p.resources.filter((x) => x.kind === 'vm').map((x) => [x.cloud, `${x.type} ${x.action}`]));
+    expect(vmChanges).toEqual({ aws: 'm6g.xlarge change', azure: 'Standard_D4s_v5 change', gcp: 'e2-standard-4 change' });
+    expect(p.deployment.find((d) => d.kind === 'vm')).toMatchObject({ action: 'change', before: 'm6g.large', after: 'm6g.xlarge' });
+    for (const c of p.cost) {
+      expect(c.monthlyUsdBefore).toBeGreaterThan(0);
+      expect(c.monthlyUsdAfter).toBeGreaterThan(c.monthlyUsdBefore!);
+      expect(c.items.every((i) => i.resource && i.sku && i.unit && i.quantity > 0 && i.unitPriceUsd > 0 && i.monthlyUsd >= 0 && i.priceSource)).toBe(true);
+    }
+    expect(p.cost.map((c) => c.cloud)).toEqual(['aws', 'azure', 'gcp']);
+    expect(p.cost.filter((c) => c.cheapest)).toHaveLength(1);
+  });
+
+  it('reports a removed plan with its saving', async () => {
+    const r = await reviewChange(new MemoryReader({ base: { [F]: before }, head: {} }), 'base', 'head');
+    const p = r.plans[0]!;
+    expect(p.status).toBe('removed');
+    const own = p.cost.find((c) => c.primary)!;
+    expect(own.monthlyUsdAfter).toBe(0);
+    expect(own.deltaUsd).toBeLessThan(0);
+    expect(own.deltaUsd).toBe(-own.monthlyUsdBefore!);
+    expect(p.deployment.every((d) => d.action === 'remove')).toBe(true);
+    expect(r.totals.deltaUsd).toBe(own.deltaUsd);
+  });
+
+  it('treats a cloud change as a replace of every resource', async () => {
+    const moved = before.replace('cloud: aws', 'cloud: gcp').replace('us-east-1', 'us-east');
+    const r = await reviewChange(new MemoryReader({ base: { [F]: before }, head: { [F]: moved } }), 'base', 'head');
+    const p = r.plans[0]!;
+    expect(p.changes[0]).toMatch(/^cloud aws → gcp/);
+    expect(p.deployment.filter((d) => d.kind === 'vm')).toMatchObject([{ action: 'replace', before: 'm6g.large', after: 'e2-standard-2', reason: 'cloud aws → gcp' }]);
+  });
+
+  it('fails on an exceeded budget with a diagnostic at the budget', async () => {
+    const tight = after.replace('backup:', 'budget: { monthlyUsd: 50 }\n  backup:');
+    const r = await reviewChange(new MemoryReader({ base: {}, head: { [F]: tight } }), 'base', 'head');
+    expect(r.ok).toBe(false);
+    expect(r.plans[0]!.status).toBe('added');
+    expect(r.budgets).toMatchObject([{ scope: 'plan', name: 'orders-db', limitUsd: 50, exceeded: true }]);
+    expect(r.diagnostics).toMatchObject([{ code: 'plan/over-budget', line: 12 }]);
+  });
+
+  it('checks project and repository budgets over every plan, not only the changed ones', async () => {
+    const settings = 'apiVersion: autostack.dev/v1\nkind: Settings\nspec:\n  budgets: { monthlyUsd: 100, projects: { shop: 60 } }\n';
+    const other = plan('other-db', 'compute: { size: medium }', '  project: shop\n');
+    const files = { '.autostack/autostack.yaml': settings, '.autostack/other-db.yaml': other };
+    const r = await reviewChange(new MemoryReader({ base: { ...files, [F]: before }, head: { ...files, [F]: after } }), 'base', 'head');
+    const project = r.budgets.find((b) => b.scope === 'project')!;
+    expect(project.exceeded).toBe(true);
+    expect(project.estimateUsd).toBeGreaterThan(r.plans[0]!.cost[0]!.monthlyUsdAfter!);
+    expect(r.ok).toBe(false);
+  });
+
+  it('reviews an invalid head with its diagnostics and no deployment', async () => {
+    const broken = after.replace('sizeGiB: 200', 'sizeGiB: lots');
+    const r = await reviewChange(new MemoryReader({ base: { [F]: before }, head: { [F]: broken } }), 'base', 'head');
+    expect(r.ok).toBe(false);
+    expect(r.plans[0]!.status).toBe('invalid');
+    expect(r.diagnostics[0]).toMatchObject({ file: F, code: 'schema/type' });
+  });
+
+  it('reports names already used by another file in the tree', async () => {
+    const head = { [F]: after, '.autostack/legacy/orders-db.yaml': plan('orders-db', 'cloud: gcp') };
+    const r = await reviewChange(new MemoryReader({ base: { '.autostack/legacy/orders-db.yaml': head['.autostack/legacy/orders-db.yaml'] }, head }), 'base', 'head');
+    expect(r.diagnostics.map((d) => d.code)).toContain('plan/duplicate-name');
+  });
+
+  it('renders markdown and text with the summary first', async () => {
+    const r = await reviewChange(new MemoryReader({ base: { [F]: before }, head: { [F]: after } }), 'base', 'head');
+    const md = renderMarkdown(r);
+    expect(md.split('\n')[0]).toMatch(/^### ✅ AutoStack: 1 plan changed · \$61\.15 → \$\d+\.\d\d\/month/);
+    await expect(md).toMatchFileSnapshot('__golden__/orders-db-review.md');
+    await expect(renderText(r)).toMatchFileSnapshot('__golden__/orders-db-review.txt');
+  });
+
+  it('stays under GitHub comment limit for 1,000 changed plans', async () => {
+    const head: Record<string, string> = {};
+    for (let i = 0; i < 1000; i++) head[`.autostack/db-${i}.yaml`] = plan(`db-${i}`, `cloud: ${['aws', 'azure', 'gcp'][i % 3]}\nregion: us-east\nstorage: { sizeGiB: ${20 + i} }`);
+    const r = await reviewChange(new MemoryReader({ base: {}, head }), 'base', 'head');
+    expect(r.plans).toHaveLength(1000);
+    const md = renderMarkdown(r);
+    expect(md.length).toBeLessThan(COMMENT_LIMIT);
+    expect(md).toContain('more plans not shown');
+    const few = renderMarkdown(await reviewChange(new MemoryReader({ base: {}, head: Object.fromEntries(Object.entries(head).slice(0, 3)) }), 'base', 'head'));
+    expect(few).toContain('<details>');
+  });
+});
