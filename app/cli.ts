@@ -25,6 +25,11 @@ Commands:
       --dir DIR     Repository to review (default: current directory)
       --json        Print the review as JSON
       --markdown    Print the review as pull-request markdown
+  synth             Render Terraform (CDK for Terraform) for the plans in the working tree.
+      --dir DIR     Repository (default: current directory)
+      --out DIR     Output folder (default: DIR/autostack.out); writes stacks/<plan>-<cloud>/cdk.tf.json
+      --cloud NAME  aws, azure or gcp (default: each plan's own cloud)
+      --plan NAME   Only this plan (repeatable)
   help              Show this help.
 
 Exit codes: 0 success, 1 errors in the files or a budget exceeded, 2 usage error.`;
@@ -61,6 +66,8 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       return validateCommand(rest, io);
     case 'plan':
       return planCommand(rest, io);
+    case 'synth':
+      return (await import('./synth-command.ts')).synthCommand(rest, io);
     case undefined:
     case 'help':
     case '--help':
@@ -68,13 +75,13 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       io.out(`${USAGE}\n`);
       return command === undefined ? 2 : 0;
     default:
-      throw new UsageError(`unknown command "${command}"; commands are validate, plan and help`);
+      throw new UsageError(`unknown command "${command}"; commands are validate, plan, synth and help`);
   }
 }
 
 type ArgOptions = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
 
-function parse(args: string[], options: ArgOptions) {
+export function parse(args: string[], options: ArgOptions) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {

@@ -23,7 +23,8 @@ export interface CloudData {
   currency: 'USD';
   instanceTypes: { source: string; date: string; types: InstanceType[] };
   computePrices: PriceBlock[];
-  regions: { name: string; location: string }[];
+  regionsSource: string;
+  regions: { name: string; location: string; zones?: string[] }[];
   storagePrices: PriceBlock[];
   objectStoragePrices: PriceBlock[];
   otherPrices: OtherPriceBlock[];
@@ -71,6 +72,11 @@ export class CloudCatalog {
 
   hasRegion(region: string): boolean {
     return this.data.regions.some((r) => r.name === region);
+  }
+
+  /** Availability zones of a region, where the cloud needs them named (Azure, GCP). */
+  zones(region: string): string[] {
+    return this.data.regions.find((r) => r.name === region)?.zones ?? [];
   }
 
   regionNames(): string[] {

@@ -97,8 +97,9 @@ function listResources(model: PlanModel, plan: CloudPlan, catalog: CloudCatalog)
       kind: 'vm',
       key: `vm/${name}-${i}`,
       type: plan.instance!.name,
-      attrs: { role: i === 0 ? 'primary' : 'replica', vcpu: plan.instance!.vcpu, memoryGiB: plan.instance!.memoryGiB, image: imageId, region: plan.region, postgres: model.postgres.version },
-      replaceOn: ['region', 'image'],
+      attrs: { role: i === 0 ? 'primary' : 'replica', vcpu: plan.instance!.vcpu, memoryGiB: plan.instance!.memoryGiB, image: imageId, region: plan.region, postgres: model.postgres.version, config: configSummary(model) },
+      // The first-boot script carries the configuration: a new one rebuilds the server (the data disk is kept).
+      replaceOn: ['region', 'image', 'config'],
     });
     out.push({ kind: 'disk', key: `disk/${name}-${i}`, type: diskSku, attrs: { sizeGiB: model.storage.sizeGiB, region: plan.region }, replaceOn: ['region'] });
     if (model.network.publicIp) out.push({ kind: 'public-ip', key: `public-ip/${name}-${i}`, type: rules.names.publicIp, attrs: { region: plan.region } });
@@ -110,4 +111,10 @@ function listResources(model: PlanModel, plan: CloudPlan, catalog: CloudCatalog)
     out.push({ kind: 'backup-schedule', key: `backup-schedule/${name}`, type: 'pgBackRest + systemd timer', attrs: { schedule: model.backup.schedule, retentionDays: model.backup.retentionDays, validate: model.backup.validate } });
   }
   return out;
+}
+
+/** What the server's first-boot script is made of, in short; when it changes the server is rebuilt. */
+function configSummary(model: PlanModel): string {
+  const settings = Object.entries(model.postgres.settings).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${String(v)}`);
+  return [`max_connections=${model.postgres.maxConnections}`, ...settings, `backup=${model.backup.enabled ? `${model.backup.schedule}/${model.backup.retentionDays}d/${model.backup.validate}` : 'off'}`, `allow=${model.network.allowedCidrs.join(',')}`, `replicas=${model.postgres.replicas}`].join(' ');
 }

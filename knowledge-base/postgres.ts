@@ -56,7 +56,12 @@ export interface TuningInput {
   extra?: Record<string, string | number | boolean>;
 }
 
-/** postgresql.conf settings, in a stable order, as the strings PostgreSQL expects. */
+/** A postgresql.conf string value: single-quoted, quotes doubled, backslashes doubled, one line. */
+export function confString(value: string): string {
+  return `'${value.replace(/[\r\n]+/g, ' ').replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+/** postgresql.conf settings, in a stable order, each value already in postgresql.conf syntax. */
 export function tunePostgres(input: TuningInput): [string, string][] {
   const ramKiB = Math.floor(input.memoryGiB * 1024 * 1024);
   const cpus = Math.max(1, Math.floor(input.vcpu));
@@ -67,13 +72,13 @@ export function tunePostgres(input: TuningInput): [string, string][] {
   const settings: [string, string][] = [
     ['listen_addresses', "'*'"],
     ['max_connections', String(input.maxConnections)],
-    ['password_encryption', 'scram-sha-256'],
+    ['password_encryption', "'scram-sha-256'"],
     ['shared_buffers', size(sharedKiB)],
     ['effective_cache_size', size(Math.floor((ramKiB * 3) / 4))],
     ['maintenance_work_mem', size(Math.min(2 * 1024 * 1024, Math.floor(ramKiB / 16)))],
     ['work_mem', size(workKiB)],
     ['huge_pages', input.memoryGiB >= 32 ? 'try' : 'off'],
-    ['wal_level', 'replica'],
+    ['wal_level', "'replica'"],
     ['wal_buffers', size(walBuffersKiB)],
     ['min_wal_size', '1GB'],
     ['max_wal_size', '4GB'],
@@ -90,7 +95,8 @@ export function tunePostgres(input: TuningInput): [string, string][] {
     ['max_parallel_maintenance_workers', String(perGather)],
   ];
   for (const [k, v] of Object.entries(input.extra ?? {})) {
-    const value = typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v);
+    // User text is always a quoted string in postgresql.conf; numbers and booleans stay bare.
+    const value = typeof v === 'boolean' ? (v ? 'on' : 'off') : typeof v === 'number' ? String(v) : confString(v);
     const i = settings.findIndex(([name]) => name === k);
     if (i >= 0) settings[i] = [k, value];
     else settings.push([k, value]);

@@ -263,11 +263,11 @@ export interface Settings {
        */
       type: 'local' | 's3' | 'azurerm' | 'gcs';
       /**
-       * S3 or GCS bucket for state.
+       * S3 or GCS bucket for state (lowercase letters, digits, dots, hyphens, underscores).
        */
       bucket?: string;
       /**
-       * Region of the S3 bucket.
+       * Region of the S3 state bucket, e.g. us-east-1.
        */
       region?: string;
       /**
@@ -331,6 +331,29 @@ export interface Settings {
          * Self link or name of an existing subnetwork.
          */
         subnetwork?: string;
+      };
+    };
+    /**
+     * Cloud accounts to deploy into, where the provider cannot infer them from the credentials.
+     */
+    accounts?: {
+      /**
+       * Google Cloud.
+       */
+      gcp?: {
+        /**
+         * Project id that owns the resources, e.g. acme-prod.
+         */
+        project?: string;
+      };
+      /**
+       * Azure.
+       */
+      azure?: {
+        /**
+         * Subscription id (a GUID).
+         */
+        subscriptionId?: string;
       };
     };
   };

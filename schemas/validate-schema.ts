@@ -17,7 +17,7 @@ const compiled = new Map<string, ValidateFunction>();
 function validatorFor(kind: string): ValidateFunction | undefined {
   let fn = compiled.get(kind);
   if (!fn && schemasByKind[kind]) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
     const compiledFn = ajv.compile(schemasByKind[kind]!);
     compiled.set(kind, compiledFn);
     fn = compiledFn;

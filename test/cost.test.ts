@@ -66,7 +66,8 @@ describe('cloud plan and cost', () => {
 describe('PostgreSQL tuning', () => {
   it('derives memory settings from RAM and connections, and lets user settings win', () => {
     const s = Object.fromEntries(tunePostgres({ memoryGiB: 16, vcpu: 4, maxConnections: 200, replicas: 2, extra: { work_mem: '8MB', log_min_duration_statement: 500 } }));
-    expect(s).toMatchObject({ shared_buffers: '4GB', effective_cache_size: '12GB', maintenance_work_mem: '1GB', wal_buffers: '16MB', max_wal_senders: '6', random_page_cost: '1.1', work_mem: '8MB', log_min_duration_statement: '500', max_parallel_workers_per_gather: '2' });
+    expect(s).toMatchObject({ shared_buffers: '4GB', effective_cache_size: '12GB', maintenance_work_mem: '1GB', wal_buffers: '16MB', max_wal_senders: '6', random_page_cost: '1.1', work_mem: "'8MB'", log_min_duration_statement: '500', max_parallel_workers_per_gather: '2' });
+    expect(Object.fromEntries(tunePostgres({ memoryGiB: 4, vcpu: 2, maxConnections: 10, replicas: 0, extra: { application_name: "x'\ny = 1" } })).application_name).toBe("'x'' y = 1'");
     const small = Object.fromEntries(tunePostgres({ memoryGiB: 4, vcpu: 2, maxConnections: 100, replicas: 0 }));
     expect(small).toMatchObject({ shared_buffers: '1GB', effective_cache_size: '3GB', maintenance_work_mem: '256MB', work_mem: '10485kB' });
   });

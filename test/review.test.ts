@@ -16,9 +16,13 @@ describe('reviewChange', () => {
     const p = r.plans[0]!;
     expect(p).toMatchObject({ name: 'orders-db', status: 'changed', cloud: 'aws', region: 'us-east-1', project: 'shop' });
     expect(p.changes).toEqual(['compute 2 vCPU / 4 GiB → 4 vCPU / 16 GiB', 'storage 50 → 200 GiB', 'backups daily at 03:00 UTC → hourly']);
+    // A new schedule is new server configuration: the server is rebuilt, its data disk kept.
     const vmChanges = Object.fromEntries(p.resources.filter((x) => x.kind === 'vm').map((x) => [x.cloud, `${x.type} ${x.action}`]));
-    expect(vmChanges).toEqual({ aws: 'm6g.xlarge change', azure: 'Standard_D4s_v5 change', gcp: 'e2-standard-4 change' });
-    expect(p.deployment.find((d) => d.kind === 'vm')).toMatchObject({ action: 'change', before: 'm6g.large', after: 'm6g.xlarge' });
+    expect(vmChanges).toEqual({ aws: 'm6g.xlarge replace', azure: 'Standard_D4s_v5 replace', gcp: 'e2-standard-4 replace' });
+    expect(p.deployment.find((d) => d.kind === 'vm')).toMatchObject({ action: 'replace', before: 'm6g.large', after: 'm6g.xlarge', reason: expect.stringContaining('data disk') });
+    expect(p.deployment.find((d) => d.kind === 'disk')).toMatchObject({ action: 'change', reason: 'sizeGiB 50 → 200' });
+    const resized = await reviewChange(new MemoryReader({ base: { [F]: before }, head: { [F]: after.replace('0 * * * *', '0 3 * * *') } }), 'base', 'head');
+    expect(resized.plans[0]!.deployment.find((d) => d.kind === 'vm')).toMatchObject({ action: 'change', before: 'm6g.large', after: 'm6g.xlarge' });
     for (const c of p.cost) {
       expect(c.monthlyUsdBefore).toBeGreaterThan(0);
       expect(c.monthlyUsdAfter).toBeGreaterThan(c.monthlyUsdBefore!);
@@ -40,12 +44,19 @@ describe('reviewChange', () => {
     expect(r.totals.deltaUsd).toBe(own.deltaUsd);
   });
 
+  it('refuses changes that would lose data and warns about moves', async () => {
+    const r = await reviewChange(new MemoryReader({ base: { [F]: before }, head: { [F]: before.replace('sizeGiB: 50', 'sizeGiB: 20').replace('version: "17"', 'version: "16"') } }), 'base', 'head');
+    expect(r.diagnostics.map((d) => `${d.code} ${d.severity}`)).toEqual(expect.arrayContaining(['plan/disk-shrink error', 'plan/major-upgrade error']));
+    expect(r.ok).toBe(false);
+  });
+
   it('treats a cloud change as a replace of every resource', async () => {
     const moved = before.replace('cloud: aws', 'cloud: gcp').replace('us-east-1', 'us-east');
     const r = await reviewChange(new MemoryReader({ base: { [F]: before }, head: { [F]: moved } }), 'base', 'head');
     const p = r.plans[0]!;
     expect(p.changes[0]).toMatch(/^cloud aws → gcp/);
     expect(p.deployment.filter((d) => d.kind === 'vm')).toMatchObject([{ action: 'replace', before: 'm6g.large', after: 'e2-standard-2', reason: 'cloud aws → gcp' }]);
+    expect(r.diagnostics).toMatchObject([{ code: 'plan/move', severity: 'warning' }]);
   });
 
   it('fails on an exceeded budget with a diagnostic at the budget', async () => {

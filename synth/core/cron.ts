@@ -57,3 +57,43 @@ export function runsPerDay(expr: string): number {
   if (dom !== '*') return (perDay * count(dom, 30)) / 30;
   return perDay;
 }
+
+const DOW_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+/**
+ * The same schedule as a systemd OnCalendar expression ("0 3 * * *" → "*-*-* 03:00:00").
+ * Ranges become a..b, steps start/step; a range with a step is expanded into a list.
+ */
+export function cronToOnCalendar(expr: string): string {
+  const c = parseCron(expr);
+  if (!c.ok) throw new Error(c.message);
+  const [min, hour, dom, mon, dow] = c.fields as [string, string, string, string, string];
+  const conv = (field: string, lo: number, pad: number) =>
+    field
+      .split(',')
+      .map((item) => {
+        const m = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(item)!;
+        const p = (n: number) => String(n).padStart(pad, '0');
+        if (m[1] === '*') return m[4] ? `${p(lo)}/${m[4]}` : '*';
+        const a = Number(m[2]);
+        const b = m[3] !== undefined ? Number(m[3]) : undefined;
+        if (b === undefined) return m[4] ? `${p(a)}/${m[4]}` : p(a);
+        if (!m[4]) return `${p(a)}..${p(b)}`;
+        const out: string[] = [];
+        for (let v = a; v <= b; v += Number(m[4])) out.push(p(v));
+        return out.join(',');
+      })
+      .join(',');
+  const days =
+    dow === '*'
+      ? ''
+      : `${[...new Set(dow.split(',').flatMap((item) => {
+          const m = /^(\*|(\d)(?:-(\d))?)(?:\/(\d+))?$/.exec(item)!;
+          const [a, b] = m[1] === '*' ? [0, 6] : [Number(m[2]), m[3] !== undefined ? Number(m[3]) : Number(m[2])];
+          const step = m[4] ? Number(m[4]) : 1;
+          const out: string[] = [];
+          for (let v = a; v <= b; v += step) out.push(DOW_NAMES[v]!);
+          return out;
+        }))].join(',')} `;
+  return `${days}*-${conv(mon, 1, 2)}-${conv(dom, 1, 2)} ${conv(hour, 0, 2)}:${conv(min, 0, 2)}:00`;
+}

@@ -35,7 +35,9 @@ function compare(cloudA: CloudId, a: AbstractResource, cloudB: CloudId, b: Abstr
   const base = { cloud: cloudB, key: b.key, kind: b.kind, before: a.type, after: b.type };
   if (cloudA !== cloudB) return { ...base, action: 'replace', reason: `cloud ${cloudA} → ${cloudB}` };
   for (const attr of b.replaceOn ?? []) {
-    if (String(a.attrs[attr]) !== String(b.attrs[attr])) return { ...base, action: 'replace', reason: `${attr} ${String(a.attrs[attr])} → ${String(b.attrs[attr])}` };
+    if (String(a.attrs[attr]) === String(b.attrs[attr])) continue;
+    const reason = attr === 'config' ? 'configuration changed: the server is rebuilt from its image and reattached to its data disk' : `${attr} ${String(a.attrs[attr])} → ${String(b.attrs[attr])}`;
+    return { ...base, action: 'replace', reason };
   }
   if (b.kind === 'disk' && Number(b.attrs.sizeGiB) < Number(a.attrs.sizeGiB)) {
     return { ...base, action: 'replace', reason: `size ${String(a.attrs.sizeGiB)} → ${String(b.attrs.sizeGiB)} GiB: disks cannot shrink` };
@@ -44,7 +46,7 @@ function compare(cloudA: CloudId, a: AbstractResource, cloudB: CloudId, b: Abstr
   for (const k of new Set([...Object.keys(a.attrs), ...Object.keys(b.attrs)])) {
     const x = a.attrs[k];
     const y = b.attrs[k];
-    if (String(x) !== String(y) && !(a.type !== b.type && (k === 'vcpu' || k === 'memoryGiB'))) reasons.push(`${k} ${fmt(x)} → ${fmt(y)}`);
+    if (String(x) !== String(y) && !(a.type !== b.type && (k === 'vcpu' || k === 'memoryGiB')) && k !== 'config') reasons.push(`${k} ${fmt(x)} → ${fmt(y)}`);
   }
   if (reasons.length === 0 && a.type === b.type) return { ...base, action: 'no-op' };
   return { ...base, action: 'change', ...(reasons.length ? { reason: reasons.join(', ') } : {}) };

@@ -25,6 +25,8 @@ export interface KindHandler<M = unknown> {
   primaryCloud(model: M): CloudId;
   /** Cloud plans: the model's own cloud first, then the others for comparison. */
   plan(model: M): CloudPlan[];
+  /** Changes that cannot be applied safely (a disk shrinking), as diagnostics on the head file. */
+  checkTransition?(before: M, after: M, ctx: KindContext): Diagnostic[];
   /** Spec changes in the user's words ("storage 50 → 100 GiB"). */
   describeChanges(before: M, after: M): string[];
   budgetUsd(model: M): number | undefined;

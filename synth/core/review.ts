@@ -96,6 +96,10 @@ export async function reviewChange(reader: RepoReader, base: string, head: strin
     if (after.doc) {
       diagnostics.push(...after.doc.diagnostics);
       heads.push(after.doc);
+      const h = after.doc.handler;
+      if (h?.checkTransition && before.doc?.model && after.doc.model && after.doc.parsed) {
+        diagnostics.push(...h.checkTransition(before.doc.model, after.doc.model, { file, parsed: after.doc.parsed, settings: headSettings.model }));
+      }
     }
     const review = reviewPlan(file, before, after);
     if (review) plans.push(review);

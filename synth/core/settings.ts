@@ -7,6 +7,7 @@ export interface SettingsModel {
   deployBranch: string;
   stateBackend: { type: 'local' | 's3' | 'azurerm' | 'gcs' } & Record<string, string>;
   network: Record<string, Record<string, unknown>>;
+  accounts: { gcp?: { project?: string }; azure?: { subscriptionId?: string } };
 }
 
 export const DEFAULT_SETTINGS: SettingsModel = {
@@ -16,6 +17,7 @@ export const DEFAULT_SETTINGS: SettingsModel = {
   deployBranch: 'autostack/deploy',
   stateBackend: { type: 'local' },
   network: {},
+  accounts: {},
 };
 
 type SettingsSpec = {
@@ -25,6 +27,7 @@ type SettingsSpec = {
   deployBranch?: string;
   stateBackend?: SettingsModel['stateBackend'];
   network?: Record<string, Record<string, unknown>>;
+  accounts?: SettingsModel['accounts'];
 };
 
 /** Settings with defaults applied; `data` has passed the Settings schema. */
@@ -37,5 +40,6 @@ export function resolveSettings(data: { spec?: SettingsSpec } | undefined): Sett
     deployBranch: s.deployBranch ?? DEFAULT_SETTINGS.deployBranch,
     stateBackend: s.stateBackend ?? DEFAULT_SETTINGS.stateBackend,
     network: s.network ?? {},
+    accounts: s.accounts ?? {},
   };
 }

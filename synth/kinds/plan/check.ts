@@ -14,6 +14,7 @@ import { findPlaintextSecrets } from '../../core/secrets.ts';
 import { closest } from '../../core/suggest.ts';
 import { planCloud, resolvePlan } from './resolve.ts';
 import type { PlanDoc } from './resolve.ts';
+import type { PlanModel } from '../../../knowledge-base/model.ts';
 
 type Path = (string | number)[];
 type Report = (path: Path, code: string, message: string, severity?: Severity, onKey?: boolean) => void;
@@ -144,4 +145,22 @@ function checkNetwork(doc: PlanDoc, report: Report): void {
 
 function isPast(date: string | undefined): boolean {
   return date !== undefined && date < new Date().toISOString().slice(0, 10);
+}
+
+/** Changes between the reviewed base and head that would lose data if applied as written. */
+export function checkPlanTransition(before: PlanModel, after: PlanModel, ctx: KindContext): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const report = (path: Path, code: string, message: string, severity: Severity) =>
+    out.push({ file: ctx.file, ...locate(ctx.parsed, path), severity, code, message, path: path.join('.') });
+  if (after.storage.sizeGiB < before.storage.sizeGiB) {
+    report(['spec', 'storage', 'sizeGiB'], 'plan/disk-shrink', `Disks cannot shrink (${before.storage.sizeGiB} → ${after.storage.sizeGiB} GiB): applying this would replace the data disk and its data. Keep ${before.storage.sizeGiB} GiB or more.`, 'error');
+  }
+  if (after.postgres.version !== before.postgres.version) {
+    report(['spec', 'postgres', 'version'], 'plan/major-upgrade', `Changing PostgreSQL ${before.postgres.version} → ${after.postgres.version} in place is not automated: the rebuilt server would start a new, empty ${after.postgres.version} cluster next to the old data. Create a new plan on ${after.postgres.version} and migrate (pg_dump/pg_restore or logical replication), then remove this one.`, 'error');
+  }
+  if (after.cloud !== before.cloud || (after.region !== before.region && after.cloud === before.cloud)) {
+    const what = after.cloud !== before.cloud ? `cloud ${before.cloud} → ${after.cloud}` : `region ${before.region} → ${after.region}`;
+    report(['spec', after.cloud !== before.cloud ? 'cloud' : 'region'], 'plan/move', `Moving the server (${what}) replaces it: the new server starts empty and the old one and its data disk are destroyed. Restore from backup or migrate the data before merging.`, 'warning');
+  }
+  return out;
 }

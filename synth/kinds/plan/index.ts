@@ -5,7 +5,7 @@ import { CLOUD_IDS } from '../../../knowledge-base/types.ts';
 import { registerKind } from '../../core/kinds.ts';
 import { advisePlan } from './advice.ts';
 import { describePlanChanges } from './changes.ts';
-import { checkPlan } from './check.ts';
+import { checkPlan, checkPlanTransition } from './check.ts';
 import { resolvePlan } from './resolve.ts';
 import type { PlanDoc } from './resolve.ts';
 
@@ -26,6 +26,7 @@ registerKind<PlanModel>({
     });
     return [own, ...others];
   },
+  checkTransition: checkPlanTransition,
   describeChanges: describePlanChanges,
   budgetUsd: (m) => m.budget?.monthlyUsd,
   advise: advisePlan,

@@ -1,0 +1,25 @@
+import type { StackContext } from './context.ts';
+
+/** Typed access to constructs shared between a stack's resource files. */
+export function share<T>(ctx: StackContext, key: string, value: T): T {
+  ctx.shared.set(key, value);
+  return value;
+}
+
+export function shared<T>(ctx: StackContext, key: string): T {
+  const v = ctx.shared.get(key);
+  if (v === undefined) throw new Error(`synth: ${key} must be created before it is used (check the resource order)`);
+  return v as T;
+}
+
+export function maybeShared<T>(ctx: StackContext, key: string): T | undefined {
+  return ctx.shared.get(key) as T | undefined;
+}
+
+export function ipv4(cidrs: readonly string[]): string[] {
+  return cidrs.filter((c) => !c.includes(':'));
+}
+
+export function ipv6(cidrs: readonly string[]): string[] {
+  return cidrs.filter((c) => c.includes(':'));
+}

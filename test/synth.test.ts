@@ -1,0 +1,195 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { loadTemplates } from '../app/templates.ts';
+import { registeredClouds } from '../knowledge-base/clouds/index.ts';
+import type { PlanModel } from '../knowledge-base/model.ts';
+import { confString } from '../knowledge-base/postgres.ts';
+import { CLOUD_IDS } from '../knowledge-base/types.ts';
+import type { CloudId } from '../knowledge-base/types.ts';
+import { loadDocument } from '../synth/core/document.ts';
+import { kindHandler } from '../synth/core/kinds.ts';
+import { resolveSettings } from '../synth/core/settings.ts';
+import { renderTemplate } from '../synth/core/templates.ts';
+import { registeredCloudStacks } from '../synth/stacks/registry.ts';
+import { synthesizePlans } from '../synth/synthesize.ts';
+import { plan, ROOT, tempDir, writeFiles } from './helpers.ts';
+
+const settings = resolveSettings(undefined);
+const templates = await loadTemplates();
+
+function modelOf(text: string, file = '.autostack/x.yaml', s = settings): PlanModel {
+  const doc = loadDocument(file, text, s);
+  if (!doc.model) throw new Error(doc.diagnostics.map((d) => d.message).join('\n'));
+  return doc.model as PlanModel;
+}
+
+function synthJson(model: PlanModel, cloud: CloudId, s = settings): Record<string, any> {
+  const r = synthesizePlans([model], s, [cloud]);
+  if (!r.ok) throw new Error(r.errors.join('\n'));
+  return JSON.parse(r.stacks[0]!.json);
+}
+
+/** Terraform reads `$${` as `${` and `%%{` as `%{`. */
+const unescape = (s: string) => s.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+
+describe('synth golden files', () => {
+  for (const t of templates) {
+    for (const cloud of CLOUD_IDS) {
+      it(`${t.meta.name} on ${cloud} matches its reviewed golden file`, async () => {
+        const r = renderTemplate(t.meta, t.sources, { cloud });
+        if (!r.ok) throw new Error(r.errors.join());
+        const synth = synthesizePlans([modelOf(r.files[0]!.text, r.files[0]!.path)], settings, [cloud]);
+        expect(synth.ok).toBe(true);
+        if (!synth.ok) return;
+        await expect(synth.stacks[0]!.json).toMatchFileSnapshot(`__golden__/synth/${t.meta.name}-${cloud}.tf.json`);
+      });
+    }
+  }
+});
+
+describe('escaping', () => {
+  const text = plan('x', 'cloud: aws\nnetwork: { allowedCidrs: [10.0.0.0/8, 192.168.10.0/24, "2001:db8::/32"] }', '  labels: { probe: \'${file("/etc/passwd")}\', directive: "%{ if true }yes%{ endif }" }\n');
+
+  for (const cloud of ['aws', 'azure'] as const) {
+    it(`keeps a label value with \${...} literal on ${cloud}, never as an interpolation`, () => {
+      const model = modelOf(text);
+      const raw = synthesizePlans([model], settings, [cloud]);
+      if (!raw.ok) throw new Error(raw.errors.join());
+      const json = raw.stacks[0]!.json;
+      expect(json).toContain('$${file(\\"/etc/passwd\\")}');
+      expect(json).toContain('%%{ if true }yes%%{ endif }');
+      expect(json).not.toMatch(/[^$]\$\{file\(/);
+      const tags = cloud === 'aws' ? JSON.parse(json).provider.aws[0].default_tags[0].tags : JSON.parse(json).resource.azurerm_resource_group.rg.tags;
+      expect(unescape(tags.probe)).toBe('${file("/etc/passwd")}');
+      expect(json).toContain('192.168.10.0/24');
+      expect(json).toContain('2001:db8::/32');
+    });
+  }
+
+  it('turns a label value into a valid GCP label, with nothing left to interpolate', () => {
+    const json = JSON.stringify(synthJson(modelOf(text), 'gcp'));
+    expect(json).not.toContain('${file');
+    expect(json).toContain('"probe":"__file___etc_passwd___"');
+  });
+
+  it('round-trips arbitrary label values and postgresql settings literally (property)', () => {
+    const base = modelOf(plan('x', 'cloud: aws\nregion: us-east-1'));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 63 }), fc.string({ maxLength: 80 }), (label, setting) => {
+        const model: PlanModel = { ...base, labels: { probe: label }, postgres: { ...base.postgres, settings: { application_name: setting } } };
+        const r = synthesizePlans([model], settings, ['aws']);
+        if (!r.ok) return false;
+        const json = JSON.parse(r.stacks[0]!.json);
+        const tags = json.provider.aws[0].default_tags[0].tags;
+        expect(unescape(tags.probe)).toBe(label);
+        const script = unescape(json.resource.aws_instance.server_0.user_data as string);
+        const conf = `application_name = ${confString(setting)}`;
+        expect(script).toContain(`'${conf.replace(/'/g, `'\\''`)}'`);
+        return true;
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('refuses CDKTF token syntax smuggled into user text', () => {
+    const model = { ...modelOf(plan('x', 'cloud: aws')), labels: { t: '${TfToken[TOKEN.1]}' } };
+    const json = synthJson(model, 'aws');
+    expect(unescape(json.provider.aws[0].default_tags[0].tags.t)).toBe('${TfToken[TOKEN.1]}');
+  });
+
+  it('evaluates the escaped strings with the real terraform CLI to the original text', async (ctx) => {
+    const which = await promisify(execFile)('sh', ['-c', 'command -v terraform']).catch(() => undefined);
+    if (!which) return ctx.skip('terraform is not on PATH');
+    const model = modelOf(text);
+    const json = synthJson(model, 'aws');
+    const probe = json.provider.aws[0].default_tags[0].tags.probe as string;
+    const script = json.resource.aws_instance.server_0.user_data as string;
+    const dir = await tempDir('autostack-tf-');
+    await writeFiles(dir, { 'main.tf.json': JSON.stringify({ output: { probe: { value: probe }, script: { value: script } } }) });
+    const env = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
+    await promisify(execFile)('terraform', ['init', '-input=false', '-backend=false'], { cwd: dir, env });
+    await promisify(execFile)('terraform', ['apply', '-auto-approve', '-input=false'], { cwd: dir, env });
+    const { stdout } = await promisify(execFile)('terraform', ['output', '-json'], { cwd: dir, env, maxBuffer: 16 * 1024 * 1024 });
+    const out = JSON.parse(stdout);
+    expect(out.probe.value).toBe('${file("/etc/passwd")}');
+    expect(out.script.value).toBe(unescape(script));
+    expect(out.script.value).toContain('"${CONF_LINES[@]}"');
+  });
+});
+
+describe('synth structure', () => {
+  const cluster = modelOf(plan('c', 'cloud: aws\ncompute: { size: medium }\npostgres: { version: "17", topology: cluster, replicas: 2 }\nnetwork: { publicIp: true, allowedCidrs: [203.0.113.0/24] }', '  labels: { team: data }\n'));
+
+  it('registers a stack synth for every cloud, implementing every abstract resource the Plan kind produces', () => {
+    const produced = new Set(kindHandler('Plan')!.plan(cluster).flatMap((p) => p.resources.map((r) => r.kind)));
+    expect(produced).toEqual(new Set(['vm', 'disk', 'firewall', 'bucket', 'backup-schedule', 'secret', 'public-ip']));
+    expect(registeredCloudStacks().map((s) => s.cloud).sort()).toEqual(registeredClouds().map((c) => c.id).sort());
+    for (const s of registeredCloudStacks()) {
+      for (const kind of produced) {
+        expect(typeof s.resources[kind], `${s.cloud} ${kind}`).toBe('function');
+        expect(s.order, `${s.cloud} order`).toContain(kind);
+      }
+    }
+  });
+
+  for (const cloud of CLOUD_IDS) {
+    it(`tags every taggable resource with the AutoStack tags on ${cloud}`, () => {
+      const json = synthJson({ ...cluster, cloud, region: 'us-east' }, cloud);
+      const impl = registeredCloudStacks().find((s) => s.cloud === cloud)!;
+      const want = { 'autostack-org': 'default', 'autostack-project': 'default', 'autostack-plan': 'c', 'managed-by': 'autostack' };
+      for (const [type, byName] of Object.entries(json.resource as Record<string, Record<string, any>>)) {
+        if (impl.untaggable[type]) continue;
+        for (const [name, res] of Object.entries(byName)) {
+          const tags = cloud === 'aws' ? json.provider.aws[0].default_tags[0].tags : cloud === 'azure' ? res.tags : res.labels ?? res.boot_disk?.initialize_params?.labels;
+          expect(tags, `${type}.${name}`).toMatchObject(want);
+        }
+      }
+    });
+  }
+
+  it('builds a primary and replicas that find it through a Terraform reference, spread over zones', () => {
+    const aws = synthJson(cluster, 'aws');
+    expect(Object.keys(aws.resource.aws_instance)).toEqual(['server_0', 'server_1', 'server_2']);
+    expect(aws.resource.aws_instance.server_1.tags['autostack-primary-host']).toBe('${aws_instance.server_0.private_ip}');
+    expect(aws.resource.aws_instance.server_0.metadata_options).toMatchObject({ http_tokens: 'required', instance_metadata_tags: 'enabled' });
+    expect(aws.resource.aws_ebs_volume.data_0).toMatchObject({ encrypted: true, type: 'gp3', size: 20 });
+    expect(aws.resource.aws_security_group.postgres_sg.ingress[0]).toMatchObject({ from_port: 5432, to_port: 5432, cidr_blocks: ['203.0.113.0/24'] });
+    const policy = JSON.stringify(aws.data.aws_iam_policy_document.server_access);
+    expect(policy).toContain('${aws_s3_bucket.backups.arn}');
+    expect(policy).toContain('${aws_secretsmanager_secret.postgres_secret.arn}');
+    expect(policy).not.toContain('"*"');
+    expect(JSON.stringify(aws)).not.toMatch(/"password"|secret_string/);
+    const gcp = synthJson({ ...cluster, cloud: 'gcp', region: 'us-east' }, 'gcp');
+    expect(gcp.resource.google_compute_instance.server_2.metadata['autostack-primary-host']).toBe('${google_compute_instance.server_0.network_interface[0].network_ip}');
+    expect(new Set(Object.values(gcp.resource.google_compute_instance).map((i: any) => i.zone)).size).toBe(3);
+    const azure = synthJson({ ...cluster, cloud: 'azure', region: 'us-east' }, 'azure');
+    expect(azure.resource.azurerm_linux_virtual_machine.server_0).toMatchObject({ disable_password_authentication: true, identity: { type: 'SystemAssigned' } });
+    expect(azure.resource.azurerm_key_vault.vault).toMatchObject({ purge_protection_enabled: true, rbac_authorization_enabled: true });
+  });
+
+  it('writes the state backend from the repository settings', () => {
+    const s3 = resolveSettings({ spec: { stateBackend: { type: 's3', bucket: 'acme-state', region: 'us-east-1' } } } as never);
+    expect(synthJson(cluster, 'aws', s3).terraform.backend.s3).toMatchObject({ bucket: 'acme-state', key: 'autostack/c-aws.tfstate', region: 'us-east-1', encrypt: true, use_lockfile: true });
+    const gcs = resolveSettings({ spec: { stateBackend: { type: 'gcs', bucket: 'acme-state', prefix: 'infra' } } } as never);
+    expect(synthJson(cluster, 'gcp', gcs).terraform.backend.gcs).toEqual({ bucket: 'acme-state', prefix: 'infra/c-gcp' });
+    expect(synthJson(cluster, 'azure').terraform.backend.local).toEqual({ path: 'terraform.tfstate' });
+  });
+});
+
+describe('the CDKTF boundary', () => {
+  it('is one adapter module: nothing else imports cdktf or a provider, and nothing imports a provider root', async () => {
+    const { stdout } = await promisify(execFile)('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts', '*.tsx', '*.js', '*.mjs'], { cwd: ROOT });
+    const offenders: string[] = [];
+    for (const f of stdout.split('\n').filter((p) => p && !p.startsWith('node_modules/') && !p.includes('/dist/'))) {
+      const src = await readFile(join(ROOT, f), 'utf8');
+      const imports = [...src.matchAll(/(?:from|import)\s*\(?\s*['"]((?:cdktf|@cdktf\/)[^'"]*)['"]/g)].map((m) => m[1]!);
+      if (imports.some((i) => /^@cdktf\/provider-[a-z]+\/?$/.test(i))) offenders.push(`${f} imports a provider package root`);
+      if (imports.length && f !== 'synth/cdktf.ts') offenders.push(`${f} imports ${imports[0]}`);
+    }
+    expect(offenders).toEqual([]);
+  });
+});
