@@ -82,7 +82,18 @@ interface Side {
  * 4. duplicate names across files (changed files against the listing)
  * 5. budgets: per plan, per project and for the repository
  */
-export async function reviewChange(reader: RepoReader, base: string, head: string, files?: string[]): Promise<ReviewResult> {
+/** Limits the platform operator sets per organisation (checked over every plan in the repository). */
+export interface Quota {
+  scope: string;
+  maxMonthlyUsd?: number;
+  maxVms?: number;
+}
+
+export interface ReviewOptions {
+  quota?: Quota;
+}
+
+export async function reviewChange(reader: RepoReader, base: string, head: string, files?: string[], options: ReviewOptions = {}): Promise<ReviewResult> {
   const [headSettings, baseSettings] = await Promise.all([loadSettings(reader, head), loadSettings(reader, base)]);
   const changed = files ?? (await changedFiles(reader, base, head, AUTOSTACK_DIR));
   const diagnostics: Diagnostic[] = changed.includes(SETTINGS_FILE) ? [...headSettings.diagnostics] : [];
@@ -105,9 +116,10 @@ export async function reviewChange(reader: RepoReader, base: string, head: strin
     if (review) plans.push(review);
   }
   diagnostics.push(...(await duplicateNames(reader, head, heads)));
-  const unchanged = needsWholeTree(headSettings.model) ? await unchangedPlanCosts(reader, head, targets, headSettings.model) : [];
+  const unchanged = needsWholeTree(headSettings.model) || options.quota ? await unchangedPlanCosts(reader, head, targets, headSettings.model) : [];
   const budgets = checkBudgets(plans, unchanged, heads, headSettings.model);
   diagnostics.push(...budgetDiagnostics(budgets, heads));
+  if (options.quota) diagnostics.push(...quotaDiagnostics(options.quota, plans, unchanged, heads));
   const primary = plans.flatMap((p) => p.cost.filter((c) => c.primary));
   const before = round2(primary.reduce((s, c) => s + (c.monthlyUsdBefore ?? 0), 0));
   const after = round2(primary.reduce((s, c) => s + (c.monthlyUsdAfter ?? 0), 0));
@@ -229,6 +241,7 @@ interface PlanCost {
   project: string;
   usd: number;
   complete: boolean;
+  vms: number;
 }
 
 /** Project and repository budgets cover every plan, so their check reads the plans the change did not touch. */
@@ -239,7 +252,7 @@ async function unchangedPlanCosts(reader: RepoReader, head: string, changed: str
   for (const f of others) {
     const side = loadSide(f, texts.get(f), settings);
     const own = side.costs?.[0];
-    if (side.doc?.model && side.doc.handler && own) out.push({ project: side.doc.handler.project(side.doc.model), usd: own.monthlyUsd, complete: own.complete });
+    if (side.doc?.model && side.doc.handler && own) out.push({ project: side.doc.handler.project(side.doc.model), usd: own.monthlyUsd, complete: own.complete, vms: side.plans![0]!.resources.filter((r) => r.kind === 'vm').length });
   }
   return out;
 }
@@ -281,6 +294,24 @@ function budgetDiagnostics(budgets: BudgetCheck[], docs: LoadedDoc[]): Diagnosti
     const doc = docs.find((d) => d.name === b.name);
     if (!doc?.parsed) continue;
     out.push({ file: doc.file, ...locate(doc.parsed, ['spec', 'budget', 'monthlyUsd']), severity: 'error', code: 'plan/over-budget', path: 'spec.budget.monthlyUsd', message: `Estimated $${b.estimateUsd.toFixed(2)}/month exceeds the budget of $${b.limitUsd.toFixed(2)}/month by $${(b.estimateUsd - b.limitUsd).toFixed(2)}: choose a smaller size, fewer replicas or less storage, or raise the budget.` });
+  }
+  return out;
+}
+
+/** Operator quotas over the whole repository at head: the changed plans plus every other plan. */
+function quotaDiagnostics(quota: Quota, plans: PlanReview[], unchanged: PlanCost[], docs: LoadedDoc[]): Diagnostic[] {
+  const live = plans.filter((p) => p.status !== 'removed' && p.status !== 'invalid');
+  const usd = live.reduce((s, p) => s + (p.cost.find((c) => c.primary)?.monthlyUsdAfter ?? 0), 0) + unchanged.reduce((s, u) => s + u.usd, 0);
+  const vms = live.reduce((s, p) => s + p.resources.filter((r) => r.cloud === p.cloud && r.kind === 'vm').length, 0) + unchanged.reduce((s, u) => s + u.vms, 0);
+  const anchor = docs.find((d) => d.parsed && d.kind !== 'Settings');
+  if (!anchor?.parsed) return [];
+  const at = { file: anchor.file, ...locate(anchor.parsed, ['metadata', 'name']), severity: 'error' as const, path: 'metadata.name' };
+  const out: Diagnostic[] = [];
+  if (quota.maxMonthlyUsd !== undefined && usd > quota.maxMonthlyUsd) {
+    out.push({ ...at, code: 'quota/max-monthly-usd', message: `Quota maxMonthlyUsd of ${quota.scope} exceeded: the plans in this repository would cost $${usd.toFixed(2)}/month, the quota is $${quota.maxMonthlyUsd.toFixed(2)}/month. Reduce the plans or ask the platform operator to raise the quota.` });
+  }
+  if (quota.maxVms !== undefined && vms > quota.maxVms) {
+    out.push({ ...at, code: 'quota/max-vms', message: `Quota maxVms of ${quota.scope} exceeded: the plans in this repository would run ${vms} servers, the quota is ${quota.maxVms}. Use fewer replicas or plans, or ask the platform operator to raise the quota.` });
   }
   return out;
 }

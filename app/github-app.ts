@@ -1,0 +1,165 @@
+import type { ApplicationFunction, Context, Probot } from 'probot';
+import { GitHubReader } from './github/reader.ts';
+import { CHECK_NAME, DEPLOY_CHECK_NAME, publishCheck } from './github/check-run.ts';
+import { GitHubClient } from './github/client.ts';
+import type { OctokitLike, RepoRef } from './github/client.ts';
+import type { Identity } from './github/sticky-comment.ts';
+import { canWrite, HELP, parseCommand } from './services/commands.ts';
+import type { AppConfig } from './services/config.ts';
+import { WORKFLOW_PATH } from './services/config.ts';
+import { dispatch, renderAndDeploy } from './services/deploy.ts';
+import { reflectDeployment, reflectFailedRun } from './services/deploy-results.ts';
+import { openOnboardingPullRequest } from './services/onboarding.ts';
+import { reviewPullRequest } from './services/review-pull-request.ts';
+import { loadDocument } from '../synth/core/document.ts';
+import { SETTINGS_FILE } from '../synth/core/load.ts';
+import { resolveSettings } from '../synth/core/settings.ts';
+import { MANIFEST_PATH, parseManifest, sourceOf } from '../synth/deploy-manifest.ts';
+
+/** Every webhook event the App handles; app.yml subscribes to exactly these (installation events are always sent). */
+export const HANDLED_EVENTS = ['check_run', 'deployment_status', 'installation', 'installation_repositories', 'issue_comment', 'pull_request', 'push', 'workflow_run'] as const;
+
+export interface AppOptions {
+  config: AppConfig;
+  appId?: number;
+}
+
+/** Recently handled delivery ids: a redelivered webhook is acknowledged and not handled twice. */
+class DeliveryLog {
+  private readonly seen = new Map<string, number>();
+  private readonly max: number;
+  constructor(max = 5000) {
+    this.max = max;
+  }
+  firstTime(id: string): boolean {
+    if (this.seen.has(id)) return false;
+    this.seen.set(id, Date.now());
+    if (this.seen.size > this.max) this.seen.delete(this.seen.keys().next().value!);
+    return true;
+  }
+}
+
+type AnyContext = Context<any>;
+
+/**
+ * The Probot app: one small handler per event. Handlers turn the webhook into plain inputs and a
+ * narrow GitHub client, call one service, and are the only place errors become a failed check.
+ */
+export function autostackApp(options: AppOptions): ApplicationFunction {
+  return (app: Probot) => {
+    const deliveries = new DeliveryLog();
+    const who: Identity = { appId: options.appId };
+    const client = (ctx: AnyContext, repo?: RepoRef) => new GitHubClient(ctx.octokit as unknown as OctokitLike, repo ?? ctx.repo());
+
+    /** Runs a handler once per delivery; a failure becomes a readable failed check where there is a commit to put it on. */
+    const handle = (fn: (ctx: AnyContext) => Promise<void>, failCheck?: (ctx: AnyContext) => { name: string; sha: string } | undefined) => async (ctx: AnyContext) => {
+      if (!deliveries.firstTime(ctx.id)) {
+        ctx.log.info({ delivery: ctx.id }, 'duplicate delivery ignored');
+        return;
+      }
+      try {
+        await fn(ctx);
+      } catch (e) {
+        const message = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+        ctx.log.error({ delivery: ctx.id, event: ctx.name, status: (e as { status?: number }).status, message }, 'AutoStack handler failed');
+        const target = failCheck?.(ctx);
+        if (target) {
+          await publishCheck(client(ctx), { name: target.name, headSha: target.sha, conclusion: 'failure', title: 'AutoStack failed', summary: `AutoStack could not finish: ${message}\n\nRe-run this check to try again; if it keeps failing, contact your platform operator.`, appId: options.appId }).catch(() => undefined);
+        }
+      }
+    };
+
+    const prCheck = (ctx: AnyContext) => ({ name: CHECK_NAME, sha: ctx.payload.pull_request.head.sha as string });
+    const review = async (ctx: AnyContext, pr: { number: number; head: { sha: string }; base: { sha: string } }) => {
+      const owner = ctx.repo().owner;
+      await reviewPullRequest(client(ctx), { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha }, who, options.config.quotaFor(owner));
+    };
+
+    app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'], handle(async (ctx) => review(ctx, ctx.payload.pull_request), prCheck));
+
+    app.on('check_run.rerequested', handle(async (ctx) => {
+      const run = ctx.payload.check_run;
+      if (run.name !== CHECK_NAME || (options.appId && run.app?.id !== options.appId)) return;
+      for (const pr of run.pull_requests ?? []) {
+        const full = (await client(ctx).call('getPull', { pull_number: pr.number })).data;
+        await review(ctx, full);
+      }
+    }, (ctx) => ({ name: CHECK_NAME, sha: ctx.payload.check_run.head_sha })));
+
+    app.on('push', handle(async (ctx) => {
+      const p = ctx.payload;
+      if (p.deleted || p.ref !== `refs/heads/${p.repository.default_branch}`) return;
+      await renderAndDeploy(client(ctx), { before: p.before, after: p.after, defaultBranch: p.repository.default_branch }, options.config.actionRef, options.appId);
+    }, (ctx) => (ctx.payload.deleted ? undefined : { name: DEPLOY_CHECK_NAME, sha: ctx.payload.after })));
+
+    const onboard = async (ctx: AnyContext, repos: { full_name: string }[]) => {
+      for (const r of repos) {
+        const [owner, repo] = r.full_name.split('/') as [string, string];
+        const c = client(ctx, { owner, repo });
+        const meta = (await c.call('getRepo')).data;
+        if (meta.archived) continue;
+        const outcome = await openOnboardingPullRequest(c, meta.default_branch, options.config.actionRef);
+        ctx.log.info({ repo: r.full_name, outcome }, 'onboarding');
+      }
+    };
+    app.on('installation.created', handle(async (ctx) => onboard(ctx, ctx.payload.repositories ?? [])));
+    app.on('installation_repositories.added', handle(async (ctx) => onboard(ctx, ctx.payload.repositories_added ?? [])));
+
+    app.on('issue_comment.created', handle(async (ctx) => {
+      const p = ctx.payload;
+      if (!p.issue.pull_request || p.sender.type === 'Bot') return;
+      const parsed = parseCommand(p.comment.body);
+      if (parsed.kind === 'ignore') return;
+      const c = client(ctx);
+      // The reaction is idempotent: 200 means this comment was already taken up (a duplicate delivery).
+      const reaction = await c.call('createCommentReaction', { comment_id: p.comment.id, content: 'eyes' });
+      if (reaction.status === 200) return;
+      const reply = (text: string) => c.call('createComment', { issue_number: p.issue.number, body: `@${p.comment.user.login} ${text}` });
+      if (parsed.kind === 'reply') return void (await reply(parsed.text));
+      const level = (await c.call('getCollaboratorPermission', { username: p.comment.user.login })).data.permission as string;
+      if (!canWrite(level)) return void (await reply('thanks for asking — AutoStack commands need write access to this repository, so this one was not run.'));
+      if (parsed.name === 'help') return void (await reply(HELP));
+      if (parsed.name === 'plan') {
+        const pr = (await c.call('getPull', { pull_number: p.issue.number })).data;
+        await review(ctx, pr);
+        return;
+      }
+      await reply(await redeploy(c, parsed.plan));
+    }));
+
+    app.on('workflow_run.completed', handle(async (ctx) => {
+      const run = ctx.payload.workflow_run;
+      if (run.path !== WORKFLOW_PATH || run.conclusion === 'success') return;
+      await reflectFailedRun(client(ctx), run.head_sha, run.html_url, run.conclusion ?? 'failure', who);
+    }));
+
+    app.on('deployment_status.created', handle(async (ctx) => {
+      const d = ctx.payload.deployment;
+      if (!String(d.environment).startsWith('autostack/')) return;
+      const source = (d.payload as { sourceSha?: string } | undefined)?.sourceSha;
+      if (!source) return;
+      await reflectDeployment(client(ctx), d.sha, source, who);
+    }));
+  };
+}
+
+/** `/autostack deploy <plan>`: a new deployment of what the deploy branch holds for that plan, and a dispatch. */
+async function redeploy(c: GitHubClient, plan: string): Promise<string> {
+  const repo = (await c.call('getRepo')).data;
+  const reader = new GitHubReader(c);
+  const settingsText = await reader.read(repo.default_branch, SETTINGS_FILE);
+  const settings = resolveSettings(settingsText ? (loadDocument(SETTINGS_FILE, settingsText, resolveSettings(undefined)).model as never) : undefined);
+  const ref = await c.maybe('getRef', { ref: `heads/${settings.deployBranch}` });
+  if (!ref) return `nothing has been rendered yet: merge a change under \`.autostack/\` first.`;
+  const head = ref.data.object.sha as string;
+  const commit = (await c.call('getCommit', { commit_sha: head })).data;
+  const file = await c.maybe('getContent', { path: MANIFEST_PATH, ref: head });
+  const manifest = parseManifest(file ? Buffer.from(String(file.data.content), 'base64').toString('utf8') : undefined);
+  const stack = manifest?.stacks.find((s) => s.plan === plan && s.action !== 'destroy');
+  const source = sourceOf(commit.message);
+  if (!stack || !source) return `there is no rendered plan named \`${plan}\` on \`${settings.deployBranch}\`. Plans there: ${manifest?.stacks.filter((s) => s.action !== 'destroy').map((s) => `\`${s.plan}\``).join(', ') || 'none'}.`;
+  if (!(await c.maybe('getContent', { path: WORKFLOW_PATH, ref: repo.default_branch }))) return `this repository has no \`${WORKFLOW_PATH}\`; merge the onboarding pull request first.`;
+  const deployment = await c.call('createDeployment', { ref: head, environment: `autostack/${plan}`, auto_merge: false, required_contexts: [], description: `redeploy ${stack.name} from ${source.slice(0, 7)}`, payload: { stack: stack.name, action: 'apply', sourceSha: source } });
+  await dispatch(c, repo.default_branch, source, [stack.name]);
+  return `deploying \`${stack.name}\` again from ${source.slice(0, 7)} (deployment ${deployment.data.id}).`;
+}

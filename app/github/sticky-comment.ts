@@ -1,0 +1,80 @@
+import type { GitHubClient } from './client.ts';
+
+export const MARKER = '<!-- autostack:review -->';
+const DEPLOY_START = '<!-- autostack:deploy -->';
+const DEPLOY_END = '<!-- /autostack:deploy -->';
+/** GitHub rejects longer comment bodies. */
+export const COMMENT_MAX = 65_536;
+
+export interface Identity {
+  appId?: number;
+  /** The App's bot login, e.g. autostack[bot]. */
+  botLogin?: string;
+}
+
+interface Comment {
+  id: number;
+  body?: string;
+  user?: { login?: string; type?: string } | null;
+  performed_via_github_app?: { id?: number } | null;
+}
+
+function meta(body: string): { head?: string; at?: string } {
+  const m = /<!-- autostack:meta head=([0-9a-f]*) at=(\S*) -->/.exec(body);
+  return m ? { head: m[1], at: m[2] } : {};
+}
+
+/** Ours means the marker *and* our App as author: a marker a person typed is ignored. */
+function isOurs(c: Comment, who: Identity): boolean {
+  if (!c.body?.includes(MARKER)) return false;
+  if (who.appId !== undefined && c.performed_via_github_app?.id === who.appId) return true;
+  return who.botLogin !== undefined && c.user?.login === who.botLogin && c.user?.type === 'Bot';
+}
+
+export async function findStickyComment(client: GitHubClient, issue: number, who: Identity): Promise<Comment | undefined> {
+  const comments = (await client.list('listComments', { issue_number: issue })) as Comment[];
+  return comments.find((c) => isOurs(c, who));
+}
+
+/**
+ * Creates the pull request's one AutoStack comment or updates it in place. A run for an older
+ * head than the one already shown, or that started before the last write, changes nothing.
+ */
+export async function upsertReviewComment(client: GitHubClient, issue: number, who: Identity, review: string, run: { headSha: string; startedAt: string; currentHeadSha?: string }): Promise<'created' | 'updated' | 'stale'> {
+  if (run.currentHeadSha && run.currentHeadSha !== run.headSha) return 'stale';
+  const existing = await findStickyComment(client, issue, who);
+  const previous = existing?.body ? meta(existing.body) : {};
+  if (previous.at && previous.at > run.startedAt && previous.head !== run.headSha) return 'stale';
+  const deploy = existing?.body ? deploySection(existing.body) : '';
+  const body = compose(review, deploy, run.headSha, run.startedAt);
+  if (existing) {
+    await client.call('updateComment', { comment_id: existing.id, body });
+    return 'updated';
+  }
+  await client.call('createComment', { issue_number: issue, body });
+  return 'created';
+}
+
+/** Replaces the deploy-status section of our comment (after merge), keeping the review. */
+export async function updateDeploySection(client: GitHubClient, issue: number, who: Identity, section: string): Promise<boolean> {
+  const existing = await findStickyComment(client, issue, who);
+  if (!existing?.body) return false;
+  const m = meta(existing.body);
+  const review = existing.body.slice(existing.body.indexOf('\n') + 1).replace(new RegExp(`\\n?${DEPLOY_START}[\\s\\S]*${DEPLOY_END}\\n?`), '').replace(/\n<!-- autostack:meta [^>]*-->\s*$/, '');
+  await client.call('updateComment', { comment_id: existing.id, body: compose(review, section, m.head ?? '', m.at ?? new Date().toISOString()) });
+  return true;
+}
+
+function deploySection(body: string): string {
+  const start = body.indexOf(DEPLOY_START);
+  const end = body.indexOf(DEPLOY_END);
+  return start >= 0 && end > start ? body.slice(start + DEPLOY_START.length, end).trim() : '';
+}
+
+function compose(review: string, deploy: string, head: string, at: string): string {
+  const tail = `\n<!-- autostack:meta head=${head} at=${at} -->`;
+  const deployPart = deploy ? `\n${DEPLOY_START}\n${deploy}\n${DEPLOY_END}\n` : '';
+  const room = COMMENT_MAX - MARKER.length - tail.length - deployPart.length - 200;
+  const body = review.length > room ? `${review.slice(0, room)}\n\n_…truncated to fit GitHub's comment limit; the check run has every diagnostic._\n` : review;
+  return `${MARKER}\n${body}${deployPart}${tail}`;
+}

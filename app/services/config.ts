@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import type { Quota } from '../../synth/core/review.ts';
+
+/** Where the onboarding workflow points: this repository's action/ folder at a release tag. */
+export const DEFAULT_ACTION_REF = 'autostack-dev/autostack/action@v1';
+export const WORKFLOW_FILE = 'autostack-deploy.yml';
+export const WORKFLOW_PATH = `.github/workflows/${WORKFLOW_FILE}`;
+export const ONBOARDING_BRANCH = 'autostack/onboarding';
+
+export interface AppConfig {
+  actionRef: string;
+  quotaFor(org: string): Quota | undefined;
+}
+
+type QuotaFile = { default?: Omit<Quota, 'scope'>; orgs?: Record<string, Omit<Quota, 'scope'>> };
+
+/**
+ * Operator settings from the environment: AUTOSTACK_ACTION_REF, and per-organisation quotas in
+ * AUTOSTACK_QUOTAS (JSON) or AUTOSTACK_QUOTAS_FILE (YAML or JSON):
+ * `{ default: { maxMonthlyUsd, maxVms }, orgs: { acme: { maxMonthlyUsd: 5000, maxVms: 20 } } }`.
+ */
+export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  let quotas: QuotaFile = {};
+  const text = env.AUTOSTACK_QUOTAS ?? (env.AUTOSTACK_QUOTAS_FILE ? readFileSync(env.AUTOSTACK_QUOTAS_FILE, 'utf8') : undefined);
+  if (text) {
+    try {
+      quotas = (parse(text) ?? {}) as QuotaFile;
+    } catch (e) {
+      throw new Error(`AUTOSTACK_QUOTAS is not valid YAML/JSON: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  return {
+    actionRef: env.AUTOSTACK_ACTION_REF ?? DEFAULT_ACTION_REF,
+    quotaFor(org) {
+      const q = quotas.orgs?.[org.toLowerCase()] ?? quotas.orgs?.[org];
+      if (q) return { scope: `organisation ${org}`, ...q };
+      return quotas.default ? { scope: 'the platform default', ...quotas.default } : undefined;
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * The contract between the App and the Action: `autostack-deploy.json` at the root of the deploy
+ * branch, next to `stacks/<name>/cdk.tf.json`. The commit that writes it names its source commit
+ * in a trailer (`AutoStack-Source: <sha>`); the Action refuses to apply any other source.
+ */
+export interface DeployManifest {
+  version: 1;
+  sourceSha: string;
+  renderedAt: string;
+  stacks: DeployStack[];
+}
+
+export interface DeployStack {
+  name: string;
+  plan: string;
+  cloud: string;
+  /** What this source commit asks for: apply changes, destroy a removed plan, or nothing. */
+  action: 'apply' | 'destroy' | 'unchanged';
+}
+
+export const MANIFEST_PATH = 'autostack-deploy.json';
+export const SOURCE_TRAILER = 'AutoStack-Source';
+
+export function sourceOf(commitMessage: string): string | undefined {
+  return new RegExp(`^${SOURCE_TRAILER}: ([0-9a-f]{7,64})\\s*$`, 'm').exec(commitMessage)?.[1];
+}
+
+export function parseManifest(text: string | undefined): DeployManifest | undefined {
+  if (!text) return undefined;
+  try {
+    const m = JSON.parse(text) as DeployManifest;
+    return m.version === 1 && Array.isArray(m.stacks) ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}

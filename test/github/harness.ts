@@ -1,0 +1,142 @@
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createRequire } from 'node:module';
+import nock from 'nock';
+import { Probot, ProbotOctokit } from 'probot';
+import { autostackApp } from '../../app/github-app.ts';
+import { loadAppConfig } from '../../app/services/config.ts';
+import { checkRequest } from './openapi.ts';
+
+const require = createRequire(import.meta.url);
+const examples = require('@octokit/webhooks-examples') as { name: string; examples: Record<string, any>[] }[];
+
+export const OWNER = 'acme';
+export const REPO = 'infra';
+export const APP_ID = 4242;
+export const API = 'https://api.github.com';
+const PRIVATE_KEY = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+
+export interface Recorded {
+  method: string;
+  path: string;
+  body: any;
+}
+
+/**
+ * GitHub, faked strictly: network off (loopback allowed), every reply registered up front, every
+ * request matched against GitHub's OpenAPI description and its body validated. `verify()` fails
+ * on an unmatched request, an invalid body or an interceptor nobody used.
+ */
+export class FakeGitHub {
+  readonly requests: Recorded[] = [];
+  readonly problems: string[] = [];
+  private readonly noMatch = (req: { method: string; url?: string; path?: string }) => this.problems.push(`unmatched request ${req.method} ${req.url ?? req.path}`);
+
+  constructor() {
+    nock.cleanAll();
+    nock.disableNetConnect();
+    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+    nock.emitter.on('no match', this.noMatch);
+  }
+
+  /** Registers `times` replies for METHOD path (a path without query; any query is accepted). */
+  on(method: string, path: string | RegExp, reply: number | ((body: any, uri: string) => [number, unknown?]), data?: unknown, times = 1): this {
+    nock(API)
+      .intercept(path, method)
+      .query(true)
+      .times(times)
+      // nock 15 hands the reply function the Fetch Request (a 2-argument function would be taken as callback style).
+      .reply(async (request: Request) => {
+        const text = await request.text();
+        const parsed = text.length ? JSON.parse(text) : undefined;
+        const url = new URL(request.url);
+        const uri = url.pathname + url.search;
+        this.requests.push({ method, path: uri, body: parsed });
+        const check = checkRequest(method, uri, parsed);
+        this.problems.push(...check.errors);
+        const [status, payload] = typeof reply === 'function' ? reply(parsed, uri) : [reply, data];
+        return [status, payload ?? {}];
+      });
+    return this;
+  }
+
+  token(): this {
+    return this.on('POST', /\/app\/installations\/\d+\/access_tokens/, 201, { token: 'ghs_testtoken0000000000000000000000000000', expires_at: '2099-01-01T00:00:00Z', permissions: {} });
+  }
+
+  repoPath(rest: string): string {
+    return `/repos/${OWNER}/${REPO}${rest}`;
+  }
+
+  /** Trees and blobs of `.autostack/` at each ref; blob SHAs are content hashes, so equal files are read once. */
+  files(refs: Record<string, Record<string, string>>, read: string[] = []): this {
+    const blobs = new Map<string, string>();
+    for (const [ref, files] of Object.entries(refs)) {
+      const entries = Object.entries(files).map(([path, text]) => {
+        const sha = blobSha(text);
+        if (read.includes(path)) blobs.set(sha, text);
+        return { path: path.replace(/^\.autostack\//, ''), type: 'blob', sha, mode: '100644' };
+      });
+      const sub = `tree-${ref}`;
+      this.on('GET', this.repoPath(`/git/trees/${ref}`), 200, { sha: ref, truncated: false, tree: entries.length ? [{ path: '.autostack', type: 'tree', sha: sub, mode: '040000' }] : [] });
+      if (entries.length) this.on('GET', this.repoPath(`/git/trees/${sub}`), 200, { sha: sub, truncated: false, tree: entries });
+    }
+    for (const [sha, text] of blobs) this.on('GET', this.repoPath(`/git/blobs/${sha}`), 200, { sha, encoding: 'base64', content: Buffer.from(text).toString('base64'), size: text.length });
+    return this;
+  }
+
+  made(method: string, pathPart: string): Recorded[] {
+    return this.requests.filter((r) => r.method === method && r.path.includes(pathPart));
+  }
+
+  verify(): void {
+    nock.emitter.removeListener('no match', this.noMatch);
+    const pending = nock.pendingMocks();
+    nock.cleanAll();
+    const all = [...this.problems, ...pending.map((p) => `unused interceptor ${p}`)];
+    if (all.length) throw new Error(`GitHub fake:\n${all.join('\n')}`);
+  }
+}
+
+export function blobSha(text: string): string {
+  return createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
+}
+
+export async function probot(env: NodeJS.ProcessEnv = {}): Promise<Probot> {
+  const p = new Probot({
+    appId: APP_ID,
+    privateKey: PRIVATE_KEY,
+    secret: 'test-secret',
+    // A function default runs after Probot's own: no retries, no write spacing in tests.
+    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } })),
+    logLevel: (process.env.TEST_LOG_LEVEL as 'fatal') ?? 'fatal',
+  });
+  await p.load(autostackApp({ config: loadAppConfig(env), appId: APP_ID }));
+  return p;
+}
+
+/** A real example payload of that event and action, pointed at acme/infra, with an installation. */
+export function payload(name: string, action?: string, patch: (p: any) => void = () => undefined): any {
+  const group = examples.find((e) => e.name === name)!;
+  const found = group.examples.find((e) => e.action === action) ?? group.examples[0]!;
+  const p = structuredClone(found);
+  p.installation = { id: 1, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' };
+  if (p.repository) {
+    p.repository.name = REPO;
+    p.repository.full_name = `${OWNER}/${REPO}`;
+    p.repository.owner.login = OWNER;
+    p.repository.default_branch = 'main';
+  }
+  patch(p);
+  return p;
+}
+
+export const PLAN = (name: string, extra = '') => `apiVersion: autostack.dev/v1
+kind: Plan
+metadata: { name: ${name}, project: shop }
+spec:
+  cloud: aws
+  region: us-east-1
+  compute: { vcpu: 2, memoryGiB: 8 }
+  storage: { sizeGiB: 50 }
+  postgres: { version: "17" }
+${extra}`;
