@@ -115,3 +115,272 @@ describe('pull request review', () => {
 
 void OWNER;
 void REPO;
+
+describe('merge: render and deploy', () => {
+  const BEFORE = 'e'.repeat(40);
+  const AFTER = 'f'.repeat(40);
+  const DEPLOY_HEAD = '1'.repeat(40);
+  const pushPayload = () => payload('push', undefined, (p) => {
+    p.ref = 'refs/heads/main';
+    p.before = BEFORE;
+    p.after = AFTER;
+    p.deleted = false;
+  });
+
+  function renderFlow(fake: FakeGitHub, workflow: boolean) {
+    fake.on('GET', fake.repoPath(`/compare/${BEFORE}...${AFTER}`), 200, { files: [{ filename: F, status: 'added' }, { filename: '.autostack/old-db.yaml', status: 'removed' }, { filename: 'README.md', status: 'modified' }] });
+    fake.files({ [BEFORE]: { '.autostack/old-db.yaml': PLAN('old-db') }, [AFTER]: { [F]: PLAN('orders-db') } }, [F, '.autostack/old-db.yaml']);
+    fake.on('GET', fake.repoPath('/git/ref/heads/autostack/deploy'), 200, { ref: 'refs/heads/autostack/deploy', object: { sha: DEPLOY_HEAD, type: 'commit' } });
+    fake.on('GET', fake.repoPath(`/git/commits/${DEPLOY_HEAD}`), 200, { sha: DEPLOY_HEAD, message: 'Render 0000000: x\n\nAutoStack-Source: 0000000000000000000000000000000000000000\n', tree: { sha: 'tree1' } });
+    fake.on('GET', fake.repoPath('/contents/autostack-deploy.json'), 200, { type: 'file', encoding: 'base64', content: Buffer.from(JSON.stringify({ version: 1, sourceSha: '0', renderedAt: '', stacks: [{ name: 'old-db-aws', plan: 'old-db', cloud: 'aws', action: 'apply' }, { name: 'gone-aws', plan: 'gone', cloud: 'aws', action: 'destroy' }] })).toString('base64') });
+    fake.on('POST', fake.repoPath('/git/trees'), 201, { sha: 'tree2' });
+    fake.on('POST', fake.repoPath('/git/commits'), 201, { sha: '2'.repeat(40) });
+    fake.on('PATCH', fake.repoPath('/git/refs/heads/autostack/deploy'), 200, { ref: 'refs/heads/autostack/deploy', object: { sha: '2'.repeat(40) } });
+    fake.on('GET', fake.repoPath('/contents/.github/workflows/autostack-deploy.yml'), workflow ? 200 : 404, workflow ? { type: 'file', content: '', encoding: 'base64' } : { message: 'Not Found' });
+  }
+
+  it('commits the rendered stacks to the deploy branch, creates deployments and dispatches the workflow', async () => {
+    gh = new FakeGitHub().token();
+    renderFlow(gh, true);
+    gh.on('GET', gh.repoPath('/deployments'), 200, [], 2);
+    gh.on('POST', gh.repoPath('/deployments'), (body) => [201, { id: body.environment === 'autostack/orders-db' ? 11 : 12 }], undefined, 2);
+    gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 50 });
+    gh.on('POST', gh.repoPath('/actions/workflows/autostack-deploy.yml/dispatches'), 204);
+    await (await probot()).receive({ id: 'p1', name: 'push', payload: pushPayload() } as never);
+    const tree = gh.made('POST', '/git/trees')[0]!.body;
+    expect(tree.base_tree).toBe('tree1');
+    const paths = tree.tree.map((t: { path: string }) => t.path);
+    expect(paths).toEqual(['stacks/orders-db-aws/cdk.tf.json', 'stacks/gone-aws/cdk.tf.json', 'autostack-deploy.json']);
+    expect(tree.tree[1].sha).toBeNull();
+    const manifest = JSON.parse(tree.tree[2].content);
+    expect(manifest).toMatchObject({ sourceSha: AFTER, stacks: [{ name: 'old-db-aws', action: 'destroy' }, { name: 'orders-db-aws', action: 'apply' }] });
+    expect(gh.made('POST', '/git/commits')[0]!.body.message).toContain(`AutoStack-Source: ${AFTER}`);
+    expect(gh.made('POST', '/deployments').map((r) => r.body.environment)).toEqual(['autostack/orders-db', 'autostack/old-db']);
+    const dispatch = gh.made('POST', '/dispatches')[0]!.body;
+    expect(dispatch).toEqual({ ref: 'main', inputs: { source_sha: AFTER, stacks: '["orders-db-aws","old-db-aws"]', mode: 'apply' } });
+  });
+
+  it('without a deploy workflow, says so on the commit and opens the onboarding pull request', async () => {
+    gh = new FakeGitHub().token();
+    renderFlow(gh, false);
+    gh.on('GET', gh.repoPath(`/commits/${AFTER}/check-runs`), 200, { total_count: 0, check_runs: [] });
+    gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 51 });
+    gh.on('PATCH', gh.repoPath('/check-runs/51'), 200, {});
+    gh.on('GET', gh.repoPath('/contents/.autostack/autostack.yaml'), 404, { message: 'Not Found' });
+    gh.on('GET', gh.repoPath('/pulls'), 200, []);
+    gh.on('GET', gh.repoPath('/git/ref/heads/main'), 200, { object: { sha: AFTER } });
+    gh.on('GET', gh.repoPath(`/git/commits/${AFTER}`), 200, { sha: AFTER, tree: { sha: 'roottree' } });
+    gh.on('POST', gh.repoPath('/git/trees'), 201, { sha: 'tree3' });
+    gh.on('POST', gh.repoPath('/git/commits'), 201, { sha: '3'.repeat(40) });
+    gh.on('POST', gh.repoPath('/git/refs'), 201, { ref: 'refs/heads/autostack/onboarding' });
+    gh.on('POST', gh.repoPath('/pulls'), 201, { number: 2 });
+    await (await probot()).receive({ id: 'p2', name: 'push', payload: pushPayload() } as never);
+    expect(gh.made('PATCH', '/check-runs/51')[0]!.body).toMatchObject({ conclusion: 'action_required', output: { title: 'Rendered, not deployed: no deploy workflow' } });
+    expect(gh.made('POST', '/pulls')[0]!.body).toMatchObject({ head: 'autostack/onboarding', base: 'main', title: 'Set up AutoStack' });
+  });
+
+  it('does nothing twice for a redelivered push: the deploy commit and deployments are reused', async () => {
+    gh = new FakeGitHub().token();
+    gh.on('GET', gh.repoPath(`/compare/${BEFORE}...${AFTER}`), 200, { files: [{ filename: F, status: 'modified' }] });
+    gh.files({ [BEFORE]: { [F]: PLAN('orders-db') }, [AFTER]: { [F]: PLAN('orders-db').replace('50', '60') } }, [F]);
+    gh.on('GET', gh.repoPath('/git/ref/heads/autostack/deploy'), 200, { object: { sha: DEPLOY_HEAD } });
+    gh.on('GET', gh.repoPath(`/git/commits/${DEPLOY_HEAD}`), 200, { sha: DEPLOY_HEAD, message: `Render fffffff: orders-db-aws (apply)\n\nAutoStack-Source: ${AFTER}\n`, tree: { sha: 't' } });
+    gh.on('GET', gh.repoPath('/contents/.github/workflows/autostack-deploy.yml'), 200, { type: 'file' });
+    gh.on('GET', gh.repoPath('/deployments'), 200, [{ id: 11, payload: { stack: 'orders-db-aws' } }]);
+    gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 52 });
+    gh.on('POST', gh.repoPath('/actions/workflows/autostack-deploy.yml/dispatches'), 204);
+    await (await probot()).receive({ id: 'p3', name: 'push', payload: pushPayload() } as never);
+    expect(gh.made('POST', '/git/commits')).toHaveLength(0);
+    expect(gh.made('POST', '/deployments')).toHaveLength(0);
+  });
+
+  it('ignores pushes to other branches', async () => {
+    gh = new FakeGitHub().token();
+    const p = pushPayload();
+    p.ref = 'refs/heads/feature';
+    await (await probot()).receive({ id: 'p4', name: 'push', payload: p } as never);
+    expect(gh.requests).toHaveLength(0);
+    gh = new FakeGitHub();
+  });
+});
+
+describe('onboarding', () => {
+  function onboardingFlow(fake: FakeGitHub, repo: string) {
+    const path = (rest: string) => `/repos/${OWNER}/${repo}${rest}`;
+    fake.on('GET', path(''), 200, { name: repo, default_branch: 'main', archived: false });
+    fake.on('GET', path('/contents/.autostack/autostack.yaml'), 404, { message: 'Not Found' });
+    fake.on('GET', path('/pulls'), 200, []);
+    fake.on('GET', path('/git/ref/heads/main'), 200, { object: { sha: 'a'.repeat(40) } });
+    fake.on('GET', path(`/git/commits/${'a'.repeat(40)}`), 200, { tree: { sha: 'root' } });
+    fake.on('POST', path('/git/trees'), 201, { sha: 'tree' });
+    fake.on('POST', path('/git/commits'), 201, { sha: 'b'.repeat(40) });
+    fake.on('POST', path('/git/refs'), 201, {});
+    fake.on('POST', path('/pulls'), 201, { number: 1 });
+  }
+
+  it('opens one onboarding pull request per repository of a new installation', async () => {
+    gh = new FakeGitHub().token();
+    onboardingFlow(gh, 'one');
+    onboardingFlow(gh, 'two');
+    const p = payload('installation', 'created', (x) => {
+      x.repositories = [{ id: 1, name: 'one', full_name: `${OWNER}/one`, private: true }, { id: 2, name: 'two', full_name: `${OWNER}/two`, private: true }];
+    });
+    await (await probot()).receive({ id: 'i1', name: 'installation', payload: p } as never);
+    const tree = gh.made('POST', '/git/trees')[0]!.body.tree.map((t: { path: string }) => t.path);
+    expect(tree).toEqual(['.autostack/autostack.yaml', '.autostack/example-db.yaml', '.github/workflows/autostack-deploy.yml']);
+    const workflow = gh.made('POST', '/git/trees')[0]!.body.tree[2].content as string;
+    expect(workflow).toContain('id-token: write');
+    expect(workflow).toContain('group: autostack-${{ matrix.stack }}');
+    expect(workflow).not.toMatch(/run:.*\$\{\{\s*(github\.event|inputs)/);
+    expect(gh.made('POST', '/pulls')).toHaveLength(2);
+  });
+
+  it('never opens a second onboarding pull request', async () => {
+    gh = new FakeGitHub().token();
+    gh.on('GET', `/repos/${OWNER}/three`, 200, { name: 'three', default_branch: 'main' });
+    gh.on('GET', `/repos/${OWNER}/three/contents/.autostack/autostack.yaml`, 404, { message: 'Not Found' });
+    gh.on('GET', `/repos/${OWNER}/three/pulls`, 200, [{ number: 4, state: 'closed' }]);
+    const p = payload('installation_repositories', 'added', (x) => {
+      x.repositories_added = [{ id: 3, name: 'three', full_name: `${OWNER}/three`, private: true }];
+    });
+    await (await probot()).receive({ id: 'i2', name: 'installation_repositories', payload: p } as never);
+    expect(gh.made('POST', '/pulls')).toHaveLength(0);
+  });
+});
+
+describe('comment commands', () => {
+  const comment = (body: string, login = 'dev') => payload('issue_comment', 'created', (p) => {
+    p.issue.number = 7;
+    p.issue.pull_request = { url: 'x' };
+    p.comment.id = 555;
+    p.comment.body = body;
+    p.comment.user.login = login;
+    p.sender.type = 'User';
+  });
+
+  it('re-runs the review on /autostack plan from someone with write access', async () => {
+    gh = new FakeGitHub().token();
+    gh.on('POST', gh.repoPath('/issues/comments/555/reactions'), 201, { id: 1, content: 'eyes' });
+    gh.on('GET', gh.repoPath('/collaborators/dev/permission'), 200, { permission: 'write' });
+    gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD }, base: { sha: BASE } });
+    gh.on('GET', gh.repoPath('/pulls/7/files'), 200, [{ filename: F, status: 'modified' }]);
+    expectReviewReads(gh);
+    gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 1, check_runs: [{ id: 99, head_sha: HEAD }] });
+    gh.on('PATCH', gh.repoPath('/check-runs/99'), 200, {});
+    gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD } });
+    gh.on('GET', gh.repoPath('/issues/7/comments'), 200, []);
+    gh.on('POST', gh.repoPath('/issues/7/comments'), 201, { id: 6 });
+    await (await probot()).receive({ id: 'c1', name: 'issue_comment', payload: comment('/autostack plan') } as never);
+    expect(gh.made('POST', '/issues/7/comments')[0]!.body.body).toContain(MARKER);
+  });
+
+  it('politely refuses someone without write access', async () => {
+    gh = new FakeGitHub().token();
+    gh.on('POST', gh.repoPath('/issues/comments/555/reactions'), 201, { id: 1 });
+    gh.on('GET', gh.repoPath('/collaborators/visitor/permission'), 200, { permission: 'read' });
+    gh.on('POST', gh.repoPath('/issues/7/comments'), 201, { id: 6 });
+    await (await probot()).receive({ id: 'c2', name: 'issue_comment', payload: comment('/autostack deploy orders-db', 'visitor') } as never);
+    expect(gh.made('POST', '/issues/7/comments')[0]!.body.body).toMatch(/@visitor thanks for asking .* write access/);
+  });
+
+  it('answers help, and does nothing for a duplicate delivery of the same comment', async () => {
+    gh = new FakeGitHub().token();
+    gh.on('POST', gh.repoPath('/issues/comments/555/reactions'), 201, { id: 1 });
+    gh.on('GET', gh.repoPath('/collaborators/dev/permission'), 200, { permission: 'admin' });
+    gh.on('POST', gh.repoPath('/issues/7/comments'), 201, { id: 6 });
+    gh.on('POST', gh.repoPath('/issues/comments/555/reactions'), 200, { id: 1 });
+    const app = await probot();
+    await app.receive({ id: 'c3', name: 'issue_comment', payload: comment('/autostack help') } as never);
+    await app.receive({ id: 'c3-again', name: 'issue_comment', payload: comment('/autostack help') } as never);
+    expect(gh.made('POST', '/issues/7/comments')).toHaveLength(1);
+  });
+
+  it('re-deploys a plan from the deploy branch with a new deployment and a dispatch', async () => {
+    gh = new FakeGitHub().token();
+    const deployHead = '9'.repeat(40);
+    gh.on('POST', gh.repoPath('/issues/comments/555/reactions'), 201, { id: 1 });
+    gh.on('GET', gh.repoPath('/collaborators/dev/permission'), 200, { permission: 'maintain' });
+    gh.on('GET', gh.repoPath(''), 200, { default_branch: 'main' });
+    gh.files({ main: {} });
+    gh.on('GET', gh.repoPath('/git/ref/heads/autostack/deploy'), 200, { object: { sha: deployHead } });
+    gh.on('GET', gh.repoPath(`/git/commits/${deployHead}`), 200, { message: `Render aaaaaaa\n\nAutoStack-Source: ${'a'.repeat(40)}\n` });
+    gh.on('GET', gh.repoPath('/contents/autostack-deploy.json'), 200, { content: Buffer.from(JSON.stringify({ version: 1, sourceSha: 'a', renderedAt: '', stacks: [{ name: 'orders-db-aws', plan: 'orders-db', cloud: 'aws', action: 'unchanged' }] })).toString('base64') });
+    gh.on('GET', gh.repoPath('/contents/.github/workflows/autostack-deploy.yml'), 200, {});
+    gh.on('POST', gh.repoPath('/deployments'), 201, { id: 31 });
+    gh.on('POST', gh.repoPath('/actions/workflows/autostack-deploy.yml/dispatches'), 204);
+    gh.on('POST', gh.repoPath('/issues/7/comments'), 201, { id: 6 });
+    await (await probot()).receive({ id: 'c4', name: 'issue_comment', payload: comment('please\n/autostack deploy orders-db') } as never);
+    expect(gh.made('POST', '/deployments')[0]!.body).toMatchObject({ ref: deployHead, environment: 'autostack/orders-db' });
+    expect(gh.made('POST', '/dispatches')[0]!.body.inputs).toMatchObject({ source_sha: 'a'.repeat(40), stacks: '["orders-db-aws"]' });
+    expect(gh.made('POST', '/issues/7/comments')[0]!.body.body).toContain('deployment 31');
+  });
+});
+
+describe('deploy results', () => {
+  const SOURCE = 'a'.repeat(40);
+  const DEPLOY = 'd'.repeat(40);
+
+  it('reflects deployment statuses on the source commit check and the merged pull request comment', async () => {
+    gh = new FakeGitHub().token();
+    gh.on('GET', gh.repoPath('/deployments'), 200, [{ id: 1, environment: 'autostack/orders-db', payload: { stack: 'orders-db-aws' } }, { id: 2, environment: 'autostack/old-db', payload: { stack: 'old-db-aws' } }]);
+    gh.on('GET', gh.repoPath('/deployments/1/statuses'), 200, [{ state: 'success', log_url: 'https://github.com/acme/infra/actions/runs/1' }]);
+    gh.on('GET', gh.repoPath('/deployments/2/statuses'), 200, [{ state: 'failure', log_url: 'https://github.com/acme/infra/actions/runs/2' }]);
+    gh.on('GET', gh.repoPath(`/commits/${SOURCE}/check-runs`), 200, { total_count: 1, check_runs: [{ id: 70 }] });
+    gh.on('PATCH', gh.repoPath('/check-runs/70'), 200, {});
+    gh.on('GET', gh.repoPath(`/commits/${SOURCE}/pulls`), 200, [{ number: 7, merged_at: '2026-11-23T10:00:00Z' }]);
+    gh.on('GET', gh.repoPath('/issues/7/comments'), 200, [{ id: 3, body: `${MARKER}\nreview\n<!-- autostack:meta head=${HEAD} at=2026-11-23T09:00:00.000Z -->`, user: { login: 'autostack[bot]', type: 'Bot' }, performed_via_github_app: { id: APP_ID } }]);
+    gh.on('PATCH', gh.repoPath('/issues/comments/3'), 200, {});
+    const p = payload('deployment_status', 'created', (x) => {
+      x.deployment.environment = 'autostack/old-db';
+      x.deployment.sha = DEPLOY;
+      x.deployment.payload = { stack: 'old-db-aws', sourceSha: SOURCE };
+    });
+    await (await probot()).receive({ id: 's1', name: 'deployment_status', payload: p } as never);
+    expect(gh.made('PATCH', '/check-runs/70')[0]!.body).toMatchObject({ status: 'completed', conclusion: 'failure', output: { title: 'Deploy failed' } });
+    const body = gh.made('PATCH', '/issues/comments/3')[0]!.body.body as string;
+    expect(body).toContain('review');
+    expect(body).toContain('✅ deployed');
+    expect(body).toContain('❌ failed: [run](https://github.com/acme/infra/actions/runs/2)');
+  });
+
+  it('marks the deploy check failed when the workflow run fails before reporting', async () => {
+    gh = new FakeGitHub().token();
+    gh.on('GET', gh.repoPath(`/commits/${SOURCE}/check-runs`), 200, { total_count: 1, check_runs: [{ id: 71, status: 'in_progress', conclusion: null }] });
+    gh.on('PATCH', gh.repoPath('/check-runs/71'), 200, {});
+    const p = payload('workflow_run', 'completed', (x) => {
+      x.workflow_run.path = '.github/workflows/autostack-deploy.yml';
+      x.workflow_run.conclusion = 'failure';
+      x.workflow_run.head_sha = SOURCE;
+      x.workflow_run.html_url = 'https://github.com/acme/infra/actions/runs/9';
+    });
+    await (await probot()).receive({ id: 'w1', name: 'workflow_run', payload: p } as never);
+    expect(gh.made('PATCH', '/check-runs/71')[0]!.body).toMatchObject({ conclusion: 'failure', details_url: 'https://github.com/acme/infra/actions/runs/9' });
+  });
+});
+
+describe('scale', () => {
+  it('reviews 200 changed plans: one comment under 65,536 characters, annotations in batches of 50', async () => {
+    gh = new FakeGitHub().token();
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 200; i++) files[`.autostack/db-${i}.yaml`] = PLAN(`db-${i}`, '  network: { allowedCidrs: [0.0.0.0/0] }\n').replace('storage: { sizeGiB: 50 }', `storage: { sizeGiB: ${50 + i} }`);
+    gh.on('GET', gh.repoPath('/pulls/7/files'), (_b, uri) => {
+      const page = Number(new URLSearchParams(uri.split('?')[1]).get('page'));
+      return [200, Object.keys(files).slice((page - 1) * 100, page * 100).map((filename) => ({ filename, status: 'added' }))];
+    }, undefined, 3);
+    gh.files({ [BASE]: {}, [HEAD]: files }, Object.keys(files));
+    gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 0, check_runs: [] });
+    gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 99 });
+    gh.on('PATCH', gh.repoPath('/check-runs/99'), 200, {}, 4);
+    gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD } });
+    gh.on('GET', gh.repoPath('/issues/7/comments'), 200, []);
+    gh.on('POST', gh.repoPath('/issues/7/comments'), 201, { id: 5 });
+    await (await probot()).receive({ id: 'big', name: 'pull_request', payload: prPayload('opened') } as never);
+    const patches = gh.made('PATCH', '/check-runs/99').map((r) => r.body);
+    expect(patches.map((b) => b.output.annotations.length)).toEqual([50, 50, 50, 50]);
+    expect(patches.slice(0, 3).every((b) => b.status === undefined)).toBe(true);
+    expect(patches[3]).toMatchObject({ status: 'completed', conclusion: 'success' });
+    const comments = gh.made('POST', '/issues/7/comments');
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body.body.length).toBeLessThan(65_536);
+  });
+});

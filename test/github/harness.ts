@@ -29,7 +29,12 @@ export interface Recorded {
 export class FakeGitHub {
   readonly requests: Recorded[] = [];
   readonly problems: string[] = [];
-  private readonly noMatch = (req: { method: string; url?: string; path?: string }) => this.problems.push(`unmatched request ${req.method} ${req.url ?? req.path}`);
+  private readonly noMatch = (req: { method: string; url?: string; path?: string }) => {
+    const where = req.url ?? req.path ?? '';
+    // Loopback traffic (the App's own server in tests) is allowed through, not a GitHub call.
+    if (/^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(where)) return;
+    this.problems.push(`unmatched request ${req.method} ${where}`);
+  };
 
   constructor() {
     nock.cleanAll();
@@ -40,8 +45,13 @@ export class FakeGitHub {
 
   /** Registers `times` replies for METHOD path (a path without query; any query is accepted). */
   on(method: string, path: string | RegExp, reply: number | ((body: any, uri: string) => [number, unknown?]), data?: unknown, times = 1): this {
+    // Octokit percent-encodes slashes inside parameters (heads%2Fmain): match on the decoded path.
+    const matcher = (uri: string) => {
+      const decoded = decodeURIComponent(uri.split('?')[0]!);
+      return typeof path === 'string' ? decoded === path : path.test(decoded);
+    };
     nock(API)
-      .intercept(path, method)
+      .intercept(matcher, method)
       .query(true)
       .times(times)
       // nock 15 hands the reply function the Fetch Request (a 2-argument function would be taken as callback style).
@@ -101,6 +111,9 @@ export function blobSha(text: string): string {
   return createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
 }
 
+export const TEST_OCTOKIT = ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } }));
+export const TEST_PRIVATE_KEY = PRIVATE_KEY;
+
 export async function probot(env: NodeJS.ProcessEnv = {}): Promise<Probot> {
   const p = new Probot({
     appId: APP_ID,
@@ -129,6 +142,8 @@ export function payload(name: string, action?: string, patch: (p: any) => void =
   patch(p);
   return p;
 }
+
+export const ROOT_PLAN_FILE = '.autostack/orders-db.yaml';
 
 export const PLAN = (name: string, extra = '') => `apiVersion: autostack.dev/v1
 kind: Plan
