@@ -7,14 +7,11 @@ import type { Identity } from './github/sticky-comment.ts';
 import { canWrite, HELP, parseCommand } from './services/commands.ts';
 import type { AppConfig } from './services/config.ts';
 import { WORKFLOW_PATH } from './services/config.ts';
-import { dispatch, renderAndDeploy } from './services/deploy.ts';
+import { renderAndDeploy } from './services/deploy.ts';
+import { redeploy } from './services/redeploy.ts';
 import { reflectDeployment, reflectFailedRun } from './services/deploy-results.ts';
 import { openOnboardingPullRequest } from './services/onboarding.ts';
 import { reviewPullRequest } from './services/review-pull-request.ts';
-import { loadDocument } from '../synth/core/document.ts';
-import { SETTINGS_FILE } from '../synth/core/load.ts';
-import { resolveSettings } from '../synth/core/settings.ts';
-import { MANIFEST_PATH, parseManifest, sourceOf } from '../synth/deploy-manifest.ts';
 
 /** Every webhook event the App handles; app.yml subscribes to exactly these (installation events are always sent). */
 export const HANDLED_EVENTS = ['check_run', 'deployment_status', 'installation', 'installation_repositories', 'issue_comment', 'pull_request', 'push', 'workflow_run'] as const;
@@ -124,7 +121,7 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
         await review(ctx, pr);
         return;
       }
-      await reply(await redeploy(c, parsed.plan));
+      await reply((await redeploy(c, parsed.plan)).message);
     }));
 
     app.on('workflow_run.completed', handle(async (ctx) => {
@@ -141,25 +138,4 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
       await reflectDeployment(client(ctx), d.sha, source, who);
     }));
   };
-}
-
-/** `/autostack deploy <plan>`: a new deployment of what the deploy branch holds for that plan, and a dispatch. */
-async function redeploy(c: GitHubClient, plan: string): Promise<string> {
-  const repo = (await c.call('getRepo')).data;
-  const reader = new GitHubReader(c);
-  const settingsText = await reader.read(repo.default_branch, SETTINGS_FILE);
-  const settings = resolveSettings(settingsText ? (loadDocument(SETTINGS_FILE, settingsText, resolveSettings(undefined)).model as never) : undefined);
-  const ref = await c.maybe('getRef', { ref: `heads/${settings.deployBranch}` });
-  if (!ref) return `nothing has been rendered yet: merge a change under \`.autostack/\` first.`;
-  const head = ref.data.object.sha as string;
-  const commit = (await c.call('getCommit', { commit_sha: head })).data;
-  const file = await c.maybe('getContent', { path: MANIFEST_PATH, ref: head });
-  const manifest = parseManifest(file ? Buffer.from(String(file.data.content), 'base64').toString('utf8') : undefined);
-  const stack = manifest?.stacks.find((s) => s.plan === plan && s.action !== 'destroy');
-  const source = sourceOf(commit.message);
-  if (!stack || !source) return `there is no rendered plan named \`${plan}\` on \`${settings.deployBranch}\`. Plans there: ${manifest?.stacks.filter((s) => s.action !== 'destroy').map((s) => `\`${s.plan}\``).join(', ') || 'none'}.`;
-  if (!(await c.maybe('getContent', { path: WORKFLOW_PATH, ref: repo.default_branch }))) return `this repository has no \`${WORKFLOW_PATH}\`; merge the onboarding pull request first.`;
-  const deployment = await c.call('createDeployment', { ref: head, environment: `autostack/${plan}`, auto_merge: false, required_contexts: [], description: `redeploy ${stack.name} from ${source.slice(0, 7)}`, payload: { stack: stack.name, action: 'apply', sourceSha: source } });
-  await dispatch(c, repo.default_branch, source, [stack.name]);
-  return `deploying \`${stack.name}\` again from ${source.slice(0, 7)} (deployment ${deployment.data.id}).`;
 }

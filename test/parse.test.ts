@@ -28,6 +28,12 @@ describe('parseYamlFile', () => {
     expect(r.diagnostics[0]!.message).toMatch(/aliases .* not allowed/);
   });
 
+  it('rejects a mapping used as a key (an unfilled {{ placeholder }}) once, at the key', () => {
+    const r = parseYamlFile('k.yaml', 'metadata:\n  name: {{ name }}\n  {{ other }}: 1\n');
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics.filter((d) => d.code === 'yaml/complex-key')).toEqual([expect.objectContaining({ line: 2, column: 10 }), expect.objectContaining({ line: 3, column: 3 })]);
+  });
+
   it('rejects custom tags', () => {
     const r = parseYamlFile('t.yaml', 'a: !!python/object:os.system ls\nb: !custom 1\n');
     expect(r.ok).toBe(false);

@@ -39,10 +39,21 @@ export function parseYamlFile(file: string, text: string): ParseResult {
     const key = e.code === 'DUPLICATE_KEY' ? /^[^\s:#]+|^"[^"]*"|^'[^']*'/.exec(text.slice(e.pos[0]))?.[0] : undefined;
     diagnostics.push({ file, ...toLineCol(pos), severity: 'error', code: `yaml/${e.code.toLowerCase()}`, message: yamlMessage(e.code, e.message, key) });
   }
+  const keyRanges: [number, number][] = [];
   visit(doc, {
     Alias(_key, node) {
       fatal = true;
       diagnostics.push({ file, ...toLineCol(at(node.range?.[0] ?? 0)), severity: 'error', code: 'yaml/alias', message: `YAML aliases (*${node.source}) are not allowed in AutoStack files: write the value out in full.` });
+    },
+    Pair(_key, pair) {
+      const k = pair.key as { range?: [number, number, number] } | null;
+      if (k && !isScalar(k)) {
+        fatal = true;
+        // A key inside a reported complex key is part of the same mistake.
+        if (keyRanges.some(([a, b]) => (k.range?.[0] ?? 0) >= a && (k.range?.[0] ?? 0) < b)) return;
+        keyRanges.push([k.range?.[0] ?? 0, k.range?.[1] ?? 0]);
+        diagnostics.push({ file, ...toLineCol(at(k.range?.[0] ?? 0)), severity: 'error', code: 'yaml/complex-key', message: 'A mapping key must be plain text, not a list or mapping. Template placeholders such as {{ name }} must be filled in (or quoted) before the file is used.' });
+      }
     },
     Node(_key, node) {
       if (node.tag && !node.tag.startsWith('tag:yaml.org,2002:')) {

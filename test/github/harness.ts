@@ -19,6 +19,8 @@ export interface Recorded {
   method: string;
   path: string;
   body: any;
+  /** The Authorization header (which token acted: the installation's or a user's). */
+  auth: string | null;
 }
 
 /**
@@ -60,7 +62,7 @@ export class FakeGitHub {
         const parsed = text.length ? JSON.parse(text) : undefined;
         const url = new URL(request.url);
         const uri = url.pathname + url.search;
-        this.requests.push({ method, path: uri, body: parsed });
+        this.requests.push({ method, path: uri, body: parsed, auth: request.headers.get('authorization') });
         const check = checkRequest(method, uri, parsed);
         this.problems.push(...check.errors);
         const [status, payload] = typeof reply === 'function' ? reply(parsed, uri) : [reply, data];

@@ -1,0 +1,35 @@
+import { renderTemplate } from '../../synth/core/templates.ts';
+import { loadTemplates, TEMPLATES_DIR } from '../templates.ts';
+import type { TemplateBundle } from '../templates.ts';
+import { evaluateFiles, summarizeTemplate } from './evaluate.ts';
+import type { TemplateSummary } from './evaluate.ts';
+import { jsonBody, readFiles } from './http.ts';
+import { ApiError } from './repo-plans.ts';
+import type { ApiApp, ApiContext } from './types.ts';
+
+/** Validation and templates: no sign-in, no GitHub. */
+export function addPublicRoutes(api: ApiApp, ctx: ApiContext): void {
+  let templates: Promise<{ bundles: TemplateBundle[]; summaries: TemplateSummary[] }> | undefined;
+  const loadAll = () => (templates ??= (async () => {
+    const bundles = await loadTemplates(ctx.templatesDir ?? TEMPLATES_DIR);
+    return { bundles, summaries: await Promise.all(bundles.map(summarizeTemplate)) };
+  })());
+
+  api.post('/validate', async (c) => {
+    const review = await evaluateFiles(await readFiles(c));
+    return c.json({ ok: review.ok, diagnostics: review.diagnostics, plans: review.plans, budgets: review.budgets, totals: review.totals });
+  });
+
+  api.get('/templates', async (c) => c.json({ templates: (await loadAll()).summaries }));
+
+  api.post('/templates/:name/render', async (c) => {
+    const t = (await loadAll()).bundles.find((b) => b.meta.name === c.req.param('name'));
+    if (!t) return c.json({ error: `There is no template named "${c.req.param('name')}".` }, 404);
+    const params = ((await jsonBody(c)) as { parameters?: unknown }).parameters ?? {};
+    if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new ApiError(400, 'Send {"parameters": {…}}.');
+    const r = renderTemplate(t.meta, t.sources, params as Record<string, unknown>);
+    if (!r.ok) return c.json({ error: 'The parameters do not fit the template.', errors: r.errors }, 422);
+    const review = await evaluateFiles(Object.fromEntries(r.files.map((f) => [f.path, f.text])));
+    return c.json({ files: r.files, values: r.values, ok: review.ok, diagnostics: review.diagnostics, plans: review.plans, totals: review.totals });
+  });
+}

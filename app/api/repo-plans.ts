@@ -1,0 +1,188 @@
+import { randomBytes } from 'node:crypto';
+import type { Diagnostic } from '../../synth/core/diagnostics.ts';
+import { hasErrors } from '../../synth/core/diagnostics.ts';
+import { loadDocument } from '../../synth/core/document.ts';
+import { AUTOSTACK_DIR, isAutostackFile, SETTINGS_FILE } from '../../synth/core/load.ts';
+import { resolveSettings } from '../../synth/core/settings.ts';
+import type { SettingsModel } from '../../synth/core/settings.ts';
+import type { GitHubClient } from '../github/client.ts';
+import { GitHubReader } from '../github/reader.ts';
+import { evaluateFiles } from './evaluate.ts';
+
+/** What the user may do in a repository, from GitHub's own answer for the user's token. */
+export interface RepoAccess {
+  defaultBranch: string;
+  canWrite: boolean;
+}
+
+export class ApiError extends Error {
+  readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 502;
+  readonly diagnostics?: Diagnostic[];
+  constructor(status: ApiError['status'], message: string, diagnostics?: Diagnostic[]) {
+    super(message);
+    this.status = status;
+    if (diagnostics) this.diagnostics = diagnostics;
+  }
+}
+
+/**
+ * GET /repos/{owner}/{repo} as the user: 404 when the user cannot see it (or the App is not
+ * installed there), `permissions.push` decides writes. Nothing is cached: access can be revoked.
+ */
+export async function checkAccess(client: GitHubClient, write: boolean): Promise<RepoAccess> {
+  const repo = await client.maybe('getRepo');
+  if (!repo) throw new ApiError(404, `${client.repo.owner}/${client.repo.repo} was not found, or your GitHub account cannot see it, or AutoStack is not installed on it.`);
+  const perms = (repo.data.permissions ?? {}) as { push?: boolean; pull?: boolean };
+  if (perms.pull === false) throw new ApiError(404, `${client.repo.owner}/${client.repo.repo} was not found, or your GitHub account cannot see it.`);
+  if (write && !perms.push) throw new ApiError(403, `You can read ${client.repo.owner}/${client.repo.repo} but not write to it: ask a maintainer for write access.`);
+  if (write && repo.data.archived) throw new ApiError(403, `${client.repo.owner}/${client.repo.repo} is archived: nothing can be changed there.`);
+  return { defaultBranch: repo.data.default_branch as string, canWrite: Boolean(perms.push) };
+}
+
+export interface PlanEntry {
+  name: string;
+  file: string;
+  kind: string;
+  cloud?: string;
+  region?: string;
+  monthlyUsd: number | null;
+  costComplete: boolean;
+  errors: number;
+  deployment: { state: string; updatedAt: string; url?: string; environment: string } | null;
+}
+
+/** Plans on the default branch, each with its estimate and its latest deployment status. */
+export async function listPlans(client: GitHubClient, access: RepoAccess): Promise<{ defaultBranch: string; canWrite: boolean; plans: PlanEntry[] }> {
+  const files = await readPlanFiles(client, access.defaultBranch);
+  const review = await evaluateFiles(files.texts);
+  const plans: PlanEntry[] = [];
+  for (const p of review.plans) {
+    const primary = p.cost.find((c) => c.primary);
+    plans.push({
+      name: p.name,
+      file: p.file,
+      kind: p.kind,
+      ...(p.cloud ? { cloud: p.cloud } : {}),
+      ...(p.region ? { region: p.region } : {}),
+      monthlyUsd: primary?.monthlyUsdAfter ?? null,
+      costComplete: primary?.complete ?? false,
+      errors: review.diagnostics.filter((d) => d.file === p.file && d.severity === 'error').length,
+      deployment: await latestDeployment(client, p.name),
+    });
+  }
+  return { defaultBranch: access.defaultBranch, canWrite: access.canWrite, plans };
+}
+
+async function latestDeployment(client: GitHubClient, plan: string): Promise<PlanEntry['deployment']> {
+  const environment = `autostack/${plan}`;
+  const deployments = (await client.call('listDeployments', { environment, per_page: 1 })).data as { id: number; updated_at: string }[];
+  const d = deployments[0];
+  if (!d) return null;
+  const statuses = (await client.call('listDeploymentStatuses', { deployment_id: d.id, per_page: 1 })).data as { state: string; updated_at: string; log_url?: string; target_url?: string }[];
+  const s = statuses[0];
+  const url = s?.log_url || s?.target_url;
+  return { state: s?.state ?? 'pending', updatedAt: s?.updated_at ?? d.updated_at, environment, ...(url ? { url } : {}) };
+}
+
+interface RepoFiles {
+  settings: SettingsModel;
+  texts: Record<string, string>;
+  /** plan name → file */
+  byName: Map<string, string>;
+}
+
+async function readPlanFiles(client: GitHubClient, ref: string): Promise<RepoFiles> {
+  const reader = new GitHubReader(client);
+  const paths = (await reader.list(ref, AUTOSTACK_DIR)).filter(isAutostackFile);
+  const texts: Record<string, string> = {};
+  await Promise.all(paths.map(async (p) => {
+    const t = await reader.read(ref, p);
+    if (t !== undefined) texts[p] = t;
+  }));
+  const settingsText = texts[SETTINGS_FILE];
+  const settingsDoc = settingsText === undefined ? undefined : loadDocument(SETTINGS_FILE, settingsText, resolveSettings(undefined));
+  const settings = resolveSettings(settingsDoc && !hasErrors(settingsDoc.diagnostics) ? (settingsDoc.model as never) : undefined);
+  const byName = new Map<string, string>();
+  for (const [file, text] of Object.entries(texts)) {
+    if (file === SETTINGS_FILE) continue;
+    const doc = loadDocument(file, text, settings);
+    if (doc.name && !doc.foreign) byName.set(doc.name, file);
+  }
+  return { settings, texts, byName };
+}
+
+const PLAN_PATH = /^\.autostack\/[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*\.ya?ml$/;
+
+export type ChangeKind = 'add' | 'update' | 'remove';
+
+export interface PlanChange {
+  kind: ChangeKind;
+  /** The plan's name (from the URL for update/remove, from the file for add). */
+  name?: string;
+  content?: string;
+  path?: string;
+  title?: string;
+  /** Who asked, for the PR body. */
+  login: string;
+}
+
+/**
+ * A pull request, opened with the user's own token, that adds, changes or removes one plan file:
+ * 1. the new content must validate (the same checks as the PR review): errors come back, no PR
+ * 2. one commit on the default branch's head (Git Data API), on a new branch
+ * 3. the pull request; the App then reviews it like any other
+ */
+export async function proposePlanChange(client: GitHubClient, access: RepoAccess, change: PlanChange): Promise<{ number: number; url: string; branch: string; path: string }> {
+  const repoFiles = await readPlanFiles(client, access.defaultBranch);
+  let path: string;
+  let name: string;
+  if (change.kind === 'add') {
+    if (typeof change.content !== 'string') throw new ApiError(400, 'Send the plan as {"content": "<YAML>"}.');
+    name = planName(change.content, change.path ?? '.autostack/new.yaml', repoFiles.settings);
+    path = change.path ?? `.autostack/${name}.yaml`;
+    if (repoFiles.byName.has(name)) throw new ApiError(409, `A plan named "${name}" already exists in ${repoFiles.byName.get(name)}: edit it (PUT) or pick another metadata.name.`);
+    if (path in repoFiles.texts) throw new ApiError(409, `${path} already exists: edit it (PUT) or choose another path.`);
+  } else {
+    name = change.name ?? '';
+    const existing = repoFiles.byName.get(name);
+    if (!existing) throw new ApiError(404, `There is no plan named "${name}" on ${access.defaultBranch}. Plans there: ${[...repoFiles.byName.keys()].sort().join(', ') || 'none'}.`);
+    path = existing;
+  }
+  if (!PLAN_PATH.test(path) || path === SETTINGS_FILE || path.includes('..')) throw new ApiError(400, `"${path}" is not a plan file path: use .autostack/<name>.yaml with lowercase letters, digits, dots, dashes and underscores.`);
+  if (change.kind !== 'remove') {
+    if (typeof change.content !== 'string') throw new ApiError(400, 'Send the plan as {"content": "<YAML>"}.');
+    const review = await evaluateFiles({ [path]: change.content }, withoutFile(repoFiles.texts, path));
+    if (hasErrors(review.diagnostics)) throw new ApiError(422, `The plan has ${review.diagnostics.filter((d) => d.severity === 'error').length} error(s); nothing was opened.`, review.diagnostics);
+    if (change.kind === 'update' && repoFiles.texts[path] === change.content) throw new ApiError(409, `${path} already has this content: there is nothing to change.`);
+  }
+  const verb = { add: 'Add', update: 'Change', remove: 'Remove' }[change.kind];
+  const base = (await client.call('getRef', { ref: `heads/${access.defaultBranch}` })).data.object.sha as string;
+  const baseTree = (await client.call('getCommit', { commit_sha: base })).data.tree.sha as string;
+  const entry = change.kind === 'remove' ? { path, mode: '100644', type: 'blob', sha: null } : { path, mode: '100644', type: 'blob', content: change.content };
+  const tree = await client.call('createTree', { base_tree: baseTree, tree: [entry] });
+  const title = (change.title?.trim() || `${verb} plan ${name}`).slice(0, 200);
+  const commit = await client.call('createCommit', { message: `${title}\n\nProposed by @${change.login} with AutoStack.`, tree: tree.data.sha, parents: [base] });
+  const branch = `autostack/${change.kind}-${name}-${randomBytes(3).toString('hex')}`;
+  await client.call('createRef', { ref: `refs/heads/${branch}`, sha: commit.data.sha });
+  const body = [
+    `${verb}s \`${path}\` (plan \`${name}\`).`,
+    '',
+    `Proposed by @${change.login} with AutoStack. The AutoStack check on this pull request shows what changes, what it costs per month on AWS, Azure and GCP, and the budget status. Nothing is deployed until this is merged.`,
+  ].join('\n');
+  const pr = await client.call('createPull', { title, head: branch, base: access.defaultBranch, body, maintainer_can_modify: true });
+  return { number: pr.data.number as number, url: pr.data.html_url as string, branch, path };
+}
+
+function planName(content: string, path: string, settings: SettingsModel): string {
+  const doc = loadDocument(path, content, settings);
+  if (!doc.name) {
+    throw new ApiError(422, 'The plan has no metadata.name: add one (lowercase letters, digits and dashes).', doc.diagnostics.length ? doc.diagnostics : undefined);
+  }
+  return doc.name;
+}
+
+function withoutFile(texts: Record<string, string>, path: string): Record<string, string> {
+  const out = { ...texts };
+  delete out[path];
+  return out;
+}

@@ -1,0 +1,28 @@
+import type { Hono } from 'hono';
+import type { OAuthConfig } from './oauth.ts';
+import type { Session, SessionSealer } from './session.ts';
+
+export interface ApiOptions {
+  /** Where users reach this server (https://autostack.example.com); the OAuth callback and the CSRF check use it. */
+  publicUrl: string;
+  /** GitHub's REST API (https://api.github.com or https://<GHE_HOST>/api/v3). */
+  apiUrl?: string;
+  /** Sign-in: without it the signed-in routes answer 503 with what to configure. */
+  oauth?: OAuthConfig;
+  sessionSecret?: string;
+  templatesDir?: string;
+}
+
+export type ApiEnv = { Variables: { session: Session } };
+export type ApiApp = Hono<ApiEnv>;
+
+/** What the route groups share, derived once from ApiOptions. */
+export interface ApiContext {
+  apiUrl: string;
+  publicUrl: URL;
+  callbackUrl: string;
+  secure: boolean;
+  oauth?: OAuthConfig;
+  sealer?: SessionSealer;
+  templatesDir?: string;
+}

@@ -1,0 +1,63 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import { createApi } from './api/index.ts';
+import type { ApiOptions } from './api/index.ts';
+import { createGitHubServer, gitHubModeFromEnv, WEBHOOK_PATH } from './server.ts';
+
+/** API settings from the environment: PUBLIC_URL, GITHUB_CLIENT_ID/SECRET, SESSION_SECRET, GHE_HOST. */
+export function apiOptionsFromEnv(env: NodeJS.ProcessEnv, port: number): ApiOptions | { error: string } {
+  const publicUrl = env.PUBLIC_URL ?? `http://localhost:${port}`;
+  try {
+    new URL(publicUrl);
+  } catch {
+    return { error: `PUBLIC_URL "${publicUrl}" is not a URL (example: https://autostack.example.com).` };
+  }
+  const host = env.GHE_HOST;
+  const o: ApiOptions = { publicUrl, apiUrl: host ? `https://${host}/api/v3` : 'https://api.github.com' };
+  if (env.GITHUB_CLIENT_ID || env.GITHUB_CLIENT_SECRET) {
+    if (!env.GITHUB_CLIENT_ID || !env.GITHUB_CLIENT_SECRET) return { error: 'Set both GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET (the GitHub App\'s client id and a client secret) for sign-in, or neither.' };
+    if (!env.SESSION_SECRET || env.SESSION_SECRET.length < 32) return { error: 'SESSION_SECRET must be set to at least 32 random characters when sign-in is configured (it encrypts the session cookie).' };
+    o.oauth = { clientId: env.GITHUB_CLIENT_ID, clientSecret: env.GITHUB_CLIENT_SECRET, webUrl: host ? `https://${host}` : 'https://github.com' };
+    o.sessionSecret = env.SESSION_SECRET;
+  }
+  return o;
+}
+
+export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Server> {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StartError(`PORT "${env.PORT}" is not a port number.`);
+  const apiOptions = apiOptionsFromEnv(env, port);
+  if ('error' in apiOptions) throw new StartError(apiOptions.error);
+  const api = getRequestListener(createApi(apiOptions).fetch);
+  const github = gitHubModeFromEnv(env);
+  if (github && 'error' in github) throw new StartError(github.error);
+  const server = github ? await createGitHubServer({ ...github, fallback: api }) : createServer(api);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, env.HOST ?? '0.0.0.0', resolve);
+  });
+  const where = apiOptions.publicUrl;
+  if (github) {
+    console.log(`AutoStack GitHub App ${github.appId} listening on ${where}`);
+    console.log(`  webhooks: ${new URL(WEBHOOK_PATH, where)}`);
+    console.log(`  sign-in:  ${apiOptions.oauth ? 'configured' : 'off (set GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET, SESSION_SECRET)'}`);
+  } else {
+    console.log(`AutoStack API on ${where} (no GitHub App configured: set APP_ID, PRIVATE_KEY and WEBHOOK_SECRET to receive webhooks)`);
+    console.log(`  try: curl -s -X POST --data-binary @.autostack/orders-db.yaml ${new URL('/api/validate', where)}`);
+  }
+  return server;
+}
+
+export class StartError extends Error {}
+
+if (import.meta.main) {
+  start().then((server) => {
+    const stop = () => server.close(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  }, (e: unknown) => {
+    console.error(`autostack: ${e instanceof StartError ? e.message : (e as Error).message.split('\n')[0]}`);
+    process.exit(1);
+  });
+}

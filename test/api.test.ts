@@ -1,0 +1,299 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createApi } from '../app/api/index.ts';
+import { SESSION_COOKIE, SessionSealer } from '../app/api/session.ts';
+import { apiOptionsFromEnv } from '../app/main.ts';
+import { FakeGitHub, OWNER, PLAN, REPO, ROOT_PLAN_FILE, TEST_PRIVATE_KEY } from './github/harness.ts';
+
+const SECRET = 's'.repeat(40);
+const USER_TOKEN = 'ghu_usertoken000000000000000000000000000';
+let url = '';
+let close: () => void;
+let gh: FakeGitHub | undefined;
+
+beforeAll(async () => {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const api = createApi({ publicUrl: url, apiUrl: 'https://api.github.com', sessionSecret: SECRET, oauth: { clientId: 'Iv1.client', clientSecret: 'client-secret', webUrl: 'https://github.com' } });
+  server.on('request', getRequestListener(api.fetch));
+  close = () => server.close();
+});
+afterAll(() => close?.());
+afterEach(() => {
+  // Every test leaves GitHub exactly as strict as it found it: no unmatched or unused request.
+  gh?.verify();
+  gh = undefined;
+});
+
+const cookie = (login = 'octocat', expiresAt = Date.now() + 3600_000) => `${SESSION_COOKIE}=${new SessionSealer(SECRET).seal({ login, token: USER_TOKEN, expiresAt })}`;
+
+function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${url}${path}`, {
+    method,
+    redirect: 'manual',
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
+}
+const asUser = (method: string, path: string, body?: unknown, login?: string) => call(method, path, body, { cookie: cookie(login), origin: url });
+
+const PLANS = `/api/repos/${OWNER}/${REPO}/plans`;
+const repoData = (push: boolean) => ({ id: 1, name: REPO, full_name: `${OWNER}/${REPO}`, default_branch: 'main', archived: false, permissions: { admin: false, push, pull: true } });
+
+describe('POST /api/validate', () => {
+  it('returns the review: diagnostics with positions, costs per cloud', async () => {
+    const ok = await call('POST', '/api/validate', { content: PLAN('orders-db') });
+    expect(ok.status).toBe(200);
+    const good = await ok.json();
+    expect(good.ok).toBe(true);
+    expect(good.plans[0].cost.map((c: { cloud: string }) => c.cloud).sort()).toEqual(['aws', 'azure', 'gcp']);
+    expect(good.totals.monthlyUsdAfter).toBeGreaterThan(0);
+
+    const bad = await (await call('POST', '/api/validate', { files: { '.autostack/a.yaml': PLAN('orders-db').replace('vcpu: 2', 'vcpu: lots') } })).json();
+    expect(bad.ok).toBe(false);
+    expect(bad.diagnostics).toContainEqual(expect.objectContaining({ file: '.autostack/a.yaml', line: 7, severity: 'error' }));
+  });
+
+  it('takes raw YAML too, and answers bad requests with 400 and a message', async () => {
+    const raw = await call('POST', '/api/validate', PLAN('x-db'), { 'content-type': 'application/yaml' });
+    expect((await raw.json()).ok).toBe(true);
+    const junk = await call('POST', '/api/validate', '{not json');
+    expect(junk.status).toBe(400);
+    expect((await junk.json()).error).toMatch(/not valid JSON/);
+    const outside = await call('POST', '/api/validate', { files: { '../../etc/passwd.yaml': 'a: 1' } });
+    expect(outside.status).toBe(400);
+    const many = await call('POST', '/api/validate', { files: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`.autostack/p${i}.yaml`, 'a: 1'])) });
+    expect(many.status).toBe(400);
+  });
+});
+
+describe('templates', () => {
+  it('lists every template with its cheapest monthly cost', async () => {
+    const { templates } = await (await call('GET', '/api/templates')).json();
+    expect(templates.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['pg-dev', 'pg-production', 'pg-ha-cluster']));
+    for (const t of templates) {
+      expect(t.cheapest.monthlyUsd).toBeGreaterThan(0);
+      expect(t.costs[0].monthlyUsd).toBe(t.cheapest.monthlyUsd);
+    }
+    const dev = templates.find((t: { name: string }) => t.name === 'pg-dev');
+    const ha = templates.find((t: { name: string }) => t.name === 'pg-ha-cluster');
+    expect(ha.cheapest.monthlyUsd).toBeGreaterThan(dev.cheapest.monthlyUsd);
+  });
+
+  it('renders a template with parameters and prices it; bad parameters are a 422', async () => {
+    const r = await (await call('POST', '/api/templates/pg-dev/render', { parameters: { name: 'my-db', cloud: 'gcp' } })).json();
+    expect(r.ok).toBe(true);
+    expect(r.files[0].text).toContain('my-db');
+    expect(r.plans[0].cloud).toBe('gcp');
+    const bad = await call('POST', '/api/templates/pg-dev/render', { parameters: { name: 'Not DNS' } });
+    expect(bad.status).toBe(422);
+    expect((await call('POST', '/api/templates/nope/render', {})).status).toBe(404);
+  });
+});
+
+describe('sign-in with GitHub', () => {
+  it('runs the OAuth web flow and keeps the token in a sealed http-only cookie', async () => {
+    const login = await call('GET', '/api/auth/login?return_to=/editor');
+    expect(login.status).toBe(302);
+    const to = new URL(login.headers.get('location')!);
+    expect(to.origin + to.pathname).toBe('https://github.com/login/oauth/authorize');
+    expect(to.searchParams.get('redirect_uri')).toBe(`${url}/api/auth/callback`);
+    const state = to.searchParams.get('state')!;
+    const stateCookie = login.headers.getSetCookie().find((c) => c.startsWith('autostack_oauth='))!;
+    expect(stateCookie).toMatch(/HttpOnly/i);
+
+    gh = new FakeGitHub();
+    nock('https://github.com').post('/login/oauth/access_token', (b) => b.code === 'the-code' && b.client_secret === 'client-secret').reply(200, { access_token: USER_TOKEN, token_type: 'bearer', expires_in: 28800 });
+    gh.on('GET', '/user', 200, { login: 'octocat', id: 1 });
+    const cb = await call('GET', `/api/auth/callback?code=the-code&state=${state}`, undefined, { cookie: stateCookie.split(';')[0]! });
+    expect(cb.status).toBe(302);
+    expect(cb.headers.get('location')).toBe('/editor');
+    const session = cb.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`))!;
+    expect(session).toMatch(/HttpOnly/i);
+    expect(session).toMatch(/SameSite=Lax/i);
+    expect(session).not.toContain(USER_TOKEN);
+    expect(gh.requests[0]!.auth).toBe(`token ${USER_TOKEN}`);
+    const me = await (await call('GET', '/api/me', undefined, { cookie: session.split(';')[0]! })).json();
+    expect(me).toEqual({ signedIn: true, login: 'octocat' });
+  });
+
+  it('refuses a callback whose state does not match, and never redirects off-site', async () => {
+    const login = await call('GET', '/api/auth/login?return_to=//evil.example/x');
+    const stateCookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+    const wrong = await call('GET', '/api/auth/callback?code=c&state=forged', undefined, { cookie: stateCookie });
+    expect(wrong.status).toBe(400);
+    const none = await call('GET', '/api/auth/callback?code=c&state=x');
+    expect(none.status).toBe(400);
+  });
+
+  it('treats a tampered or expired session as signed out', async () => {
+    const tampered = cookie().slice(0, -4) + 'AAAA';
+    expect(await (await call('GET', '/api/me', undefined, { cookie: tampered })).json()).toMatchObject({ signedIn: false });
+    expect((await call('GET', PLANS, undefined, { cookie: tampered })).status).toBe(401);
+    expect((await call('GET', PLANS, undefined, { cookie: cookie('octocat', Date.now() - 1) })).status).toBe(401);
+    expect((await call('GET', PLANS)).status).toBe(401);
+  });
+});
+
+describe('repository actions are checked against the user\'s own access', () => {
+  const actions: [string, string, unknown?][] = [
+    ['GET', PLANS],
+    ['POST', PLANS, { content: PLAN('new-db') }],
+    ['PUT', `${PLANS}/orders-db`, { content: PLAN('orders-db') }],
+    ['DELETE', `${PLANS}/orders-db`],
+    ['POST', `${PLANS}/orders-db/deploy`, {}],
+  ];
+
+  it('refuses every action on a repository the user cannot see, and changes nothing', async () => {
+    gh = new FakeGitHub();
+    gh.on('GET', gh.repoPath(''), 404, { message: 'Not Found' }, actions.length);
+    for (const [method, path, body] of actions) {
+      const r = await asUser(method, path, body);
+      expect(r.status, `${method} ${path}`).toBe(404);
+      expect((await r.json()).error).toMatch(/not found|cannot see/);
+    }
+    expect(gh.requests.every((r) => r.method === 'GET' && r.auth === `token ${USER_TOKEN}`)).toBe(true);
+  });
+
+  it('lets a read-only user list plans but refuses every change', async () => {
+    gh = new FakeGitHub();
+    gh.on('GET', gh.repoPath(''), 200, repoData(false), actions.length);
+    gh.files({ main: { [ROOT_PLAN_FILE]: PLAN('orders-db') } }, [ROOT_PLAN_FILE]);
+    gh.on('GET', gh.repoPath('/deployments'), 200, []);
+    const list = await asUser('GET', PLANS);
+    expect(list.status).toBe(200);
+    expect((await list.json()).canWrite).toBe(false);
+    for (const [method, path, body] of actions.slice(1)) {
+      const r = await asUser(method, path, body);
+      expect(r.status, `${method} ${path}`).toBe(403);
+      expect((await r.json()).error).toMatch(/not write/);
+    }
+    expect(gh.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+
+  it('refuses a write with the session cookie from another origin (CSRF)', async () => {
+    const r = await call('POST', PLANS, { content: PLAN('x-db') }, { cookie: cookie(), origin: 'https://evil.example' });
+    expect(r.status).toBe(403);
+    const none = await call('DELETE', `${PLANS}/orders-db`, undefined, { cookie: cookie() });
+    expect(none.status).toBe(403);
+  });
+
+  it('rejects names that are not repository names before calling GitHub', async () => {
+    expect((await asUser('GET', `/api/repos/${OWNER}/a..b%2F..%2Fx/plans`)).status).toBe(400);
+  });
+});
+
+describe('plans as the signed-in user', () => {
+  it('lists the plans on the default branch with estimate and latest deployment', async () => {
+    gh = new FakeGitHub();
+    gh.on('GET', gh.repoPath(''), 200, repoData(true));
+    gh.files({ main: { [ROOT_PLAN_FILE]: PLAN('orders-db') } }, [ROOT_PLAN_FILE]);
+    gh.on('GET', gh.repoPath('/deployments'), (_b, uri) => {
+      expect(new URL(uri, 'https://x').searchParams.get('environment')).toBe('autostack/orders-db');
+      return [200, [{ id: 77, updated_at: '2026-11-20T10:00:00Z' }]];
+    });
+    gh.on('GET', gh.repoPath('/deployments/77/statuses'), 200, [{ state: 'success', updated_at: '2026-11-20T10:05:00Z', log_url: 'https://github.com/acme/infra/actions/runs/1' }]);
+    const body = await (await asUser('GET', PLANS)).json();
+    expect(body.plans).toEqual([expect.objectContaining({ name: 'orders-db', file: ROOT_PLAN_FILE, cloud: 'aws', errors: 0, deployment: expect.objectContaining({ state: 'success', url: 'https://github.com/acme/infra/actions/runs/1' }) })]);
+    expect(body.plans[0].monthlyUsd).toBeGreaterThan(0);
+  });
+
+  it('opens a pull request as the user that adds a plan', async () => {
+    gh = new FakeGitHub();
+    gh.on('GET', gh.repoPath(''), 200, repoData(true));
+    gh.files({ main: { [ROOT_PLAN_FILE]: PLAN('orders-db') } }, [ROOT_PLAN_FILE]);
+    gh.on('GET', gh.repoPath('/git/ref/heads/main'), 200, { ref: 'refs/heads/main', object: { sha: 'a'.repeat(40), type: 'commit' } });
+    gh.on('GET', gh.repoPath(`/git/commits/${'a'.repeat(40)}`), 200, { sha: 'a'.repeat(40), tree: { sha: 't'.repeat(40) } });
+    gh.on('POST', gh.repoPath('/git/trees'), 201, { sha: 'n'.repeat(40) });
+    gh.on('POST', gh.repoPath('/git/commits'), 201, { sha: 'm'.repeat(40) });
+    gh.on('POST', gh.repoPath('/git/refs'), 201, {});
+    gh.on('POST', gh.repoPath('/pulls'), 201, { number: 12, html_url: 'https://github.com/acme/infra/pull/12' });
+    const r = await asUser('POST', PLANS, { content: PLAN('billing-db') }, 'mona');
+    expect(r.status).toBe(201);
+    expect((await r.json()).pullRequest).toMatchObject({ number: 12, path: '.autostack/billing-db.yaml' });
+    expect(gh.made('POST', '/git/trees')[0]!.body.tree).toEqual([{ path: '.autostack/billing-db.yaml', mode: '100644', type: 'blob', content: PLAN('billing-db') }]);
+    const pr = gh.made('POST', '/pulls')[0]!;
+    expect(pr.body).toMatchObject({ base: 'main', title: 'Add plan billing-db' });
+    expect(pr.body.body).toContain('@mona');
+    expect(gh.requests.every((x) => x.auth === `token ${USER_TOKEN}`)).toBe(true);
+  });
+
+  it('opens a pull request that removes a plan (a tree entry with a null sha)', async () => {
+    gh = new FakeGitHub();
+    gh.on('GET', gh.repoPath(''), 200, repoData(true));
+    gh.files({ main: { [ROOT_PLAN_FILE]: PLAN('orders-db') } }, [ROOT_PLAN_FILE]);
+    gh.on('GET', gh.repoPath('/git/ref/heads/main'), 200, { ref: 'refs/heads/main', object: { sha: 'a'.repeat(40), type: 'commit' } });
+    gh.on('GET', gh.repoPath(`/git/commits/${'a'.repeat(40)}`), 200, { sha: 'a'.repeat(40), tree: { sha: 't'.repeat(40) } });
+    gh.on('POST', gh.repoPath('/git/trees'), 201, { sha: 'n'.repeat(40) });
+    gh.on('POST', gh.repoPath('/git/commits'), 201, { sha: 'm'.repeat(40) });
+    gh.on('POST', gh.repoPath('/git/refs'), 201, {});
+    gh.on('POST', gh.repoPath('/pulls'), 201, { number: 13, html_url: 'https://github.com/acme/infra/pull/13' });
+    const r = await asUser('DELETE', `${PLANS}/orders-db`);
+    expect(r.status).toBe(201);
+    expect(gh.made('POST', '/git/trees')[0]!.body.tree).toEqual([{ path: ROOT_PLAN_FILE, mode: '100644', type: 'blob', sha: null }]);
+    expect(gh.made('POST', '/pulls')[0]!.body.title).toBe('Remove plan orders-db');
+  });
+
+  it('refuses an invalid plan with its diagnostics and opens nothing', async () => {
+    gh = new FakeGitHub();
+    gh.on('GET', gh.repoPath(''), 200, repoData(true));
+    gh.files({ main: { [ROOT_PLAN_FILE]: PLAN('orders-db') } }, [ROOT_PLAN_FILE]);
+    const r = await asUser('PUT', `${PLANS}/orders-db`, { content: PLAN('orders-db').replace('sizeGiB: 50', 'sizeGiB: -5') });
+    expect(r.status).toBe(422);
+    const body = await r.json();
+    expect(body.diagnostics).toContainEqual(expect.objectContaining({ file: ROOT_PLAN_FILE, line: 8, severity: 'error' }));
+  });
+
+  it('refuses to add a plan whose name is taken, and to edit one that does not exist', async () => {
+    gh = new FakeGitHub();
+    gh.on('GET', gh.repoPath(''), 200, repoData(true), 2);
+    gh.on('GET', gh.repoPath('/git/trees/main'), 200, { sha: 'main', truncated: false, tree: [{ path: '.autostack', type: 'tree', sha: 'sub', mode: '040000' }] }, 2);
+    gh.on('GET', gh.repoPath('/git/trees/sub'), 200, { sha: 'sub', truncated: false, tree: [{ path: 'orders-db.yaml', type: 'blob', sha: 'b'.repeat(40), mode: '100644' }] }, 2);
+    gh.on('GET', gh.repoPath(`/git/blobs/${'b'.repeat(40)}`), 200, { sha: 'b'.repeat(40), encoding: 'base64', content: Buffer.from(PLAN('orders-db')).toString('base64') }, 2);
+    const taken = await asUser('POST', PLANS, { content: PLAN('orders-db'), path: '.autostack/other.yaml' });
+    expect(taken.status).toBe(409);
+    const missing = await asUser('DELETE', `${PLANS}/ghost-db`);
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).error).toContain('orders-db');
+  });
+
+  it('re-deploy says clearly when nothing has been rendered yet', async () => {
+    gh = new FakeGitHub();
+    gh.on('GET', gh.repoPath(''), 200, repoData(true), 2);
+    gh.files({ main: {} });
+    gh.on('GET', gh.repoPath('/git/ref/heads/autostack/deploy'), 404, { message: 'Not Found' });
+    const r = await asUser('POST', `${PLANS}/orders-db/deploy`, {});
+    expect(r.status).toBe(409);
+    expect((await r.json()).message).toMatch(/nothing has been rendered yet/);
+  });
+});
+
+describe('apiOptionsFromEnv', () => {
+  it('needs client id, secret and a long session secret together', () => {
+    expect(apiOptionsFromEnv({}, 3000)).toEqual({ publicUrl: 'http://localhost:3000', apiUrl: 'https://api.github.com' });
+    expect(apiOptionsFromEnv({ GITHUB_CLIENT_ID: 'x' }, 3000)).toHaveProperty('error');
+    expect(apiOptionsFromEnv({ GITHUB_CLIENT_ID: 'x', GITHUB_CLIENT_SECRET: 'y', SESSION_SECRET: 'short' }, 3000)).toHaveProperty('error');
+    expect(apiOptionsFromEnv({ GITHUB_CLIENT_ID: 'x', GITHUB_CLIENT_SECRET: 'y', SESSION_SECRET: SECRET, GHE_HOST: 'ghe.acme.dev' }, 3000)).toMatchObject({ apiUrl: 'https://ghe.acme.dev/api/v3', oauth: { webUrl: 'https://ghe.acme.dev' } });
+  });
+});
+
+describe('npm start (app/main.ts)', () => {
+  it('serves the API without GitHub credentials, and refuses to start as an App without a webhook secret', async () => {
+    const { start } = await import('../app/main.ts');
+    const server = await start({ PORT: '0', HOST: '127.0.0.1' });
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const r = await fetch(`http://127.0.0.1:${port}/api/validate`, { method: 'POST', body: PLAN('orders-db') });
+      expect((await r.json()).ok).toBe(true);
+      expect((await fetch(`http://127.0.0.1:${port}/api/nope`)).status).toBe(404);
+    } finally {
+      server.close();
+    }
+    await expect(start({ PORT: '0', HOST: '127.0.0.1', APP_ID: '1', PRIVATE_KEY: TEST_PRIVATE_KEY })).rejects.toThrow(/WEBHOOK_SECRET is not set/);
+    await expect(start({ PORT: 'abc' })).rejects.toThrow(/not a port/);
+  });
+});
