@@ -5,7 +5,7 @@ import { Ajv } from 'ajv';
 // Only the generated description: the package index would load every variant (hundreds of MB).
 const require = createRequire(import.meta.url);
 const specPath = require.resolve('@octokit/openapi/generated/api.github.com.json');
-const spec = JSON.parse(readFileSync(specPath, 'utf8')) as { paths: Record<string, Record<string, any>> };
+const spec = JSON.parse(readFileSync(specPath, 'utf8')) as { paths: Record<string, Record<string, any>>; components: { parameters: Record<string, { name: string; in: string }> } };
 
 interface Route {
   method: string;
@@ -43,6 +43,8 @@ export function checkRequest(method: string, path: string, body: unknown): Check
   if (!route) return { operation: `${method} ${path}`, errors: [`${method} ${clean} is not an operation in GitHub's OpenAPI description`] };
   const op = spec.paths[route.template]![route.method.toLowerCase()];
   const key = `${route.method} ${route.template}`;
+  const unknownQuery = queryProblems(key, op, path);
+  if (unknownQuery.length) return { operation: key, errors: unknownQuery };
   const schema = op.requestBody?.content?.['application/json']?.schema;
   if (!schema) return { operation: key, errors: body !== undefined && body !== '' && route.method === 'GET' ? [`${key} takes no body`] : [] };
   if (body === undefined) return { operation: key, errors: op.requestBody.required ? [`${key} requires a body`] : [] };
@@ -54,4 +56,12 @@ export function checkRequest(method: string, path: string, body: unknown): Check
   const data = typeof body === 'string' && body.length ? JSON.parse(body) : body;
   if (validate!(data)) return { operation: key, errors: [] };
   return { operation: key, errors: (validate!.errors ?? []).map((e) => `${key}: body${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`) };
+}
+
+/** Query parameters the operation does not declare (a misspelt filter is silently ignored by GitHub). */
+function queryProblems(key: string, op: { parameters?: ({ $ref: string } | { name: string; in: string })[] }, path: string): string[] {
+  const query = path.includes('?') ? new URLSearchParams(path.slice(path.indexOf('?') + 1)) : undefined;
+  if (!query) return [];
+  const declared = new Set((op.parameters ?? []).map((p) => ('$ref' in p ? spec.components.parameters[p.$ref.split('/').pop()!]! : p)).filter((p) => p.in === 'query').map((p) => p.name));
+  return [...new Set(query.keys())].filter((k) => !declared.has(k)).map((k) => `${key}: query parameter "${k}" is not in GitHub's OpenAPI description`);
 }

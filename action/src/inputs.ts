@@ -1,0 +1,52 @@
+export type Mode = 'plan' | 'apply' | 'destroy';
+
+export interface ActionInputs {
+  mode: Mode;
+  /** Explicit names, or 'changed'. */
+  stacks: string[] | 'changed';
+  sourceSha?: string;
+  workingDirectory: string;
+  terraformVersion: string;
+  token?: string;
+  parallelism: number;
+}
+
+export class InputError extends Error {}
+
+const STACK = /^[a-z0-9][a-z0-9-]{0,80}$/;
+
+/** Reads and checks the inputs; every mistake names the input and how to fix it. */
+export function parseInputs(get: (name: string) => string): ActionInputs {
+  const mode = (get('mode') || 'apply').trim();
+  if (mode !== 'plan' && mode !== 'apply' && mode !== 'destroy') throw new InputError(`Input "mode" must be plan, apply or destroy, not "${mode}".`);
+  const stacks = parseStacks(get('stacks'));
+  const sourceSha = get('source-sha').trim();
+  if (sourceSha && !/^[0-9a-f]{7,64}$/.test(sourceSha)) throw new InputError(`Input "source-sha" must be a commit SHA (hex), not "${sourceSha.slice(0, 80)}".`);
+  if (!sourceSha && mode !== 'plan') throw new InputError(`Input "source-sha" is required for mode ${mode}: the Action only applies what was rendered from that reviewed commit.`);
+  const parallelism = Number(get('parallelism') || '4');
+  if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > 16) throw new InputError(`Input "parallelism" must be a whole number from 1 to 16, not "${get('parallelism')}".`);
+  const terraformVersion = (get('terraform-version') || '1.11.4').trim();
+  if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?$/.test(terraformVersion)) throw new InputError(`Input "terraform-version" must be an exact version such as 1.11.4, not "${terraformVersion}".`);
+  const token = get('github-token').trim();
+  return { mode, stacks, ...(sourceSha ? { sourceSha } : {}), workingDirectory: get('working-directory').trim() || '.', terraformVersion, ...(token ? { token } : {}), parallelism };
+}
+
+export function parseStacks(raw: string): string[] | 'changed' {
+  const text = raw.trim();
+  if (!text || text === 'changed') return 'changed';
+  let names: unknown;
+  if (text.startsWith('[')) {
+    try {
+      names = JSON.parse(text);
+    } catch {
+      throw new InputError('Input "stacks" starts with "[" but is not a JSON list: write ["orders-db-aws"] or orders-db-aws.');
+    }
+  } else {
+    names = text.split(/[\s,]+/).filter(Boolean);
+  }
+  if (!Array.isArray(names) || names.length === 0) throw new InputError('Input "stacks" names no stack: give names, a JSON list, or "changed".');
+  for (const n of names) {
+    if (typeof n !== 'string' || !STACK.test(n)) throw new InputError(`Input "stacks": "${String(n).slice(0, 80)}" is not a stack name (lowercase letters, digits and dashes, like orders-db-aws).`);
+  }
+  return [...new Set(names as string[])];
+}

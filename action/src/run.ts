@@ -1,0 +1,125 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { checkBinding, readDeployCommit, selectStacks } from './binding.ts';
+import type { SelectedStack } from './binding.ts';
+import { ActionGitHub } from './github.ts';
+import type { ActionInputs } from './inputs.ts';
+import { ensureTerraform } from './install.ts';
+import { Masker } from './mask.ts';
+import { Lock, runPool } from './pool.ts';
+import { COMMENT_BUDGET, renderReport } from './report.ts';
+import { runStack } from './run-stack.ts';
+import type { StackResult } from './run-stack.ts';
+
+export interface ActionIO {
+  env: NodeJS.ProcessEnv;
+  log: (line: string) => void;
+  warn: (line: string) => void;
+  addPath: (dir: string) => void;
+}
+
+export interface ActionOutcome {
+  results: StackResult[];
+  /** The job summary, redacted. */
+  report: string;
+  applied: string[];
+  failed: string[];
+  /** Set when the run as a whole must fail before or instead of any stack. */
+  error?: string;
+}
+
+/**
+ * The deploy:
+ * 1. read the checked-out deploy commit and its manifest; pick the stacks
+ * 2. refuse everything when that commit was not rendered from the source SHA asked for
+ * 3. terraform on PATH (or installed), deployments marked in_progress
+ * 4. every stack in parallel up to `parallelism`: init → plan -out → show → apply the saved plan
+ * 5. deployment statuses, the report; in plan mode on a pull request, the plan comment
+ */
+export async function runAction(inputs: ActionInputs, io: ActionIO): Promise<ActionOutcome> {
+  const env = io.env;
+  const masker = new Masker();
+  if (inputs.token) masker.add(inputs.token);
+  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+  const dir = isAbsolute(inputs.workingDirectory) ? inputs.workingDirectory : resolve(workspace, inputs.workingDirectory);
+  const commit = await readDeployCommit(dir);
+  if ('error' in commit) return finish([], inputs, io, masker, undefined, commit.error);
+  const selected = selectStacks(inputs.stacks, inputs.mode, commit.manifest);
+  if ('error' in selected) return finish([], inputs, io, masker, undefined, selected.error);
+  const github = inputs.token && env.GITHUB_REPOSITORY ? new ActionGitHub(inputs.token, env.GITHUB_REPOSITORY, env.GITHUB_API_URL ?? 'https://api.github.com') : undefined;
+  const runUrl = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
+  const reportsDeployments = inputs.mode !== 'plan' && github !== undefined;
+  const deployments = new Map<string, number>();
+  if (reportsDeployments) {
+    for (const s of selected) {
+      const id = await quietly(io, `finding the deployment of ${s.name}`, () => github!.findDeployment(commit.sha, s.plan, s.name));
+      if (id !== undefined) deployments.set(s.name, id);
+    }
+  }
+  const refusal = checkBinding(commit, inputs.sourceSha);
+  let results: StackResult[];
+  if (refusal) {
+    results = selected.map((s) => refused(s, refusal));
+  } else {
+    await ensureTerraform(inputs.terraformVersion, io.addPath, io.log);
+    for (const [name, id] of deployments) await quietly(io, `marking ${name} in progress`, () => github!.setStatus(id, 'in_progress', `AutoStack ${inputs.mode} started`, runUrl));
+    const tfEnv = terraformEnv(env);
+    const initLock = new Lock();
+    results = await runPool(selected, inputs.parallelism, (s) => s.problem ? Promise.resolve(refused(s, s.problem)) : runStack({ name: s.name, action: s.action, dir: join(dir, 'stacks', s.name), applyAfterPlan: inputs.mode !== 'plan', env: tfEnv, masker, initLock, log: io.log }));
+  }
+  for (const r of results) {
+    const id = deployments.get(r.name);
+    if (id === undefined) continue;
+    const ok = r.status !== 'failed' && r.status !== 'refused';
+    await quietly(io, `reporting ${r.name}`, () => github!.setStatus(id, ok ? 'success' : 'failure', ok ? `${r.status}: +${r.add} ~${r.change} -${r.destroy}` : (r.error ?? r.status), runUrl));
+  }
+  if (inputs.mode === 'plan' && github) {
+    const pr = pullRequestNumber(env);
+    if (pr !== undefined) await quietly(io, 'posting the plan comment', () => github.upsertPlanComment(pr, masker.redact(renderReport(results, { mode: inputs.mode, ...(inputs.sourceSha ? { sourceSha: inputs.sourceSha } : {}), ...(runUrl ? { runUrl } : {}) }, COMMENT_BUDGET))));
+  }
+  return finish(results, inputs, io, masker, runUrl);
+}
+
+function finish(results: StackResult[], inputs: ActionInputs, io: ActionIO, masker: Masker, runUrl: string | undefined, error?: string): ActionOutcome {
+  const ok = (r: StackResult) => r.status === 'applied' || r.status === 'destroyed' || (inputs.mode !== 'plan' && r.status === 'no-changes');
+  const body = error ? `### AutoStack ${inputs.mode}\n\n⛔ ${error}` : results.length === 0 ? `### AutoStack ${inputs.mode}\n\nNo stack changed in this deploy commit: nothing to do.` : renderReport(results, { mode: inputs.mode, ...(inputs.sourceSha ? { sourceSha: inputs.sourceSha } : {}), ...(runUrl ? { runUrl } : {}) });
+  if (error) io.warn(error);
+  return {
+    results,
+    report: masker.redact(body),
+    applied: inputs.mode === 'plan' ? [] : results.filter(ok).map((r) => r.name),
+    failed: results.filter((r) => r.status === 'failed' || r.status === 'refused').map((r) => r.name),
+    ...(error ? { error: masker.redact(error) } : {}),
+  };
+}
+
+function refused(s: SelectedStack, why: string): StackResult {
+  return { name: s.name, action: s.action, status: 'refused', error: why, add: 0, change: 0, destroy: 0, resources: [], outputs: [], planText: '', durationMs: 0 };
+}
+
+/** Terraform never prompts, knows it is automated, and shares one provider cache across stacks. */
+function terraformEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const cache = env.TF_PLUGIN_CACHE_DIR ?? join(env.RUNNER_TEMP ?? resolve('.terraform-cache'), 'autostack-terraform-plugins');
+  mkdirSync(cache, { recursive: true });
+  return { ...env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', TF_PLUGIN_CACHE_DIR: cache };
+}
+
+function pullRequestNumber(env: NodeJS.ProcessEnv): number | undefined {
+  if (!env.GITHUB_EVENT_PATH) return undefined;
+  try {
+    const event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as { pull_request?: { number?: number }; issue?: { number?: number; pull_request?: unknown } };
+    return event.pull_request?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reporting to GitHub never decides the deploy: a failed report is a warning, not a failed stack. */
+async function quietly<T>(io: ActionIO, what: string, fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (e) {
+    io.warn(`AutoStack could not finish ${what}: GitHub answered ${(e as { status?: number }).status ?? (e as Error).message.split('\n')[0]}.`);
+    return undefined;
+  }
+}

@@ -1,0 +1,232 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { simpleGit } from 'simple-git';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { onPath } from '../action/src/install.ts';
+import { parseInputs, parseStacks } from '../action/src/inputs.ts';
+import { Masker } from '../action/src/mask.ts';
+import { renderReport } from '../action/src/report.ts';
+import type { StackResult } from '../action/src/run-stack.ts';
+import { FakeGitHubServer } from './github/fake-server.ts';
+import { ROOT, tempDir } from './helpers.ts';
+
+const run = promisify(execFile);
+const HAS_TERRAFORM = onPath('terraform');
+const SOURCE = '5'.repeat(40);
+const SECRET = 'S3cr3t-Pa55word-Never-Shown';
+const TOKEN = 'ghs_actiontoken00000000000000000000000000';
+
+/** A stack of built-in terraform_data resources with a local backend: runs offline. */
+function stack(greeting: string, extra: Record<string, unknown> = {}) {
+  return JSON.stringify({
+    terraform: { backend: { local: { path: 'terraform.tfstate' } } },
+    variable: { db_password: { type: 'string', sensitive: true, default: SECRET } },
+    resource: {
+      terraform_data: {
+        hello: { input: greeting },
+        password: { input: '${var.db_password}' },
+        ...extra,
+      },
+    },
+    // `leak` unwraps the secret on purpose: terraform then prints it, and the Action must redact it itself.
+    output: { password: { value: '${var.db_password}', sensitive: true }, greeting: { value: '${terraform_data.hello.output}' }, leak: { value: '${nonsensitive(var.db_password)}' } },
+  }, null, 2);
+}
+
+async function deployRepo(stacks: Record<string, string>, source = SOURCE): Promise<string> {
+  const dir = await tempDir('deploy-branch-');
+  const names = Object.keys(stacks);
+  for (const [name, body] of Object.entries(stacks)) {
+    mkdirSync(join(dir, 'stacks', name), { recursive: true });
+    writeFileSync(join(dir, 'stacks', name, 'cdk.tf.json'), body);
+  }
+  writeFileSync(join(dir, 'autostack-deploy.json'), JSON.stringify({ version: 1, sourceSha: source, renderedAt: '2026-11-23T10:00:00Z', stacks: names.map((n) => ({ name: n, plan: n.replace(/-aws$/, ''), cloud: 'aws', action: 'apply' })) }));
+  writeFileSync(join(dir, '.gitignore'), '.terraform/\n*.tfstate*\n.terraform.lock.hcl\n');
+  const git = simpleGit(dir);
+  await git.init().addConfig('user.email', 't@example.com').addConfig('user.name', 'T').add('.').commit(`Render ${names.join(', ')}\n\nAutoStack-Source: ${source}`);
+  return dir;
+}
+
+interface Run {
+  code: number;
+  log: string;
+  summary: string;
+  outputs: Record<string, string>;
+}
+
+/** Runs the committed bundle from a folder with no node_modules, as the runner does, with INPUT_* variables. */
+async function action(inputs: Record<string, string>, gh: FakeGitHubServer, extraEnv: Record<string, string> = {}): Promise<Run> {
+  const home = await tempDir('action-run-');
+  copyFileSync(join(ROOT, 'action/dist/index.js'), join(home, 'index.js'));
+  const summary = join(home, 'summary.md');
+  const output = join(home, 'output.txt');
+  writeFileSync(summary, '');
+  writeFileSync(output, '');
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    TF_CLI_CONFIG_FILE: '/dev/null',
+    CHECKPOINT_DISABLE: '1',
+    RUNNER_TEMP: home,
+    GITHUB_STEP_SUMMARY: summary,
+    GITHUB_OUTPUT: output,
+    GITHUB_REPOSITORY: 'acme/infra',
+    GITHUB_API_URL: gh.url,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '4242',
+    'INPUT_GITHUB-TOKEN': TOKEN,
+    'INPUT_TERRAFORM-VERSION': '1.11.4',
+    INPUT_PARALLELISM: '2',
+    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+    ...extraEnv,
+  };
+  const r = await run(process.execPath, [join(home, 'index.js')], { cwd: home, env, maxBuffer: 64 * 1024 * 1024 }).then((x) => ({ code: 0, ...x }), (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));
+  return { code: r.code, log: r.stdout + r.stderr, summary: readFileSync(summary, 'utf8'), outputs: parseOutputs(readFileSync(output, 'utf8')) };
+}
+
+/** GITHUB_OUTPUT holds `name<<delimiter\nvalue\ndelimiter` blocks. */
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
+  for (const m of text.matchAll(re)) out[m[1]!] = m[3]!;
+  return out;
+}
+
+function deploymentRoutes(gh: FakeGitHubServer, stackName: string, plan: string, id: number, statuses: number) {
+  gh.on('GET', '/repos/acme/infra/deployments', (r) => {
+    expect(r.query.get('environment')).toBe(`autostack/${plan}`);
+    return [200, [{ id: id + 1000, payload: { stack: 'other-stack' } }, { id, payload: { stack: stackName, action: 'apply', sourceSha: SOURCE } }]];
+  });
+  gh.on('POST', `/repos/acme/infra/deployments/${id}/statuses`, 201, statuses, { id: 1 });
+}
+
+let gh: FakeGitHubServer;
+beforeAll(async () => {
+  gh = await new FakeGitHubServer().start();
+});
+afterAll(() => gh.close());
+afterEach(() => gh.verify());
+
+describe.skipIf(!HAS_TERRAFORM)('the Action with the real terraform CLI', () => {
+  it('plans, applies the saved plan, finds nothing to change the second time, and destroys; reports every step', async () => {
+    const dir = await deployRepo({ 'demo-aws': stack('hello') });
+    const inputs = { mode: 'plan', stacks: 'demo-aws', 'source-sha': SOURCE, 'working-directory': dir };
+
+    // 1. plan on a pull request: the plan comment, nothing applied, no deployment statuses.
+    const event = join(await tempDir('event-'), 'event.json');
+    writeFileSync(event, JSON.stringify({ pull_request: { number: 9 } }));
+    gh.on('GET', '/repos/acme/infra/issues/9/comments', 200, 1, [{ id: 1, body: '<!-- autostack:terraform-plan -->\nforged by a person', user: { type: 'User' } }]);
+    gh.on('POST', '/repos/acme/infra/issues/9/comments', 201, 1, { id: 2 });
+    const planned = await action(inputs, gh, { GITHUB_EVENT_PATH: event });
+    expect(planned.code, planned.log).toBe(0);
+    expect(existsSync(join(dir, 'stacks/demo-aws/terraform.tfstate'))).toBe(false);
+    expect(JSON.parse(planned.outputs['summary-json']!)[0]).toMatchObject({ name: 'demo-aws', status: 'planned', add: 2, change: 0, destroy: 0 });
+    expect(JSON.parse(planned.outputs.applied!)).toEqual([]);
+    const comment = gh.made('POST', '/issues/9/comments')[0]!.body.body as string;
+    expect(comment).toContain('| `demo-aws` | 📝 planned | 2 | 0 | 0 |');
+    expect(comment).toContain('terraform_data.hello');
+    expect(gh.requests.every((r) => r.auth === `token ${TOKEN}`)).toBe(true);
+    for (const text of [planned.log, planned.summary, comment, JSON.stringify(planned.outputs)]) expect(text).not.toContain(SECRET);
+    gh.verify();
+
+    // 2. apply: in_progress then success on the App's deployment, the summary table, the outputs.
+    deploymentRoutes(gh, 'demo-aws', 'demo', 71, 2);
+    const applied = await action({ ...inputs, mode: 'apply' }, gh);
+    expect(applied.code, applied.log).toBe(0);
+    expect(gh.made('POST', '/deployments/71/statuses').map((r) => r.body.state)).toEqual(['in_progress', 'success']);
+    expect(gh.made('POST', '/deployments/71/statuses')[1]!.body.log_url).toBe('https://github.com/acme/infra/actions/runs/4242');
+    expect(applied.summary).toContain('| `demo-aws` | ✅ applied | 2 | 0 | 0 |');
+    expect(applied.summary).toContain('<details><summary>demo-aws: 2 resource changes</summary>');
+    expect(JSON.parse(applied.outputs.applied!)).toEqual(['demo-aws']);
+    expect(JSON.parse(applied.outputs.failed!)).toEqual([]);
+    const state = JSON.parse(readFileSync(join(dir, 'stacks/demo-aws/terraform.tfstate'), 'utf8'));
+    expect(state.resources.map((r: { name: string }) => r.name).sort()).toEqual(['hello', 'password']);
+    expect(existsSync(join(dir, 'stacks/demo-aws/autostack.tfplan'))).toBe(false);
+    for (const text of [applied.log, applied.summary, JSON.stringify(applied.outputs)]) expect(text).not.toContain(SECRET);
+    expect(applied.log).not.toContain(TOKEN);
+    gh.verify();
+
+    // 3. the same apply again: nothing to change, still a success.
+    deploymentRoutes(gh, 'demo-aws', 'demo', 72, 2);
+    const again = await action({ ...inputs, mode: 'apply' }, gh);
+    expect(again.code, again.log).toBe(0);
+    expect(JSON.parse(again.outputs['summary-json']!)[0]).toMatchObject({ status: 'no-changes', add: 0, change: 0, destroy: 0 });
+    expect(again.summary).toContain('✅ no changes');
+    gh.verify();
+
+    // 4. destroy.
+    deploymentRoutes(gh, 'demo-aws', 'demo', 73, 2);
+    const destroyed = await action({ ...inputs, mode: 'destroy' }, gh);
+    expect(destroyed.code, destroyed.log).toBe(0);
+    expect(JSON.parse(destroyed.outputs['summary-json']!)[0]).toMatchObject({ action: 'destroy', status: 'destroyed', destroy: 2 });
+    expect(JSON.parse(readFileSync(join(dir, 'stacks/demo-aws/terraform.tfstate'), 'utf8')).resources).toEqual([]);
+    for (const text of [destroyed.log, destroyed.summary]) expect(text).not.toContain(SECRET);
+  }, 120_000);
+
+  it('refuses a deploy commit rendered from another source SHA and applies nothing', async () => {
+    const dir = await deployRepo({ 'demo-aws': stack('hello') }, '6'.repeat(40));
+    deploymentRoutes(gh, 'demo-aws', 'demo', 81, 1);
+    const r = await action({ mode: 'apply', stacks: 'changed', 'source-sha': SOURCE, 'working-directory': dir }, gh);
+    expect(r.code).not.toBe(0);
+    expect(existsSync(join(dir, 'stacks/demo-aws/.terraform'))).toBe(false);
+    expect(existsSync(join(dir, 'stacks/demo-aws/terraform.tfstate'))).toBe(false);
+    expect(gh.made('POST', '/deployments/81/statuses')[0]!.body.state).toBe('failure');
+    expect(r.summary).toMatch(/rendered from 666666666666, not from 555555555555/);
+    expect(JSON.parse(r.outputs.failed!)).toEqual(['demo-aws']);
+  }, 60_000);
+
+  it('lets the other stacks finish and report when one fails, and fails the run', async () => {
+    const dir = await deployRepo({ 'good-aws': stack('fine'), 'bad-aws': stack('broken', { oops: { no_such_argument: 1 } }) });
+    deploymentRoutes(gh, 'good-aws', 'good', 91, 2);
+    deploymentRoutes(gh, 'bad-aws', 'bad', 92, 2);
+    const r = await action({ mode: 'apply', stacks: 'changed', 'source-sha': SOURCE, 'working-directory': dir }, gh);
+    expect(r.code).not.toBe(0);
+    expect(JSON.parse(r.outputs.applied!)).toEqual(['good-aws']);
+    expect(JSON.parse(r.outputs.failed!)).toEqual(['bad-aws']);
+    expect(r.summary).toMatch(/bad-aws\*\*: terraform plan failed \(exit 1\)/);
+    expect(r.summary).toContain('no_such_argument');
+    expect(gh.made('POST', '/deployments/92/statuses').map((x) => x.body.state)).toEqual(['in_progress', 'failure']);
+    expect(gh.made('POST', '/deployments/91/statuses').map((x) => x.body.state)).toEqual(['in_progress', 'success']);
+    expect(r.log).toMatch(/::error::1 of 2 stack\(s\) failed: bad-aws/);
+    expect(r.log).not.toContain(SECRET);
+  }, 120_000);
+});
+
+it(HAS_TERRAFORM ? 'terraform is on PATH: the terraform tests above ran' : 'terraform is NOT on PATH: the real-terraform Action tests were skipped', () => {
+  expect(typeof HAS_TERRAFORM).toBe('boolean');
+});
+
+describe('Action inputs and reports', () => {
+  const get = (m: Record<string, string>) => (n: string) => m[n] ?? '';
+
+  it('checks every input and says how to fix it', () => {
+    expect(() => parseInputs(get({ mode: 'yolo' }))).toThrow(/"mode" must be plan, apply or destroy/);
+    expect(() => parseInputs(get({ mode: 'apply' }))).toThrow(/"source-sha" is required/);
+    expect(() => parseInputs(get({ mode: 'apply', 'source-sha': 'main; rm -rf /' }))).toThrow(/must be a commit SHA/);
+    expect(() => parseInputs(get({ mode: 'plan', parallelism: '0' }))).toThrow(/from 1 to 16/);
+    expect(() => parseInputs(get({ mode: 'plan', 'terraform-version': 'latest' }))).toThrow(/exact version/);
+    expect(parseInputs(get({ mode: 'plan' }))).toMatchObject({ mode: 'plan', stacks: 'changed', parallelism: 4, workingDirectory: '.' });
+    expect(parseStacks('["a-aws", "b-gcp"]')).toEqual(['a-aws', 'b-gcp']);
+    expect(parseStacks('a-aws, b-gcp a-aws')).toEqual(['a-aws', 'b-gcp']);
+    expect(() => parseStacks('../etc')).toThrow(/not a stack name/);
+    expect(() => parseStacks('[oops')).toThrow(/not a JSON list/);
+  });
+
+  it('redacts registered values everywhere, longest first', () => {
+    const m = new Masker();
+    m.add({ a: 'hunter2-long', nested: ['hunter2-long-er'] });
+    expect(m.redact('x hunter2-long-er y hunter2-long z')).toBe('x *** y *** z');
+  });
+
+  it('keeps the plan comment under GitHub\'s limit however long the plans are', () => {
+    const big = (name: string): StackResult => ({ name, action: 'apply', status: 'planned', add: 1, change: 0, destroy: 0, resources: [{ address: 'x.y', action: 'create' }], outputs: [], planText: `<script>${'z'.repeat(100_000)}`, durationMs: 1 });
+    const text = renderReport([big('a-aws'), big('b-aws'), big('c-aws')], { mode: 'plan' }, 60_000);
+    expect(text.length).toBeLessThan(60_000);
+    expect(text).toContain('more characters in the workflow log');
+    expect(text).not.toContain('<script>');
+    expect(text.match(/<details>/g)).toHaveLength(3);
+    expect(text.match(/<\/details>/g)).toHaveLength(3);
+  });
+});
