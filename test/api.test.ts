@@ -187,6 +187,16 @@ describe('repository actions are checked against the user\'s own access', () => 
   });
 });
 
+/** One commit on main's head, a branch and a pull request, through the Git Data API. */
+function pullRequestRoutes(gh: FakeGitHub, number: number): void {
+  gh.on('GET', gh.repoPath('/git/ref/heads/main'), 200, { ref: 'refs/heads/main', object: { sha: 'a'.repeat(40), type: 'commit' } });
+  gh.on('GET', gh.repoPath(`/git/commits/${'a'.repeat(40)}`), 200, { sha: 'a'.repeat(40), tree: { sha: 't'.repeat(40) } });
+  gh.on('POST', gh.repoPath('/git/trees'), 201, { sha: 'n'.repeat(40) });
+  gh.on('POST', gh.repoPath('/git/commits'), 201, { sha: 'm'.repeat(40) });
+  gh.on('POST', gh.repoPath('/git/refs'), 201, {});
+  gh.on('POST', gh.repoPath('/pulls'), 201, { number, html_url: `https://github.com/acme/infra/pull/${number}` });
+}
+
 describe('plans as the signed-in user', () => {
   it('lists the plans on the default branch with estimate and latest deployment', async () => {
     gh = new FakeGitHub();
@@ -206,12 +216,7 @@ describe('plans as the signed-in user', () => {
     gh = new FakeGitHub();
     gh.on('GET', gh.repoPath(''), 200, repoData(true));
     gh.files({ main: { [ROOT_PLAN_FILE]: PLAN('orders-db') } }, [ROOT_PLAN_FILE]);
-    gh.on('GET', gh.repoPath('/git/ref/heads/main'), 200, { ref: 'refs/heads/main', object: { sha: 'a'.repeat(40), type: 'commit' } });
-    gh.on('GET', gh.repoPath(`/git/commits/${'a'.repeat(40)}`), 200, { sha: 'a'.repeat(40), tree: { sha: 't'.repeat(40) } });
-    gh.on('POST', gh.repoPath('/git/trees'), 201, { sha: 'n'.repeat(40) });
-    gh.on('POST', gh.repoPath('/git/commits'), 201, { sha: 'm'.repeat(40) });
-    gh.on('POST', gh.repoPath('/git/refs'), 201, {});
-    gh.on('POST', gh.repoPath('/pulls'), 201, { number: 12, html_url: 'https://github.com/acme/infra/pull/12' });
+    pullRequestRoutes(gh, 12);
     const r = await asUser('POST', PLANS, { content: PLAN('billing-db') }, 'mona');
     expect(r.status).toBe(201);
     expect((await r.json()).pullRequest).toMatchObject({ number: 12, path: '.autostack/billing-db.yaml' });
@@ -226,12 +231,7 @@ describe('plans as the signed-in user', () => {
     gh = new FakeGitHub();
     gh.on('GET', gh.repoPath(''), 200, repoData(true));
     gh.files({ main: { [ROOT_PLAN_FILE]: PLAN('orders-db') } }, [ROOT_PLAN_FILE]);
-    gh.on('GET', gh.repoPath('/git/ref/heads/main'), 200, { ref: 'refs/heads/main', object: { sha: 'a'.repeat(40), type: 'commit' } });
-    gh.on('GET', gh.repoPath(`/git/commits/${'a'.repeat(40)}`), 200, { sha: 'a'.repeat(40), tree: { sha: 't'.repeat(40) } });
-    gh.on('POST', gh.repoPath('/git/trees'), 201, { sha: 'n'.repeat(40) });
-    gh.on('POST', gh.repoPath('/git/commits'), 201, { sha: 'm'.repeat(40) });
-    gh.on('POST', gh.repoPath('/git/refs'), 201, {});
-    gh.on('POST', gh.repoPath('/pulls'), 201, { number: 13, html_url: 'https://github.com/acme/infra/pull/13' });
+    pullRequestRoutes(gh, 13);
     const r = await asUser('DELETE', `${PLANS}/orders-db`);
     expect(r.status).toBe(201);
     expect(gh.made('POST', '/git/trees')[0]!.body.tree).toEqual([{ path: ROOT_PLAN_FILE, mode: '100644', type: 'blob', sha: null }]);
