@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { evaluateFiles } from '../app/api/evaluate.ts';
 import { loadTemplates } from '../app/templates.ts';
 import { loadDocument } from '../synth/core/document.ts';
 import { resolveSettings } from '../synth/core/settings.ts';
@@ -8,8 +9,22 @@ const templates = await loadTemplates();
 
 describe('templates', () => {
   it('has the PostgreSQL templates', () => {
-    expect(templates.map((t) => t.meta.name)).toEqual(expect.arrayContaining(['pg-dev', 'pg-production', 'pg-ha-cluster']));
+    expect(templates.map((t) => t.meta.name)).toEqual(expect.arrayContaining(['pg-dev', 'pg-production', 'pg-ha-cluster', 'pg-analytics', 'pg-budget-capped', 'pg-app-private']));
   });
+
+  for (const t of templates) {
+    it(`${t.meta.name} with defaults passes the full review on every cloud (budget included) and is fully priced`, async () => {
+      for (const cloud of ['aws', 'azure', 'gcp']) {
+        const r = renderTemplate(t.meta, t.sources, { cloud });
+        if (!r.ok) throw new Error(r.errors.join('; '));
+        const review = await evaluateFiles(Object.fromEntries(r.files.map((f) => [f.path, f.text])));
+        expect(review.diagnostics.filter((d) => d.severity === 'error'), `${t.meta.name} on ${cloud}`).toEqual([]);
+        expect(review.ok).toBe(true);
+        const own = review.plans[0]!.cost.find((c) => c.primary)!;
+        expect(own.complete, `${t.meta.name} on ${cloud}: ${JSON.stringify(own.unpriced)}`).toBe(true);
+      }
+    });
+  }
 
   for (const t of templates) {
     it(`${t.meta.name} renders with defaults, on every cloud, into files that validate`, () => {
