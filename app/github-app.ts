@@ -1,5 +1,4 @@
 import type { ApplicationFunction, Context, Probot } from 'probot';
-import { GitHubReader } from './github/reader.ts';
 import { CHECK_NAME, DEPLOY_CHECK_NAME, publishCheck } from './github/check-run.ts';
 import { GitHubClient } from './github/client.ts';
 import type { OctokitLike, RepoRef } from './github/client.ts';

@@ -1,17 +1,12 @@
-import type { PlanModel } from '../../knowledge-base/model.ts';
 import type { Diagnostic } from '../../synth/core/diagnostics.ts';
-import { hasErrors } from '../../synth/core/diagnostics.ts';
-import { loadDocument } from '../../synth/core/document.ts';
-import { isAutostackFile, SETTINGS_FILE } from '../../synth/core/load.ts';
-import { resolveSettings } from '../../synth/core/settings.ts';
-import type { SettingsModel } from '../../synth/core/settings.ts';
-import { MANIFEST_PATH, parseManifest, SOURCE_TRAILER, sourceOf } from '../../synth/deploy-manifest.ts';
+import { isAutostackFile } from '../../synth/core/load.ts';
+import { MANIFEST_PATH, parseManifest, sourceOf } from '../../synth/deploy-manifest.ts';
 import type { DeployManifest, DeployStack } from '../../synth/deploy-manifest.ts';
-import { synthesizePlans } from '../../synth/synthesize.ts';
 import { DEPLOY_CHECK_NAME, publishCheck } from '../github/check-run.ts';
 import type { GitHubClient } from '../github/client.ts';
 import { GitHubReader } from '../github/reader.ts';
 import { WORKFLOW_FILE, WORKFLOW_PATH } from './config.ts';
+import { deployCommitContent, renderChange } from './render-change.ts';
 import { openOnboardingPullRequest } from './onboarding.ts';
 
 export interface PushInput {
@@ -42,27 +37,19 @@ export async function renderAndDeploy(client: GitHubClient, push: PushInput, act
   const reader = new GitHubReader(client);
   const changed = await changedFiles(client, reader, push);
   if (changed.length === 0) return { kind: 'no-changes' };
-  const settings = await loadSettings(reader, push.after);
-  const before = ZERO.test(push.before) ? new Map<string, PlanModel>() : await loadModels(reader, push.before, changed, settings.model, []);
-  const diagnostics: Diagnostic[] = [...settings.diagnostics];
-  const after = await loadModels(reader, push.after, changed, settings.model, diagnostics);
-  if (hasErrors(diagnostics)) {
-    await publishCheck(client, { name: DEPLOY_CHECK_NAME, headSha: push.after, conclusion: 'failure', title: 'Nothing deployed: the plans have errors', summary: diagnostics.map((d) => `- \`${d.file}:${d.line}:${d.column}\` ${d.message}`).join('\n'), annotations: diagnostics, appId });
-    return { kind: 'invalid', diagnostics };
+  const render = await renderChange(reader, ZERO.test(push.before) ? undefined : push.before, push.after, changed);
+  if (!render.ok && render.diagnostics.length) {
+    await publishCheck(client, { name: DEPLOY_CHECK_NAME, headSha: push.after, conclusion: 'failure', title: 'Nothing deployed: the plans have errors', summary: render.diagnostics.map((d) => `- \`${d.file}:${d.line}:${d.column}\` ${d.message}`).join('\n'), annotations: render.diagnostics, appId });
+    return { kind: 'invalid', diagnostics: render.diagnostics };
   }
-  const synth = synthesizePlans([...after.values()], settings.model);
-  if (!synth.ok) {
-    await publishCheck(client, { name: DEPLOY_CHECK_NAME, headSha: push.after, conclusion: 'failure', title: 'Nothing deployed: rendering failed', summary: synth.errors.map((e) => `- ${e}`).join('\n'), appId });
+  if (!render.ok) {
+    await publishCheck(client, { name: DEPLOY_CHECK_NAME, headSha: push.after, conclusion: 'failure', title: 'Nothing deployed: rendering failed', summary: render.errors.map((e) => `- ${e}`).join('\n'), appId });
     return { kind: 'invalid', diagnostics: [] };
   }
-  const stacks: DeployStack[] = synth.stacks.map((s) => ({ name: s.name, plan: s.plan, cloud: s.cloud, action: 'apply' }));
-  for (const [file, old] of before) {
-    const now = after.get(file);
-    if (!now || now.cloud !== old.cloud || now.name !== old.name) stacks.push({ name: `${old.name}-${old.cloud}`, plan: old.name, cloud: old.cloud, action: 'destroy' });
-  }
-  const deployCommit = await commitToDeployBranch(client, settings.model.deployBranch, push.after, synth.stacks, stacks);
+  const { stacks, settings } = render;
+  const deployCommit = await commitToDeployBranch(client, settings.deployBranch, push.after, render.rendered, stacks);
   if (!(await client.maybe('getContent', { path: WORKFLOW_PATH, ref: push.defaultBranch }))) {
-    await publishCheck(client, { name: DEPLOY_CHECK_NAME, headSha: push.after, conclusion: 'action_required', title: 'Rendered, not deployed: no deploy workflow', summary: `The Terraform for ${stacks.map((s) => `\`${s.name}\``).join(', ')} is on the \`${settings.model.deployBranch}\` branch (commit ${deployCommit.slice(0, 7)}), but this repository has no \`${WORKFLOW_PATH}\` on its default branch. Merge the AutoStack onboarding pull request to add it.`, appId });
+    await publishCheck(client, { name: DEPLOY_CHECK_NAME, headSha: push.after, conclusion: 'action_required', title: 'Rendered, not deployed: no deploy workflow', summary: `The Terraform for ${stacks.map((s) => `\`${s.name}\``).join(', ')} is on the \`${settings.deployBranch}\` branch (commit ${deployCommit.slice(0, 7)}), but this repository has no \`${WORKFLOW_PATH}\` on its default branch. Merge the AutoStack onboarding pull request to add it.`, appId });
     const onboarding = await openOnboardingPullRequest(client, push.defaultBranch, actionRef);
     return { kind: 'no-workflow', deployCommit, onboarding };
   }
@@ -84,25 +71,6 @@ async function changedFiles(client: GitHubClient, reader: GitHubReader, push: Pu
   return [...new Set(files.flatMap((f) => [f.filename, f.previous_filename ?? '']))].filter(isAutostackFile).sort();
 }
 
-async function loadSettings(reader: GitHubReader, ref: string): Promise<{ model: SettingsModel; diagnostics: Diagnostic[] }> {
-  const text = await reader.read(ref, SETTINGS_FILE);
-  if (text === undefined) return { model: resolveSettings(undefined), diagnostics: [] };
-  const doc = loadDocument(SETTINGS_FILE, text, resolveSettings(undefined));
-  return { model: resolveSettings(hasErrors(doc.diagnostics) ? undefined : (doc.model as never)), diagnostics: doc.diagnostics.filter((d) => d.severity === 'error') };
-}
-
-async function loadModels(reader: GitHubReader, ref: string, files: string[], settings: SettingsModel, diagnostics: Diagnostic[]): Promise<Map<string, PlanModel>> {
-  const out = new Map<string, PlanModel>();
-  for (const f of files.filter((x) => x !== SETTINGS_FILE)) {
-    const text = await reader.read(ref, f);
-    if (text === undefined) continue;
-    const doc = loadDocument(f, text, settings);
-    diagnostics.push(...doc.diagnostics.filter((d) => d.severity === 'error'));
-    if (doc.kind === 'Plan' && doc.model) out.set(f, doc.model as PlanModel);
-  }
-  return out;
-}
-
 /** The deploy branch commit for this source commit: reused if a duplicate delivery already made it. */
 async function commitToDeployBranch(client: GitHubClient, branch: string, sourceSha: string, rendered: { path: string; json: string }[], stacks: DeployStack[]): Promise<string> {
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -117,20 +85,12 @@ async function commitToDeployBranch(client: GitHubClient, branch: string, source
       const m = await client.maybe('getContent', { path: MANIFEST_PATH, ref: parent });
       previous = parseManifest(m ? Buffer.from(String(m.data.content), 'base64').toString('utf8') : undefined);
     }
-    // Stacks destroyed by the previous deploy leave the branch now; unchanged ones stay as they are.
-    const gone = (previous?.stacks ?? []).filter((s) => s.action === 'destroy' && !stacks.some((x) => x.name === s.name));
-    const kept = (previous?.stacks ?? []).filter((s) => s.action !== 'destroy' && !stacks.some((x) => x.name === s.name)).map((s) => ({ ...s, action: 'unchanged' as const }));
-    const manifest: DeployManifest = { version: 1, sourceSha, renderedAt: new Date().toISOString(), stacks: [...stacks, ...kept].sort((a, b) => a.name.localeCompare(b.name)) };
+    const content = deployCommitContent(previous, sourceSha, rendered, stacks);
     const tree = await client.call('createTree', {
       ...(baseTree ? { base_tree: baseTree } : {}),
-      tree: [
-        ...rendered.map((r) => ({ path: r.path, mode: '100644', type: 'blob', content: r.json })),
-        ...gone.map((s) => ({ path: `stacks/${s.name}/cdk.tf.json`, mode: '100644', type: 'blob', sha: null })),
-        { path: MANIFEST_PATH, mode: '100644', type: 'blob', content: `${JSON.stringify(manifest, null, 2)}\n` },
-      ],
+      tree: content.files.map((f) => (f.content === null ? { path: f.path, mode: '100644', type: 'blob', sha: null } : { path: f.path, mode: '100644', type: 'blob', content: f.content })),
     });
-    const names = stacks.map((s) => `${s.name} (${s.action})`).join(', ');
-    const commit = await client.call('createCommit', { message: `Render ${sourceSha.slice(0, 7)}: ${names}\n\n${SOURCE_TRAILER}: ${sourceSha}\n`, tree: tree.data.sha, parents: parent ? [parent] : [] });
+    const commit = await client.call('createCommit', { message: content.message, tree: tree.data.sha, parents: parent ? [parent] : [] });
     try {
       if (parent) await client.call('updateRef', { ref: `heads/${branch}`, sha: commit.data.sha, force: false });
       else await client.call('createRef', { ref: `refs/heads/${branch}`, sha: commit.data.sha });
