@@ -1,8 +1,11 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import { createApi } from './api/index.ts';
 import type { ApiOptions } from './api/index.ts';
+import { LocalPlatform } from './local/local-platform.ts';
+import { LocalGitError } from './local/local-repo.ts';
 import { createGitHubServer, gitHubModeFromEnv, WEBHOOK_PATH } from './server.ts';
 
 /** API settings from the environment: PUBLIC_URL, GITHUB_CLIENT_ID/SECRET, SESSION_SECRET, GHE_HOST. */
@@ -29,13 +32,24 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Serve
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StartError(`PORT "${env.PORT}" is not a port number.`);
   const apiOptions = apiOptionsFromEnv(env, port);
   if ('error' in apiOptions) throw new StartError(apiOptions.error);
-  const api = getRequestListener(createApi(apiOptions).fetch);
   const github = gitHubModeFromEnv(env);
   if (github && 'error' in github) throw new StartError(github.error);
+  let local: LocalPlatform | undefined;
+  if (!github) {
+    const repoDir = env.AUTOSTACK_REPO ?? join(env.AUTOSTACK_DATA ?? resolve('.autostack-data'), 'repo');
+    try {
+      local = await LocalPlatform.open(repoDir);
+    } catch (e) {
+      throw new StartError(e instanceof LocalGitError ? e.message : `could not open the local repository ${repoDir}: ${(e as Error).message.split('\n')[0]}`);
+    }
+    apiOptions.local = local;
+  }
+  const api = getRequestListener(createApi(apiOptions).fetch);
   const server = github ? await createGitHubServer({ ...github, fallback: api }) : createServer(api);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, env.HOST ?? '0.0.0.0', resolve);
+    // Local mode acts on a repository on this machine without sign-in: loopback only unless HOST says otherwise.
+    server.listen(port, env.HOST ?? (github ? '0.0.0.0' : '127.0.0.1'), resolve);
   });
   const where = apiOptions.publicUrl;
   if (github) {
@@ -43,8 +57,9 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Serve
     console.log(`  webhooks: ${new URL(WEBHOOK_PATH, where)}`);
     console.log(`  sign-in:  ${apiOptions.oauth ? 'configured' : 'off (set GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET, SESSION_SECRET)'}`);
   } else {
-    console.log(`AutoStack API on ${where} (no GitHub App configured: set APP_ID, PRIVATE_KEY and WEBHOOK_SECRET to receive webhooks)`);
-    console.log(`  try: curl -s -X POST --data-binary @.autostack/orders-db.yaml ${new URL('/api/validate', where)}`);
+    console.log(`AutoStack (local mode) on ${where}`);
+    console.log(`  repository: ${local!.git.dir} (${local!.repo}, default branch ${local!.defaultBranch})`);
+    console.log('  no GitHub App configured: set APP_ID, PRIVATE_KEY and WEBHOOK_SECRET to run as the GitHub App');
   }
   return server;
 }

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import { createApi } from '../app/api/index.ts';
 import { SESSION_COOKIE, SessionSealer } from '../app/api/session.ts';
 import { apiOptionsFromEnv } from '../app/main.ts';
 import { FakeGitHub, OWNER, PLAN, REPO, ROOT_PLAN_FILE, TEST_PRIVATE_KEY } from './github/harness.ts';
+import { tempDir } from './helpers.ts';
 
 const SECRET = 's'.repeat(40);
 const USER_TOKEN = 'ghu_usertoken000000000000000000000000000';
@@ -282,14 +284,19 @@ describe('apiOptionsFromEnv', () => {
 });
 
 describe('npm start (app/main.ts)', () => {
-  it('serves the API without GitHub credentials, and refuses to start as an App without a webhook secret', async () => {
+  it('serves the API in local mode without GitHub credentials (seeding a repository), and refuses to start as an App without a webhook secret', async () => {
     const { start } = await import('../app/main.ts');
-    const server = await start({ PORT: '0', HOST: '127.0.0.1' });
+    const data = await tempDir('autostack-data-');
+    const server = await start({ PORT: '0', HOST: '127.0.0.1', AUTOSTACK_DATA: data });
     try {
       const port = (server.address() as AddressInfo).port;
       const r = await fetch(`http://127.0.0.1:${port}/api/validate`, { method: 'POST', body: PLAN('orders-db') });
       expect((await r.json()).ok).toBe(true);
       expect((await fetch(`http://127.0.0.1:${port}/api/nope`)).status).toBe(404);
+      const me = await (await fetch(`http://127.0.0.1:${port}/api/me`)).json();
+      expect(me.local.path).toBe(join(data, 'repo'));
+      const plans = await (await fetch(`http://127.0.0.1:${port}/api/repos/${me.local.repo}/plans`)).json();
+      expect(plans.plans.map((p: { name: string }) => p.name)).toEqual(['example-db']);
     } finally {
       server.close();
     }

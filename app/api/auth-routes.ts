@@ -47,6 +47,7 @@ export function addAuthRoutes(api: ApiApp, ctx: ApiContext): void {
 
   api.get('/me', (c) => {
     const s = sealer?.open<Session>(getCookie(c, SESSION_COOKIE));
+    if (ctx.local) return c.json({ signedIn: false, signInAvailable: false, local: { repo: ctx.local.repo, path: ctx.local.git.dir } });
     if (!s || s.expiresAt < Date.now()) return c.json({ signedIn: false, signInAvailable: Boolean(oauth && sealer) });
     return c.json({ signedIn: true, login: s.login });
   });

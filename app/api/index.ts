@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { deleteCookie, getCookie } from 'hono/cookie';
 import { addAuthRoutes } from './auth-routes.ts';
 import { githubMessage } from './http.ts';
+import { addLocalRoutes } from './local-routes.ts';
 import { addPublicRoutes } from './public-routes.ts';
 import { ApiError } from './repo-plans.ts';
 import { addRepoRoutes } from './repo-routes.ts';
@@ -29,6 +30,7 @@ export function createApi(o: ApiOptions): Hono<ApiEnv> {
     ...(o.oauth ? { oauth: o.oauth } : {}),
     ...(o.sessionSecret ? { sealer: new SessionSealer(o.sessionSecret) } : {}),
     ...(o.templatesDir ? { templatesDir: o.templatesDir } : {}),
+    ...(o.local ? { local: o.local } : {}),
   };
   const api = new Hono<ApiEnv>().basePath('/api');
   api.onError((err, c) => {
@@ -45,8 +47,15 @@ export function createApi(o: ApiOptions): Hono<ApiEnv> {
     return c.json({ error: 'Something went wrong on the AutoStack server; nothing was changed.' }, 500);
   });
   // CSRF: browsers send Origin on every cross-site write; a write carrying the session must come from our origin.
+  // Local mode has no session but acts on the user's repository: any browser write must be same-origin,
+  // and the Host must be this machine (no DNS rebinding).
   api.use('*', async (c, next) => {
-    if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) && getCookie(c, SESSION_COOKIE) && c.req.header('origin') !== publicUrl.origin) {
+    const write = !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method);
+    const origin = c.req.header('origin');
+    const host = c.req.header('host') ?? '';
+    if (o.local && !isLoopbackHost(host, publicUrl)) return c.json({ error: `Local mode answers only on ${publicUrl.host}.` }, 403);
+    const sameOrigin = origin === publicUrl.origin || origin === `http://${host}`;
+    if (write && (o.local ? origin !== undefined && !sameOrigin : getCookie(c, SESSION_COOKIE) && origin !== publicUrl.origin)) {
       return c.json({ error: 'Cross-site request refused.' }, 403);
     }
     c.header('cache-control', 'no-store');
@@ -56,6 +65,12 @@ export function createApi(o: ApiOptions): Hono<ApiEnv> {
   addPublicRoutes(api, ctx);
   addAuthRoutes(api, ctx);
   addRepoRoutes(api, ctx);
+  addLocalRoutes(api, ctx);
   api.all('*', (c) => c.json({ error: `No API route ${c.req.method} ${c.req.path}.` }, 404));
   return api;
+}
+
+function isLoopbackHost(host: string, publicUrl: URL): boolean {
+  const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  return host === publicUrl.host || name === 'localhost' || name === '127.0.0.1' || name === '::1';
 }

@@ -7,7 +7,9 @@ import { resolveSettings } from '../../synth/core/settings.ts';
 import type { SettingsModel } from '../../synth/core/settings.ts';
 import type { GitHubClient } from '../github/client.ts';
 import { GitHubReader } from '../github/reader.ts';
+import { redeploy } from '../services/redeploy.ts';
 import { evaluateFiles } from './evaluate.ts';
+import type { PlanDeployment, PlanStore } from './plan-store.ts';
 
 /** What the user may do in a repository, from GitHub's own answer for the user's token. */
 export interface RepoAccess {
@@ -48,13 +50,13 @@ export interface PlanEntry {
   monthlyUsd: number | null;
   costComplete: boolean;
   errors: number;
-  deployment: { state: string; updatedAt: string; url?: string; environment: string } | null;
+  deployment: PlanDeployment | null;
 }
 
-/** Plans on the default branch, each with its estimate and its latest deployment status. */
-export async function listPlans(client: GitHubClient, access: RepoAccess): Promise<{ defaultBranch: string; canWrite: boolean; plans: PlanEntry[] }> {
-  const files = await readPlanFiles(client, access.defaultBranch);
-  const review = await evaluateFiles(files.texts);
+/** Plans on the default branch, each with its estimate and its latest deployment. */
+export async function listPlans(store: PlanStore): Promise<{ repo: string; defaultBranch: string; canWrite: boolean; plans: PlanEntry[] }> {
+  const texts = await store.readFiles(store.defaultBranch);
+  const review = await evaluateFiles(texts);
   const plans: PlanEntry[] = [];
   for (const p of review.plans) {
     const primary = p.cost.find((c) => c.primary);
@@ -67,21 +69,18 @@ export async function listPlans(client: GitHubClient, access: RepoAccess): Promi
       monthlyUsd: primary?.monthlyUsdAfter ?? null,
       costComplete: primary?.complete ?? false,
       errors: review.diagnostics.filter((d) => d.file === p.file && d.severity === 'error').length,
-      deployment: await latestDeployment(client, p.name),
+      deployment: await store.latestDeployment(p.name),
     });
   }
-  return { defaultBranch: access.defaultBranch, canWrite: access.canWrite, plans };
+  return { repo: store.repo, defaultBranch: store.defaultBranch, canWrite: store.canWrite, plans };
 }
 
-async function latestDeployment(client: GitHubClient, plan: string): Promise<PlanEntry['deployment']> {
-  const environment = `autostack/${plan}`;
-  const deployments = (await client.call('listDeployments', { environment, per_page: 1 })).data as { id: number; updated_at: string }[];
-  const d = deployments[0];
-  if (!d) return null;
-  const statuses = (await client.call('listDeploymentStatuses', { deployment_id: d.id, per_page: 1 })).data as { state: string; updated_at: string; log_url?: string; target_url?: string }[];
-  const s = statuses[0];
-  const url = s?.log_url || s?.target_url;
-  return { state: s?.state ?? 'pending', updatedAt: s?.updated_at ?? d.updated_at, environment, ...(url ? { url } : {}) };
+/** The text of one plan on the default branch (for the editor). */
+export async function readPlan(store: PlanStore, name: string): Promise<{ name: string; path: string; content: string }> {
+  const files = await indexFiles(await store.readFiles(store.defaultBranch));
+  const path = files.byName.get(name);
+  if (!path) throw new ApiError(404, `There is no plan named "${name}" on ${store.defaultBranch}. Plans there: ${[...files.byName.keys()].sort().join(', ') || 'none'}.`);
+  return { name, path, content: files.texts[path]! };
 }
 
 interface RepoFiles {
@@ -91,14 +90,7 @@ interface RepoFiles {
   byName: Map<string, string>;
 }
 
-async function readPlanFiles(client: GitHubClient, ref: string): Promise<RepoFiles> {
-  const reader = new GitHubReader(client);
-  const paths = (await reader.list(ref, AUTOSTACK_DIR)).filter(isAutostackFile);
-  const texts: Record<string, string> = {};
-  await Promise.all(paths.map(async (p) => {
-    const t = await reader.read(ref, p);
-    if (t !== undefined) texts[p] = t;
-  }));
+async function indexFiles(texts: Record<string, string>): Promise<RepoFiles> {
   const settingsText = texts[SETTINGS_FILE];
   const settingsDoc = settingsText === undefined ? undefined : loadDocument(SETTINGS_FILE, settingsText, resolveSettings(undefined));
   const settings = resolveSettings(settingsDoc && !hasErrors(settingsDoc.diagnostics) ? (settingsDoc.model as never) : undefined);
@@ -127,13 +119,13 @@ export interface PlanChange {
 }
 
 /**
- * A pull request, opened with the user's own token, that adds, changes or removes one plan file:
+ * A pull request that adds, changes or removes one plan file:
  * 1. the new content must validate (the same checks as the PR review): errors come back, no PR
- * 2. one commit on the default branch's head (Git Data API), on a new branch
- * 3. the pull request; the App then reviews it like any other
+ * 2. the store commits it on a new branch from the default branch and opens the pull request,
+ *    which is then reviewed like any other
  */
-export async function proposePlanChange(client: GitHubClient, access: RepoAccess, change: PlanChange): Promise<{ number: number; url: string; branch: string; path: string }> {
-  const repoFiles = await readPlanFiles(client, access.defaultBranch);
+export async function proposePlanChange(store: PlanStore, change: PlanChange): Promise<{ number: number; url: string; branch: string; path: string }> {
+  const repoFiles = await indexFiles(await store.readFiles(store.defaultBranch));
   let path: string;
   let name: string;
   if (change.kind === 'add') {
@@ -145,7 +137,7 @@ export async function proposePlanChange(client: GitHubClient, access: RepoAccess
   } else {
     name = change.name ?? '';
     const existing = repoFiles.byName.get(name);
-    if (!existing) throw new ApiError(404, `There is no plan named "${name}" on ${access.defaultBranch}. Plans there: ${[...repoFiles.byName.keys()].sort().join(', ') || 'none'}.`);
+    if (!existing) throw new ApiError(404, `There is no plan named "${name}" on ${store.defaultBranch}. Plans there: ${[...repoFiles.byName.keys()].sort().join(', ') || 'none'}.`);
     path = existing;
   }
   if (!PLAN_PATH.test(path) || path === SETTINGS_FILE || path.includes('..')) throw new ApiError(400, `"${path}" is not a plan file path: use .autostack/<name>.yaml with lowercase letters, digits, dots, dashes and underscores.`);
@@ -156,21 +148,66 @@ export async function proposePlanChange(client: GitHubClient, access: RepoAccess
     if (change.kind === 'update' && repoFiles.texts[path] === change.content) throw new ApiError(409, `${path} already has this content: there is nothing to change.`);
   }
   const verb = { add: 'Add', update: 'Change', remove: 'Remove' }[change.kind];
-  const base = (await client.call('getRef', { ref: `heads/${access.defaultBranch}` })).data.object.sha as string;
-  const baseTree = (await client.call('getCommit', { commit_sha: base })).data.tree.sha as string;
-  const entry = change.kind === 'remove' ? { path, mode: '100644', type: 'blob', sha: null } : { path, mode: '100644', type: 'blob', content: change.content };
-  const tree = await client.call('createTree', { base_tree: baseTree, tree: [entry] });
   const title = (change.title?.trim() || `${verb} plan ${name}`).slice(0, 200);
-  const commit = await client.call('createCommit', { message: `${title}\n\nProposed by @${change.login} with AutoStack.`, tree: tree.data.sha, parents: [base] });
   const branch = `autostack/${change.kind}-${name}-${randomBytes(3).toString('hex')}`;
-  await client.call('createRef', { ref: `refs/heads/${branch}`, sha: commit.data.sha });
   const body = [
     `${verb}s \`${path}\` (plan \`${name}\`).`,
     '',
-    `Proposed by @${change.login} with AutoStack. The AutoStack check on this pull request shows what changes, what it costs per month on AWS, Azure and GCP, and the budget status. Nothing is deployed until this is merged.`,
+    `Proposed by @${change.login} with AutoStack. The AutoStack review on this pull request shows what changes, what it costs per month on AWS, Azure and GCP, and the budget status. Nothing is deployed until this is merged.`,
   ].join('\n');
-  const pr = await client.call('createPull', { title, head: branch, base: access.defaultBranch, body, maintainer_can_modify: true });
-  return { number: pr.data.number as number, url: pr.data.html_url as string, branch, path };
+  const pr = await store.openPull({ branch, title, body, commitMessage: `${title}\n\nProposed by @${change.login} with AutoStack.`, files: [{ path, content: change.kind === 'remove' ? null : change.content! }] });
+  return { ...pr, branch, path };
+}
+
+/** PlanStore over GitHub, acting as the signed-in user (PRs are theirs). */
+export class GitHubPlanStore implements PlanStore {
+  readonly repo: string;
+  readonly defaultBranch: string;
+  readonly canWrite: boolean;
+  private readonly client: GitHubClient;
+
+  constructor(client: GitHubClient, access: RepoAccess) {
+    this.client = client;
+    this.repo = `${client.repo.owner}/${client.repo.repo}`;
+    this.defaultBranch = access.defaultBranch;
+    this.canWrite = access.canWrite;
+  }
+
+  async readFiles(ref: string): Promise<Record<string, string>> {
+    const reader = new GitHubReader(this.client);
+    const paths = (await reader.list(ref, AUTOSTACK_DIR)).filter(isAutostackFile);
+    const texts: Record<string, string> = {};
+    await Promise.all(paths.map(async (p) => {
+      const t = await reader.read(ref, p);
+      if (t !== undefined) texts[p] = t;
+    }));
+    return texts;
+  }
+
+  async latestDeployment(plan: string): Promise<PlanDeployment | null> {
+    const environment = `autostack/${plan}`;
+    const deployments = (await this.client.call('listDeployments', { environment, per_page: 1 })).data as { id: number; updated_at: string }[];
+    const d = deployments[0];
+    if (!d) return null;
+    const statuses = (await this.client.call('listDeploymentStatuses', { deployment_id: d.id, per_page: 1 })).data as { state: string; updated_at: string; log_url?: string; target_url?: string }[];
+    const s = statuses[0];
+    const url = s?.log_url || s?.target_url;
+    return { state: s?.state ?? 'pending', updatedAt: s?.updated_at ?? d.updated_at, environment, ...(url ? { url } : {}) };
+  }
+
+  async openPull(p: { branch: string; title: string; commitMessage: string; body: string; files: { path: string; content: string | null }[] }): Promise<{ number: number; url: string }> {
+    const base = (await this.client.call('getRef', { ref: `heads/${this.defaultBranch}` })).data.object.sha as string;
+    const baseTree = (await this.client.call('getCommit', { commit_sha: base })).data.tree.sha as string;
+    const tree = await this.client.call('createTree', { base_tree: baseTree, tree: p.files.map((f) => (f.content === null ? { path: f.path, mode: '100644', type: 'blob', sha: null } : { path: f.path, mode: '100644', type: 'blob', content: f.content })) });
+    const commit = await this.client.call('createCommit', { message: p.commitMessage, tree: tree.data.sha, parents: [base] });
+    await this.client.call('createRef', { ref: `refs/heads/${p.branch}`, sha: commit.data.sha });
+    const pr = await this.client.call('createPull', { title: p.title, head: p.branch, base: this.defaultBranch, body: p.body, maintainer_can_modify: true });
+    return { number: pr.data.number as number, url: pr.data.html_url as string };
+  }
+
+  redeploy(plan: string) {
+    return redeploy(this.client, plan);
+  }
 }
 
 function planName(content: string, path: string, settings: SettingsModel): string {

@@ -1,10 +1,10 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { GitHubClient } from '../github/client.ts';
-import { redeploy } from '../services/redeploy.ts';
 import { MAX_REQUEST_BYTES } from './evaluate.ts';
 import { jsonBody, notConfigured } from './http.ts';
-import { ApiError, checkAccess, listPlans, proposePlanChange } from './repo-plans.ts';
+import type { PlanStore } from './plan-store.ts';
+import { ApiError, checkAccess, GitHubPlanStore, listPlans, proposePlanChange, readPlan } from './repo-plans.ts';
 import type { ChangeKind } from './repo-plans.ts';
 import { SESSION_COOKIE } from './session.ts';
 import type { Session } from './session.ts';
@@ -13,9 +13,17 @@ import { userOctokit } from './user-octokit.ts';
 
 const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 
-/** The plan API as the signed-in user: every action first asks GitHub what this user may do there. */
+/**
+ * The plan API. In local mode the local repository answers as `local/<name>`, no sign-in (the
+ * server listens on loopback); otherwise every action first asks GitHub what this signed-in user
+ * may do in that repository, and changes are pull requests opened as the user.
+ */
 export function addRepoRoutes(api: ApiApp, ctx: ApiContext): void {
   api.use('/repos/*', async (c, next) => {
+    if (ctx.local) {
+      await next();
+      return;
+    }
     if (!ctx.oauth || !ctx.sealer) return notConfigured(c);
     const s = ctx.sealer.open<Session>(getCookie(c, SESSION_COOKIE));
     if (!s || s.expiresAt < Date.now()) return c.json({ error: 'Sign in with GitHub first (/api/auth/login).' }, 401);
@@ -23,27 +31,30 @@ export function addRepoRoutes(api: ApiApp, ctx: ApiContext): void {
     await next();
   });
 
-  const clientFor = (c: Context<ApiEnv>) => {
+  const storeFor = async (c: Context<ApiEnv>, write: boolean): Promise<PlanStore> => {
     const owner = c.req.param('owner') ?? '';
     const repo = c.req.param('repo') ?? '';
     if (!NAME.test(owner) || !NAME.test(repo) || repo.includes('..')) throw new ApiError(400, `"${owner}/${repo}" is not a repository name.`);
-    return new GitHubClient(userOctokit(c.get('session').token, ctx.apiUrl), { owner, repo });
+    if (ctx.local) {
+      if (`${owner}/${repo}` !== ctx.local.repo) throw new ApiError(404, `This AutoStack runs in local mode and serves only ${ctx.local.repo}.`);
+      return ctx.local;
+    }
+    const client = new GitHubClient(userOctokit(c.get('session').token, ctx.apiUrl), { owner, repo });
+    return new GitHubPlanStore(client, await checkAccess(client, write));
   };
+  const login = (c: Context<ApiEnv>) => (ctx.local ? 'local' : c.get('session').login);
 
-  api.get('/repos/:owner/:repo/plans', async (c) => {
-    const client = clientFor(c);
-    return c.json(await listPlans(client, await checkAccess(client, false)));
-  });
+  api.get('/repos/:owner/:repo/plans', async (c) => c.json(await listPlans(await storeFor(c, false))));
+  api.get('/repos/:owner/:repo/plans/:name', async (c) => c.json(await readPlan(await storeFor(c, false), c.req.param('name'))));
 
   const change = (kind: ChangeKind) => async (c: Context<ApiEnv>) => {
-    const client = clientFor(c);
-    const access = await checkAccess(client, true);
+    const store = await storeFor(c, true);
     const body = kind === 'remove' ? {} : ((await jsonBody(c)) as { content?: unknown; path?: unknown; title?: unknown });
     if (kind !== 'remove' && typeof body.content !== 'string') throw new ApiError(400, 'Send the plan as {"content": "<YAML>"}.');
     if (typeof body.content === 'string' && body.content.length > MAX_REQUEST_BYTES) throw new ApiError(400, 'The plan is too large.');
-    const pr = await proposePlanChange(client, access, {
+    const pr = await proposePlanChange(store, {
       kind,
-      login: c.get('session').login,
+      login: login(c),
       ...(c.req.param('name') ? { name: c.req.param('name') } : {}),
       ...(typeof body.content === 'string' ? { content: body.content } : {}),
       ...(typeof body.path === 'string' ? { path: body.path } : {}),
@@ -56,9 +67,7 @@ export function addRepoRoutes(api: ApiApp, ctx: ApiContext): void {
   api.delete('/repos/:owner/:repo/plans/:name', change('remove'));
 
   api.post('/repos/:owner/:repo/plans/:name/deploy', async (c) => {
-    const client = clientFor(c);
-    await checkAccess(client, true);
-    const r = await redeploy(client, c.req.param('name'));
+    const r = await (await storeFor(c, true)).redeploy(c.req.param('name'));
     return c.json(r, r.ok ? 202 : 409);
   });
 }

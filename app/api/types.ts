@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import type { LocalPlatform } from '../local/local-platform.ts';
 import type { OAuthConfig } from './oauth.ts';
 import type { Session, SessionSealer } from './session.ts';
 
@@ -11,6 +12,8 @@ export interface ApiOptions {
   oauth?: OAuthConfig;
   sessionSecret?: string;
   templatesDir?: string;
+  /** Local mode: the platform on a local git repository instead of GitHub. */
+  local?: LocalPlatform;
 }
 
 export type ApiEnv = { Variables: { session: Session } };
@@ -25,4 +28,5 @@ export interface ApiContext {
   oauth?: OAuthConfig;
   sealer?: SessionSealer;
   templatesDir?: string;
+  local?: LocalPlatform;
 }

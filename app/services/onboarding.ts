@@ -8,7 +8,7 @@ export function deployWorkflow(actionRef: string, deployBranch = 'autostack/depl
   return TEMPLATE.replace('__ACTION_REF__', actionRef).replace('__DEPLOY_BRANCH__', deployBranch);
 }
 
-function settingsFile(org: string): string {
+export function settingsFile(org: string): string {
   return `# AutoStack repository settings: https://autostack.dev/docs (schema: schemas/settings.schema.json)
 apiVersion: autostack.dev/v1
 kind: Settings
@@ -21,7 +21,7 @@ spec:
 `;
 }
 
-const EXAMPLE_PLAN = `# An example PostgreSQL server. Edit it, or delete it and add your own plans next to it.
+export const EXAMPLE_PLAN = `# An example PostgreSQL server. Edit it, or delete it and add your own plans next to it.
 # yaml-language-server: $schema=https://autostack.dev/schemas/plan.schema.json
 apiVersion: autostack.dev/v1
 kind: Plan
