@@ -2,11 +2,11 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
-import { createApi } from './api/index.ts';
 import type { ApiOptions } from './api/index.ts';
 import { LocalPlatform } from './local/local-platform.ts';
 import { LocalGitError } from './local/local-repo.ts';
 import { createGitHubServer, gitHubModeFromEnv, WEBHOOK_PATH } from './server.ts';
+import { createWebApp } from './web.ts';
 
 /** API settings from the environment: PUBLIC_URL, GITHUB_CLIENT_ID/SECRET, SESSION_SECRET, GHE_HOST. */
 export function apiOptionsFromEnv(env: NodeJS.ProcessEnv, port: number): ApiOptions | { error: string } {
@@ -44,7 +44,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Serve
     }
     apiOptions.local = local;
   }
-  const api = getRequestListener(createApi(apiOptions).fetch);
+  const api = getRequestListener(createWebApp(apiOptions).fetch);
   const server = github ? await createGitHubServer({ ...github, fallback: api }) : createServer(api);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
