@@ -19,7 +19,7 @@ const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
  * may do in that repository, and changes are pull requests opened as the user.
  */
 export function addRepoRoutes(api: ApiApp, ctx: ApiContext): void {
-  api.use('/repos/*', async (c, next) => {
+  const guard = async (c: Context<ApiEnv>, next: () => Promise<void>) => {
     if (ctx.local) {
       await next();
       return;
@@ -29,6 +29,21 @@ export function addRepoRoutes(api: ApiApp, ctx: ApiContext): void {
     if (!s || s.expiresAt < Date.now()) return c.json({ error: 'Sign in with GitHub first (/api/auth/login).' }, 401);
     c.set('session', s);
     await next();
+  };
+  api.use('/repos/*', guard);
+  api.use('/repos', guard);
+
+  // The signed-in user's repositories where AutoStack is installed (the App's installations this user can see).
+  api.get('/repos', async (c) => {
+    if (ctx.local) return c.json({ repositories: [{ fullName: ctx.local.repo, local: true }] });
+    const gh = userOctokit(c.get('session').token, ctx.apiUrl);
+    const installations = ((await gh.request('GET /user/installations', { per_page: 100 })).data.installations ?? []) as { id: number }[];
+    const repositories: { fullName: string; private: boolean; defaultBranch: string }[] = [];
+    for (const i of installations.slice(0, 20)) {
+      const { data } = await gh.request('GET /user/installations/{installation_id}/repositories', { installation_id: i.id, per_page: 100 });
+      for (const r of (data.repositories ?? []) as { full_name: string; private: boolean; default_branch: string }[]) repositories.push({ fullName: r.full_name, private: r.private, defaultBranch: r.default_branch });
+    }
+    return c.json({ repositories: repositories.sort((a, b) => a.fullName.localeCompare(b.fullName)) });
   });
 
   const storeFor = async (c: Context<ApiEnv>, write: boolean): Promise<PlanStore> => {

@@ -1,0 +1,203 @@
+import { Background, Controls, Handle, Position, ReactFlow, ReactFlowProvider, useNodesState, useReactFlow } from '@xyflow/react';
+import type { Node, NodeProps } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { DragEvent } from 'react';
+import { parse } from 'yaml';
+import type { Diagnostic } from '../../../synth/core/diagnostics.ts';
+import type { ReviewResult } from '../../../synth/core/review.ts';
+import { reviewDocs, toYaml } from '../lib/live-review.ts';
+import type { Doc } from '../lib/live-review.ts';
+import { PALETTE, paletteFor } from '../lib/palette.ts';
+import { PropertiesPanel } from './PropertiesPanel.tsx';
+
+export type NodeData = { doc: Doc; kind: string; source?: { repo: string; name: string }; errors: number; costUsd: number | null };
+type EditorNode = Node<NodeData, 'component'>;
+type Me = { signedIn?: boolean; login?: string; local?: { repo: string } };
+
+function ComponentNode({ data, selected }: NodeProps<EditorNode>) {
+  const item = paletteFor(data.kind);
+  return (
+    <div className={`node${selected ? ' selected' : ''}${data.errors ? ' has-errors' : ''}`} data-testid="canvas-node">
+      <Handle type="target" position={Position.Left} />
+      <div className="node-kind">{item?.label ?? data.kind}</div>
+      <div className="node-name">{String(data.doc?.metadata?.name ?? '(no name)')}</div>
+      <div className="node-summary">{item?.summary(data.doc)}</div>
+      <div className="node-foot">
+        {data.errors ? <span className="badge bad" data-testid="node-errors">{data.errors} error{data.errors === 1 ? '' : 's'}</span> : <span className="badge ok">valid</span>}
+        {data.costUsd !== null && <span className="node-cost">${data.costUsd.toFixed(2)}/mo</span>}
+      </div>
+      <Handle type="source" position={Position.Right} />
+    </div>
+  );
+}
+const nodeTypes = { component: ComponentNode };
+
+function Canvas() {
+  const [nodes, setNodes, onNodesChange] = useNodesState<EditorNode>([]);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [review, setReview] = useState<{ result: ReviewResult; fileOf: Map<string, string>; ms: number } | null>(null);
+  const [me, setMe] = useState<Me>({});
+  const [repo, setRepo] = useState('');
+  const [message, setMessage] = useState<{ kind: 'ok' | 'bad'; html: string } | null>(null);
+  const [remotePlans, setRemotePlans] = useState<{ name: string; file: string }[] | null>(null);
+  const counter = useRef(0);
+  const seq = useRef(0);
+  const { screenToFlowPosition } = useReactFlow();
+
+  // Live review of every node on each change; an older answer never overwrites a newer one.
+  const docsKey = JSON.stringify(nodes.map((n) => [n.id, n.data.doc]));
+  useEffect(() => {
+    const mine = ++seq.current;
+    if (nodes.length === 0) {
+      setReview(null);
+      return;
+    }
+    void reviewDocs(nodes.map((n) => ({ id: n.id, doc: n.data.doc }))).then((r) => {
+      if (mine !== seq.current) return;
+      setReview(r);
+      setNodes((ns) => ns.map((n) => {
+        const file = r.fileOf.get(n.id);
+        const errors = r.result.diagnostics.filter((d) => d.file === file && d.severity === 'error').length;
+        const plan = r.result.plans.find((p) => p.file === file);
+        const costUsd = plan?.cost.find((c) => c.primary)?.monthlyUsdAfter ?? null;
+        return errors === n.data.errors && costUsd === n.data.costUsd ? n : { ...n, data: { ...n.data, errors, costUsd } };
+      }));
+    });
+  }, [docsKey]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(() => {
+    fetch('/api/me').then((r) => r.json()).then((m: Me) => {
+      setMe(m);
+      if (m.local) setRepo(m.local.repo);
+    }).catch(() => undefined);
+  }, []);
+
+  const addNode = useCallback((kind: string, position: { x: number; y: number }, doc?: Doc, source?: NodeData['source']) => {
+    const item = paletteFor(kind);
+    if (!item) return;
+    counter.current += 1;
+    const id = `n${Date.now().toString(36)}${counter.current}`;
+    const existing = new Set(nodes.map((n) => String(n.data.doc?.metadata?.name)));
+    let name = `postgres-${counter.current}`;
+    while (existing.has(name)) name = `postgres-${++counter.current}`;
+    const node: EditorNode = { id, type: 'component', position, data: { kind, doc: doc ?? item.create(name), errors: 0, costUsd: null, ...(source ? { source } : {}) }, selected: true };
+    setNodes((ns) => [...ns.map((n) => ({ ...n, selected: false })), node]);
+    setSelected(id);
+  }, [nodes, setNodes]);
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    const kind = e.dataTransfer.getData('application/autostack-kind');
+    if (kind) addNode(kind, screenToFlowPosition({ x: e.clientX, y: e.clientY }));
+  };
+
+  // Deep links from the dashboard: /editor/?plan=<name> loads that plan from the repository.
+  const loaded = useRef(false);
+  useEffect(() => {
+    const plan = new URLSearchParams(location.search).get('plan');
+    if (!plan || !repo || loaded.current) return;
+    loaded.current = true;
+    void loadPlan(plan);
+  }, [repo]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const selectedNode = nodes.find((n) => n.id === selected) ?? null;
+  const updateDoc = (id: string, doc: Doc) => setNodes((ns) => ns.map((n) => (n.id === id ? { ...n, data: { ...n.data, doc } } : n)));
+  const file = selectedNode ? review?.fileOf.get(selectedNode.id) : undefined;
+  const diagnostics: Diagnostic[] = review && file ? review.result.diagnostics.filter((d) => d.file === file) : [];
+  const planReview = review && file ? review.result.plans.find((p) => p.file === file) : undefined;
+
+  async function listPlans() {
+    setMessage(null);
+    const r = await fetch(`/api/repos/${repo}/plans`);
+    const body = await r.json();
+    if (!r.ok) return setMessage({ kind: 'bad', html: escapeHtml(body.error) });
+    setRemotePlans(body.plans);
+  }
+
+  async function loadPlan(name: string) {
+    const r = await fetch(`/api/repos/${repo}/plans/${encodeURIComponent(name)}`);
+    const body = await r.json();
+    if (!r.ok) return setMessage({ kind: 'bad', html: escapeHtml(body.error) });
+    const doc = parse(body.content) as Doc;
+    addNode(String(doc?.kind ?? 'Plan'), { x: 80 + nodes.length * 40, y: 80 + nodes.length * 40 }, doc, { repo, name });
+    setRemotePlans(null);
+  }
+
+  async function openPullRequest() {
+    if (!selectedNode || !repo) return;
+    setMessage({ kind: 'ok', html: 'Opening a pull request…' });
+    const src = selectedNode.data.source;
+    const url = src ? `/api/repos/${repo}/plans/${encodeURIComponent(src.name)}` : `/api/repos/${repo}/plans`;
+    const r = await fetch(url, { method: src ? 'PUT' : 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content: toYaml(selectedNode.data.doc) }) });
+    const body = await r.json();
+    if (!r.ok) return setMessage({ kind: 'bad', html: `${escapeHtml(body.error)}${body.diagnostics ? `<ul>${body.diagnostics.map((d: Diagnostic) => `<li>${escapeHtml(`${d.line}:${d.column} ${d.message}`)}</li>`).join('')}</ul>` : ''}` });
+    const pr = body.pullRequest;
+    setMessage({ kind: 'ok', html: `Pull request <a data-testid="pr-link" href="${escapeHtml(pr.url)}">#${pr.number}</a> opened on <code>${escapeHtml(pr.branch)}</code>. The AutoStack review runs on it; merge it to deploy.` });
+  }
+
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const canOpen = Boolean(selectedNode && repo && review && errors === 0);
+
+  return (
+    <div className="editor">
+      <aside className="palette">
+        <h3>Components</h3>
+        {PALETTE.map((p) => (
+          <div key={p.kind} className="palette-item" draggable data-testid={`palette-${p.kind}`} onDragStart={(e) => { e.dataTransfer.setData('application/autostack-kind', p.kind); e.dataTransfer.effectAllowed = 'move'; }} onDoubleClick={() => addNode(p.kind, { x: 100 + nodes.length * 30, y: 100 + nodes.length * 30 })}>
+            <strong>{p.label}</strong>
+            <small>{p.description}</small>
+          </div>
+        ))}
+        <p className="muted hint">Drag onto the canvas (or double-click).</p>
+        <h3>Repository</h3>
+        {me.local ? <p className="muted">Local: <strong>{me.local.repo}</strong></p> : <input aria-label="Repository (owner/name)" placeholder="owner/name" value={repo} onChange={(e) => setRepo(e.target.value.trim())} />}
+        {!me.local && !me.signedIn && <p className="muted"><a href="/api/auth/login?return_to=/editor/">Sign in with GitHub</a> to load plans and open pull requests; you can still edit and download YAML.</p>}
+        <button className="btn secondary" type="button" disabled={!repo} onClick={() => void listPlans()}>Load a plan…</button>
+        {remotePlans && (
+          <ul className="remote">
+            {remotePlans.length === 0 && <li className="muted">No plans yet.</li>}
+            {remotePlans.map((p) => <li key={p.name}><button type="button" className="link" onClick={() => void loadPlan(p.name)}>{p.name}</button> <small className="muted">{p.file}</small></li>)}
+          </ul>
+        )}
+      </aside>
+      <div className="canvas" onDrop={onDrop} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} data-testid="canvas">
+        <ReactFlow nodes={nodes} nodeTypes={nodeTypes} onNodesChange={onNodesChange} onSelectionChange={({ nodes: sel }) => setSelected(sel[0]?.id ?? null)} fitView={false} proOptions={{ hideAttribution: true }}>
+          <Background />
+          <Controls />
+        </ReactFlow>
+        {nodes.length === 0 && <div className="empty">Drag a PostgreSQL server here</div>}
+      </div>
+      <aside className="side">
+        {selectedNode ? (
+          <>
+            <PropertiesPanel key={selectedNode.id} doc={selectedNode.data.doc} diagnostics={diagnostics} review={planReview} onChange={(doc) => updateDoc(selectedNode.id, doc)} />
+            <div className="actions">
+              <button className="btn" type="button" data-testid="open-pr" disabled={!canOpen} onClick={() => void openPullRequest()}>{selectedNode.data.source ? 'Open pull request (change)' : 'Open pull request'}</button>
+              <a className="btn secondary" download={`${String(selectedNode.data.doc?.metadata?.name ?? 'plan')}.yaml`} href={`data:application/yaml;charset=utf-8,${encodeURIComponent(toYaml(selectedNode.data.doc))}`}>Download YAML</a>
+              <button className="btn secondary" type="button" onClick={() => { setNodes((ns) => ns.filter((n) => n.id !== selectedNode.id)); setSelected(null); }}>Remove from canvas</button>
+            </div>
+            {!repo && <p className="muted">Choose a repository to open a pull request.</p>}
+            {errors > 0 && <p className="bad">Fix the {errors} error{errors === 1 ? '' : 's'} to open a pull request.</p>}
+          </>
+        ) : (
+          <p className="muted">Select a component to edit its properties.</p>
+        )}
+        {message && <div className={`message ${message.kind}`} data-testid="message" dangerouslySetInnerHTML={{ __html: message.html }} />}
+        {review && <p className="muted small" data-testid="review-time">Reviewed in {review.ms.toFixed(1)} ms</p>}
+      </aside>
+    </div>
+  );
+}
+
+function escapeHtml(s: unknown): string {
+  return String(s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
+export default function Editor() {
+  return useMemo(() => (
+    <ReactFlowProvider>
+      <Canvas />
+    </ReactFlowProvider>
+  ), []);
+}

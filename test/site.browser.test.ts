@@ -1,0 +1,137 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { simpleGit } from 'simple-git';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { start } from '../app/main.ts';
+import { SITE_DIR } from '../app/web.ts';
+import { ROOT, tempDir } from './helpers.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(ROOT, 'test-results', 'screenshots');
+let server: Server;
+let url = '';
+let repoDir = '';
+let context: BrowserContext;
+
+beforeAll(async () => {
+  if (!existsSync(join(SITE_DIR, 'index.html'))) throw new Error('The site is not built: run `npm run build:site` first (npm test does).');
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not at ${CHROMIUM}: apt-get install -y chromium (.ci/run does), or set CHROMIUM_PATH.`);
+  mkdirSync(SHOTS, { recursive: true });
+  const data = await tempDir('autostack-site-');
+  repoDir = join(data, 'repo');
+  server = await start({ PORT: '0', HOST: '127.0.0.1', AUTOSTACK_DATA: data, PATH: process.env.PATH ?? '' });
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  context = await chromium.launchPersistentContext(await tempDir('chromium-profile-'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    viewport: { width: 1400, height: 900 },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  server?.close();
+});
+
+async function newPage(): Promise<Page> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  (page as Page & { errors: string[] }).errors = errors;
+  return page;
+}
+const errorsOf = (p: Page) => (p as Page & { errors: string[] }).errors;
+
+describe('the site in local mode, in Chromium', () => {
+  it('marketplace → filter → template → live cost → deploy → reviewed pull request → merge → Terraform on the deploy branch', async () => {
+    const page = await newPage();
+    await page.goto(`${url}/marketplace/`);
+    const cards = page.locator('.tpl');
+    expect(await cards.count()).toBeGreaterThanOrEqual(6);
+    await page.fill('#q', 'analytics');
+    await expect.poll(() => page.locator('.tpl:visible').count()).toBe(1);
+    await page.fill('#q', '');
+    await page.fill('#max', '60');
+    const cheap = await page.locator('.tpl:visible').count();
+    expect(cheap).toBeGreaterThan(0);
+    expect(cheap).toBeLessThan(await cards.count());
+    await page.fill('#max', '');
+    await page.screenshot({ path: join(SHOTS, 'marketplace.png'), fullPage: true });
+
+    await page.click('a.tpl[data-name="pg-dev"]');
+    await page.waitForURL(/\/marketplace\/pg-dev\/$/);
+    const awsCost = page.locator('#costs tr[data-cloud="aws"] .usd');
+    await expect.poll(async () => (await page.locator('#yaml').textContent())?.includes('dev-db')).toBe(true);
+    const before = await awsCost.textContent();
+    await page.fill('#p-storageGiB', '400');
+    await expect.poll(() => awsCost.textContent()).not.toBe(before);
+    expect(await page.locator('#yaml').textContent()).toContain('sizeGiB: 400');
+    await page.screenshot({ path: join(SHOTS, 'template.png'), fullPage: true });
+
+    await page.click('#deploy');
+    await page.waitForSelector('#pr-link');
+    const number = Number((await page.locator('#pr-link').textContent())!.replace('#', ''));
+    const pull = await (await fetch(`${url}/api/local/pulls/${number}`)).json();
+    expect(pull).toMatchObject({ state: 'open', files: ['.autostack/dev-db.yaml'], review: { ok: true } });
+
+    await page.goto(`${url}/dashboard/`);
+    const article = page.locator(`#pull-${number}`);
+    await expect.poll(() => article.locator('.review').textContent()).toContain('dev-db');
+    await page.screenshot({ path: join(SHOTS, 'dashboard-open.png'), fullPage: true });
+    await article.locator('[data-merge]').click();
+    await page.waitForSelector(`#pull-${number} [data-testid="rendered"]`);
+    await expect.poll(() => page.locator('tr[data-plan="dev-db"]').textContent()).toContain('rendered');
+    await page.screenshot({ path: join(SHOTS, 'dashboard.png'), fullPage: true });
+
+    const git = simpleGit(repoDir);
+    const stack = JSON.parse(await git.raw(['show', 'autostack/deploy:stacks/dev-db-aws/cdk.tf.json']));
+    expect(Object.keys(stack.resource)).toContain('aws_instance');
+    expect(await git.raw(['ls-tree', '--name-only', 'main', '.autostack/'])).toContain('dev-db.yaml');
+    expect(errorsOf(page)).toEqual([]);
+  }, 120_000);
+
+  it('editor: drag a PostgreSQL server, size it, see and fix a diagnostic, round-trip YAML, open a pull request', async () => {
+    const page = await newPage();
+    await page.goto(`${url}/editor/`);
+    await page.waitForSelector('[data-testid="palette-Plan"]');
+    await page.dragAndDrop('[data-testid="palette-Plan"]', '[data-testid="canvas"]', { targetPosition: { x: 300, y: 200 } });
+    await page.waitForSelector('[data-testid="canvas-node"]');
+    await page.fill('#f-metadata-name', 'editor-db');
+    await page.fill('#f-spec-compute-vcpu', '4');
+    await page.fill('#f-spec-compute-memoryGiB', '16');
+    await page.fill('#f-spec-storage-sizeGiB', '5');
+    await page.waitForSelector('[data-testid="field-diagnostic"]');
+    expect(await page.locator('[data-testid="field-diagnostic"]').first().textContent()).toMatch(/10/);
+    await page.waitForSelector('[data-testid="node-errors"]');
+    expect(await page.locator('[data-testid="open-pr"]').isDisabled()).toBe(true);
+    await page.fill('#f-spec-storage-sizeGiB', '120');
+    await expect.poll(() => page.locator('[data-testid="field-diagnostic"]').count()).toBe(0);
+    await expect.poll(() => page.locator('[data-testid="canvas-node"]').textContent()).toContain('4 vCPU / 16 GiB · 120 GiB');
+    await expect.poll(() => page.locator('[data-testid="cost-table"]').textContent()).toMatch(/AWS.*\$\d/);
+
+    // YAML tab: an edit there updates the canvas and the properties.
+    await page.click('role=tab[name="YAML"]');
+    const yaml = page.locator('textarea[aria-label="YAML"]');
+    await yaml.fill((await yaml.inputValue()).replace('sizeGiB: 120', 'sizeGiB: 150'));
+    await expect.poll(() => page.locator('[data-testid="canvas-node"]').textContent()).toContain('150 GiB');
+    await page.click('role=tab[name="Properties"]');
+    expect(await page.locator('#f-spec-storage-sizeGiB').inputValue()).toBe('150');
+    await page.screenshot({ path: join(SHOTS, 'editor.png') });
+
+    await expect.poll(() => page.locator('[data-testid="open-pr"]').isEnabled()).toBe(true);
+    await page.click('[data-testid="open-pr"]');
+    await page.waitForSelector('[data-testid="pr-link"]');
+    const { pulls } = await (await fetch(`${url}/api/local/pulls`)).json();
+    const pr = pulls.find((p: { files: string[] }) => p.files.includes('.autostack/editor-db.yaml'));
+    expect(pr).toMatchObject({ state: 'open', review: { ok: true } });
+    const git = simpleGit(repoDir);
+    expect(await git.raw(['show', `${pr.branch}:.autostack/editor-db.yaml`])).toContain('sizeGiB: 150');
+    expect(errorsOf(page)).toEqual([]);
+  }, 120_000);
+});
