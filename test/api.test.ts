@@ -225,6 +225,22 @@ describe('plans as the signed-in user', () => {
     expect(body.plans[0].monthlyUsd).toBeGreaterThan(0);
   });
 
+  it('shows recent AutoStack pull requests and deployments', async () => {
+    gh = new FakeGitHub();
+    gh.on('GET', gh.repoPath(''), 200, repoData(false));
+    gh.on('GET', gh.repoPath('/pulls'), 200, [
+      { title: 'Add plan billing-db', state: 'closed', merged_at: '2026-11-20T09:00:00Z', updated_at: '2026-11-20T09:00:00Z', html_url: 'https://github.com/acme/infra/pull/12', head: { ref: 'autostack/add-billing-db-abc123' } },
+      { title: 'Unrelated', state: 'open', merged_at: null, updated_at: '2026-11-21T09:00:00Z', html_url: 'https://github.com/acme/infra/pull/13', head: { ref: 'feature/x' } },
+    ]);
+    gh.on('GET', gh.repoPath('/deployments'), 200, [{ id: 8, environment: 'autostack/billing-db', created_at: '2026-11-20T09:05:00Z', description: 'apply billing-db-aws' }, { id: 9, environment: 'production', created_at: '2026-11-20T09:06:00Z' }]);
+    gh.on('GET', gh.repoPath('/deployments/8/statuses'), 200, [{ state: 'success', created_at: '2026-11-20T09:09:00Z', log_url: 'https://github.com/acme/infra/actions/runs/3' }]);
+    const { activity } = await (await asUser('GET', `/api/repos/${OWNER}/${REPO}/activity`)).json();
+    expect(activity).toEqual([
+      { kind: 'deployment', title: 'billing-db: apply billing-db-aws', state: 'success', at: '2026-11-20T09:09:00Z', url: 'https://github.com/acme/infra/actions/runs/3' },
+      { kind: 'pull', title: 'Add plan billing-db', state: 'merged', at: '2026-11-20T09:00:00Z', url: 'https://github.com/acme/infra/pull/12' },
+    ]);
+  });
+
   it('opens a pull request as the user that adds a plan', async () => {
     gh = new FakeGitHub();
     gh.on('GET', gh.repoPath(''), 200, repoData(true));

@@ -10,6 +10,14 @@ export interface PlanDeployment {
   note?: string;
 }
 
+export interface ActivityItem {
+  kind: 'pull' | 'deployment';
+  title: string;
+  state: string;
+  at: string;
+  url?: string;
+}
+
 /**
  * The git-host operations the plan API needs, with two implementations: GitHub (as the signed-in
  * user) and a local git repository. Everything else (validation, naming rules, pull-request text)
@@ -26,4 +34,6 @@ export interface PlanStore {
   /** One commit with `files` on the default branch's head, on a new branch, and a pull request. */
   openPull(p: { branch: string; title: string; commitMessage: string; body: string; files: FileChange[] }): Promise<{ number: number; url: string }>;
   redeploy(plan: string): Promise<RedeployResult>;
+  /** Recent AutoStack pull requests and deployments, newest first. */
+  activity(): Promise<ActivityItem[]>;
 }

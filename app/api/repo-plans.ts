@@ -9,7 +9,7 @@ import type { GitHubClient } from '../github/client.ts';
 import { GitHubReader } from '../github/reader.ts';
 import { redeploy } from '../services/redeploy.ts';
 import { evaluateFiles } from './evaluate.ts';
-import type { PlanDeployment, PlanStore } from './plan-store.ts';
+import type { ActivityItem, PlanDeployment, PlanStore } from './plan-store.ts';
 
 /** What the user may do in a repository, from GitHub's own answer for the user's token. */
 export interface RepoAccess {
@@ -207,6 +207,18 @@ export class GitHubPlanStore implements PlanStore {
 
   redeploy(plan: string) {
     return redeploy(this.client, plan);
+  }
+
+  /** Pull requests from AutoStack branches and the deployments of autostack/* environments. */
+  async activity(): Promise<ActivityItem[]> {
+    const pulls = (await this.client.call('listPulls', { state: 'all', sort: 'updated', direction: 'desc', per_page: 30 })).data as { title: string; state: string; merged_at: string | null; updated_at: string; html_url: string; head: { ref: string } }[];
+    const deployments = (await this.client.call('listDeployments', { per_page: 10 })).data as { id: number; environment: string; created_at: string; description?: string | null }[];
+    const items: ActivityItem[] = pulls.filter((p) => p.head.ref.startsWith('autostack/')).slice(0, 10).map((p) => ({ kind: 'pull', title: p.title, state: p.merged_at ? 'merged' : p.state, at: p.updated_at, url: p.html_url }));
+    for (const d of deployments.filter((x) => x.environment.startsWith('autostack/'))) {
+      const s = ((await this.client.call('listDeploymentStatuses', { deployment_id: d.id, per_page: 1 })).data as { state: string; created_at: string; log_url?: string }[])[0];
+      items.push({ kind: 'deployment', title: `${d.environment.slice('autostack/'.length)}${d.description ? `: ${d.description}` : ''}`, state: s?.state ?? 'pending', at: s?.created_at ?? d.created_at, ...(s?.log_url ? { url: s.log_url } : {}) });
+    }
+    return items.sort((a, b) => b.at.localeCompare(a.at));
   }
 }
 

@@ -60,6 +60,7 @@ export function addRepoRoutes(api: ApiApp, ctx: ApiContext): void {
   const login = (c: Context<ApiEnv>) => (ctx.local ? 'local' : c.get('session').login);
 
   api.get('/repos/:owner/:repo/plans', async (c) => c.json(await listPlans(await storeFor(c, false))));
+  api.get('/repos/:owner/:repo/activity', async (c) => c.json({ activity: await (await storeFor(c, false)).activity() }));
   api.get('/repos/:owner/:repo/plans/:name', async (c) => c.json(await readPlan(await storeFor(c, false), c.req.param('name'))));
 
   const change = (kind: ChangeKind) => async (c: Context<ApiEnv>) => {

@@ -6,7 +6,7 @@ import { reviewChange } from '../../synth/core/review.ts';
 import type { ReviewResult } from '../../synth/core/review.ts';
 import { MANIFEST_PATH, parseManifest } from '../../synth/deploy-manifest.ts';
 import { ApiError } from '../api/repo-plans.ts';
-import type { PlanDeployment, PlanStore } from '../api/plan-store.ts';
+import type { ActivityItem, PlanDeployment, PlanStore } from '../api/plan-store.ts';
 import { deployCommitContent, loadSettings, renderChange } from '../services/render-change.ts';
 import type { RedeployResult } from '../services/redeploy.ts';
 import { LocalGitError, LocalRepo } from './local-repo.ts';
@@ -117,9 +117,7 @@ export class LocalPlatform implements PlanStore {
   mergePull(n: number): Promise<LocalPull> {
     return this.exclusive(async () => {
       const pulls = await this.readPulls();
-      const pull = pulls.find((p) => p.number === n);
-      if (!pull) throw new ApiError(404, `There is no pull request #${n} in ${this.repo}.`);
-      if (pull.state !== 'open') throw new ApiError(409, `Pull request #${n} is already ${pull.state}.`);
+      const pull = this.openOne(pulls, n);
       if (!pull.review.ok) throw new ApiError(409, `Pull request #${n} did not pass its AutoStack review (${pull.review.summary}): fix the plan in a new pull request.`);
       let merged: { before: string; after: string };
       try {
@@ -138,13 +136,20 @@ export class LocalPlatform implements PlanStore {
   closePull(n: number): Promise<LocalPull> {
     return this.exclusive(async () => {
       const pulls = await this.readPulls();
-      const pull = pulls.find((p) => p.number === n);
-      if (!pull) throw new ApiError(404, `There is no pull request #${n} in ${this.repo}.`);
-      if (pull.state !== 'open') throw new ApiError(409, `Pull request #${n} is already ${pull.state}.`);
+      const pull = this.openOne(pulls, n);
       pull.state = 'closed';
       await this.writePulls(pulls);
       return pull;
     });
+  }
+
+  async activity(): Promise<ActivityItem[]> {
+    const items: ActivityItem[] = [];
+    for (const p of await this.readPulls()) {
+      items.push({ kind: 'pull', title: `#${p.number} ${p.title}`, state: p.state, at: p.merged?.at ?? p.createdAt, url: `/dashboard/#pull-${p.number}` });
+      if (p.merged?.render.kind === 'rendered') items.push({ kind: 'deployment', title: `rendered ${p.merged.render.stacks.map((s) => s.name).join(', ')}`, state: 'rendered', at: p.merged.at });
+    }
+    return items.sort((a, b) => b.at.localeCompare(a.at)).slice(0, 20);
   }
 
   /** Local "re-deploy": render the plan again from the default branch; applying stays with you. */
@@ -185,6 +190,13 @@ export class LocalPlatform implements PlanStore {
       monthlyUsdBefore: result.totals.monthlyUsdBefore,
       monthlyUsdAfter: result.totals.monthlyUsdAfter,
     };
+  }
+
+  private openOne(pulls: LocalPull[], n: number): LocalPull {
+    const pull = pulls.find((p) => p.number === n);
+    if (!pull) throw new ApiError(404, `There is no pull request #${n} in ${this.repo}.`);
+    if (pull.state !== 'open') throw new ApiError(409, `Pull request #${n} is already ${pull.state}.`);
+    return pull;
   }
 
   private async deployBranch(): Promise<string> {
