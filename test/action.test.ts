@@ -16,7 +16,7 @@ const run = promisify(execFile);
 const HAS_TERRAFORM = onPath('terraform');
 const SOURCE = '5'.repeat(40);
 const SECRET = 'S3cr3t-Pa55word-Never-Shown';
-const TOKEN = 'ghs_actiontoken00000000000000000000000000';
+const TOKEN = 'ghs_faketoken0000000000000000000000000000';
 
 /** A stack of built-in terraform_data resources with a local backend: runs offline. */
 function stack(greeting: string, extra: Record<string, unknown> = {}) {

@@ -17,6 +17,18 @@ function prPayload(action: string) {
   });
 }
 
+/** A review run again on PR 7 whose check already exists: reads, the check updated, a new comment. */
+function expectReReview(gh: FakeGitHub, commentId: number): void {
+  gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD }, base: { sha: BASE } });
+  gh.on('GET', gh.repoPath('/pulls/7/files'), 200, [{ filename: F, status: 'modified' }]);
+  expectReviewReads(gh);
+  gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 1, check_runs: [{ id: 99, head_sha: HEAD }] });
+  gh.on('PATCH', gh.repoPath('/check-runs/99'), 200, {});
+  gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD } });
+  gh.on('GET', gh.repoPath('/issues/7/comments'), 200, []);
+  gh.on('POST', gh.repoPath('/issues/7/comments'), 201, { id: commentId });
+}
+
 function expectReviewReads(fake: FakeGitHub) {
   fake.files({ [BASE]: { [F]: PLAN('orders-db') }, [HEAD]: { [F]: PLAN('orders-db').replace('sizeGiB: 50', 'sizeGiB: 200') } }, [F]);
 }
@@ -94,14 +106,7 @@ describe('pull request review', () => {
 
   it('re-runs the review when its check is re-requested', async () => {
     gh = new FakeGitHub().token();
-    gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD }, base: { sha: BASE } });
-    gh.on('GET', gh.repoPath('/pulls/7/files'), 200, [{ filename: F, status: 'modified' }]);
-    expectReviewReads(gh);
-    gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 1, check_runs: [{ id: 99, head_sha: HEAD }] });
-    gh.on('PATCH', gh.repoPath('/check-runs/99'), 200, {});
-    gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD } });
-    gh.on('GET', gh.repoPath('/issues/7/comments'), 200, []);
-    gh.on('POST', gh.repoPath('/issues/7/comments'), 201, { id: 5 });
+    expectReReview(gh, 5);
     const p = payload('check_run', 'rerequested', (x) => {
       x.check_run.name = 'AutoStack';
       x.check_run.head_sha = HEAD;
@@ -262,14 +267,7 @@ describe('comment commands', () => {
     gh = new FakeGitHub().token();
     gh.on('POST', gh.repoPath('/issues/comments/555/reactions'), 201, { id: 1, content: 'eyes' });
     gh.on('GET', gh.repoPath('/collaborators/dev/permission'), 200, { permission: 'write' });
-    gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD }, base: { sha: BASE } });
-    gh.on('GET', gh.repoPath('/pulls/7/files'), 200, [{ filename: F, status: 'modified' }]);
-    expectReviewReads(gh);
-    gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 1, check_runs: [{ id: 99, head_sha: HEAD }] });
-    gh.on('PATCH', gh.repoPath('/check-runs/99'), 200, {});
-    gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD } });
-    gh.on('GET', gh.repoPath('/issues/7/comments'), 200, []);
-    gh.on('POST', gh.repoPath('/issues/7/comments'), 201, { id: 6 });
+    expectReReview(gh, 6);
     await (await probot()).receive({ id: 'c1', name: 'issue_comment', payload: comment('/autostack plan') } as never);
     expect(gh.made('POST', '/issues/7/comments')[0]!.body.body).toContain(MARKER);
   });

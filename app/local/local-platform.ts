@@ -59,11 +59,12 @@ export class LocalPlatform implements PlanStore {
 
   async readFiles(ref: string): Promise<Record<string, string>> {
     const paths = (await this.git.reader.list(ref, AUTOSTACK_DIR)).filter(isAutostackFile);
+    // Reads issued together go to git in one `cat-file --batch`.
+    const texts = await Promise.all(paths.map((p) => this.git.reader.read(ref, p)));
     const out: Record<string, string> = {};
-    for (const p of paths) {
-      const t = await this.git.reader.read(ref, p);
-      if (t !== undefined) out[p] = t;
-    }
+    paths.forEach((p, i) => {
+      if (texts[i] !== undefined) out[p] = texts[i]!;
+    });
     return out;
   }
 
