@@ -11,6 +11,8 @@ import { SITE_DIR } from '../app/web.ts';
 import { ROOT, tempDir } from './helpers.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Generous waits: CI machines are shared; these are correctness checks, not timing checks. */
+const WAIT = { timeout: 15_000 };
 const SHOTS = join(ROOT, 'test-results', 'screenshots');
 let server: Server;
 let url = '';
@@ -55,7 +57,7 @@ describe('the site in local mode, in Chromium', () => {
     const cards = page.locator('.tpl');
     expect(await cards.count()).toBeGreaterThanOrEqual(6);
     await page.fill('#q', 'analytics');
-    await expect.poll(() => page.locator('.tpl:visible').count()).toBe(1);
+    await expect.poll(() => page.locator('.tpl:visible').count(), WAIT).toBe(1);
     await page.fill('#q', '');
     await page.fill('#max', '60');
     const cheap = await page.locator('.tpl:visible').count();
@@ -67,10 +69,10 @@ describe('the site in local mode, in Chromium', () => {
     await page.click('a.tpl[data-name="pg-dev"]');
     await page.waitForURL(/\/marketplace\/pg-dev\/$/);
     const awsCost = page.locator('#costs tr[data-cloud="aws"] .usd');
-    await expect.poll(async () => (await page.locator('#yaml').textContent())?.includes('dev-db')).toBe(true);
+    await expect.poll(async () => (await page.locator('#yaml').textContent())?.includes('dev-db'), WAIT).toBe(true);
     const before = await awsCost.textContent();
     await page.fill('#p-storageGiB', '400');
-    await expect.poll(() => awsCost.textContent()).not.toBe(before);
+    await expect.poll(() => awsCost.textContent(), WAIT).not.toBe(before);
     expect(await page.locator('#yaml').textContent()).toContain('sizeGiB: 400');
     await page.screenshot({ path: join(SHOTS, 'template.png'), fullPage: true });
 
@@ -82,11 +84,11 @@ describe('the site in local mode, in Chromium', () => {
 
     await page.goto(`${url}/dashboard/`);
     const article = page.locator(`#pull-${number}`);
-    await expect.poll(() => article.locator('.review').textContent()).toContain('dev-db');
+    await expect.poll(() => article.locator('.review').textContent(), WAIT).toContain('dev-db');
     await page.screenshot({ path: join(SHOTS, 'dashboard-open.png'), fullPage: true });
     await article.locator('[data-merge]').click();
     await page.waitForSelector(`#pull-${number} [data-testid="rendered"]`);
-    await expect.poll(() => page.locator('tr[data-plan="dev-db"]').textContent()).toContain('rendered');
+    await expect.poll(() => page.locator('tr[data-plan="dev-db"]').textContent(), WAIT).toContain('rendered');
     await page.screenshot({ path: join(SHOTS, 'dashboard.png'), fullPage: true });
 
     const git = simpleGit(repoDir);
@@ -111,20 +113,20 @@ describe('the site in local mode, in Chromium', () => {
     await page.waitForSelector('[data-testid="node-errors"]');
     expect(await page.locator('[data-testid="open-pr"]').isDisabled()).toBe(true);
     await page.fill('#f-spec-storage-sizeGiB', '120');
-    await expect.poll(() => page.locator('[data-testid="field-diagnostic"]').count()).toBe(0);
-    await expect.poll(() => page.locator('[data-testid="canvas-node"]').textContent()).toContain('4 vCPU / 16 GiB · 120 GiB');
-    await expect.poll(() => page.locator('[data-testid="cost-table"]').textContent()).toMatch(/AWS.*\$\d/);
+    await expect.poll(() => page.locator('[data-testid="field-diagnostic"]').count(), WAIT).toBe(0);
+    await expect.poll(() => page.locator('[data-testid="canvas-node"]').textContent(), WAIT).toContain('4 vCPU / 16 GiB · 120 GiB');
+    await expect.poll(() => page.locator('[data-testid="cost-table"]').textContent(), WAIT).toMatch(/AWS.*\$\d/);
 
     // YAML tab: an edit there updates the canvas and the properties.
     await page.click('role=tab[name="YAML"]');
     const yaml = page.locator('textarea[aria-label="YAML"]');
     await yaml.fill((await yaml.inputValue()).replace('sizeGiB: 120', 'sizeGiB: 150'));
-    await expect.poll(() => page.locator('[data-testid="canvas-node"]').textContent()).toContain('150 GiB');
+    await expect.poll(() => page.locator('[data-testid="canvas-node"]').textContent(), WAIT).toContain('150 GiB');
     await page.click('role=tab[name="Properties"]');
     expect(await page.locator('#f-spec-storage-sizeGiB').inputValue()).toBe('150');
     await page.screenshot({ path: join(SHOTS, 'editor.png') });
 
-    await expect.poll(() => page.locator('[data-testid="open-pr"]').isEnabled()).toBe(true);
+    await expect.poll(() => page.locator('[data-testid="open-pr"]').isEnabled(), WAIT).toBe(true);
     await page.click('[data-testid="open-pr"]');
     await page.waitForSelector('[data-testid="pr-link"]');
     const { pulls } = await (await fetch(`${url}/api/local/pulls`)).json();
