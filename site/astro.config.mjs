@@ -10,4 +10,8 @@ export default defineConfig({
   build: { format: 'directory' },
   vite: { build: { chunkSizeWarningLimit: 2000 } },
   devToolbar: { enabled: false },
+  // A Content-Security-Policy meta tag with hashes of every script and style Astro emits.
+  // 'unsafe-eval' is there for one reason: ajv compiles the plan schema with new Function in the
+  // editor's in-browser validation.
+  security: { csp: { algorithm: 'SHA-256', scriptDirective: { resources: ["'self'", "'unsafe-eval'"] }, styleDirective: { resources: ["'self'"] }, directives: ["default-src 'self'", "img-src 'self' data:", "connect-src 'self'", "base-uri 'self'", "form-action 'self'"] } },
 });
