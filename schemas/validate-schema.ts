@@ -1,28 +1,24 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import planSchema from './plan.schema.json' with { type: 'json' };
 import settingsSchema from './settings.schema.json' with { type: 'json' };
 import type { Diagnostic } from '../synth/core/diagnostics.ts';
 import { locate } from '../synth/core/parse.ts';
 import type { ParsedFile } from '../synth/core/parse.ts';
 import { closest } from '../synth/core/suggest.ts';
+import { Plan, Settings } from './validators.generated.ts';
 
 type JsonSchema = { [k: string]: unknown };
 
 
 export const schemasByKind: Record<string, JsonSchema> = { Plan: planSchema, Settings: settingsSchema };
 
-const compiled = new Map<string, ValidateFunction>();
+type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-function validatorFor(kind: string): ValidateFunction | undefined {
-  let fn = compiled.get(kind);
-  if (!fn && schemasByKind[kind]) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    const compiledFn = ajv.compile(schemasByKind[kind]!);
-    compiled.set(kind, compiledFn);
-    fn = compiledFn;
-  }
-  return fn;
+/** Compiled ahead of time (scripts/gen-validators.ts): no code generation at run time. */
+const validators: Record<string, Validator> = { Plan: Plan as Validator, Settings: Settings as Validator };
+
+function validatorFor(kind: string): Validator | undefined {
+  return validators[kind];
 }
 
 /** Schema diagnostics for one parsed file of a known kind, each at the line and column of the field. */

@@ -1,8 +1,9 @@
 import { renderTemplate } from '../../synth/core/templates.ts';
 import { loadTemplates, TEMPLATES_DIR } from '../templates.ts';
 import type { TemplateBundle } from '../templates.ts';
-import { evaluateFiles, summarizeTemplate } from './evaluate.ts';
-import type { TemplateSummary } from './evaluate.ts';
+import { evaluateFiles } from './evaluate.ts';
+import { summarizeTemplate } from './template-summary.ts';
+import type { TemplateSummary } from './template-summary.ts';
 import { jsonBody, readFiles } from './http.ts';
 import { ApiError } from './repo-plans.ts';
 import type { ApiApp, ApiContext } from './types.ts';
