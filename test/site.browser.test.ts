@@ -1,18 +1,14 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { simpleGit } from 'simple-git';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { start } from '../app/main.ts';
-import { SITE_DIR } from '../app/web.ts';
+import { launch, recordingPage, WAIT } from './browser.ts';
 import { ROOT, tempDir } from './helpers.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** Generous waits: CI machines are shared; these are correctness checks, not timing checks. */
-const WAIT = { timeout: 15_000 };
 const SHOTS = join(ROOT, 'test-results', 'screenshots');
 let server: Server;
 let url = '';
@@ -20,19 +16,12 @@ let repoDir = '';
 let context: BrowserContext;
 
 beforeAll(async () => {
-  if (!existsSync(join(SITE_DIR, 'index.html'))) throw new Error('The site is not built: run `npm run build:site` first (npm test does).');
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not at ${CHROMIUM}: apt-get install -y chromium (.ci/run does), or set CHROMIUM_PATH.`);
   mkdirSync(SHOTS, { recursive: true });
   const data = await tempDir('autostack-site-');
   repoDir = join(data, 'repo');
   server = await start({ PORT: '0', HOST: '127.0.0.1', AUTOSTACK_DATA: data, PATH: process.env.PATH ?? '' });
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  context = await chromium.launchPersistentContext(await tempDir('chromium-profile-'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-    viewport: { width: 1400, height: 900 },
-  });
+  context = await launch();
 }, 60_000);
 
 afterAll(async () => {
@@ -40,19 +29,9 @@ afterAll(async () => {
   server?.close();
 });
 
-async function newPage(): Promise<Page> {
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  (page as Page & { errors: string[] }).errors = errors;
-  return page;
-}
-const errorsOf = (p: Page) => (p as Page & { errors: string[] }).errors;
-
 describe('the site in local mode, in Chromium', () => {
   it('marketplace → filter → template → live cost → deploy → reviewed pull request → merge → Terraform on the deploy branch', async () => {
-    const page = await newPage();
+    const { page, errors } = await recordingPage(context);
     await page.goto(`${url}/marketplace/`);
     const cards = page.locator('.tpl');
     expect(await cards.count()).toBeGreaterThanOrEqual(6);
@@ -95,11 +74,11 @@ describe('the site in local mode, in Chromium', () => {
     const stack = JSON.parse(await git.raw(['show', 'autostack/deploy:stacks/dev-db-aws/cdk.tf.json']));
     expect(Object.keys(stack.resource)).toContain('aws_instance');
     expect(await git.raw(['ls-tree', '--name-only', 'main', '.autostack/'])).toContain('dev-db.yaml');
-    expect(errorsOf(page)).toEqual([]);
+    expect(errors).toEqual([]);
   }, 120_000);
 
   it('editor: drag a PostgreSQL server, size it, see and fix a diagnostic, round-trip YAML, open a pull request', async () => {
-    const page = await newPage();
+    const { page, errors } = await recordingPage(context);
     await page.goto(`${url}/editor/`);
     await page.waitForSelector('[data-testid="palette-Plan"]');
     await page.dragAndDrop('[data-testid="palette-Plan"]', '[data-testid="canvas"]', { targetPosition: { x: 300, y: 200 } });
@@ -134,6 +113,6 @@ describe('the site in local mode, in Chromium', () => {
     expect(pr).toMatchObject({ state: 'open', review: { ok: true } });
     const git = simpleGit(repoDir);
     expect(await git.raw(['show', `${pr.branch}:.autostack/editor-db.yaml`])).toContain('sizeGiB: 150');
-    expect(errorsOf(page)).toEqual([]);
+    expect(errors).toEqual([]);
   }, 120_000);
 });

@@ -69,7 +69,9 @@ function Canvas() {
   useEffect(() => {
     fetch('/api/me').then((r) => r.json()).then((m: Me) => {
       setMe(m);
+      const fromLink = new URLSearchParams(location.search).get('repo');
       if (m.local) setRepo(m.local.repo);
+      else if (fromLink && /^[\w.-]+\/[\w.-]+$/.test(fromLink)) setRepo(fromLink);
     }).catch(() => undefined);
   }, []);
 
@@ -92,7 +94,7 @@ function Canvas() {
     if (kind) addNode(kind, screenToFlowPosition({ x: e.clientX, y: e.clientY }));
   };
 
-  // Deep links from the dashboard: /editor/?plan=<name> loads that plan from the repository.
+  // Deep links from the dashboard: /editor/?[repo=<owner/name>&]plan=<name> loads that plan from the repository.
   const loaded = useRef(false);
   useEffect(() => {
     const plan = new URLSearchParams(location.search).get('plan');
