@@ -94,4 +94,32 @@ describe('the site signed in with GitHub, in Chromium (GitHub mocked strictly)',
       gh.verify();
     }
   }, 120_000);
+
+  it('a marketplace template deploys as a pull request into a repository the user picks', async () => {
+    const gh = new FakeGitHub();
+    try {
+      gh.on('GET', '/user/installations', 200, { total_count: 1, installations: [{ id: 5 }] });
+      gh.on('GET', '/user/installations/5/repositories', 200, { total_count: 1, repositories: [{ full_name: `${OWNER}/${REPO}`, private: true, default_branch: 'main' }] });
+      gh.on('GET', repo(''), 200, { id: 1, name: REPO, full_name: `${OWNER}/${REPO}`, default_branch: 'main', archived: false, permissions: { admin: false, push: true, pull: true } });
+      tree(gh, 1);
+      gh.on('GET', repo('/git/ref/heads/main'), 200, { ref: 'refs/heads/main', object: { sha: 'a'.repeat(40), type: 'commit' } });
+      gh.on('GET', repo(`/git/commits/${'a'.repeat(40)}`), 200, { sha: 'a'.repeat(40), tree: { sha: 't'.repeat(40) } });
+      gh.on('POST', repo('/git/trees'), 201, { sha: 'n'.repeat(40) });
+      gh.on('POST', repo('/git/commits'), 201, { sha: 'm'.repeat(40) });
+      gh.on('POST', repo('/git/refs'), 201, {});
+      gh.on('POST', repo('/pulls'), 201, { number: 22, html_url: 'https://github.com/acme/infra/pull/22' });
+      const { page, errors } = await recordingPage(context);
+      await page.goto(`${url}/marketplace/pg-production/`);
+      await expect.poll(() => page.locator('#repo').inputValue(), WAIT).toBe(`${OWNER}/${REPO}`);
+      await expect.poll(() => page.locator('#deploy').isEnabled(), WAIT).toBe(true);
+      await page.click('#deploy');
+      await page.waitForSelector('#pr-link');
+      expect(await page.locator('#pr-link').getAttribute('href')).toBe('https://github.com/acme/infra/pull/22');
+      expect(gh.made('POST', '/git/trees')[0]!.body.tree[0].path).toBe('.autostack/prod-db.yaml');
+      expect(gh.made('POST', '/pulls')[0]!.body.body).toContain('@mona');
+      expect(errors).toEqual([]);
+    } finally {
+      gh.verify();
+    }
+  }, 120_000);
 });
