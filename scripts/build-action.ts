@@ -1,5 +1,6 @@
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { build } from 'esbuild';
+import { writeOrCheck } from './generated-file.ts';
 
 /**
  * Bundles the Action into one self-contained file (no node_modules on the runner).
@@ -23,20 +24,5 @@ const result = await build({
   banner: { js: "import { createRequire as __autostackCreateRequire } from 'node:module';\nconst require = __autostackCreateRequire(import.meta.url);" },
 });
 const text = result.outputFiles[0]!.text;
-if (process.argv.includes('--check')) {
-  let current = '';
-  try {
-    current = readFileSync(outfile, 'utf8');
-  } catch {
-    current = '';
-  }
-  if (current !== text) {
-    console.error('action/dist/index.js is stale: run `npm run build:action` and commit the result.');
-    process.exit(1);
-  }
-  console.log(`action/dist/index.js is up to date (${(text.length / 1024).toFixed(0)} KiB)`);
-} else {
-  mkdirSync(`${root}action/dist`, { recursive: true });
-  writeFileSync(outfile, text);
-  console.log(`wrote action/dist/index.js (${(text.length / 1024).toFixed(0)} KiB)`);
-}
+mkdirSync(`${root}action/dist`, { recursive: true });
+await writeOrCheck(outfile, text, 'npm run build:action');

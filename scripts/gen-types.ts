@@ -1,8 +1,9 @@
 // Generates schemas/types.generated.ts from the JSON Schemas (the single source of truth).
 // `--check` fails when the committed file is stale, so CI catches a schema edit without regeneration.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { compile } from 'json-schema-to-typescript';
 import type { JSONSchema4 } from 'json-schema';
+import { writeOrCheck } from './generated-file.ts';
 
 const root = new URL('../schemas/', import.meta.url);
 const target = new URL('types.generated.ts', root);
@@ -12,13 +13,4 @@ for (const file of ['plan.schema.json', 'settings.schema.json']) {
   parts.push(await compile(schema, schema.title as string, { bannerComment: '', additionalProperties: false, style: { singleQuote: true, printWidth: 120 } }));
 }
 const text = parts.join('\n');
-if (process.argv.includes('--check')) {
-  const current = await readFile(target, 'utf8').catch(() => '');
-  if (current !== text) {
-    process.stderr.write('schemas/types.generated.ts is stale: run `npm run gen:types` and commit the result.\n');
-    process.exit(1);
-  }
-} else {
-  await writeFile(target, text);
-  process.stdout.write(`wrote ${target.pathname}\n`);
-}
+await writeOrCheck(target, text, 'npm run gen:types');

@@ -2,9 +2,10 @@
 // ajv's standalone mode, so validation needs no code generation at run time (no `new Function`:
 // the site's Content-Security-Policy needs no 'unsafe-eval', and cold starts skip the compile).
 // `--check` fails when the committed file is stale.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import standalone from 'ajv/dist/standalone/index.js';
+import { writeOrCheck } from './generated-file.ts';
 
 const root = new URL('../schemas/', import.meta.url);
 const target = new URL('validators.generated.ts', root);
@@ -25,13 +26,4 @@ const text = [
   code,
   '',
 ].join('\n');
-if (process.argv.includes('--check')) {
-  const current = await readFile(target, 'utf8').catch(() => '');
-  if (current !== text) {
-    process.stderr.write('schemas/validators.generated.ts is stale: run `npm run gen:types` and commit the result.\n');
-    process.exit(1);
-  }
-} else {
-  await writeFile(target, text);
-  process.stdout.write(`wrote ${target.pathname}\n`);
-}
+await writeOrCheck(target, text, 'npm run gen:types');

@@ -189,27 +189,6 @@ describe('repository actions are checked against the user\'s own access', () => 
   });
 });
 
-/** One commit on main's head, a branch and a pull request, through the Git Data API. */
-function pullRequestRoutes(gh: FakeGitHub, number: number): void {
-  gh.on('GET', gh.repoPath('/git/ref/heads/main'), 200, { ref: 'refs/heads/main', object: { sha: 'a'.repeat(40), type: 'commit' } });
-  gh.on('GET', gh.repoPath(`/git/commits/${'a'.repeat(40)}`), 200, { sha: 'a'.repeat(40), tree: { sha: 't'.repeat(40) } });
-  gh.on('POST', gh.repoPath('/git/trees'), 201, { sha: 'n'.repeat(40) });
-  gh.on('POST', gh.repoPath('/git/commits'), 201, { sha: 'm'.repeat(40) });
-  gh.on('POST', gh.repoPath('/git/refs'), 201, {});
-  gh.on('POST', gh.repoPath('/pulls'), 201, { number, html_url: `https://github.com/acme/infra/pull/${number}` });
-}
-
-describe('the signed-in user\'s repositories', () => {
-  it('lists the repositories of the App installations the user can see', async () => {
-    gh = new FakeGitHub();
-    gh.on('GET', '/user/installations', 200, { total_count: 1, installations: [{ id: 5 }] });
-    gh.on('GET', '/user/installations/5/repositories', 200, { total_count: 2, repositories: [{ full_name: 'acme/web', private: true, default_branch: 'main' }, { full_name: 'acme/infra', private: false, default_branch: 'main' }] });
-    const r = await asUser('GET', '/api/repos');
-    expect((await r.json()).repositories.map((x: { fullName: string }) => x.fullName)).toEqual(['acme/infra', 'acme/web']);
-    expect((await call('GET', '/api/repos')).status).toBe(401);
-  });
-});
-
 describe('plans as the signed-in user', () => {
   it('lists the plans on the default branch with estimate and latest deployment', async () => {
     gh = new FakeGitHub();
@@ -245,7 +224,7 @@ describe('plans as the signed-in user', () => {
     gh = new FakeGitHub();
     gh.on('GET', gh.repoPath(''), 200, repoData(true));
     gh.files({ main: { [ROOT_PLAN_FILE]: PLAN('orders-db') } }, [ROOT_PLAN_FILE]);
-    pullRequestRoutes(gh, 12);
+    gh.pullRequest(12);
     const r = await asUser('POST', PLANS, { content: PLAN('billing-db') }, 'mona');
     expect(r.status).toBe(201);
     expect((await r.json()).pullRequest).toMatchObject({ number: 12, path: '.autostack/billing-db.yaml' });
@@ -260,7 +239,7 @@ describe('plans as the signed-in user', () => {
     gh = new FakeGitHub();
     gh.on('GET', gh.repoPath(''), 200, repoData(true));
     gh.files({ main: { [ROOT_PLAN_FILE]: PLAN('orders-db') } }, [ROOT_PLAN_FILE]);
-    pullRequestRoutes(gh, 13);
+    gh.pullRequest(13);
     const r = await asUser('DELETE', `${PLANS}/orders-db`);
     expect(r.status).toBe(201);
     expect(gh.made('POST', '/git/trees')[0]!.body.tree).toEqual([{ path: ROOT_PLAN_FILE, mode: '100644', type: 'blob', sha: null }]);

@@ -66,12 +66,7 @@ describe('the site signed in with GitHub, in Chromium (GitHub mocked strictly)',
       await page.screenshot({ path: join(SHOTS, 'dashboard-github.png'), fullPage: true });
 
       // The editor: load the plan from the repository, change it, open the pull request.
-      gh.on('GET', repo('/git/ref/heads/main'), 200, { ref: 'refs/heads/main', object: { sha: 'a'.repeat(40), type: 'commit' } });
-      gh.on('GET', repo(`/git/commits/${'a'.repeat(40)}`), 200, { sha: 'a'.repeat(40), tree: { sha: 't'.repeat(40) } });
-      gh.on('POST', repo('/git/trees'), 201, { sha: 'n'.repeat(40) });
-      gh.on('POST', repo('/git/commits'), 201, { sha: 'm'.repeat(40) });
-      gh.on('POST', repo('/git/refs'), 201, {});
-      gh.on('POST', repo('/pulls'), 201, { number: 21, html_url: 'https://github.com/acme/infra/pull/21' });
+      gh.pullRequest(21);
       await page.click('tr[data-plan="orders-db"] >> text=Edit');
       await page.waitForURL(/\/editor\/\?repo=acme%2Finfra&plan=orders-db/);
       await page.waitForSelector('[data-testid="canvas-node"]');
@@ -102,12 +97,7 @@ describe('the site signed in with GitHub, in Chromium (GitHub mocked strictly)',
       gh.on('GET', '/user/installations/5/repositories', 200, { total_count: 1, repositories: [{ full_name: `${OWNER}/${REPO}`, private: true, default_branch: 'main' }] });
       gh.on('GET', repo(''), 200, { id: 1, name: REPO, full_name: `${OWNER}/${REPO}`, default_branch: 'main', archived: false, permissions: { admin: false, push: true, pull: true } });
       tree(gh, 1);
-      gh.on('GET', repo('/git/ref/heads/main'), 200, { ref: 'refs/heads/main', object: { sha: 'a'.repeat(40), type: 'commit' } });
-      gh.on('GET', repo(`/git/commits/${'a'.repeat(40)}`), 200, { sha: 'a'.repeat(40), tree: { sha: 't'.repeat(40) } });
-      gh.on('POST', repo('/git/trees'), 201, { sha: 'n'.repeat(40) });
-      gh.on('POST', repo('/git/commits'), 201, { sha: 'm'.repeat(40) });
-      gh.on('POST', repo('/git/refs'), 201, {});
-      gh.on('POST', repo('/pulls'), 201, { number: 22, html_url: 'https://github.com/acme/infra/pull/22' });
+      gh.pullRequest(22);
       const { page, errors } = await recordingPage(context);
       await page.goto(`${url}/marketplace/pg-production/`);
       await expect.poll(() => page.locator('#repo').inputValue(), WAIT).toBe(`${OWNER}/${REPO}`);

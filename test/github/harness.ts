@@ -96,6 +96,16 @@ export class FakeGitHub {
     return this;
   }
 
+  /** One commit on main's head, a branch and pull request `number`, through the Git Data API. */
+  pullRequest(number: number): this {
+    this.on('GET', this.repoPath('/git/ref/heads/main'), 200, { ref: 'refs/heads/main', object: { sha: 'a'.repeat(40), type: 'commit' } });
+    this.on('GET', this.repoPath(`/git/commits/${'a'.repeat(40)}`), 200, { sha: 'a'.repeat(40), tree: { sha: 't'.repeat(40) } });
+    this.on('POST', this.repoPath('/git/trees'), 201, { sha: 'n'.repeat(40) });
+    this.on('POST', this.repoPath('/git/commits'), 201, { sha: 'm'.repeat(40) });
+    this.on('POST', this.repoPath('/git/refs'), 201, {});
+    return this.on('POST', this.repoPath('/pulls'), 201, { number, html_url: `https://github.com/${OWNER}/${REPO}/pull/${number}` });
+  }
+
   made(method: string, pathPart: string): Recorded[] {
     return this.requests.filter((r) => r.method === method && r.path.includes(pathPart));
   }
