@@ -189,6 +189,18 @@ describe('repository actions are checked against the user\'s own access', () => 
   });
 });
 
+describe('the signed-in user\'s repositories', () => {
+  it('lists the repositories of the App installations the user can see', async () => {
+    gh = new FakeGitHub();
+    gh.on('GET', '/user/installations', 200, { total_count: 1, installations: [{ id: 5 }] });
+    gh.on('GET', '/user/installations/5/repositories', 200, { total_count: 2, repositories: [{ full_name: 'acme/web', private: true, default_branch: 'main' }, { full_name: 'acme/infra', private: false, default_branch: 'main' }] });
+    const r = await asUser('GET', '/api/repos');
+    expect((await r.json()).repositories.map((x: { fullName: string }) => x.fullName)).toEqual(['acme/infra', 'acme/web']);
+    expect((await call('GET', '/api/repos')).status).toBe(401);
+  });
+});
+
+
 describe('plans as the signed-in user', () => {
   it('lists the plans on the default branch with estimate and latest deployment', async () => {
     gh = new FakeGitHub();
