@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { gitRepo, plan, ROOT, tempDir, writeFiles } from './helpers.ts';
+import { BAD_PLAN, gitRepo, plan, ROOT, tempDir, writeFiles } from './helpers.ts';
 
 const run = promisify(execFile);
 const BIN = join(ROOT, 'app/bin/autostack.js');
@@ -18,25 +18,11 @@ async function autostack(args: string[], cwd: string): Promise<{ code: number; s
   }
 }
 
-const BAD = [
-  'apiVersion: autostack.dev/v1',
-  'kind: Plan',
-  'metadata:',
-  '  name: orders-db',
-  'spec:',
-  '  cloud: aws',
-  '  region: us-esat-1',
-  '  storage:',
-  '    sizeGiB: fifty',
-  '  computee: { vcpu: 2 }',
-  '  cloud: aws',
-  '',
-].join('\n');
 
 describe('autostack validate', () => {
   it('prints one positioned diagnostic per mistake and exits 1', async () => {
     const dir = await tempDir();
-    await writeFile(join(dir, 'bad.yaml'), BAD);
+    await writeFile(join(dir, 'bad.yaml'), BAD_PLAN);
     const r = await autostack(['validate', 'bad.yaml'], dir);
     expect(r.code).toBe(1);
     const lines = r.stdout.trim().split('\n');

@@ -5,6 +5,22 @@ import { simpleGit } from 'simple-git';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
 
+/** A plan with four mistakes: an unknown region, a wrong type, an unknown field and a duplicate key (lines 7, 9, 10, 11). */
+export const BAD_PLAN = [
+  'apiVersion: autostack.dev/v1',
+  'kind: Plan',
+  'metadata:',
+  '  name: orders-db',
+  'spec:',
+  '  cloud: aws',
+  '  region: us-esat-1',
+  '  storage:',
+  '    sizeGiB: fifty',
+  '  computee: { vcpu: 2 }',
+  '  cloud: aws',
+  '',
+].join('\n');
+
 export function plan(name: string, spec: string, extra = ''): string {
   return `apiVersion: autostack.dev/v1\nkind: Plan\nmetadata:\n  name: ${name}\n${extra}spec:\n${spec
     .trim()

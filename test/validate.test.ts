@@ -3,7 +3,7 @@ import { loadDocument } from '../synth/core/document.ts';
 import { MemoryReader } from '../synth/core/load.ts';
 import { resolveSettings } from '../synth/core/settings.ts';
 import { validateTree } from '../synth/core/validate-tree.ts';
-import { plan } from './helpers.ts';
+import { BAD_PLAN, plan } from './helpers.ts';
 
 const settings = resolveSettings(undefined);
 const load = (text: string, file = '.autostack/db.yaml') => loadDocument(file, text, settings);
@@ -11,20 +11,7 @@ const codes = (text: string) => load(text).diagnostics.map((d) => `${d.line}:${d
 
 describe('Plan validation', () => {
   it('reports a wrong type, an unknown field, an unknown region and a duplicate key, each at its line and column', () => {
-    const text = [
-      'apiVersion: autostack.dev/v1',
-      'kind: Plan',
-      'metadata:',
-      '  name: orders-db',
-      'spec:',
-      '  cloud: aws',
-      '  region: us-esat-1',
-      '  storage:',
-      '    sizeGiB: fifty',
-      '  computee: { vcpu: 2 }',
-      '  cloud: aws',
-      '',
-    ].join('\n');
+    const text = BAD_PLAN;
     const diags = load(text).diagnostics;
     expect(diags.map((d) => `${d.line}:${d.column} ${d.code}`)).toEqual(['7:11 plan/unknown-region', '9:14 schema/type', '10:3 schema/unknown-field', '11:3 yaml/duplicate_key']);
     const fixed = text.replace('    sizeGiB: fifty', '    sizeGiB: 50').replace('  computee: { vcpu: 2 }\n  cloud: aws\n', '');
