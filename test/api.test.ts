@@ -68,6 +68,8 @@ describe('POST /api/validate', () => {
     expect((await junk.json()).error).toMatch(/not valid JSON/);
     const outside = await call('POST', '/api/validate', { files: { '../../etc/passwd.yaml': 'a: 1' } });
     expect(outside.status).toBe(400);
+    expect((await call('POST', '/api/validate?path=../x.yaml', 'a: 1', { 'content-type': 'application/yaml' })).status).toBe(400);
+    expect((await call('POST', '/api/validate', { content: 'a: 1', path: '.autostack/../../x.yaml' })).status).toBe(400);
     const many = await call('POST', '/api/validate', { files: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`.autostack/p${i}.yaml`, 'a: 1'])) });
     expect(many.status).toBe(400);
   });

@@ -5,10 +5,6 @@ import type { ReviewResult } from '../../synth/core/review.ts';
 const NOTHING = 'autostack:nothing';
 const PROPOSED = 'autostack:proposed';
 
-/** At most this many files and bytes per validation request (the parser refuses bigger files anyway). */
-export const MAX_FILES = 50;
-export const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
-
 /**
  * The pull-request review of a set of proposed files against an empty repository (or against
  * `base`, the files as they are now): the same diagnostics, costs and advice the App posts.

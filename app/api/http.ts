@@ -1,6 +1,9 @@
 import type { Context } from 'hono';
-import { MAX_FILES, MAX_REQUEST_BYTES } from './evaluate.ts';
-import { ApiError } from './repo-plans.ts';
+import { ApiError } from './errors.ts';
+
+/** At most this many files and bytes per request (the parser refuses bigger files anyway). */
+export const MAX_FILES = 50;
+export const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
 
 export function notConfigured(c: Context) {
   return c.json({ error: 'Sign-in with GitHub is not configured on this server: set GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET (from the GitHub App settings) and SESSION_SECRET (32+ random characters).' }, 503);
@@ -24,18 +27,17 @@ export async function readFiles(c: Context): Promise<Record<string, string>> {
   if (!type.includes('json')) {
     const text = await c.req.text();
     if (text.length > MAX_REQUEST_BYTES) throw new ApiError(400, `The request is larger than ${MAX_REQUEST_BYTES / 1024 / 1024} MiB.`);
-    return { [c.req.query('path') ?? '.autostack/plan.yaml']: text };
+    return { [filePath(c.req.query('path'))]: text };
   }
   const body = (await jsonBody(c)) as { files?: unknown; content?: unknown; path?: unknown };
-  if (typeof body.content === 'string') return { [typeof body.path === 'string' ? body.path : '.autostack/plan.yaml']: body.content };
+  if (typeof body.content === 'string') return { [filePath(typeof body.path === 'string' ? body.path : undefined)]: body.content };
   if (!body.files || typeof body.files !== 'object' || Array.isArray(body.files)) throw new ApiError(400, 'Send {"content": "<YAML>"} or {"files": {".autostack/<name>.yaml": "<YAML>"}}.');
   const entries = Object.entries(body.files as Record<string, unknown>);
   if (entries.length > MAX_FILES) throw new ApiError(400, `At most ${MAX_FILES} files per request.`);
   const out: Record<string, string> = {};
   for (const [path, text] of entries) {
     if (typeof text !== 'string') throw new ApiError(400, `files["${path}"] must be the file's text.`);
-    if (!/^\.autostack\/[^\0]+\.ya?ml$/.test(path) || path.includes('..')) throw new ApiError(400, `"${path}" is not a file under .autostack/ ending in .yaml.`);
-    out[path] = text;
+    out[filePath(path)] = text;
   }
   return out;
 }
@@ -43,4 +45,11 @@ export async function readFiles(c: Context): Promise<Record<string, string>> {
 export function githubMessage(err: unknown): string {
   const data = (err as { response?: { data?: { message?: string } } }).response?.data;
   return (data?.message ?? 'unprocessable').slice(0, 200);
+}
+
+/** Where a validated file claims to live: under .autostack/, a YAML name, no way out of the folder. */
+function filePath(path: string | undefined): string {
+  if (path === undefined) return '.autostack/plan.yaml';
+  if (!/^\.autostack\/[^\0]+\.ya?ml$/.test(path) || path.includes('..')) throw new ApiError(400, `"${path}" is not a file under .autostack/ ending in .yaml.`);
+  return path;
 }

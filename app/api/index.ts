@@ -4,7 +4,7 @@ import { addAuthRoutes } from './auth-routes.ts';
 import { githubMessage } from './http.ts';
 import { addLocalRoutes } from './local-routes.ts';
 import { addPublicRoutes } from './public-routes.ts';
-import { ApiError } from './repo-plans.ts';
+import { ApiError } from './errors.ts';
 import { addRepoRoutes } from './repo-routes.ts';
 import { SESSION_COOKIE, SessionSealer } from './session.ts';
 import type { ApiEnv, ApiOptions } from './types.ts';

@@ -1,4 +1,4 @@
-import { ApiError } from './repo-plans.ts';
+import { ApiError } from './errors.ts';
 import type { ApiApp, ApiContext } from './types.ts';
 
 /** Local mode only: the repository's pull requests with their reviews, merge and close. */

@@ -5,7 +5,7 @@ import { evaluateFiles } from './evaluate.ts';
 import { summarizeTemplate } from './template-summary.ts';
 import type { TemplateSummary } from './template-summary.ts';
 import { jsonBody, readFiles } from './http.ts';
-import { ApiError } from './repo-plans.ts';
+import { ApiError } from './errors.ts';
 import type { ApiApp, ApiContext } from './types.ts';
 
 /** Validation and templates: no sign-in, no GitHub. */

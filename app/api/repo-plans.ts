@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { Diagnostic } from '../../synth/core/diagnostics.ts';
 import { hasErrors } from '../../synth/core/diagnostics.ts';
 import { loadDocument } from '../../synth/core/document.ts';
 import { AUTOSTACK_DIR, isAutostackFile, SETTINGS_FILE } from '../../synth/core/load.ts';
@@ -8,7 +7,9 @@ import type { SettingsModel } from '../../synth/core/settings.ts';
 import type { GitHubClient } from '../github/client.ts';
 import { GitHubReader } from '../github/reader.ts';
 import { redeploy } from '../services/redeploy.ts';
+import { ApiError } from './errors.ts';
 import { evaluateFiles } from './evaluate.ts';
+import { MAX_REQUEST_BYTES } from './http.ts';
 import type { ActivityItem, PlanDeployment, PlanStore } from './plan-store.ts';
 
 /** What the user may do in a repository, from GitHub's own answer for the user's token. */
@@ -17,15 +18,6 @@ export interface RepoAccess {
   canWrite: boolean;
 }
 
-export class ApiError extends Error {
-  readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 502;
-  readonly diagnostics?: Diagnostic[];
-  constructor(status: ApiError['status'], message: string, diagnostics?: Diagnostic[]) {
-    super(message);
-    this.status = status;
-    if (diagnostics) this.diagnostics = diagnostics;
-  }
-}
 
 /**
  * GET /repos/{owner}/{repo} as the user: 404 when the user cannot see it (or the App is not
@@ -125,12 +117,13 @@ export interface PlanChange {
  *    which is then reviewed like any other
  */
 export async function proposePlanChange(store: PlanStore, change: PlanChange): Promise<{ number: number; url: string; branch: string; path: string }> {
+  if (change.kind !== 'remove' && typeof change.content !== 'string') throw new ApiError(400, 'Send the plan as {"content": "<YAML>"}.');
+  if (change.content !== undefined && change.content.length > MAX_REQUEST_BYTES) throw new ApiError(400, 'The plan is too large.');
   const repoFiles = await indexFiles(await store.readFiles(store.defaultBranch));
   let path: string;
   let name: string;
   if (change.kind === 'add') {
-    if (typeof change.content !== 'string') throw new ApiError(400, 'Send the plan as {"content": "<YAML>"}.');
-    name = planName(change.content, change.path ?? '.autostack/new.yaml', repoFiles.settings);
+    name = planName(change.content!, change.path ?? '.autostack/new.yaml', repoFiles.settings);
     path = change.path ?? `.autostack/${name}.yaml`;
     if (repoFiles.byName.has(name)) throw new ApiError(409, `A plan named "${name}" already exists in ${repoFiles.byName.get(name)}: edit it (PUT) or pick another metadata.name.`);
     if (path in repoFiles.texts) throw new ApiError(409, `${path} already exists: edit it (PUT) or choose another path.`);
@@ -142,8 +135,7 @@ export async function proposePlanChange(store: PlanStore, change: PlanChange): P
   }
   if (!PLAN_PATH.test(path) || path === SETTINGS_FILE || path.includes('..')) throw new ApiError(400, `"${path}" is not a plan file path: use .autostack/<name>.yaml with lowercase letters, digits, dots, dashes and underscores.`);
   if (change.kind !== 'remove') {
-    if (typeof change.content !== 'string') throw new ApiError(400, 'Send the plan as {"content": "<YAML>"}.');
-    const review = await evaluateFiles({ [path]: change.content }, withoutFile(repoFiles.texts, path));
+    const review = await evaluateFiles({ [path]: change.content! }, withoutFile(repoFiles.texts, path));
     if (hasErrors(review.diagnostics)) throw new ApiError(422, `The plan has ${review.diagnostics.filter((d) => d.severity === 'error').length} error(s); nothing was opened.`, review.diagnostics);
     if (change.kind === 'update' && repoFiles.texts[path] === change.content) throw new ApiError(409, `${path} already has this content: there is nothing to change.`);
   }

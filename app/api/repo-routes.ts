@@ -1,10 +1,10 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { GitHubClient } from '../github/client.ts';
-import { MAX_REQUEST_BYTES } from './evaluate.ts';
 import { jsonBody, notConfigured } from './http.ts';
 import type { PlanStore } from './plan-store.ts';
-import { ApiError, checkAccess, GitHubPlanStore, listPlans, proposePlanChange, readPlan } from './repo-plans.ts';
+import { ApiError } from './errors.ts';
+import { checkAccess, GitHubPlanStore, listPlans, proposePlanChange, readPlan } from './repo-plans.ts';
 import type { ChangeKind } from './repo-plans.ts';
 import { SESSION_COOKIE } from './session.ts';
 import type { Session } from './session.ts';
@@ -66,8 +66,6 @@ export function addRepoRoutes(api: ApiApp, ctx: ApiContext): void {
   const change = (kind: ChangeKind) => async (c: Context<ApiEnv>) => {
     const store = await storeFor(c, true);
     const body = kind === 'remove' ? {} : ((await jsonBody(c)) as { content?: unknown; path?: unknown; title?: unknown });
-    if (kind !== 'remove' && typeof body.content !== 'string') throw new ApiError(400, 'Send the plan as {"content": "<YAML>"}.');
-    if (typeof body.content === 'string' && body.content.length > MAX_REQUEST_BYTES) throw new ApiError(400, 'The plan is too large.');
     const pr = await proposePlanChange(store, {
       kind,
       login: login(c),

@@ -5,7 +5,7 @@ import { renderMarkdown, summaryLine } from '../../synth/core/render-markdown.ts
 import { reviewChange } from '../../synth/core/review.ts';
 import type { ReviewResult } from '../../synth/core/review.ts';
 import { MANIFEST_PATH, parseManifest } from '../../synth/deploy-manifest.ts';
-import { ApiError } from '../api/repo-plans.ts';
+import { ApiError } from '../api/errors.ts';
 import type { ActivityItem, PlanDeployment, PlanStore } from '../api/plan-store.ts';
 import { deployCommitContent, loadSettings, renderChange } from '../services/render-change.ts';
 import type { RedeployResult } from '../services/redeploy.ts';
