@@ -30,7 +30,8 @@ export interface PlanStore {
   canWrite: boolean;
   /** Every file under .autostack/ at `ref`. */
   readFiles(ref: string): Promise<Record<string, string>>;
-  latestDeployment(plan: string): Promise<PlanDeployment | null>;
+  /** The latest deployment of each plan (null: never deployed). */
+  latestDeployments(plans: string[]): Promise<Map<string, PlanDeployment | null>>;
   /** One commit with `files` on the default branch's head, on a new branch, and a pull request. */
   openPull(p: { branch: string; title: string; commitMessage: string; body: string; files: FileChange[] }): Promise<{ number: number; url: string }>;
   redeploy(plan: string): Promise<RedeployResult>;

@@ -49,6 +49,7 @@ export interface PlanEntry {
 export async function listPlans(store: PlanStore): Promise<{ repo: string; defaultBranch: string; canWrite: boolean; plans: PlanEntry[] }> {
   const texts = await store.readFiles(store.defaultBranch);
   const review = await evaluateFiles(texts);
+  const deployments = await store.latestDeployments(review.plans.map((p) => p.name));
   const plans: PlanEntry[] = [];
   for (const p of review.plans) {
     const primary = p.cost.find((c) => c.primary);
@@ -61,7 +62,7 @@ export async function listPlans(store: PlanStore): Promise<{ repo: string; defau
       monthlyUsd: primary?.monthlyUsdAfter ?? null,
       costComplete: primary?.complete ?? false,
       errors: review.diagnostics.filter((d) => d.file === p.file && d.severity === 'error').length,
-      deployment: await store.latestDeployment(p.name),
+      deployment: deployments.get(p.name) ?? null,
     });
   }
   return { repo: store.repo, defaultBranch: store.defaultBranch, canWrite: store.canWrite, plans };
@@ -151,6 +152,8 @@ export async function proposePlanChange(store: PlanStore, change: PlanChange): P
   return { ...pr, branch, path };
 }
 
+const DEPLOYMENT_LOOKUPS_AT_ONCE = 4;
+
 /** PlanStore over GitHub, acting as the signed-in user (PRs are theirs). */
 export class GitHubPlanStore implements PlanStore {
   readonly repo: string;
@@ -176,7 +179,18 @@ export class GitHubPlanStore implements PlanStore {
     return texts;
   }
 
-  async latestDeployment(plan: string): Promise<PlanDeployment | null> {
+  /** Two requests per plan, a few plans at a time (no burst that trips GitHub's secondary rate limit). */
+  async latestDeployments(plans: string[]): Promise<Map<string, PlanDeployment | null>> {
+    const out = new Map<string, PlanDeployment | null>();
+    for (let i = 0; i < plans.length; i += DEPLOYMENT_LOOKUPS_AT_ONCE) {
+      const batch = plans.slice(i, i + DEPLOYMENT_LOOKUPS_AT_ONCE);
+      const found = await Promise.all(batch.map((p) => this.latestDeployment(p)));
+      batch.forEach((p, j) => out.set(p, found[j]!));
+    }
+    return out;
+  }
+
+  private async latestDeployment(plan: string): Promise<PlanDeployment | null> {
     const environment = `autostack/${plan}`;
     const deployments = (await this.client.call('listDeployments', { environment, per_page: 1 })).data as { id: number; updated_at: string }[];
     const d = deployments[0];

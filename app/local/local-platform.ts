@@ -68,14 +68,18 @@ export class LocalPlatform implements PlanStore {
     return out;
   }
 
-  async latestDeployment(plan: string): Promise<PlanDeployment | null> {
+  /** One read of the deploy branch's manifest answers for every plan. */
+  async latestDeployments(plans: string[]): Promise<Map<string, PlanDeployment | null>> {
+    const out = new Map<string, PlanDeployment | null>(plans.map((p) => [p, null]));
     const branch = await this.deployBranch();
     const head = await this.git.resolve(`refs/heads/${branch}`);
-    if (!head) return null;
-    const manifest = parseManifest(await this.git.reader.read(head, MANIFEST_PATH));
-    const stack = manifest?.stacks.find((s) => s.plan === plan);
-    if (!manifest || !stack) return null;
-    return { state: stack.action === 'destroy' ? 'rendered for destroy' : 'rendered', updatedAt: manifest.renderedAt, environment: `autostack/${plan}`, note: `Terraform in stacks/${stack.name}/ on branch ${branch} (${head.slice(0, 7)}); nothing is applied to a cloud in local mode.` };
+    const manifest = head ? parseManifest(await this.git.reader.read(head, MANIFEST_PATH)) : undefined;
+    if (!head || !manifest) return out;
+    for (const plan of plans) {
+      const stack = manifest.stacks.find((s) => s.plan === plan);
+      if (stack) out.set(plan, { state: stack.action === 'destroy' ? 'rendered for destroy' : 'rendered', updatedAt: manifest.renderedAt, environment: `autostack/${plan}`, note: `Terraform in stacks/${stack.name}/ on branch ${branch} (${head.slice(0, 7)}); nothing is applied to a cloud in local mode.` });
+    }
+    return out;
   }
 
   /** Serialises every write: one pull request, merge or render at a time. */
