@@ -119,6 +119,14 @@ describe('local mode: the platform on a local git repository', () => {
     expect((await git.raw(['log', '-1', '--format=%P', second.merged.commit])).trim().split(' ')).toHaveLength(2);
     expect(second.merged.render.stacks.map((s: { name: string }) => s.name)).toEqual(['b-db-aws']);
     expect(await git.raw(['ls-tree', '--name-only', 'main', '.autostack/'])).toContain('a-db.yaml');
+
+    // "Render again" re-renders that plan only; the other stacks stay unchanged on the deploy branch.
+    const again = await call('POST', '/api/repos/local/repo/plans/a-db/deploy', {});
+    expect(again.status).toBe(202);
+    expect((await again.json()).message).toMatch(/rendered `a-db-aws` again on autostack\/deploy/);
+    const manifest = JSON.parse(await git.raw(['show', 'autostack/deploy:autostack-deploy.json']));
+    expect(manifest.stacks.map((s: { name: string; action: string }) => `${s.name}:${s.action}`)).toEqual(['a-db-aws:apply', 'b-db-aws:unchanged']);
+    expect((await call('POST', '/api/repos/local/repo/plans/ghost-db/deploy', {})).status).toBe(404);
   }, 60_000);
 
   it('refuses to merge into a checked-out branch with uncommitted changes, and changes nothing', async () => {

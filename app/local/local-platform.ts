@@ -6,6 +6,7 @@ import { reviewChange } from '../../synth/core/review.ts';
 import type { ReviewResult } from '../../synth/core/review.ts';
 import { MANIFEST_PATH, parseManifest } from '../../synth/deploy-manifest.ts';
 import { ApiError } from '../api/errors.ts';
+import { readPlan } from '../api/repo-plans.ts';
 import type { ActivityItem, PlanDeployment, PlanStore } from '../api/plan-store.ts';
 import { deployCommitContent, loadSettings, renderChange } from '../services/render-change.ts';
 import type { RedeployResult } from '../services/redeploy.ts';
@@ -159,12 +160,12 @@ export class LocalPlatform implements PlanStore {
 
   /** Local "re-deploy": render the plan again from the default branch; applying stays with you. */
   async redeploy(plan: string): Promise<RedeployResult> {
+    const { path } = await readPlan(this, plan);
     const head = await this.mustResolve(this.defaultBranch);
-    const files = Object.keys(await this.readFiles(head));
-    const report = await this.exclusive(() => this.render(undefined, head, files));
+    // Only this plan's file: the other stacks stay as they are on the deploy branch.
+    const report = await this.exclusive(() => this.render(undefined, head, [path]));
     if (report.kind !== 'rendered') return { ok: false, message: report.reason };
-    const stack = report.stacks.find((s) => s.name.startsWith(`${plan}-`));
-    if (!stack) return { ok: false, message: `there is no plan named \`${plan}\` on ${this.defaultBranch}.` };
+    const stack = report.stacks.find((s) => s.action === 'apply')!;
     return { ok: true, message: `rendered \`${stack.name}\` again on ${report.branch} (${report.commit.slice(0, 7)}). ${report.howToApply}`, stack: stack.name };
   }
 
