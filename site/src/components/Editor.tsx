@@ -1,11 +1,12 @@
 import { Background, Controls, Handle, Position, ReactFlow, ReactFlowProvider, useNodesState, useReactFlow } from '@xyflow/react';
 import type { Node, NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DragEvent } from 'react';
 import { parse } from 'yaml';
 import type { Diagnostic } from '../../../synth/core/diagnostics.ts';
 import type { ReviewResult } from '../../../synth/core/review.ts';
+import { escapeHtml } from '../lib/format.ts';
 import { reviewDocs, toYaml } from '../lib/live-review.ts';
 import type { Doc } from '../lib/live-review.ts';
 import { PALETTE, paletteFor } from '../lib/palette.ts';
@@ -192,14 +193,10 @@ function Canvas() {
   );
 }
 
-function escapeHtml(s: unknown): string {
-  return String(s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-}
-
 export default function Editor() {
-  return useMemo(() => (
+  return (
     <ReactFlowProvider>
       <Canvas />
     </ReactFlowProvider>
-  ), []);
+  );
 }
