@@ -25231,9 +25231,9 @@ async function runAction(inputs, io) {
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
   const dir = isAbsolute(inputs.workingDirectory) ? inputs.workingDirectory : resolve2(workspace, inputs.workingDirectory);
   const commit = await readDeployCommit(dir);
-  if ("error" in commit) return finish([], inputs, io, masker, void 0, commit.error);
+  if ("error" in commit) return finish([], inputs, masker, void 0, commit.error);
   const selected = selectStacks(inputs.stacks, inputs.mode, commit.manifest);
-  if ("error" in selected) return finish([], inputs, io, masker, void 0, selected.error);
+  if ("error" in selected) return finish([], inputs, masker, void 0, selected.error);
   const github = inputs.token && env.GITHUB_REPOSITORY ? new ActionGitHub(inputs.token, env.GITHUB_REPOSITORY, env.GITHUB_API_URL ?? "https://api.github.com") : void 0;
   const runUrl = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : void 0;
   const reportsDeployments = inputs.mode !== "plan" && github !== void 0;
@@ -25265,16 +25265,15 @@ async function runAction(inputs, io) {
     const pr = pullRequestNumber(env);
     if (pr !== void 0) await quietly(io, "posting the plan comment", () => github.upsertPlanComment(pr, masker.redact(renderReport(results, { mode: inputs.mode, ...inputs.sourceSha ? { sourceSha: inputs.sourceSha } : {}, ...runUrl ? { runUrl } : {} }, COMMENT_BUDGET))));
   }
-  return finish(results, inputs, io, masker, runUrl);
+  return finish(results, inputs, masker, runUrl);
 }
-function finish(results, inputs, io, masker, runUrl, error2) {
+function finish(results, inputs, masker, runUrl, error2) {
   const ok3 = (r) => r.status === "applied" || r.status === "destroyed" || inputs.mode !== "plan" && r.status === "no-changes";
   const body = error2 ? `### AutoStack ${inputs.mode}
 
 ⛔ ${error2}` : results.length === 0 ? `### AutoStack ${inputs.mode}
 
 No stack changed in this deploy commit: nothing to do.` : renderReport(results, { mode: inputs.mode, ...inputs.sourceSha ? { sourceSha: inputs.sourceSha } : {}, ...runUrl ? { runUrl } : {} });
-  if (error2) io.warn(error2);
   return {
     results,
     report: masker.redact(body),

@@ -43,9 +43,9 @@ export async function runAction(inputs: ActionInputs, io: ActionIO): Promise<Act
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
   const dir = isAbsolute(inputs.workingDirectory) ? inputs.workingDirectory : resolve(workspace, inputs.workingDirectory);
   const commit = await readDeployCommit(dir);
-  if ('error' in commit) return finish([], inputs, io, masker, undefined, commit.error);
+  if ('error' in commit) return finish([], inputs, masker, undefined, commit.error);
   const selected = selectStacks(inputs.stacks, inputs.mode, commit.manifest);
-  if ('error' in selected) return finish([], inputs, io, masker, undefined, selected.error);
+  if ('error' in selected) return finish([], inputs, masker, undefined, selected.error);
   const github = inputs.token && env.GITHUB_REPOSITORY ? new ActionGitHub(inputs.token, env.GITHUB_REPOSITORY, env.GITHUB_API_URL ?? 'https://api.github.com') : undefined;
   const runUrl = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
   const reportsDeployments = inputs.mode !== 'plan' && github !== undefined;
@@ -77,13 +77,13 @@ export async function runAction(inputs: ActionInputs, io: ActionIO): Promise<Act
     const pr = pullRequestNumber(env);
     if (pr !== undefined) await quietly(io, 'posting the plan comment', () => github.upsertPlanComment(pr, masker.redact(renderReport(results, { mode: inputs.mode, ...(inputs.sourceSha ? { sourceSha: inputs.sourceSha } : {}), ...(runUrl ? { runUrl } : {}) }, COMMENT_BUDGET))));
   }
-  return finish(results, inputs, io, masker, runUrl);
+  return finish(results, inputs, masker, runUrl);
 }
 
-function finish(results: StackResult[], inputs: ActionInputs, io: ActionIO, masker: Masker, runUrl: string | undefined, error?: string): ActionOutcome {
+/** The outcome and its report; the entry point turns an error into the one failure message. */
+function finish(results: StackResult[], inputs: ActionInputs, masker: Masker, runUrl: string | undefined, error?: string): ActionOutcome {
   const ok = (r: StackResult) => r.status === 'applied' || r.status === 'destroyed' || (inputs.mode !== 'plan' && r.status === 'no-changes');
   const body = error ? `### AutoStack ${inputs.mode}\n\n⛔ ${error}` : results.length === 0 ? `### AutoStack ${inputs.mode}\n\nNo stack changed in this deploy commit: nothing to do.` : renderReport(results, { mode: inputs.mode, ...(inputs.sourceSha ? { sourceSha: inputs.sourceSha } : {}), ...(runUrl ? { runUrl } : {}) });
-  if (error) io.warn(error);
   return {
     results,
     report: masker.redact(body),
