@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseTemplateMeta } from '../synth/core/templates.ts';
-import type { TemplateMeta } from '../synth/core/templates.ts';
+import { parseTemplateMeta } from '../synth/core/templates/templates.ts';
+import type { TemplateMeta } from '../synth/core/templates/templates.ts';
 
 export interface TemplateBundle {
   meta: TemplateMeta;

@@ -3,9 +3,9 @@
 // resolve, cloud plans for three clouds, cost, diff, markdown) and, in the same run, bare YAML
 // parsing of the same texts (base and head). Prints medians, per-file cost and the ratio.
 import { parseDocument } from 'yaml';
-import { MemoryReader } from '../synth/core/load.ts';
-import { renderMarkdown } from '../synth/core/render-markdown.ts';
-import { reviewChange } from '../synth/core/review.ts';
+import { MemoryReader } from '../synth/core/load/reader.ts';
+import { renderMarkdown } from '../synth/core/render/markdown.ts';
+import { reviewChange } from '../synth/core/review/review.ts';
 
 const SIZES = [1, 10, 100, 1000];
 const CLOUDS = ['aws', 'azure', 'gcp'];

@@ -14,10 +14,10 @@ const NODE = process.execPath;
 if (process.argv[2] === '--child') {
   const n = Number(process.argv[3]);
   const started = performance.now();
-  const { resolveSettings } = await import('../synth/core/settings.ts');
-  const { synthesizePlans } = await import('../synth/synthesize.ts');
-  const { kindHandler } = await import('../synth/core/kinds.ts');
-  const { loadDocument } = await import('../synth/core/document.ts');
+  const { resolveSettings } = await import('../synth/core/resolve/settings.ts');
+  const { synthesizePlans } = await import('../synth/stack/synthesize.ts');
+  const { kindHandler } = await import('../synth/core/registry/kinds.ts');
+  const { loadDocument } = await import('../synth/core/validate/document.ts');
   const loaded = performance.now();
   const settings = resolveSettings(undefined);
   const models = Array.from({ length: n }, (_, i) => loadDocument(`.autostack/db-${i}.yaml`, planText(i), settings).model!);

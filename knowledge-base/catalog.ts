@@ -1,6 +1,6 @@
-import awsData from './data/aws.json' with { type: 'json' };
-import azureData from './data/azure.json' with { type: 'json' };
-import gcpData from './data/gcp.json' with { type: 'json' };
+import awsData from './clouds/aws/data.json' with { type: 'json' };
+import azureData from './clouds/azure/data.json' with { type: 'json' };
+import gcpData from './clouds/gcp/data.json' with { type: 'json' };
 import type { CloudId, InstanceType, Price } from './types.ts';
 
 /** The raw shape of knowledge-base/data/<cloud>.json; test/knowledge-base-data.test.ts checks every file against it. */

@@ -3,8 +3,8 @@ import type { CloudCatalog } from './catalog.ts';
 import { cloudRules } from './clouds/index.ts';
 import { chooseImage } from './images.ts';
 import type { ImageRef } from './images.ts';
-import type { PlanModel } from './model.ts';
-import { serverCount } from './model.ts';
+import type { PlanModel } from '../synth/kinds/plan/model.ts';
+import { serverCount } from '../synth/kinds/plan/model.ts';
 import { resolveRegion } from './regions.ts';
 import type { AbstractResource, CloudId, InstanceType } from './types.ts';
 

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { CloudAccess } from '../synth/stacks/plan/bootstrap.ts';
-import { renderBootstrap, shellQuote } from '../synth/stacks/plan/bootstrap.ts';
-import { cronToOnCalendar } from '../synth/core/cron.ts';
+import type { CloudAccess } from '../synth/kinds/plan/boot/bootstrap.ts';
+import { renderBootstrap, shellQuote } from '../synth/kinds/plan/boot/bootstrap.ts';
+import { cronToOnCalendar } from '../synth/core/validate/cron.ts';
 import { tunePostgres } from '../knowledge-base/postgres.ts';
 
 const run = promisify(execFile);

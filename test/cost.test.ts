@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCloudPlan } from '../knowledge-base/cloud-plan.ts';
 import { estimateCost } from '../knowledge-base/cost.ts';
-import type { PlanModel } from '../knowledge-base/model.ts';
+import type { PlanModel } from '../synth/kinds/plan/model.ts';
 import { tunePostgres } from '../knowledge-base/postgres.ts';
 
 function model(over: Partial<PlanModel> = {}): PlanModel {

@@ -9,7 +9,7 @@ import { simpleGit } from 'simple-git';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApi } from '../app/api/index.ts';
 import { LocalPlatform } from '../app/local/local-platform.ts';
-import { sourceOf } from '../synth/deploy-manifest.ts';
+import { sourceOf } from '../synth/contract/deploy-manifest.ts';
 import { PLAN } from './github/harness.ts';
 import { gitRepo, tempDir } from './helpers.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { locate, MAX_FILE_BYTES, parseYamlFile } from '../synth/core/parse.ts';
+import { locate, MAX_FILE_BYTES, parseYamlFile } from '../synth/core/parse/parse.ts';
 
 describe('parseYamlFile', () => {
   it('parses a plain mapping and locates paths by line and column', () => {

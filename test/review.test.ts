@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryReader } from '../synth/core/load.ts';
-import { COMMENT_LIMIT, renderMarkdown } from '../synth/core/render-markdown.ts';
-import { renderText } from '../synth/core/render-text.ts';
-import { reviewChange } from '../synth/core/review.ts';
+import { MemoryReader } from '../synth/core/load/reader.ts';
+import { COMMENT_LIMIT, renderMarkdown } from '../synth/core/render/markdown.ts';
+import { renderText } from '../synth/core/render/text.ts';
+import { reviewChange } from '../synth/core/review/review.ts';
 import { plan } from './helpers.ts';
 
 const before = plan('orders-db', 'cloud: aws\nregion: us-east-1\ncompute: { vcpu: 2, memoryGiB: 4 }\nstorage: { sizeGiB: 50 }\npostgres: { version: "17" }\nbackup: { schedule: "0 3 * * *" }', '  project: shop\n');

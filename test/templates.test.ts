@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateFiles } from '../app/api/evaluate.ts';
+import { evaluateFiles } from '../synth/core/review/evaluate.ts';
 import { loadTemplates } from '../app/templates.ts';
-import { loadDocument } from '../synth/core/document.ts';
-import { resolveSettings } from '../synth/core/settings.ts';
-import { renderTemplate } from '../synth/core/templates.ts';
+import { loadDocument } from '../synth/core/validate/document.ts';
+import { resolveSettings } from '../synth/core/resolve/settings.ts';
+import { renderTemplate } from '../synth/core/templates/templates.ts';
 
 const templates = await loadTemplates();
 

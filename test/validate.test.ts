@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { loadDocument } from '../synth/core/document.ts';
-import { MemoryReader } from '../synth/core/load.ts';
-import { resolveSettings } from '../synth/core/settings.ts';
-import { validateTree } from '../synth/core/validate-tree.ts';
+import { loadDocument } from '../synth/core/validate/document.ts';
+import { MemoryReader } from '../synth/core/load/reader.ts';
+import { resolveSettings } from '../synth/core/resolve/settings.ts';
+import { validateTree } from '../synth/core/validate/validate-tree.ts';
 import { BAD_PLAN, plan } from './helpers.ts';
 
 const settings = resolveSettings(undefined);

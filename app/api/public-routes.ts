@@ -1,9 +1,9 @@
-import { renderTemplate } from '../../synth/core/templates.ts';
+import { renderTemplate } from '../../synth/core/templates/templates.ts';
 import { loadTemplates, TEMPLATES_DIR } from '../templates.ts';
 import type { TemplateBundle } from '../templates.ts';
-import { evaluateFiles } from './evaluate.ts';
-import { summarizeTemplate } from './template-summary.ts';
-import type { TemplateSummary } from './template-summary.ts';
+import { evaluateFiles } from '../../synth/core/review/evaluate.ts';
+import { summarizeTemplate } from '../../synth/core/templates/summary.ts';
+import type { TemplateSummary } from '../../synth/core/templates/summary.ts';
 import { jsonBody, readFiles } from './http.ts';
 import { ApiError } from './errors.ts';
 import type { ApiApp, ApiContext } from './types.ts';

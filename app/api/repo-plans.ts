@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { hasErrors } from '../../synth/core/diagnostics.ts';
-import { loadDocument } from '../../synth/core/document.ts';
-import { AUTOSTACK_DIR, isAutostackFile, SETTINGS_FILE } from '../../synth/core/load.ts';
-import { resolveSettings } from '../../synth/core/settings.ts';
-import type { SettingsModel } from '../../synth/core/settings.ts';
+import { loadDocument } from '../../synth/core/validate/document.ts';
+import { AUTOSTACK_DIR, isAutostackFile, SETTINGS_FILE } from '../../synth/core/load/reader.ts';
+import { resolveSettings } from '../../synth/core/resolve/settings.ts';
+import type { SettingsModel } from '../../synth/core/resolve/settings.ts';
 import type { GitHubClient } from '../github/client.ts';
 import { GitHubReader } from '../github/reader.ts';
 import { redeploy } from '../services/redeploy.ts';
 import { ApiError } from './errors.ts';
-import { evaluateFiles } from './evaluate.ts';
+import { evaluateFiles } from '../../synth/core/review/evaluate.ts';
 import { MAX_REQUEST_BYTES } from './http.ts';
-import type { ActivityItem, PlanDeployment, PlanStore } from './plan-store.ts';
+import type { ActivityItem, PlanDeployment, PlanStore } from '../services/plan-store.ts';
 
 /** What the user may do in a repository, from GitHub's own answer for the user's token. */
 export interface RepoAccess {

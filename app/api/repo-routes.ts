@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { GitHubClient } from '../github/client.ts';
 import { jsonBody, notConfigured } from './http.ts';
-import type { PlanStore } from './plan-store.ts';
+import type { PlanStore } from '../services/plan-store.ts';
 import { ApiError } from './errors.ts';
 import { checkAccess, GitHubPlanStore, listPlans, proposePlanChange, readPlan } from './repo-plans.ts';
 import type { ChangeKind } from './repo-plans.ts';

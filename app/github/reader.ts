@@ -1,4 +1,4 @@
-import type { RepoReader } from '../../synth/core/load.ts';
+import type { RepoReader } from '../../synth/core/load/reader.ts';
 import type { GitHubClient } from './client.ts';
 
 /**

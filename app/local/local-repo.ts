@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { simpleGit } from 'simple-git';
 import type { SimpleGit } from 'simple-git';
-import { GitReader } from '../git-reader.ts';
+import { GitReader } from './git-reader.ts';
 import { EXAMPLE_PLAN, settingsFile } from '../services/onboarding.ts';
 
 /** Who the local platform's own commits are by (the rendered deploy commits, pull-request branches). */

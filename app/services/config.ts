@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import type { Quota } from '../../synth/core/review.ts';
+import type { Quota } from '../../synth/core/review/review.ts';
 
 /** Where the onboarding workflow points: this repository's action/ folder at a release tag. */
 export const DEFAULT_ACTION_REF = 'autostack-dev/autostack/action@v1';

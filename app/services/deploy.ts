@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../../synth/core/diagnostics.ts';
-import { isAutostackFile } from '../../synth/core/load.ts';
-import { MANIFEST_PATH, parseManifest, sourceOf } from '../../synth/deploy-manifest.ts';
-import type { DeployManifest, DeployStack } from '../../synth/deploy-manifest.ts';
+import { isAutostackFile } from '../../synth/core/load/reader.ts';
+import { MANIFEST_PATH, parseManifest, sourceOf } from '../../synth/contract/deploy-manifest.ts';
+import type { DeployManifest, DeployStack } from '../../synth/contract/deploy-manifest.ts';
 import { DEPLOY_CHECK_NAME, publishCheck } from '../github/check-run.ts';
 import type { GitHubClient } from '../github/client.ts';
 import { GitHubReader } from '../github/reader.ts';

@@ -1,7 +1,7 @@
-import { loadDocument } from '../../synth/core/document.ts';
-import { SETTINGS_FILE } from '../../synth/core/load.ts';
-import { resolveSettings } from '../../synth/core/settings.ts';
-import { MANIFEST_PATH, parseManifest, sourceOf } from '../../synth/deploy-manifest.ts';
+import { loadDocument } from '../../synth/core/validate/document.ts';
+import { SETTINGS_FILE } from '../../synth/core/load/reader.ts';
+import { resolveSettings } from '../../synth/core/resolve/settings.ts';
+import { MANIFEST_PATH, parseManifest, sourceOf } from '../../synth/contract/deploy-manifest.ts';
 import type { GitHubClient } from '../github/client.ts';
 import { GitHubReader } from '../github/reader.ts';
 import { WORKFLOW_PATH } from './config.ts';

@@ -1,14 +1,14 @@
-import type { PlanModel } from '../../knowledge-base/model.ts';
+import type { PlanModel } from '../../synth/kinds/plan/model.ts';
 import type { Diagnostic } from '../../synth/core/diagnostics.ts';
 import { hasErrors } from '../../synth/core/diagnostics.ts';
-import { loadDocument } from '../../synth/core/document.ts';
-import type { RepoReader } from '../../synth/core/load.ts';
-import { SETTINGS_FILE } from '../../synth/core/load.ts';
-import { resolveSettings } from '../../synth/core/settings.ts';
-import type { SettingsModel } from '../../synth/core/settings.ts';
-import { MANIFEST_PATH, SOURCE_TRAILER } from '../../synth/deploy-manifest.ts';
-import type { DeployManifest, DeployStack } from '../../synth/deploy-manifest.ts';
-import { synthesizePlans } from '../../synth/synthesize.ts';
+import { loadDocument } from '../../synth/core/validate/document.ts';
+import type { RepoReader } from '../../synth/core/load/reader.ts';
+import { SETTINGS_FILE } from '../../synth/core/load/reader.ts';
+import { resolveSettings } from '../../synth/core/resolve/settings.ts';
+import type { SettingsModel } from '../../synth/core/resolve/settings.ts';
+import { MANIFEST_PATH, SOURCE_TRAILER } from '../../synth/contract/deploy-manifest.ts';
+import type { DeployManifest, DeployStack } from '../../synth/contract/deploy-manifest.ts';
+import { synthesizePlans } from '../../synth/stack/synthesize.ts';
 
 export type RenderOutcome =
   | { ok: true; settings: SettingsModel; rendered: { path: string; json: string }[]; stacks: DeployStack[] }

@@ -1,7 +1,7 @@
-import { isAutostackFile } from '../../synth/core/load.ts';
-import { renderMarkdown, summaryLine } from '../../synth/core/render-markdown.ts';
-import { reviewChange } from '../../synth/core/review.ts';
-import type { Quota, ReviewResult } from '../../synth/core/review.ts';
+import { isAutostackFile } from '../../synth/core/load/reader.ts';
+import { renderMarkdown, summaryLine } from '../../synth/core/render/markdown.ts';
+import { reviewChange } from '../../synth/core/review/review.ts';
+import type { Quota, ReviewResult } from '../../synth/core/review/review.ts';
 import { CHECK_NAME, publishCheck } from '../github/check-run.ts';
 import type { GitHubClient } from '../github/client.ts';
 import { GitHubReader } from '../github/reader.ts';

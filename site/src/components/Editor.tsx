@@ -5,7 +5,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DragEvent } from 'react';
 import { parse } from 'yaml';
 import type { Diagnostic } from '../../../synth/core/diagnostics.ts';
-import type { ReviewResult } from '../../../synth/core/review.ts';
+import type { ReviewResult } from '../../../synth/core/review/review.ts';
 import { escapeHtml } from '../lib/format.ts';
 import { reviewDocs, toYaml } from '../lib/live-review.ts';
 import type { Doc } from '../lib/live-review.ts';

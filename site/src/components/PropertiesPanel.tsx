@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { parse } from 'yaml';
 import type { Diagnostic } from '../../../synth/core/diagnostics.ts';
-import type { PlanReview } from '../../../synth/core/review.ts';
+import type { PlanReview } from '../../../synth/core/review/review.ts';
 import { toYaml } from '../lib/live-review.ts';
 import type { Doc } from '../lib/live-review.ts';
 

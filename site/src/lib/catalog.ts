@@ -1,6 +1,6 @@
 // Build-time data for the static pages: the templates and their prices, computed by the same
 // code the API uses (so the marketplace never shows a number the review would not).
-import { summarizeTemplate } from '../../../app/api/template-summary.ts';
+import { summarizeTemplate } from '../../../synth/core/templates/summary.ts';
 import { loadTemplates } from '../../../app/templates.ts';
 
 // The build bundles this file, so import.meta.url is not beside templates/: the build runs at the project root.

@@ -1,7 +1,7 @@
 // The core pipeline in the browser: the same review the App posts, run on every edit.
 import { stringify } from 'yaml';
-import { evaluateFiles } from '../../../app/api/evaluate.ts';
-import type { ReviewResult } from '../../../synth/core/review.ts';
+import { evaluateFiles } from '../../../synth/core/review/evaluate.ts';
+import type { ReviewResult } from '../../../synth/core/review/review.ts';
 
 export type Doc = Record<string, any>;
 

@@ -1,8 +1,8 @@
 import type { CloudPlan } from '../../../knowledge-base/cloud-plan.ts';
 import { cloudRules } from '../../../knowledge-base/clouds/index.ts';
-import type { PlanModel } from '../../../knowledge-base/model.ts';
+import type { PlanModel } from './model.ts';
 import type { CloudId } from '../../../knowledge-base/types.ts';
-import { isOpenToInternet } from '../../core/cidr.ts';
+import { isOpenToInternet } from '../../core/validate/cidr.ts';
 
 /** A few concrete, actionable remarks; never more than the reviewer will read. */
 export function advisePlan(model: PlanModel, plans: CloudPlan[], costs: { cloud: CloudId; monthlyUsd: number; complete: boolean }[]): string[] {

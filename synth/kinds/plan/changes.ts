@@ -1,5 +1,5 @@
-import type { PlanModel } from '../../../knowledge-base/model.ts';
-import { describeCron } from '../../core/cron.ts';
+import type { PlanModel } from './model.ts';
+import { describeCron } from '../../core/validate/cron.ts';
 
 /** Spec-level changes between two resolved plans, in the words a reviewer would use. */
 export function describePlanChanges(a: PlanModel, b: PlanModel): string[] {

@@ -5,16 +5,16 @@ import { currentVersion, endOfLife, knownVersions, minimumMemoryMiB, packagedVer
 import { aliasNames, resolveRegion } from '../../../knowledge-base/regions.ts';
 import { CLOUD_IDS } from '../../../knowledge-base/types.ts';
 import type { CloudId } from '../../../knowledge-base/types.ts';
-import { isOpenToInternet, parseCidr } from '../../core/cidr.ts';
-import { parseCron } from '../../core/cron.ts';
+import { isOpenToInternet, parseCidr } from '../../core/validate/cidr.ts';
+import { parseCron } from '../../core/validate/cron.ts';
 import type { Diagnostic, Severity } from '../../core/diagnostics.ts';
-import type { KindContext } from '../../core/kinds.ts';
-import { locate } from '../../core/parse.ts';
-import { findPlaintextSecrets } from '../../core/secrets.ts';
-import { closest } from '../../core/suggest.ts';
+import type { KindContext } from '../../core/registry/kinds.ts';
+import { locate } from '../../core/parse/parse.ts';
+import { findPlaintextSecrets } from '../../core/validate/secrets.ts';
+import { closest } from '../../core/validate/suggest.ts';
 import { planCloud, resolvePlan } from './resolve.ts';
 import type { PlanDoc } from './resolve.ts';
-import type { PlanModel } from '../../../knowledge-base/model.ts';
+import type { PlanModel } from './model.ts';
 
 type Path = (string | number)[];
 type Report = (path: Path, code: string, message: string, severity?: Severity, onKey?: boolean) => void;

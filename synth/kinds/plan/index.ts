@@ -1,8 +1,8 @@
 import { buildCloudPlan } from '../../../knowledge-base/cloud-plan.ts';
-import type { PlanModel } from '../../../knowledge-base/model.ts';
+import type { PlanModel } from './model.ts';
 import { counterpartRegion, resolveRegion } from '../../../knowledge-base/regions.ts';
 import { CLOUD_IDS } from '../../../knowledge-base/types.ts';
-import { registerKind } from '../../core/kinds.ts';
+import { registerKind } from '../../core/registry/kinds.ts';
 import { advisePlan } from './advice.ts';
 import { describePlanChanges } from './changes.ts';
 import { checkPlan, checkPlanTransition } from './check.ts';

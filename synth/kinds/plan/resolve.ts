@@ -1,11 +1,11 @@
 import { catalogFor } from '../../../knowledge-base/catalog.ts';
 import { defaultDistro, latestVersion } from '../../../knowledge-base/images.ts';
-import { NAMED_SIZES } from '../../../knowledge-base/model.ts';
-import type { PlanModel } from '../../../knowledge-base/model.ts';
+import { NAMED_SIZES } from './model.ts';
+import type { PlanModel } from './model.ts';
 import { defaultVersionFor } from '../../../knowledge-base/postgres.ts';
 import type { CloudId } from '../../../knowledge-base/types.ts';
 import type { Plan } from '../../../schemas/types.generated.ts';
-import type { SettingsModel } from '../../core/settings.ts';
+import type { SettingsModel } from '../../core/resolve/settings.ts';
 
 /** The Plan file as the schema allows it; the types are generated from schemas/plan.schema.json. */
 export type PlanDoc = Plan;

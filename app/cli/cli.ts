@@ -1,0 +1,140 @@
+import { stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatDiagnostic, hasErrors } from '../../synth/core/diagnostics.ts';
+import type { Diagnostic } from '../../synth/core/diagnostics.ts';
+import { loadDocument } from '../../synth/core/validate/document.ts';
+import { AUTOSTACK_DIR } from '../../synth/core/load/reader.ts';
+import { renderMarkdown } from '../../synth/core/render/markdown.ts';
+import { renderJson, renderText } from '../../synth/core/render/text.ts';
+import { reviewChange } from '../../synth/core/review/review.ts';
+import { resolveSettings } from '../../synth/core/resolve/settings.ts';
+import { validateTree } from '../../synth/core/validate/validate-tree.ts';
+import { FsReader } from './fs-reader.ts';
+import { GitReader, WORKTREE } from '../local/git-reader.ts';
+
+export const USAGE = `Usage: autostack <command> [options]
+
+Commands:
+  validate [path]   Check AutoStack files: a repository (its .autostack/ folder), a folder or one file.
+                    Prints file:line:col severity message; exits 1 on any error.
+  plan              Review the .autostack/ changes between two git refs: what changes,
+                    what it costs on AWS, Azure and GCP, budgets and advice.
+      --base REF    Compare from REF (default: merge base with the default branch)
+      --head REF    Compare to REF (default: the working tree, uncommitted changes included)
+      --dir DIR     Repository to review (default: current directory)
+      --json        Print the review as JSON
+      --markdown    Print the review as pull-request markdown
+  synth             Render Terraform (CDK for Terraform) for the plans in the working tree.
+      --dir DIR     Repository (default: current directory)
+      --out DIR     Output folder (default: DIR/autostack.out); writes stacks/<plan>-<cloud>/cdk.tf.json
+      --cloud NAME  aws, azure or gcp (default: each plan's own cloud)
+      --plan NAME   Only this plan (repeatable)
+  help              Show this help.
+
+Exit codes: 0 success, 1 errors in the files or a budget exceeded, 2 usage error.`;
+
+/** A mistake in how the command was called: printed as one line with the usage hint, exit 2. */
+export class UsageError extends Error {}
+
+export interface CliIo {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  cwd: string;
+}
+
+/** The CLI's one catch: every error becomes a message and an exit code, never a stack trace. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`autostack: ${e.message}\nRun "autostack help" for usage.\n`);
+      return 2;
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    io.err(`autostack: ${message.split('\n')[0]}\n`);
+    if (process.env.AUTOSTACK_DEBUG && e instanceof Error) io.err(`${e.stack}\n`);
+    return 2;
+  }
+}
+
+async function dispatch(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'validate':
+      return validateCommand(rest, io);
+    case 'plan':
+      return planCommand(rest, io);
+    case 'synth':
+      return (await import('./synth-command.ts')).synthCommand(rest, io);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.out(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command "${command}"; commands are validate, plan, synth and help`);
+  }
+}
+
+type ArgOptions = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
+
+export function parse(args: string[], options: ArgOptions) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/^.*?: /, '').split('\n')[0]!);
+  }
+}
+
+async function validateCommand(args: string[], io: CliIo): Promise<number> {
+  const { positionals } = parse(args, {});
+  if (positionals.length > 1) throw new UsageError('validate takes at most one path');
+  const target = resolve(io.cwd, positionals[0] ?? '.');
+  const info = await stat(target).catch(() => undefined);
+  if (!info) throw new UsageError(`no such file or directory: ${positionals[0] ?? '.'}`);
+  let diagnostics: Diagnostic[];
+  let files: number;
+  if (info.isFile()) {
+    const text = await new FsReader(dirname(target)).read('', basename(target));
+    diagnostics = loadDocument(positionals[0]!, text ?? '', resolveSettings(undefined)).diagnostics;
+    files = 1;
+  } else {
+    // A repository root (with .autostack/) or the .autostack folder itself.
+    const inside = basename(target) === AUTOSTACK_DIR;
+    const root = inside ? dirname(target) : target;
+    ({ diagnostics, files } = await validateTree(new FsReader(root), WORKTREE));
+  }
+  for (const d of diagnostics) io.out(`${formatDiagnostic(d)}\n`);
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  io.err(`${files} file${files === 1 ? '' : 's'} checked, ${errors} error${errors === 1 ? '' : 's'}, ${diagnostics.length - errors} warning${diagnostics.length - errors === 1 ? '' : 's'}\n`);
+  return hasErrors(diagnostics) ? 1 : 0;
+}
+
+async function planCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {
+    base: { type: 'string' },
+    head: { type: 'string' },
+    dir: { type: 'string' },
+    json: { type: 'boolean' },
+    markdown: { type: 'boolean' },
+  });
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if (values.json && values.markdown) throw new UsageError('choose one of --json and --markdown');
+  const root = resolve(io.cwd, (values.dir as string | undefined) ?? '.');
+  const reader = new GitReader(root);
+  if (!(await reader.git.checkIsRepo().catch(() => false))) throw new UsageError(`${root} is not a git repository; plan compares git refs (use "autostack validate" for plain folders)`);
+  const head = (values.head as string | undefined) ?? WORKTREE;
+  if (head !== WORKTREE && !(await reader.resolveRef(head))) throw new UsageError(`unknown git ref "${head}" for --head`);
+  let base = values.base as string | undefined;
+  if (base !== undefined && !(await reader.resolveRef(base))) throw new UsageError(`unknown git ref "${base}" for --base`);
+  if (base === undefined) {
+    if (!(await reader.resolveRef('HEAD'))) throw new UsageError('the repository has no commits yet; commit once, or pass --base');
+    base = await reader.mergeBase('HEAD', await reader.defaultBranch()).catch(() => 'HEAD');
+  }
+  const result = await reviewChange(reader, base, head);
+  io.out(values.json ? renderJson(result) : values.markdown ? renderMarkdown(result) : renderText(result));
+  return result.ok ? 0 : 1;
+}

@@ -1,0 +1,32 @@
+import { aws } from '../../cdktf/index.ts';
+import type { ResourceSynth } from '../../stack/context.ts';
+import { share } from '../../stack/shared.ts';
+
+/**
+ * The backup bucket: versioned, encrypted, never public, TLS only. pgBackRest expires backups
+ * itself after the retention period; the lifecycle rule is a backstop one full-backup cycle later.
+ */
+export const awsBucket: ResourceSynth = (ctx, r) => {
+  const { stack } = ctx;
+  const retention = Number(r.attrs.retentionDays);
+  const bucket = share(ctx, 'bucket', new aws.S3Bucket(stack, 'backups', { bucket: ctx.names.bucket, forceDestroy: false }));
+  new aws.S3BucketOwnershipControls(stack, 'backups_ownership', { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+  new aws.S3BucketPublicAccessBlock(stack, 'backups_public_access', { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+  new aws.S3BucketVersioningA(stack, 'backups_versioning', { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
+  new aws.S3BucketServerSideEncryptionConfigurationA(stack, 'backups_encryption', { bucket: bucket.id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true }] });
+  new aws.S3BucketLifecycleConfiguration(stack, 'backups_lifecycle', {
+    bucket: bucket.id,
+    rule: [{
+      id: 'retention-backstop',
+      status: 'Enabled',
+      filter: [{ prefix: '' }],
+      expiration: [{ days: retention + 14 }],
+      noncurrentVersionExpiration: [{ noncurrentDays: 7 }],
+      abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }],
+    }],
+  });
+  const tlsOnly = new aws.DataAwsIamPolicyDocument(stack, 'backups_tls_only', {
+    statement: [{ sid: 'DenyInsecureTransport', effect: 'Deny', actions: ['s3:*'], resources: [bucket.arn, `${bucket.arn}/*`], principals: [{ type: '*', identifiers: ['*'] }], condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }] }],
+  });
+  new aws.S3BucketPolicy(stack, 'backups_policy', { bucket: bucket.id, policy: tlsOnly.json });
+};

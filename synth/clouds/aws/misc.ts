@@ -1,0 +1,10 @@
+import { TerraformOutput } from '../../cdktf/index.ts';
+import type { ResourceSynth } from '../../stack/context.ts';
+
+/** The public address is an attribute of the instance (associate_public_ip_address); nothing else to create. */
+export const awsPublicIp: ResourceSynth = () => {};
+
+/** Backups run on the primary (pgBackRest + systemd timer, see bootstrap.ts); the stack records the schedule. */
+export const awsBackupSchedule: ResourceSynth = (ctx, r) => {
+  new TerraformOutput(ctx.stack, 'backup_schedule', { value: ctx.lit(`${String(r.attrs.schedule)} (UTC), kept ${String(r.attrs.retentionDays)} days, restore test ${String(r.attrs.validate)}`), description: 'When pgBackRest backs up the primary' });
+};

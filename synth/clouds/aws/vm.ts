@@ -1,0 +1,60 @@
+import { aws, TerraformOutput } from '../../cdktf/index.ts';
+import type { Instance, IamRole, S3Bucket, SecretsmanagerSecret, SecurityGroup } from '../../cdktf/index.ts';
+import type { ResourceSynth, StackContext } from '../../stack/context.ts';
+import { maybeShared, share, shared } from '../../stack/shared.ts';
+import { serverScript } from '../../kinds/plan/boot/server-script.ts';
+import { subnetFor } from './base.ts';
+
+/**
+ * One EC2 instance per server: IMDSv2 only, encrypted root volume, no SSH key (Session Manager
+ * or the serial console for break-glass), tags readable from IMDS (replicas find the primary's
+ * address there). A new script replaces the server; its data volume is kept and reattached.
+ */
+export const awsVm: ResourceSynth = (ctx, r, i) => {
+  const { stack, model, plan, names } = ctx;
+  if (i === 0) grantAccess(ctx);
+  const primary = i === 0 ? undefined : shared<Instance>(ctx, 'vm0');
+  const bucket = maybeShared<S3Bucket>(ctx, 'bucket');
+  const script = serverScript(ctx, i, { cloud: 'aws', bucket: names.bucket, region: plan.region, secretId: names.secret });
+  const instance = new aws.Instance(stack, `server_${i}`, {
+    ami: shared<string>(ctx, 'ami'),
+    instanceType: r.type,
+    subnetId: subnetFor(ctx, i),
+    vpcSecurityGroupIds: [shared<SecurityGroup>(ctx, 'securityGroup').id],
+    iamInstanceProfile: shared<{ name: string }>(ctx, 'instanceProfile').name,
+    associatePublicIpAddress: model.network.publicIp,
+    metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled', httpPutResponseHopLimit: 1, instanceMetadataTags: 'enabled' },
+    rootBlockDevice: { volumeType: 'gp3', volumeSize: 20, encrypted: true, deleteOnTermination: true },
+    userData: ctx.lit(script),
+    userDataReplaceOnChange: true,
+    tags: {
+      Name: `${names.base}-${i}`,
+      'autostack-role': i === 0 ? 'primary' : 'replica',
+      ...(primary ? { 'autostack-primary-host': primary.privateIp } : {}),
+    },
+    lifecycle: { ignoreChanges: ['ami'] },
+    dependsOn: bucket ? [bucket] : [],
+  });
+  share(ctx, `vm${i}`, instance);
+  if (i === 0) {
+    new TerraformOutput(stack, 'primary_private_ip', { value: instance.privateIp, description: 'Private address of the PostgreSQL primary (port 5432)' });
+    new TerraformOutput(stack, 'password_secret', { value: shared<SecretsmanagerSecret>(ctx, 'secret').arn, description: 'Secrets Manager secret holding the postgres and replicator passwords' });
+  }
+};
+
+/** The servers' role may use this plan's backup bucket and password secret, and nothing else. */
+function grantAccess(ctx: StackContext): void {
+  const secret = shared<SecretsmanagerSecret>(ctx, 'secret');
+  const bucket = maybeShared<S3Bucket>(ctx, 'bucket');
+  const statements = [
+    { sid: 'PasswordSecret', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'], resources: [secret.arn] },
+    ...(bucket
+      ? [
+          { sid: 'BackupBucket', actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: [bucket.arn] },
+          { sid: 'BackupObjects', actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [`${bucket.arn}/*`] },
+        ]
+      : []),
+  ];
+  const doc = new aws.DataAwsIamPolicyDocument(ctx.stack, 'server_access', { statement: statements });
+  new aws.IamRolePolicy(ctx.stack, 'server_access_policy', { name: 'autostack-server-access', role: shared<IamRole>(ctx, 'role').id, policy: doc.json });
+}

@@ -1,0 +1,34 @@
+import { azure } from '../../cdktf/index.ts';
+import type { ResourceGroup } from '../../cdktf/index.ts';
+import type { ResourceSynth } from '../../stack/context.ts';
+import { share, shared } from '../../stack/shared.ts';
+
+/** Storage account (TLS 1.2, no public blobs, no shared keys, versioned) and a private container for pgBackRest. */
+export const azureBucket: ResourceSynth = (ctx, r) => {
+  const rg = shared<ResourceGroup>(ctx, 'rg');
+  const account = share(ctx, 'storageAccount', new azure.StorageAccount(ctx.stack, 'backups', {
+    name: ctx.names.storageAccount,
+    resourceGroupName: rg.name,
+    location: rg.location,
+    accountTier: 'Standard',
+    accountReplicationType: 'LRS',
+    accountKind: 'StorageV2',
+    accessTier: 'Hot',
+    minTlsVersion: 'TLS1_2',
+    httpsTrafficOnlyEnabled: true,
+    allowNestedItemsToBePublic: false,
+    sharedAccessKeyEnabled: false,
+    blobProperties: { versioningEnabled: true, deleteRetentionPolicy: { days: 7 } },
+    tags: ctx.tags,
+  }));
+  new azure.StorageContainer(ctx.stack, 'backups_container', { name: 'pgbackrest', storageAccountId: account.id, containerAccessType: 'private' });
+  new azure.StorageManagementPolicy(ctx.stack, 'backups_lifecycle', {
+    storageAccountId: account.id,
+    rule: [{
+      name: 'retention-backstop',
+      enabled: true,
+      filters: { blobTypes: ['blockBlob'], prefixMatch: ['pgbackrest/'] },
+      actions: { baseBlob: { deleteAfterDaysSinceModificationGreaterThan: Number(r.attrs.retentionDays) + 14 }, version: { deleteAfterDaysSinceCreation: 7 } },
+    }],
+  });
+};

@@ -1,0 +1,23 @@
+import { registerCloudStack } from '../../stack/registry.ts';
+import { azureBase } from './base.ts';
+import { azureBucket } from './bucket.ts';
+import { azureDisk } from './disk.ts';
+import { azureFirewall } from './firewall.ts';
+import { azureBackupSchedule, azurePublicIp } from './misc.ts';
+import { azureSecret } from './secret.ts';
+import { azureVm } from './vm.ts';
+
+registerCloudStack({
+  cloud: 'azure',
+  base: azureBase,
+  order: ['secret', 'bucket', 'firewall', 'public-ip', 'vm', 'disk', 'backup-schedule'],
+  resources: { secret: azureSecret, bucket: azureBucket, firewall: azureFirewall, 'public-ip': azurePublicIp, vm: azureVm, disk: azureDisk, 'backup-schedule': azureBackupSchedule },
+  untaggable: {
+    azurerm_subnet: 'subnets cannot be tagged; the virtual network is',
+    azurerm_storage_container: 'containers cannot be tagged; the storage account is',
+    azurerm_storage_management_policy: 'a policy of the storage account, which is tagged',
+    azurerm_network_interface_security_group_association: 'an association, not a taggable resource',
+    azurerm_virtual_machine_data_disk_attachment: 'an attachment, not a taggable resource',
+    azurerm_role_assignment: 'role assignments cannot be tagged',
+  },
+});

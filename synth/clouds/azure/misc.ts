@@ -1,0 +1,20 @@
+import { azure, TerraformOutput } from '../../cdktf/index.ts';
+import type { ResourceGroup } from '../../cdktf/index.ts';
+import { catalogFor } from '../../../knowledge-base/catalog.ts';
+import type { ResourceSynth } from '../../stack/context.ts';
+import { share, shared } from '../../stack/shared.ts';
+
+/** A static Standard public IP per server, in the server's zone; the NIC picks it up. */
+export const azurePublicIp: ResourceSynth = (ctx, _r, i) => {
+  const rg = shared<ResourceGroup>(ctx, 'rg');
+  const zones = catalogFor('azure').zones(ctx.plan.region);
+  share(ctx, `pip${i}`, new azure.PublicIp(ctx.stack, `public_ip_${i}`, {
+    name: `${ctx.names.base}-${i}-ip`, resourceGroupName: rg.name, location: rg.location, allocationMethod: 'Static', sku: 'Standard',
+    ...(zones.length ? { zones: [zones[i % zones.length]!] } : {}), tags: ctx.tags,
+  }));
+};
+
+/** Backups run on the primary (pgBackRest + systemd timer, see bootstrap.ts); the stack records the schedule. */
+export const azureBackupSchedule: ResourceSynth = (ctx, r) => {
+  new TerraformOutput(ctx.stack, 'backup_schedule', { value: ctx.lit(`${String(r.attrs.schedule)} (UTC), kept ${String(r.attrs.retentionDays)} days, restore test ${String(r.attrs.validate)}`), description: 'When pgBackRest backs up the primary' });
+};

@@ -1,0 +1,23 @@
+import { gcp } from '../../cdktf/index.ts';
+import type { ServiceAccount } from '../../cdktf/index.ts';
+import type { ResourceSynth } from '../../stack/context.ts';
+import { share, shared } from '../../stack/shared.ts';
+import { gcpLabels } from './base.ts';
+
+/** Regional bucket, uniform access, public access prevented, versioned, with a retention backstop. */
+export const gcpBucket: ResourceSynth = (ctx, r) => {
+  const bucket = share(ctx, 'bucket', new gcp.StorageBucket(ctx.stack, 'backups', {
+    name: ctx.names.bucket,
+    location: ctx.plan.region.toUpperCase(),
+    storageClass: r.type,
+    uniformBucketLevelAccess: true,
+    publicAccessPrevention: 'enforced',
+    versioning: { enabled: true },
+    lifecycleRule: [
+      { condition: { age: Number(r.attrs.retentionDays) + 14 }, action: { type: 'Delete' } },
+      { condition: { daysSinceNoncurrentTime: 7 }, action: { type: 'Delete' } },
+    ],
+    labels: gcpLabels(ctx),
+  }));
+  new gcp.StorageBucketIamMember(ctx.stack, 'backups_writer', { bucket: bucket.name, role: 'roles/storage.objectUser', member: `serviceAccount:${shared<ServiceAccount>(ctx, 'serviceAccount').email}` });
+};

@@ -1,0 +1,131 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import type { Document, Node, Pair } from 'yaml';
+import type { Diagnostic } from '../diagnostics.ts';
+
+/** Plan files are small; anything bigger is a mistake (or an attack) and is refused before parsing. */
+export const MAX_FILE_BYTES = 256 * 1024;
+
+export interface ParsedFile {
+  file: string;
+  text: string;
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+  /** Plain data, only when the YAML itself is sound. */
+  data: unknown;
+}
+
+/**
+ * `ok` with diagnostics when the document is still usable (a duplicate key: the rest of the
+ * file is checked too); not `ok` when nothing further can be trusted.
+ */
+export type ParseResult = { ok: true; parsed: ParsedFile; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
+
+/**
+ * 1. refuse oversized, binary or multi-document input with one clear message
+ * 2. parse with positions (core schema: no custom tags)
+ * 3. turn YAML errors, duplicate keys, aliases and unknown tags into diagnostics
+ */
+export function parseYamlFile(file: string, text: string): ParseResult {
+  const refused = refuseInput(file, text);
+  if (refused) return { ok: false, diagnostics: [refused] };
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, schema: 'core', uniqueKeys: true, prettyErrors: false, strict: true });
+  const at = (offset: number) => lineCounter.linePos(offset);
+  const diagnostics: Diagnostic[] = [];
+  let fatal = false;
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    const pos = at(e.pos[0]);
+    if (e.code !== 'DUPLICATE_KEY') fatal = true;
+    const key = e.code === 'DUPLICATE_KEY' ? /^[^\s:#]+|^"[^"]*"|^'[^']*'/.exec(text.slice(e.pos[0]))?.[0] : undefined;
+    diagnostics.push({ file, ...toLineCol(pos), severity: 'error', code: `yaml/${e.code.toLowerCase()}`, message: yamlMessage(e.code, e.message, key) });
+  }
+  const keyRanges: [number, number][] = [];
+  visit(doc, {
+    Alias(_key, node) {
+      fatal = true;
+      diagnostics.push({ file, ...toLineCol(at(node.range?.[0] ?? 0)), severity: 'error', code: 'yaml/alias', message: `YAML aliases (*${node.source}) are not allowed in AutoStack files: write the value out in full.` });
+    },
+    Pair(_key, pair) {
+      const k = pair.key as { range?: [number, number, number] } | null;
+      if (k && !isScalar(k)) {
+        fatal = true;
+        // A key inside a reported complex key is part of the same mistake.
+        if (keyRanges.some(([a, b]) => (k.range?.[0] ?? 0) >= a && (k.range?.[0] ?? 0) < b)) return;
+        keyRanges.push([k.range?.[0] ?? 0, k.range?.[1] ?? 0]);
+        diagnostics.push({ file, ...toLineCol(at(k.range?.[0] ?? 0)), severity: 'error', code: 'yaml/complex-key', message: 'A mapping key must be plain text, not a list or mapping. Template placeholders such as {{ name }} must be filled in (or quoted) before the file is used.' });
+      }
+    },
+    Node(_key, node) {
+      if (node.tag && !node.tag.startsWith('tag:yaml.org,2002:')) {
+        fatal = true;
+        diagnostics.push({ file, ...toLineCol(at(node.range?.[0] ?? 0)), severity: 'error', code: 'yaml/tag', message: `Custom YAML tag ${node.tag} is not allowed: remove it and write a plain value.` });
+      }
+    },
+  });
+  if (fatal) return { ok: false, diagnostics: dedupe(diagnostics) };
+  return { ok: true, diagnostics: dedupe(diagnostics), parsed: { file, text, doc, lineCounter, data: doc.toJS({ maxAliasCount: 0 }) } };
+}
+
+function refuseInput(file: string, text: string): Diagnostic | undefined {
+  const base = { file, line: 1, column: 1, severity: 'error' as const };
+  if (text.length > MAX_FILE_BYTES) {
+    return { ...base, code: 'file/too-large', message: `File is ${Math.round(text.length / 1024)} KiB; AutoStack files must be under ${MAX_FILE_BYTES / 1024} KiB. Split it, or check that the right file is under .autostack/.` };
+  }
+  const bad = text.search(/[\u0000-\u0008\u000e-\u001f\ufffd]/);
+  if (bad >= 0) {
+    const line = text.slice(0, bad).split('\n').length;
+    return { ...base, line, code: 'file/not-text', message: 'File is not UTF-8 text (it contains binary or control characters): AutoStack files are YAML.' };
+  }
+  if (/^---\s*$/m.test(text.replace(/^---\s*\n/, ''))) {
+    const line = text.split('\n').findIndex((l, i) => i > 0 && /^---\s*$/.test(l)) + 1;
+    return { ...base, line: Math.max(line, 1), code: 'yaml/multi-document', message: 'File holds several YAML documents (---): put one resource in each file.' };
+  }
+  return undefined;
+}
+
+function yamlMessage(code: string, message: string, key?: string): string {
+  const first = message.split('\n')[0] ?? message;
+  if (code === 'DUPLICATE_KEY') return `Duplicate key${key ? ` "${key}"` : ''}: it appears twice in the same mapping and only one value can win. Remove or merge one of them.`;
+  if (code === 'TAG_RESOLVE_FAILED') return `${first}: use plain YAML values only.`;
+  return `YAML syntax error: ${first}`;
+}
+
+function toLineCol(pos: { line: number; col: number }) {
+  return { line: pos.line, column: pos.col };
+}
+
+function dedupe(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const k = `${d.line}:${d.column}:${d.code}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/**
+ * Position of a path in the document. With `key`, points at the key of the last segment
+ * (for "unknown field"), else at its value. Falls back to the deepest existing ancestor.
+ */
+export function locate(parsed: ParsedFile, path: readonly (string | number)[], key = false): { line: number; column: number } {
+  let node: Node | null = parsed.doc.contents as Node | null;
+  let best = node?.range?.[0] ?? 0;
+  for (let i = 0; i < path.length && node; i++) {
+    const seg = path[i]!;
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p: Pair) => isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) break;
+      const keyNode = pair.key as Node;
+      if (last && key) { best = keyNode.range?.[0] ?? best; node = null; break; }
+      node = (pair.value as Node | null) ?? null;
+      best = node?.range?.[0] ?? keyNode.range?.[0] ?? best;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      node = (node.items[seg] as Node | undefined) ?? null;
+      best = node?.range?.[0] ?? best;
+    } else break;
+  }
+  return toLineCol(parsed.lineCounter.linePos(best));
+}
+

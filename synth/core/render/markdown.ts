@@ -1,0 +1,142 @@
+import { cloudRules } from '../../../knowledge-base/clouds/index.ts';
+import type { CloudId } from '../../../knowledge-base/types.ts';
+import type { Diagnostic } from '../diagnostics.ts';
+import type { ResourceChange } from '../diff/diff.ts';
+import type { BudgetCheck, CloudCost, PlanReview, ReviewResult } from '../review/review.ts';
+
+/** GitHub rejects comments over 65,536 characters; leave room for the App's marker and footer. */
+export const COMMENT_LIMIT = 65_536;
+const DEFAULT_BUDGET = 60_000;
+const MAX_DIAGNOSTICS = 50;
+
+export function money(n: number | null): string {
+  if (n === null) return 'n/a';
+  const sign = n < 0 ? '-' : '';
+  return `${sign}$${Math.abs(n).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+/** Unit prices keep their precision ($0.0416/hour), totals round to cents. */
+export function unitMoney(n: number): string {
+  if (n >= 1) return money(n);
+  const fixed = n.toFixed(6).replace(/0+$/, '');
+  return `$${fixed.split('.')[1]!.length < 2 ? n.toFixed(2) : fixed}`;
+}
+
+export function signedMoney(n: number | null): string {
+  if (n === null) return 'n/a';
+  if (n === 0) return '±$0.00';
+  return n > 0 ? `+${money(n)}` : money(n);
+}
+
+const cloudName = (c: CloudId) => cloudRules(c).displayName;
+const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const SYMBOL: Record<ResourceChange['action'], string> = { add: '+', change: '~', replace: '±', remove: '-', 'no-op': ' ' };
+
+/** One-line verdict: the first thing a reviewer reads. */
+export function summaryLine(r: ReviewResult): string {
+  const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = r.diagnostics.filter((d) => d.severity === 'warning').length;
+  const over = r.budgets.filter((b) => b.exceeded).length;
+  const changed = r.plans.filter((p) => p.status !== 'unchanged').length;
+  const parts = [`${changed} plan${changed === 1 ? '' : 's'} changed`];
+  parts.push(`${money(r.totals.monthlyUsdBefore)} → ${money(r.totals.monthlyUsdAfter)}/month (${signedMoney(r.totals.deltaUsd)})`);
+  if (errors) parts.push(`${errors} error${errors === 1 ? '' : 's'}`);
+  if (warnings) parts.push(`${warnings} warning${warnings === 1 ? '' : 's'}`);
+  if (over) parts.push(`${over} budget${over === 1 ? '' : 's'} exceeded`);
+  return `${r.ok ? '✅' : '❌'} AutoStack: ${parts.join(' · ')}`;
+}
+
+/**
+ * The review as pull-request markdown: summary first, then diagnostics, then one section per
+ * plan. Stays under `maxChars` for any number of plans by dropping details, then sections.
+ */
+export function renderMarkdown(r: ReviewResult, maxChars = DEFAULT_BUDGET): string {
+  const head = [`### ${summaryLine(r)}`, '', overviewTable(r), renderDiagnostics(r.diagnostics), renderBudgets(r.budgets)].filter((s) => s !== undefined).join('\n');
+  const full = r.plans.map((p) => planSection(p, true));
+  const compact = r.plans.map((p) => planSection(p, false));
+  const sections: string[] = [];
+  let used = head.length;
+  let omitted = 0;
+  for (let i = 0; i < r.plans.length; i++) {
+    // Full sections while they fit with room for the rest in compact form; then compact; then stop.
+    const restCompact = compact.slice(i + 1).reduce((s, c) => s + c.length + 2, 0);
+    const pick = used + full[i]!.length + restCompact < maxChars ? full[i]! : compact[i]!;
+    if (used + pick.length + 200 > maxChars) {
+      omitted = r.plans.length - i;
+      break;
+    }
+    sections.push(pick);
+    used += pick.length + 2;
+  }
+  const tail = omitted ? `\n_…and ${omitted} more plan${omitted === 1 ? '' : 's'} not shown to stay under GitHub's comment size limit; the check run lists every diagnostic._` : '';
+  return `${head}\n\n${sections.join('\n\n')}${tail}\n`;
+}
+
+function overviewTable(r: ReviewResult): string {
+  if (r.plans.length === 0) return '_No AutoStack plans changed._';
+  const rows = r.plans.slice(0, 300).map((p) => {
+    const own = p.cost.find((c) => c.primary);
+    return `| \`${p.name}\` | ${p.status} | ${p.cloud ? `${cloudName(p.cloud)} ${p.region ?? ''}` : '—'} | ${money(own?.monthlyUsdBefore ?? null)} | ${money(own?.monthlyUsdAfter ?? null)}${own && !own.complete ? '*' : ''} | ${signedMoney(own?.deltaUsd ?? null)} |`;
+  });
+  const more = r.plans.length > 300 ? `\n\n_${r.plans.length - 300} more plans in the sections below._` : '';
+  const star = r.plans.some((p) => p.cost.some((c) => c.primary && !c.complete)) ? '\n\n\\* some prices are missing from the knowledge base: the figure is a lower bound.' : '';
+  return ['| Plan | Status | Cloud | Before | After | Δ / month |', '|---|---|---|---:|---:|---:|', ...rows].join('\n') + more + star;
+}
+
+function renderDiagnostics(list: Diagnostic[]): string {
+  if (list.length === 0) return '';
+  const shown = list.slice(0, MAX_DIAGNOSTICS).map((d) => `- ${d.severity === 'error' ? '❌' : d.severity === 'warning' ? '⚠️' : 'ℹ️'} \`${d.file}:${d.line}:${d.column}\` ${escapeCell(d.message)}`);
+  const more = list.length > MAX_DIAGNOSTICS ? [`- …and ${list.length - MAX_DIAGNOSTICS} more in the check run annotations`] : [];
+  return ['', '#### Diagnostics', ...shown, ...more].join('\n');
+}
+
+function renderBudgets(list: BudgetCheck[]): string {
+  if (list.length === 0) return '';
+  const rows = list.map((b) => `| ${b.scope} \`${b.name}\` | ${money(b.estimateUsd)}${b.complete ? '' : '*'} | ${money(b.limitUsd)} | ${b.exceeded ? `❌ over by ${money(b.estimateUsd - b.limitUsd)}` : `✅ ${Math.round((b.estimateUsd / b.limitUsd) * 100)}% used`} |`);
+  return ['', '#### Budgets', '| Budget | Estimate / month | Limit | Status |', '|---|---:|---:|---|', ...rows].join('\n');
+}
+
+function planSection(p: PlanReview, details: boolean): string {
+  const where = p.cloud ? ` (${cloudName(p.cloud)} ${p.region ?? ''})` : '';
+  const lines = [`#### \`${p.name}\` — ${p.status}${where}`, `<sub>${p.file}</sub>`];
+  if (p.changes.length) lines.push('', '**Changes**', ...p.changes.map((c) => `- ${escapeCell(c)}`));
+  const deploy = p.deployment;
+  if (deploy.length) {
+    const counts = (['add', 'change', 'replace', 'remove'] as const).map((a) => [a, deploy.filter((d) => d.action === a).length] as const).filter(([, n]) => n > 0);
+    lines.push('', `**Resources**: ${counts.map(([a, n]) => `${n} to ${a}`).join(', ')}`);
+    if (details) lines.push('```diff', ...deploy.map((d) => `${SYMBOL[d.action]} ${d.key}: ${d.before && d.after && d.before !== d.after ? `${d.before} → ${d.after}` : (d.after ?? d.before ?? '')}${d.reason ? ` (${d.reason})` : ''}`), '```');
+  }
+  if (p.cost.length) lines.push('', costTable(p.cost));
+  if (p.advice.length) lines.push('', '**Advice**', ...p.advice.map((a) => `- ${a}`));
+  if (details && p.notes.length) lines.push('', ...p.notes.map((n) => `> ${escapeCell(n)}`));
+  if (details) for (const c of p.cost.filter((x) => x.items.length || x.unpriced.length)) lines.push('', lineItems(c));
+  return lines.join('\n');
+}
+
+function costTable(rows: CloudCost[]): string {
+  const body = rows.map((c) => {
+    const name = `${c.primary ? '**' : ''}${cloudName(c.cloud)}${c.primary ? '** (this plan)' : ''}${c.cheapest ? ' ★ cheapest' : ''}`;
+    return `| ${name} | ${c.region} | ${money(c.monthlyUsdBefore)} | ${money(c.monthlyUsdAfter)}${c.complete ? '' : '*'} | ${signedMoney(c.deltaUsd)} |`;
+  });
+  return ['| Cloud | Region | Before | After | Δ / month |', '|---|---|---:|---:|---:|', ...body].join('\n');
+}
+
+function lineItems(c: CloudCost): string {
+  const rows = c.items.map((i) => `| ${i.resource} | ${escapeCell(i.sku)} | ${i.quantity} ${i.unit} | ${unitMoney(i.unitPriceUsd)} | ${money(i.monthlyUsd)} |`);
+  const none = c.unpriced.map((u) => `| ${u.resource} | ${escapeCell(u.sku)} | — | ${u.missing ? '**missing**' : 'no charge'} | ${escapeCell(u.reason)} |`);
+  const sources = [...new Set(c.items.map((i) => i.priceSource))].map((s) => `- ${escapeCell(s)}`);
+  const assumptions = [...new Set(c.items.map((i) => i.assumption).filter(Boolean))].map((a) => `- backups: ${a}`);
+  return [
+    `<details><summary>${cloudName(c.cloud)} line items (${c.region})</summary>`,
+    '',
+    '| Resource | SKU | Quantity | Unit price | Monthly |',
+    '|---|---|---:|---:|---:|',
+    ...rows,
+    ...none,
+    '',
+    'Sources:',
+    ...sources,
+    ...assumptions,
+    '</details>',
+  ].join('\n');
+}

@@ -1,0 +1,317 @@
+import type { CloudPlan } from '../../../knowledge-base/cloud-plan.ts';
+import { estimateCost, round2 } from '../../../knowledge-base/cost.ts';
+import type { CostEstimate } from '../../../knowledge-base/cost.ts';
+import type { CloudId } from '../../../knowledge-base/types.ts';
+import type { Diagnostic } from '../diagnostics.ts';
+import { hasErrors, sortDiagnostics } from '../diagnostics.ts';
+import { diffResources } from '../diff/diff.ts';
+import type { ResourceChange } from '../diff/diff.ts';
+import { loadDocument } from '../validate/document.ts';
+import type { LoadedDoc } from '../validate/document.ts';
+import { AUTOSTACK_DIR, changedFiles, isAutostackFile, SETTINGS_FILE } from '../load/reader.ts';
+import type { RepoReader } from '../load/reader.ts';
+import { locate } from '../parse/parse.ts';
+import { resolveSettings } from '../resolve/settings.ts';
+import type { SettingsModel } from '../resolve/settings.ts';
+import '../../kinds/index.ts';
+
+export type PlanStatus = 'added' | 'changed' | 'removed' | 'unchanged' | 'invalid';
+
+export interface CloudCost {
+  cloud: CloudId;
+  region: string;
+  primary: boolean;
+  monthlyUsdBefore: number | null;
+  monthlyUsdAfter: number | null;
+  deltaUsd: number | null;
+  complete: boolean;
+  cheapest: boolean;
+  items: CostEstimate['items'];
+  unpriced: CostEstimate['unpriced'];
+}
+
+export interface PlanReview {
+  name: string;
+  file: string;
+  kind: string;
+  status: PlanStatus;
+  project: string;
+  cloud?: CloudId;
+  region?: string;
+  changes: string[];
+  /** Resources of every cloud at head (or base when removed), with the action relative to base on the same cloud. */
+  resources: { cloud: CloudId; kind: string; key: string; type: string; action: ResourceChange['action'] }[];
+  /** What a merge would do on the plan's own cloud. */
+  deployment: ResourceChange[];
+  cost: CloudCost[];
+  notes: string[];
+  advice: string[];
+}
+
+export interface BudgetCheck {
+  scope: 'plan' | 'project' | 'repository';
+  name: string;
+  limitUsd: number;
+  estimateUsd: number;
+  exceeded: boolean;
+  /** False when a price was missing, so the estimate is a lower bound. */
+  complete: boolean;
+}
+
+export interface ReviewResult {
+  base: string;
+  head: string;
+  diagnostics: Diagnostic[];
+  plans: PlanReview[];
+  budgets: BudgetCheck[];
+  totals: { monthlyUsdBefore: number; monthlyUsdAfter: number; deltaUsd: number };
+  ok: boolean;
+}
+
+interface Side {
+  doc?: LoadedDoc;
+  plans?: CloudPlan[];
+  costs?: CostEstimate[];
+}
+
+/**
+ * Review of the `.autostack/` changes between two refs:
+ * 1. settings at head (and base, so defaults compare like with like)
+ * 2. the changed files, loaded at both refs: parse, schema, semantics, resolve
+ * 3. per plan: cloud plans for the three clouds, costs, spec and resource diffs, advice
+ * 4. duplicate names across files (changed files against the listing)
+ * 5. budgets: per plan, per project and for the repository
+ */
+/** Limits the platform operator sets per organisation (checked over every plan in the repository). */
+export interface Quota {
+  scope: string;
+  maxMonthlyUsd?: number;
+  maxVms?: number;
+}
+
+export interface ReviewOptions {
+  quota?: Quota;
+}
+
+export async function reviewChange(reader: RepoReader, base: string, head: string, files?: string[], options: ReviewOptions = {}): Promise<ReviewResult> {
+  const [headSettings, baseSettings] = await Promise.all([loadSettings(reader, head), loadSettings(reader, base)]);
+  const changed = files ?? (await changedFiles(reader, base, head, AUTOSTACK_DIR));
+  const diagnostics: Diagnostic[] = changed.includes(SETTINGS_FILE) ? [...headSettings.diagnostics] : [];
+  const targets = changed.filter((f) => f !== SETTINGS_FILE && isAutostackFile(f));
+  const [baseTexts, headTexts] = await Promise.all([readAll(reader, base, targets), readAll(reader, head, targets)]);
+  const plans: PlanReview[] = [];
+  const heads: LoadedDoc[] = [];
+  for (const file of targets) {
+    const before = loadSide(file, baseTexts.get(file), baseSettings.model);
+    const after = loadSide(file, headTexts.get(file), headSettings.model);
+    if (after.doc) {
+      diagnostics.push(...after.doc.diagnostics);
+      heads.push(after.doc);
+      const h = after.doc.handler;
+      if (h?.checkTransition && before.doc?.model && after.doc.model && after.doc.parsed) {
+        diagnostics.push(...h.checkTransition(before.doc.model, after.doc.model, { file, parsed: after.doc.parsed, settings: headSettings.model }));
+      }
+    }
+    const review = reviewPlan(file, before, after);
+    if (review) plans.push(review);
+  }
+  diagnostics.push(...(await duplicateNames(reader, head, heads)));
+  const unchanged = needsWholeTree(headSettings.model) || options.quota ? await unchangedPlanCosts(reader, head, targets, headSettings.model) : [];
+  const budgets = checkBudgets(plans, unchanged, heads, headSettings.model);
+  diagnostics.push(...budgetDiagnostics(budgets, heads));
+  if (options.quota) diagnostics.push(...quotaDiagnostics(options.quota, plans, unchanged, heads));
+  const primary = plans.flatMap((p) => p.cost.filter((c) => c.primary));
+  const before = round2(primary.reduce((s, c) => s + (c.monthlyUsdBefore ?? 0), 0));
+  const after = round2(primary.reduce((s, c) => s + (c.monthlyUsdAfter ?? 0), 0));
+  sortDiagnostics(diagnostics);
+  return {
+    base,
+    head,
+    diagnostics,
+    plans,
+    budgets,
+    totals: { monthlyUsdBefore: before, monthlyUsdAfter: after, deltaUsd: round2(after - before) },
+    ok: !hasErrors(diagnostics) && !budgets.some((b) => b.exceeded),
+  };
+}
+
+async function loadSettings(reader: RepoReader, ref: string): Promise<{ model: SettingsModel; diagnostics: Diagnostic[] }> {
+  const text = await reader.read(ref, SETTINGS_FILE);
+  if (text === undefined) return { model: resolveSettings(undefined), diagnostics: [] };
+  const doc = loadDocument(SETTINGS_FILE, text, resolveSettings(undefined));
+  const ok = !hasErrors(doc.diagnostics) && doc.kind === 'Settings';
+  return { model: resolveSettings(ok ? (doc.model as never) : undefined), diagnostics: doc.diagnostics };
+}
+
+export async function readAll(reader: RepoReader, ref: string, paths: readonly string[]): Promise<Map<string, string | undefined>> {
+  const texts = await Promise.all(paths.map((p) => reader.read(ref, p)));
+  return new Map(paths.map((p, i) => [p, texts[i]]));
+}
+
+function loadSide(file: string, text: string | undefined, settings: SettingsModel): Side {
+  if (text === undefined) return {};
+  const doc = loadDocument(file, text, settings);
+  if (doc.model === undefined || !doc.handler) return { doc };
+  const plans = doc.handler.plan(doc.model);
+  return { doc, plans, costs: plans.map(estimateCost) };
+}
+
+function reviewPlan(file: string, before: Side, after: Side): PlanReview | undefined {
+  const doc = after.doc ?? before.doc;
+  if (!doc || doc.foreign || doc.kind === 'Settings') return undefined;
+  const handler = doc.handler;
+  const valid = after.doc ? after.doc.model !== undefined : true;
+  const status: PlanStatus = !after.doc ? 'removed' : !valid ? 'invalid' : !before.doc?.model ? (before.doc ? 'changed' : 'added') : 'changed';
+  const model = after.doc?.model ?? before.doc?.model;
+  const name = (model && handler ? handler.name(model) : doc.name) ?? file;
+  const review: PlanReview = { name, file, kind: doc.kind ?? 'unknown', status, project: model && handler ? handler.project(model) : 'default', changes: [], resources: [], deployment: [], cost: [], notes: [], advice: [] };
+  if (!handler || !model) return review;
+  review.cloud = handler.primaryCloud(model);
+  review.region = (after.plans ?? before.plans)?.[0]?.region;
+  if (before.doc?.model && after.doc?.model) review.changes = handler.describeChanges(before.doc.model, after.doc.model);
+  if (status === 'changed' && review.changes.length === 0 && before.doc?.model) review.status = 'unchanged';
+  const ownBefore = before.plans?.[0];
+  const ownAfter = after.doc ? after.plans?.[0] : undefined;
+  review.deployment = diffResources(ownBefore, ownAfter).filter((c) => c.action !== 'no-op');
+  const shown = after.plans ?? before.plans ?? [];
+  for (const plan of shown) {
+    const same = (before.plans ?? []).find((p) => p.cloud === plan.cloud);
+    const actions = new Map(diffResources(after.doc ? same : plan, after.doc ? plan : undefined).map((c) => [c.key, c.action]));
+    for (const r of plan.resources) review.resources.push({ cloud: plan.cloud, kind: r.kind, key: r.key, type: r.type, action: actions.get(r.key) ?? 'no-op' });
+    review.notes.push(...plan.notes.map((n) => `${plan.cloud}: ${n}`), ...plan.problems.filter(() => !plan.primary).map((p) => `${plan.cloud}: cannot compare — ${p}`));
+  }
+  review.cost = costs(before, after);
+  if (after.plans && after.costs) review.advice = handler.advise(model, after.plans, after.costs);
+  return review;
+}
+
+function costs(before: Side, after: Side): CloudCost[] {
+  const plans = after.plans ?? before.plans ?? [];
+  const rows = plans.map((plan): CloudCost => {
+    const b = before.costs?.find((c) => c.cloud === plan.cloud);
+    const a = after.doc ? after.costs?.find((c) => c.cloud === plan.cloud) : undefined;
+    const beforeUsd = before.doc ? (b ? b.monthlyUsd : null) : 0;
+    const afterUsd = after.doc ? (a ? a.monthlyUsd : null) : 0;
+    const shown = a ?? b;
+    return {
+      cloud: plan.cloud,
+      region: plan.region,
+      primary: plan.primary,
+      monthlyUsdBefore: beforeUsd,
+      monthlyUsdAfter: afterUsd,
+      deltaUsd: beforeUsd !== null && afterUsd !== null ? round2(afterUsd - beforeUsd) : null,
+      complete: shown?.complete ?? false,
+      cheapest: false,
+      items: shown?.items ?? [],
+      unpriced: shown?.unpriced ?? [],
+    };
+  });
+  const comparable = rows.filter((r) => r.complete && (after.doc ? r.monthlyUsdAfter : r.monthlyUsdBefore) !== null);
+  const value = (r: CloudCost) => (after.doc ? r.monthlyUsdAfter! : r.monthlyUsdBefore!);
+  const min = Math.min(...comparable.map(value));
+  for (const r of comparable) if (value(r) === min) r.cheapest = true;
+  return rows;
+}
+
+/** Names must be unique: changed files against each other, and against the other files' names (by file name). */
+async function duplicateNames(reader: RepoReader, head: string, docs: LoadedDoc[]): Promise<Diagnostic[]> {
+  const out: Diagnostic[] = [];
+  const listing = (await reader.list(head, AUTOSTACK_DIR)).filter(isAutostackFile);
+  const changed = new Set(docs.map((d) => d.file));
+  const byName = new Map<string, string>();
+  for (const d of docs) {
+    if (!d.name || d.foreign || d.kind === 'Settings') continue;
+    const other = byName.get(d.name) ?? listing.find((f) => !changed.has(f) && f !== SETTINGS_FILE && basename(f) === d.name);
+    if (other && d.parsed) {
+      out.push({ file: d.file, ...locate(d.parsed, ['metadata', 'name']), severity: 'error', code: 'plan/duplicate-name', path: 'metadata.name', message: `Name "${d.name}" is already used by ${other}: names must be unique in the repository. Rename one of them.` });
+    } else byName.set(d.name, d.file);
+  }
+  return out;
+}
+
+function basename(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1).replace(/\.ya?ml$/i, '');
+}
+
+function needsWholeTree(settings: SettingsModel): boolean {
+  return settings.budgets.monthlyUsd !== undefined || Object.keys(settings.budgets.projects).length > 0;
+}
+
+interface PlanCost {
+  project: string;
+  usd: number;
+  complete: boolean;
+  vms: number;
+}
+
+/** Project and repository budgets cover every plan, so their check reads the plans the change did not touch. */
+async function unchangedPlanCosts(reader: RepoReader, head: string, changed: string[], settings: SettingsModel): Promise<PlanCost[]> {
+  const others = (await reader.list(head, AUTOSTACK_DIR)).filter((f) => isAutostackFile(f) && f !== SETTINGS_FILE && !changed.includes(f));
+  const texts = await readAll(reader, head, others);
+  const out: PlanCost[] = [];
+  for (const f of others) {
+    const side = loadSide(f, texts.get(f), settings);
+    const own = side.costs?.[0];
+    if (side.doc?.model && side.doc.handler && own) out.push({ project: side.doc.handler.project(side.doc.model), usd: own.monthlyUsd, complete: own.complete, vms: side.plans![0]!.resources.filter((r) => r.kind === 'vm').length });
+  }
+  return out;
+}
+
+function checkBudgets(plans: PlanReview[], unchanged: PlanCost[], docs: LoadedDoc[], settings: SettingsModel): BudgetCheck[] {
+  const out: BudgetCheck[] = [];
+  for (const p of plans) {
+    const doc = docs.find((d) => d.file === p.file);
+    const limit = doc?.model && doc.handler ? doc.handler.budgetUsd(doc.model) : undefined;
+    const own = p.cost.find((c) => c.primary);
+    if (limit !== undefined && own?.monthlyUsdAfter != null) {
+      out.push({ scope: 'plan', name: p.name, limitUsd: limit, estimateUsd: own.monthlyUsdAfter, exceeded: own.monthlyUsdAfter > limit, complete: own.complete });
+    }
+  }
+  const byProject = new Map<string, { usd: number; complete: boolean }>();
+  const add = (project: string, usd: number, complete: boolean) => {
+    const e = byProject.get(project) ?? { usd: 0, complete: true };
+    byProject.set(project, { usd: e.usd + usd, complete: e.complete && complete });
+  };
+  for (const p of plans) {
+    const own = p.cost.find((c) => c.primary);
+    if (p.status !== 'removed' && own) add(p.project, own.monthlyUsdAfter ?? 0, own.complete);
+  }
+  for (const u of unchanged) add(u.project, u.usd, u.complete);
+  for (const [project, limit] of Object.entries(settings.budgets.projects)) {
+    const e = byProject.get(project);
+    if (e) out.push({ scope: 'project', name: project, limitUsd: limit, estimateUsd: round2(e.usd), exceeded: e.usd > limit, complete: e.complete });
+  }
+  if (settings.budgets.monthlyUsd !== undefined && plans.length > 0) {
+    const usd = [...byProject.values()].reduce((s, e) => s + e.usd, 0);
+    out.push({ scope: 'repository', name: 'all plans', limitUsd: settings.budgets.monthlyUsd, estimateUsd: round2(usd), exceeded: usd > settings.budgets.monthlyUsd, complete: [...byProject.values()].every((e) => e.complete) });
+  }
+  return out;
+}
+
+function budgetDiagnostics(budgets: BudgetCheck[], docs: LoadedDoc[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const b of budgets.filter((x) => x.exceeded && x.scope === 'plan')) {
+    const doc = docs.find((d) => d.name === b.name);
+    if (!doc?.parsed) continue;
+    out.push({ file: doc.file, ...locate(doc.parsed, ['spec', 'budget', 'monthlyUsd']), severity: 'error', code: 'plan/over-budget', path: 'spec.budget.monthlyUsd', message: `Estimated $${b.estimateUsd.toFixed(2)}/month exceeds the budget of $${b.limitUsd.toFixed(2)}/month by $${(b.estimateUsd - b.limitUsd).toFixed(2)}: choose a smaller size, fewer replicas or less storage, or raise the budget.` });
+  }
+  return out;
+}
+
+/** Operator quotas over the whole repository at head: the changed plans plus every other plan. */
+function quotaDiagnostics(quota: Quota, plans: PlanReview[], unchanged: PlanCost[], docs: LoadedDoc[]): Diagnostic[] {
+  const live = plans.filter((p) => p.status !== 'removed' && p.status !== 'invalid');
+  const usd = live.reduce((s, p) => s + (p.cost.find((c) => c.primary)?.monthlyUsdAfter ?? 0), 0) + unchanged.reduce((s, u) => s + u.usd, 0);
+  const vms = live.reduce((s, p) => s + p.resources.filter((r) => r.cloud === p.cloud && r.kind === 'vm').length, 0) + unchanged.reduce((s, u) => s + u.vms, 0);
+  const anchor = docs.find((d) => d.parsed && d.kind !== 'Settings');
+  if (!anchor?.parsed) return [];
+  const at = { file: anchor.file, ...locate(anchor.parsed, ['metadata', 'name']), severity: 'error' as const, path: 'metadata.name' };
+  const out: Diagnostic[] = [];
+  if (quota.maxMonthlyUsd !== undefined && usd > quota.maxMonthlyUsd) {
+    out.push({ ...at, code: 'quota/max-monthly-usd', message: `Quota maxMonthlyUsd of ${quota.scope} exceeded: the plans in this repository would cost $${usd.toFixed(2)}/month, the quota is $${quota.maxMonthlyUsd.toFixed(2)}/month. Reduce the plans or ask the platform operator to raise the quota.` });
+  }
+  if (quota.maxVms !== undefined && vms > quota.maxVms) {
+    out.push({ ...at, code: 'quota/max-vms', message: `Quota maxVms of ${quota.scope} exceeded: the plans in this repository would run ${vms} servers, the quota is ${quota.maxVms}. Use fewer replicas or plans, or ask the platform operator to raise the quota.` });
+  }
+  return out;
+}

@@ -1,0 +1,42 @@
+import { renderTemplate } from './templates.ts';
+import type { TemplateBundle } from '../../../app/templates.ts';
+import { evaluateFiles } from '../review/evaluate.ts';
+
+export interface TemplateSummary {
+  name: string;
+  title: string;
+  description: string;
+  category: string;
+  tags: string[];
+  parameters: TemplateBundle['meta']['parameters'];
+  /** Clouds the template's default rendering can be priced on, cheapest first. */
+  costs: { cloud: string; region: string; monthlyUsd: number; complete: boolean }[];
+  cheapest: { cloud: string; monthlyUsd: number } | null;
+}
+
+/** A template with its default parameters rendered and priced on every cloud. */
+export async function summarizeTemplate(t: TemplateBundle): Promise<TemplateSummary> {
+  const rendered = renderTemplate(t.meta, t.sources, {});
+  const costs: TemplateSummary['costs'] = [];
+  if (rendered.ok) {
+    const review = await evaluateFiles(Object.fromEntries(rendered.files.map((f) => [f.path, f.text])));
+    const byCloud = new Map<string, TemplateSummary['costs'][number]>();
+    for (const c of review.plans.flatMap((p) => p.cost)) {
+      if (c.monthlyUsdAfter === null) continue;
+      const prev = byCloud.get(c.cloud);
+      byCloud.set(c.cloud, { cloud: c.cloud, region: c.region, monthlyUsd: Math.round(((prev?.monthlyUsd ?? 0) + c.monthlyUsdAfter) * 100) / 100, complete: (prev?.complete ?? true) && c.complete });
+    }
+    costs.push(...[...byCloud.values()].sort((a, b) => a.monthlyUsd - b.monthlyUsd));
+  }
+  const first = costs.find((c) => c.complete) ?? costs[0];
+  return {
+    name: t.meta.name,
+    title: t.meta.title,
+    description: t.meta.description,
+    category: t.meta.category,
+    tags: t.meta.tags,
+    parameters: t.meta.parameters,
+    costs,
+    cheapest: first ? { cloud: first.cloud, monthlyUsd: first.monthlyUsd } : null,
+  };
+}
