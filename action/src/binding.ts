@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { MANIFEST_PATH, parseManifest, SOURCE_TRAILER, sourceOf } from '../../synth/deploy-manifest.ts';
-import type { DeployManifest } from '../../synth/deploy-manifest.ts';
+import { MANIFEST_PATH, parseManifest, SOURCE_TRAILER, sourceOf } from '../../synth/contract/deploy-manifest.ts';
+import type { DeployManifest } from '../../synth/contract/deploy-manifest.ts';
 import type { Mode } from './inputs.ts';
 import type { StackAction } from './run-stack.ts';
 
