@@ -1,12 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseTemplateMeta } from '../synth/core/templates/templates.ts';
-import type { TemplateMeta } from '../synth/core/templates/templates.ts';
+import type { TemplateBundle } from '../synth/core/templates/templates.ts';
 
-export interface TemplateBundle {
-  meta: TemplateMeta;
-  sources: Record<string, string>;
-}
+export type { TemplateBundle };
 
 export const TEMPLATES_DIR = new URL('../templates/', import.meta.url).pathname;
 

@@ -4,6 +4,7 @@
 //   action  — node action/dist/index.js on the same stacks, parallelism 1 (same serial work, plus
 //             show -json, show, git, reporting) and parallelism 4 (the default)
 // Each variant gets fresh copies of the stacks, so every apply creates the same resources.
+import '../synth/node.ts';
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -2,6 +2,7 @@
 // For 1, 10, 100 and 1,000 changed plan files, times the whole review (load, parse, validate,
 // resolve, cloud plans for three clouds, cost, diff, markdown) and, in the same run, bare YAML
 // parsing of the same texts (base and head). Prints medians, per-file cost and the ratio.
+import '../synth/node.ts';
 import { parseDocument } from 'yaml';
 import { MemoryReader } from '../synth/core/load/reader.ts';
 import { renderMarkdown } from '../synth/core/render/markdown.ts';

@@ -5,6 +5,7 @@
 // 2. One live cost recompute in the editor (the same reviewDocs the editor runs on each edit),
 //    median and p95 over 300 runs after warm-up, against a bare YAML parse of the same document
 //    measured in the same run. Target < 16 ms (one frame).
+import '../synth/node.ts';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';

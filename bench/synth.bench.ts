@@ -1,6 +1,7 @@
 // Synth throughput and cold start: `node bench/synth.bench.ts` (npm run bench:synth).
 // Each size runs in a fresh process so time and peak memory (max RSS) belong to that size alone.
 // Baselines measured in the same run: a bare Node start, and the review of the same plans.
+import '../synth/node.ts';
 import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,18 +16,16 @@ if (process.argv[2] === '--child') {
   const n = Number(process.argv[3]);
   const started = performance.now();
   const { resolveSettings } = await import('../synth/core/resolve/settings.ts');
-  const { synthesizePlans } = await import('../synth/stack/synthesize.ts');
-  const { kindHandler } = await import('../synth/core/registry/kinds.ts');
+  const { synthesize } = await import('../synth/stack/synthesize.ts');
   const { loadDocument } = await import('../synth/core/validate/document.ts');
   const loaded = performance.now();
   const settings = resolveSettings(undefined);
   const models = Array.from({ length: n }, (_, i) => loadDocument(`.autostack/db-${i}.yaml`, planText(i), settings).model!);
   const t = performance.now();
-  const r = synthesizePlans(models as never, settings, ['aws', 'azure', 'gcp']);
+  const r = await synthesize(models.map((model) => ({ kind: 'Plan', model })), settings, ['aws', 'azure', 'gcp']);
   const synthMs = performance.now() - t;
   if (!r.ok) throw new Error(r.errors.join('\n'));
   const bytes = r.stacks.reduce((s, x) => s + x.json.length, 0);
-  void kindHandler;
   process.stdout.write(JSON.stringify({ n, stacks: r.stacks.length, importMs: loaded - started, synthMs, maxRssMb: process.resourceUsage().maxRSS / 1024, mb: bytes / 1048576 }));
   process.exit(0);
 }

@@ -1,9 +1,7 @@
-import awsData from './clouds/aws/data.json' with { type: 'json' };
-import azureData from './clouds/azure/data.json' with { type: 'json' };
-import gcpData from './clouds/gcp/data.json' with { type: 'json' };
+import { cloudKnowledge } from './clouds/registry.ts';
 import type { CloudId, InstanceType, Price } from './types.ts';
 
-/** The raw shape of knowledge-base/data/<cloud>.json; test/knowledge-base-data.test.ts checks every file against it. */
+/** The raw shape of knowledge-base/clouds/<cloud>/data.json; test/knowledge-base-data.test.ts checks every file against it. */
 export interface PriceBlock {
   regions: string[];
   source: string;
@@ -33,12 +31,6 @@ export interface CloudData {
   diskSkus: Record<string, string>;
   objectStorageClass: string;
 }
-
-export const cloudData: Record<CloudId, CloudData> = {
-  aws: awsData as CloudData,
-  azure: azureData as CloudData,
-  gcp: gcpData as CloudData,
-};
 
 type PriceIndex = Map<string, Map<string, Price>>; // region -> sku -> price
 
@@ -144,10 +136,12 @@ function indexBlocks(blocks: readonly PriceBlock[]): PriceIndex {
 
 const catalogs = new Map<CloudId, CloudCatalog>();
 
+/** The indexed catalog of a registered cloud, built on first use (rebuilt when the cloud is registered again). */
 export function catalogFor(cloud: CloudId): CloudCatalog {
+  const data = cloudKnowledge(cloud).data;
   let c = catalogs.get(cloud);
-  if (!c) {
-    c = new CloudCatalog(cloudData[cloud]);
+  if (!c || c.data !== data) {
+    c = new CloudCatalog(data);
     catalogs.set(cloud, c);
   }
   return c;

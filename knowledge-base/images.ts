@@ -1,4 +1,5 @@
 import imagesData from './data/images.json' with { type: 'json' };
+import { cloudKnowledge } from './clouds/registry.ts';
 import type { Arch, CloudId } from './types.ts';
 
 export type Distro = 'amazon-linux' | 'ubuntu' | 'debian' | 'rocky';
@@ -19,10 +20,16 @@ export type ImageChoice =
   | { ok: false; message: string };
 
 type Entry = Record<string, unknown> & { family: 'deb' | 'rpm'; user: string; arch?: Record<string, string> };
-const images = imagesData.images as unknown as Record<CloudId, Record<string, unknown>>;
+
+/** A cloud's images.json: per distro and version, how the cloud finds the image; and its default distro. */
+export type CloudImages = { date: string; source: string; defaultDistro: string } & Record<string, unknown>;
+
+function imagesOf(cloud: CloudId): Record<string, unknown> {
+  return cloudKnowledge(cloud).images;
+}
 
 export function defaultDistro(cloud: CloudId): Distro {
-  return imagesData.defaults[cloud] as Distro;
+  return cloudKnowledge(cloud).images.defaultDistro as Distro;
 }
 
 export function latestVersion(distro: Distro): string {
@@ -30,16 +37,16 @@ export function latestVersion(distro: Distro): string {
 }
 
 export function knownVersions(cloud: CloudId, distro: Distro): string[] {
-  return Object.keys((images[cloud]?.[distro] as Record<string, Entry> | undefined) ?? {});
+  return Object.keys((imagesOf(cloud)[distro] as Record<string, Entry> | undefined) ?? {});
 }
 
 /** The image for a distro/version/arch on a cloud; a distro the cloud lacks gets its closest equivalent. */
 export function chooseImage(cloud: CloudId, distro: Distro, version: string, arch: Arch): ImageChoice {
-  const perCloud = images[cloud]!;
+  const perCloud = imagesOf(cloud);
   let d = distro;
   let v = version;
   let substituted: string | undefined;
-  if (!perCloud[d]) {
+  if (!perCloud[d] || (['source', 'date', 'defaultDistro'] as string[]).includes(d)) {
     const sub = (imagesData.substitutes as Record<string, { distro: Distro; version: string; why: string }>)[d];
     if (!sub) return { ok: false, message: `${distro} is not available on ${cloud}` };
     substituted = `${distro} ${version} is not available on ${cloud}: using ${sub.distro} ${sub.version} (${sub.why}).`;

@@ -1,3 +1,4 @@
+import '../synth/node.ts';
 import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';

@@ -1,3 +1,4 @@
+import '../synth/node.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MARKER } from '../app/github/sticky-comment.ts';
 import { FakeGitHub, PLAN, payload, probot, APP_ID, OWNER, REPO } from './github/harness.ts';

@@ -1,7 +1,13 @@
+import '../synth/node.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { CloudAccess } from '../synth/kinds/plan/boot/bootstrap.ts';
+import type { CloudAccess } from '../synth/core/registry/kinds.ts';
+import { awsAccess } from '../synth/clouds/aws/access.ts';
+import { azureAccess } from '../synth/clouds/azure/access.ts';
+import { gcpAccess } from '../synth/clouds/gcp/access.ts';
+import { stackNames } from '../synth/stack/context.ts';
+import type { StackContext } from '../synth/stack/context.ts';
 import { renderBootstrap, shellQuote } from '../synth/kinds/plan/boot/bootstrap.ts';
 import { cronToOnCalendar } from '../synth/core/validate/cron.ts';
 import { tunePostgres } from '../knowledge-base/postgres.ts';
@@ -9,14 +15,16 @@ import { tunePostgres } from '../knowledge-base/postgres.ts';
 const run = promisify(execFile);
 const shellcheck = await run('sh', ['-c', 'command -v shellcheck']).then(() => true, () => false);
 
-const ACCESS: CloudAccess[] = [
-  { cloud: 'aws', bucket: 'autostack-db-1a2b3c4d', region: 'us-east-1', secretId: 'autostack/acme/db/postgres' },
-  { cloud: 'azure', storageAccount: 'as1a2b3c4ddb', container: 'pgbackrest', vault: 'as-db-1a2b3c4d', secretName: 'postgres-passwords' },
-  { cloud: 'gcp', bucket: 'autostack-db-1a2b3c4d', secretName: 'autostack-db-postgres' },
-];
+/** Each cloud's access for plan `db` of org `acme`, from the cloud's own access module. */
+function accessOf(cloud: string, of: (ctx: StackContext) => CloudAccess, region: string): CloudAccess & { cloud: string } {
+  const subject = { name: 'db', project: 'default', org: 'acme', labels: {} };
+  const ctx = { subject, plan: { cloud, region }, names: stackNames(subject, cloud), workload: { slug: 'postgres', title: 'PostgreSQL' } } as unknown as StackContext;
+  return { ...of(ctx), cloud };
+}
+const ACCESS = [accessOf('aws', awsAccess, 'us-east-1'), accessOf('azure', azureAccess, 'eastus'), accessOf('gcp', gcpAccess, 'us-east1')];
 const SOURCES = ['amazon-linux', 'deb', 'rpm'] as const;
 
-function script(access: CloudAccess, packaging: (typeof SOURCES)[number], role: 'primary' | 'replica', extra: Record<string, string> = {}): string {
+function script(access: CloudAccess & { cloud: string }, packaging: (typeof SOURCES)[number], role: 'primary' | 'replica', extra: Record<string, string> = {}): string {
   return renderBootstrap({
     planName: 'db', role, index: role === 'primary' ? 0 : 1, packaging, pgVersion: '17', dataDiskGiB: 100,
     settings: tunePostgres({ memoryGiB: 8, vcpu: 2, maxConnections: 200, replicas: 2, extra }),

@@ -1,5 +1,6 @@
+import '../synth/node.ts';
 import { describe, expect, it } from 'vitest';
-import { buildCloudPlan } from '../knowledge-base/cloud-plan.ts';
+import { buildCloudPlan } from '../synth/kinds/plan/cloud-plan.ts';
 import { estimateCost } from '../knowledge-base/cost.ts';
 import type { PlanModel } from '../synth/kinds/plan/model.ts';
 import { tunePostgres } from '../knowledge-base/postgres.ts';

@@ -1,21 +1,21 @@
+import '../synth/node.ts';
 import { describe, expect, it } from 'vitest';
-import { catalogFor, cloudData } from '../knowledge-base/catalog.ts';
+import { catalogFor } from '../knowledge-base/catalog.ts';
 import type { PriceBlock } from '../knowledge-base/catalog.ts';
-import { registeredClouds } from '../knowledge-base/clouds/index.ts';
+import { cloudIds, cloudKnowledge } from '../knowledge-base/clouds/registry.ts';
 import imagesData from '../knowledge-base/data/images.json' with { type: 'json' };
 import pgData from '../knowledge-base/data/postgres.json' with { type: 'json' };
 import regionsData from '../knowledge-base/data/regions.json' with { type: 'json' };
 import { chooseImage } from '../knowledge-base/images.ts';
 import type { Distro } from '../knowledge-base/images.ts';
-import { CLOUD_IDS } from '../knowledge-base/types.ts';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const SOURCE = /\S{10,}/;
 
 describe('knowledge-base data files', () => {
-  for (const cloud of CLOUD_IDS) {
-    const data = cloudData[cloud];
-    describe(`${cloud}.json`, () => {
+  for (const cloud of cloudIds()) {
+    const data = cloudKnowledge(cloud).data;
+    describe(`clouds/${cloud}/data.json`, () => {
       it('names the cloud, a source and a date for its instance catalog', () => {
         expect(data.cloud).toBe(cloud);
         expect(data.currency).toBe('USD');
@@ -65,21 +65,26 @@ describe('knowledge-base data files', () => {
     });
   }
 
-  it('registers every cloud that has a data file', () => {
-    expect(registeredClouds().map((c) => c.id).sort()).toEqual([...CLOUD_IDS].sort());
+  it('registers every cloud that has a knowledge folder', async () => {
+    const { readdir } = await import('node:fs/promises');
+    const folders = (await readdir(new URL('../knowledge-base/clouds/', import.meta.url), { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+    expect(cloudIds().sort()).toEqual(folders.sort());
   });
 
   it('maps every region alias to a known region on every cloud', () => {
     expect(regionsData.source).toMatch(SOURCE);
-    for (const [alias, map] of Object.entries(regionsData.aliases)) {
-      for (const cloud of CLOUD_IDS) expect(catalogFor(cloud).hasRegion((map as Record<string, string>)[cloud]!), `${alias} on ${cloud}`).toBe(true);
+    for (const alias of Object.keys(regionsData.aliases)) {
+      for (const cloud of cloudIds()) {
+        expect(cloudKnowledge(cloud).regions.source).toMatch(SOURCE);
+        expect(catalogFor(cloud).hasRegion(cloudKnowledge(cloud).regions.aliases[alias]!), `${alias} on ${cloud}`).toBe(true);
+      }
     }
   });
 
   it('has an image (or a documented substitute) for every distro and version on every cloud', () => {
     expect(imagesData.date).toMatch(DATE);
-    for (const cloud of CLOUD_IDS) {
-      expect((imagesData.images as Record<string, { source: string }>)[cloud]!.source).toMatch(SOURCE);
+    for (const cloud of cloudIds()) {
+      expect(cloudKnowledge(cloud).images.source).toMatch(SOURCE);
       for (const [distro, version] of Object.entries(imagesData.latest)) {
         const choice = chooseImage(cloud, distro as Distro, version, 'x86_64');
         expect(choice.ok, `${distro} ${version} on ${cloud}`).toBe(true);

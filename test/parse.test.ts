@@ -1,3 +1,4 @@
+import '../synth/node.ts';
 import { describe, expect, it } from 'vitest';
 import { locate, MAX_FILE_BYTES, parseYamlFile } from '../synth/core/parse/parse.ts';
 

@@ -1,3 +1,4 @@
+import '../synth/node.ts';
 import { describe, expect, it } from 'vitest';
 import { MemoryReader } from '../synth/core/load/reader.ts';
 import { COMMENT_LIMIT, renderMarkdown } from '../synth/core/render/markdown.ts';

@@ -1,3 +1,4 @@
+import '../synth/node.ts';
 import { describe, expect, it } from 'vitest';
 import { evaluateFiles } from '../synth/core/review/evaluate.ts';
 import { loadTemplates } from '../app/templates.ts';

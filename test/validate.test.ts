@@ -1,3 +1,4 @@
+import '../synth/node.ts';
 import { describe, expect, it } from 'vitest';
 import { loadDocument } from '../synth/core/validate/document.ts';
 import { MemoryReader } from '../synth/core/load/reader.ts';

@@ -1,3 +1,4 @@
+import '../../synth/node.ts';
 import { Hono } from 'hono';
 import { deleteCookie, getCookie } from 'hono/cookie';
 import { addAuthRoutes } from './auth-routes.ts';

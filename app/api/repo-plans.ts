@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hasErrors } from '../../synth/core/diagnostics.ts';
 import { loadDocument } from '../../synth/core/validate/document.ts';
 import { AUTOSTACK_DIR, isAutostackFile, SETTINGS_FILE } from '../../synth/core/load/reader.ts';
-import { resolveSettings } from '../../synth/core/resolve/settings.ts';
+import { settingsFromText } from '../../synth/core/resolve/load-settings.ts';
 import type { SettingsModel } from '../../synth/core/resolve/settings.ts';
 import type { GitHubClient } from '../github/client.ts';
 import { GitHubReader } from '../github/reader.ts';
@@ -85,8 +85,7 @@ interface RepoFiles {
 
 async function indexFiles(texts: Record<string, string>): Promise<RepoFiles> {
   const settingsText = texts[SETTINGS_FILE];
-  const settingsDoc = settingsText === undefined ? undefined : loadDocument(SETTINGS_FILE, settingsText, resolveSettings(undefined));
-  const settings = resolveSettings(settingsDoc && !hasErrors(settingsDoc.diagnostics) ? (settingsDoc.model as never) : undefined);
+  const settings = settingsFromText(settingsText).model;
   const byName = new Map<string, string>();
   for (const [file, text] of Object.entries(texts)) {
     if (file === SETTINGS_FILE) continue;

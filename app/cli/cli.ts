@@ -1,6 +1,8 @@
+import '../../synth/node.ts';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parse, UsageError } from './args.ts';
+import type { CliIo } from './args.ts';
 import { formatDiagnostic, hasErrors } from '../../synth/core/diagnostics.ts';
 import type { Diagnostic } from '../../synth/core/diagnostics.ts';
 import { loadDocument } from '../../synth/core/validate/document.ts';
@@ -12,6 +14,9 @@ import { resolveSettings } from '../../synth/core/resolve/settings.ts';
 import { validateTree } from '../../synth/core/validate/validate-tree.ts';
 import { FsReader } from './fs-reader.ts';
 import { GitReader, WORKTREE } from '../local/git-reader.ts';
+
+export type { CliIo };
+export { UsageError };
 
 export const USAGE = `Usage: autostack <command> [options]
 
@@ -33,15 +38,6 @@ Commands:
   help              Show this help.
 
 Exit codes: 0 success, 1 errors in the files or a budget exceeded, 2 usage error.`;
-
-/** A mistake in how the command was called: printed as one line with the usage hint, exit 2. */
-export class UsageError extends Error {}
-
-export interface CliIo {
-  out: (s: string) => void;
-  err: (s: string) => void;
-  cwd: string;
-}
 
 /** The CLI's one catch: every error becomes a message and an exit code, never a stack trace. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -76,16 +72,6 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       return command === undefined ? 2 : 0;
     default:
       throw new UsageError(`unknown command "${command}"; commands are validate, plan, synth and help`);
-  }
-}
-
-type ArgOptions = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
-
-export function parse(args: string[], options: ArgOptions) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message.replace(/^.*?: /, '').split('\n')[0]!);
   }
 }
 

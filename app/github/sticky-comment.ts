@@ -1,10 +1,9 @@
+import { COMMENT_LIMIT } from '../../synth/core/render/markdown.ts';
 import type { GitHubClient } from './client.ts';
 
 export const MARKER = '<!-- autostack:review -->';
 const DEPLOY_START = '<!-- autostack:deploy -->';
 const DEPLOY_END = '<!-- /autostack:deploy -->';
-/** GitHub rejects longer comment bodies. */
-export const COMMENT_MAX = 65_536;
 
 export interface Identity {
   appId?: number;
@@ -74,7 +73,7 @@ function deploySection(body: string): string {
 function compose(review: string, deploy: string, head: string, at: string): string {
   const tail = `\n<!-- autostack:meta head=${head} at=${at} -->`;
   const deployPart = deploy ? `\n${DEPLOY_START}\n${deploy}\n${DEPLOY_END}\n` : '';
-  const room = COMMENT_MAX - MARKER.length - tail.length - deployPart.length - 200;
+  const room = COMMENT_LIMIT - MARKER.length - tail.length - deployPart.length - 200;
   const body = review.length > room ? `${review.slice(0, room)}\n\n_…truncated to fit GitHub's comment limit; the check run has every diagnostic._\n` : review;
   return `${MARKER}\n${body}${deployPart}${tail}`;
 }

@@ -1,14 +1,15 @@
-import type { PlanModel } from '../../synth/kinds/plan/model.ts';
+import '../../synth/node.ts';
 import type { Diagnostic } from '../../synth/core/diagnostics.ts';
 import { hasErrors } from '../../synth/core/diagnostics.ts';
 import { loadDocument } from '../../synth/core/validate/document.ts';
+import type { LoadedDoc } from '../../synth/core/validate/document.ts';
 import type { RepoReader } from '../../synth/core/load/reader.ts';
 import { SETTINGS_FILE } from '../../synth/core/load/reader.ts';
-import { resolveSettings } from '../../synth/core/resolve/settings.ts';
+import { loadSettings as loadRepoSettings } from '../../synth/core/resolve/load-settings.ts';
 import type { SettingsModel } from '../../synth/core/resolve/settings.ts';
 import { MANIFEST_PATH, SOURCE_TRAILER } from '../../synth/contract/deploy-manifest.ts';
 import type { DeployManifest, DeployStack } from '../../synth/contract/deploy-manifest.ts';
-import { synthesizePlans } from '../../synth/stack/synthesize.ts';
+import { synthesize } from '../../synth/stack/synthesize.ts';
 
 export type RenderOutcome =
   | { ok: true; settings: SettingsModel; rendered: { path: string; json: string }[]; stacks: DeployStack[] }
@@ -23,15 +24,16 @@ export type RenderOutcome =
 export async function renderChange(reader: RepoReader, before: string | undefined, after: string, changed: string[]): Promise<RenderOutcome> {
   const settings = await loadSettings(reader, after);
   const diagnostics: Diagnostic[] = [...settings.diagnostics];
-  const old = before ? await loadModels(reader, before, changed, settings.model, []) : new Map<string, PlanModel>();
+  const old = before ? await loadModels(reader, before, changed, settings.model, []) : new Map<string, LoadedDoc>();
   const now = await loadModels(reader, after, changed, settings.model, diagnostics);
   if (hasErrors(diagnostics)) return { ok: false, diagnostics, errors: [] };
-  const synth = synthesizePlans([...now.values()], settings.model);
+  const synth = await synthesize([...now.values()].map((d) => ({ kind: d.kind!, model: d.model })), settings.model);
   if (!synth.ok) return { ok: false, diagnostics: [], errors: synth.errors };
   const stacks: DeployStack[] = synth.stacks.map((s) => ({ name: s.name, plan: s.plan, cloud: s.cloud, action: 'apply' }));
   for (const [file, was] of old) {
-    const is = now.get(file);
-    if (!is || is.cloud !== was.cloud || is.name !== was.name) stacks.push({ name: `${was.name}-${was.cloud}`, plan: was.name, cloud: was.cloud, action: 'destroy' });
+    const a = placement(was);
+    const b = now.has(file) ? placement(now.get(file)!) : undefined;
+    if (a && (!b || b.cloud !== a.cloud || b.name !== a.name)) stacks.push({ name: `${a.name}-${a.cloud}`, plan: a.name, cloud: a.cloud, action: 'destroy' });
   }
   return { ok: true, settings: settings.model, rendered: synth.stacks.map((s) => ({ path: s.path, json: s.json })), stacks };
 }
@@ -53,21 +55,26 @@ export function deployCommitContent(previous: DeployManifest | undefined, source
   return { files, manifest, message: `Render ${sourceSha.slice(0, 7)}: ${names}\n\n${SOURCE_TRAILER}: ${sourceSha}\n` };
 }
 
+/** Settings at a ref; only their errors matter to a render. */
 export async function loadSettings(reader: RepoReader, ref: string): Promise<{ model: SettingsModel; diagnostics: Diagnostic[] }> {
-  const text = await reader.read(ref, SETTINGS_FILE);
-  if (text === undefined) return { model: resolveSettings(undefined), diagnostics: [] };
-  const doc = loadDocument(SETTINGS_FILE, text, resolveSettings(undefined));
-  return { model: resolveSettings(hasErrors(doc.diagnostics) ? undefined : (doc.model as never)), diagnostics: doc.diagnostics.filter((d) => d.severity === 'error') };
+  const loaded = await loadRepoSettings(reader, ref);
+  return { model: loaded.model, diagnostics: loaded.diagnostics.filter((d) => d.severity === 'error') };
 }
 
-async function loadModels(reader: RepoReader, ref: string, files: string[], settings: SettingsModel, diagnostics: Diagnostic[]): Promise<Map<string, PlanModel>> {
-  const out = new Map<string, PlanModel>();
+/** Where a model's stack lives: its name and its cloud (kinds without infrastructure have no stack). */
+function placement(doc: LoadedDoc): { name: string; cloud: string } | undefined {
+  const infra = doc.handler?.infrastructure;
+  return infra && doc.model !== undefined ? { name: infra.subject(doc.model).name, cloud: infra.primaryCloud(doc.model) } : undefined;
+}
+
+async function loadModels(reader: RepoReader, ref: string, files: string[], settings: SettingsModel, diagnostics: Diagnostic[]): Promise<Map<string, LoadedDoc>> {
+  const out = new Map<string, LoadedDoc>();
   for (const f of files.filter((x) => x !== SETTINGS_FILE)) {
     const text = await reader.read(ref, f);
     if (text === undefined) continue;
     const doc = loadDocument(f, text, settings);
     diagnostics.push(...doc.diagnostics.filter((d) => d.severity === 'error'));
-    if (doc.kind === 'Plan' && doc.model) out.set(f, doc.model as PlanModel);
+    if (doc.handler?.infrastructure && doc.model !== undefined) out.set(f, doc);
   }
   return out;
 }

@@ -1,29 +1,63 @@
-import type { CloudId } from '../types.ts';
+import type { CloudData } from '../catalog.ts';
+import type { CloudImages } from '../images.ts';
+import type { PriceComponent } from '../pricing.ts';
+import type { CloudId, ResourceKind } from '../types.ts';
 
-/** What a cloud must provide for AutoStack to plan and price resources on it. */
-export interface CloudRules {
+/** How a cloud maps the cloud-agnostic region aliases, and which alias each of its regions is nearest to. */
+export interface CloudRegions {
+  source: string;
+  date: string;
+  aliases: Record<string, string>;
+  nearest: Record<string, string>;
+}
+
+/**
+ * What the knowledge base knows of one cloud (browser-safe: the editor prices live). Each cloud
+ * is a folder `knowledge-base/clouds/<cloud>/` exporting one of these.
+ */
+export interface CloudKnowledge {
   id: CloudId;
   displayName: string;
-  /** How data disks are billed: per GiB provisioned, or as the smallest size tier that holds the disk. */
-  diskBilling: 'per-gib' | 'tier';
-  /** Cloud names for the abstract resources the Plan kind produces (shown in reviews). */
-  names: { firewall: string; secret: string; vm: string; bucket: string; publicIp: string };
-  /** Why resources without a price have none (free, or usage-based and negligible). */
-  freeResources: Partial<Record<'firewall' | 'backup-schedule' | 'secret', string>>;
+  /** Instance catalog, regions and price lists with their sources (data.json). */
+  data: CloudData;
+  regions: CloudRegions;
+  images: CloudImages;
+  /** The cloud's names for the abstract resources (shown in reviews). */
+  names: Partial<Record<ResourceKind, string>>;
+  /** One price component per abstract resource type the cloud supports. */
+  prices: Partial<Record<ResourceKind, PriceComponent>>;
 }
 
-const registry = new Map<CloudId, CloudRules>();
+const registry = new Map<CloudId, CloudKnowledge>();
 
-export function registerCloud(rules: CloudRules): void {
-  registry.set(rules.id, rules);
+/** Called by the wiring module (synth/index.ts) through the cloud registry; a second registration replaces the first. */
+export function registerCloudKnowledge(cloud: CloudKnowledge): void {
+  registry.set(cloud.id, cloud);
 }
 
-export function cloudRules(id: CloudId): CloudRules {
-  const r = registry.get(id);
-  if (!r) throw new Error(`cloud ${id} is not registered`);
-  return r;
+export function unregisterCloudKnowledge(id: CloudId): void {
+  registry.delete(id);
 }
 
-export function registeredClouds(): CloudRules[] {
+export function cloudKnowledge(id: CloudId): CloudKnowledge {
+  const c = registry.get(id);
+  if (!c) throw new Error(`cloud "${id}" is not registered (registered: ${[...registry.keys()].join(', ')})`);
+  return c;
+}
+
+export function isRegisteredCloud(id: string): boolean {
+  return registry.has(id);
+}
+
+/** Registered clouds in registration order. */
+export function registeredCloudKnowledge(): CloudKnowledge[] {
   return [...registry.values()];
+}
+
+export function cloudIds(): CloudId[] {
+  return [...registry.keys()];
+}
+
+export function displayName(id: CloudId): string {
+  return registry.get(id)?.displayName ?? id;
 }

@@ -1,31 +1,55 @@
 import type { CloudPlan } from '../../knowledge-base/cloud-plan.ts';
-import type { PlanModel } from '../kinds/plan/model.ts';
+import type { ResourceKind } from '../../knowledge-base/types.ts';
 import type { AbstractResource } from '../../knowledge-base/types.ts';
+import type { InfrastructureCapability } from '../core/registry/kinds.ts';
 import type { SettingsModel } from '../core/resolve/settings.ts';
+import { backends } from '../cdktf/index.ts';
 import type { Synthesis } from '../cdktf/index.ts';
-import { cloudStack } from './registry.ts';
-import { addBackend } from './backend.ts';
 import { baseTags, stackNames } from './context.ts';
-import type { StackContext } from './context.ts';
+import type { CloudStacks, StackContext } from './context.ts';
+import { registeredCloudStacks } from './registry.ts';
 
 /**
- * One Terraform stack for a plan on one cloud:
- * 1. the backend and the cloud's base (provider, network, identity, image)
+ * One Terraform stack for a model on one cloud:
+ * 1. the state backend and the cloud's base (provider, network, identity, image)
  * 2. each abstract resource of the cloud plan, in the cloud's order, by its registered synth
  */
-export function buildPlanStack(synthesis: Synthesis, model: PlanModel, plan: CloudPlan, settings: SettingsModel): { name: string; json: string } {
-  const impl = cloudStack(plan.cloud);
-  if (!impl) throw new Error(`no synth registered for ${plan.cloud}`);
-  const names = stackNames(model, plan.cloud);
+export async function buildStack(synthesis: Synthesis, impl: CloudStacks, infra: InfrastructureCapability<unknown>, model: unknown, plan: CloudPlan, settings: SettingsModel): Promise<{ name: string; json: string }> {
+  const subject = infra.subject(model);
+  const names = stackNames(subject, plan.cloud);
   const stack = synthesis.stack(names.stack);
-  const tags = Object.fromEntries(Object.entries(baseTags(model)).map(([k, v]) => [k, synthesis.literal(v)]));
-  const ctx: StackContext = { model, plan, settings, stack, synthesis, names, tags, shared: new Map(), lit: (t) => synthesis.literal(t) };
-  addBackend(stack, names.stack, settings);
+  const tags = Object.fromEntries(Object.entries(baseTags(subject)).map(([k, v]) => [k, synthesis.literal(v)]));
+  const ctx: StackContext = {
+    subject, plan, settings, stack, synthesis, names, tags,
+    workload: infra.workload,
+    bootScript: (index, access) => infra.workload.bootScript(model, plan, index, access),
+    shared: new Map(),
+    lit: (t) => synthesis.literal(t),
+  };
+  await addBackend(ctx, settings);
   impl.base(ctx);
-  const byKind = new Map<AbstractResource['kind'], AbstractResource[]>();
+  const byKind = new Map<ResourceKind, AbstractResource[]>();
   for (const r of plan.resources) byKind.set(r.kind, [...(byKind.get(r.kind) ?? []), r]);
   for (const kind of impl.order) {
-    (byKind.get(kind) ?? []).forEach((r, i) => impl.resources[kind](ctx, r, i));
+    const synth = impl.resources[kind];
+    (byKind.get(kind) ?? []).forEach((r, i) => synth?.(ctx, r, i));
   }
+  const unsupported = [...byKind.keys()].filter((k) => !impl.order.includes(k) || !impl.resources[k]);
+  if (unsupported.length) throw new Error(`${plan.cloud} cannot build ${unsupported.join(', ')} resources`);
   return { name: names.stack, json: synthesis.toJson(stack) };
+}
+
+/**
+ * The Terraform state backend from the repository settings; one state per stack. `local` is
+ * built in; every other type belongs to the cloud that offers it. Backend blocks take no
+ * expressions, so these (schema-validated) values go in as they are.
+ */
+async function addBackend(ctx: StackContext, settings: SettingsModel): Promise<void> {
+  const b = settings.stateBackend;
+  if (b.type !== 'local') {
+    const key = `${b.prefix ?? 'autostack'}/${ctx.names.stack}`;
+    for (const { stacks } of await registeredCloudStacks()) if (stacks.backend?.(ctx.stack, key, b)) return;
+    throw new Error(`no registered cloud offers the state backend "${b.type}"`);
+  }
+  new backends.LocalBackend(ctx.stack, { path: 'terraform.tfstate' });
 }

@@ -1,16 +1,22 @@
 import type { CloudId } from '../../knowledge-base/types.ts';
-import type { CloudStackSynth } from './context.ts';
+import { cloudDefinition, registeredClouds } from '../core/registry/clouds.ts';
+import type { CloudStacks } from './context.ts';
 
-const stacks = new Map<CloudId, CloudStackSynth>();
+const loaded = new WeakMap<object, Promise<CloudStacks>>();
 
-export function registerCloudStack(s: CloudStackSynth): void {
-  stacks.set(s.cloud, s);
+/** A cloud's constructs, imported on first use: CDKTF and the providers load only when a stack is built. */
+export function cloudStacks(cloud: CloudId): Promise<CloudStacks> {
+  const def = cloudDefinition(cloud);
+  if (!def) return Promise.reject(new Error(`cloud "${cloud}" is not registered`));
+  let p = loaded.get(def);
+  if (!p) {
+    p = def.loadStacks() as Promise<CloudStacks>;
+    loaded.set(def, p);
+  }
+  return p;
 }
 
-export function cloudStack(cloud: CloudId): CloudStackSynth | undefined {
-  return stacks.get(cloud);
-}
-
-export function registeredCloudStacks(): CloudStackSynth[] {
-  return [...stacks.values()];
+/** Every registered cloud's constructs (conformance tests, and callers that synthesize many clouds). */
+export async function registeredCloudStacks(): Promise<{ cloud: CloudId; stacks: CloudStacks }[]> {
+  return Promise.all(registeredClouds().map(async (c) => ({ cloud: c.id, stacks: await cloudStacks(c.id) })));
 }

@@ -23,3 +23,8 @@ export function ipv4(cidrs: readonly string[]): string[] {
 export function ipv6(cidrs: readonly string[]): string[] {
   return cidrs.filter((c) => c.includes(':'));
 }
+
+/** Whether server `index` has a public address in the cloud plan. */
+export function hasPublicIp(ctx: StackContext, index: number): boolean {
+  return ctx.plan.resources.filter((r) => r.kind === 'public-ip').length > index;
+}

@@ -1,44 +1,51 @@
-import type { PlanModel } from '../kinds/plan/model.ts';
 import type { CloudId } from '../../knowledge-base/types.ts';
-import { kindHandler } from '../core/registry/kinds.ts';
+import { kindDefinition } from '../core/registry/kinds.ts';
 import type { SettingsModel } from '../core/resolve/settings.ts';
 import { Synthesis } from '../cdktf/index.ts';
-import { buildPlanStack } from './build.ts';
-import './clouds-index.ts';
-import '../kinds/index.ts';
+import { buildStack } from './build.ts';
+import { cloudStacks } from './registry.ts';
 
 export interface SynthesizedStack {
   name: string;
+  /** The model's name (the plan, the website, …). */
   plan: string;
   cloud: CloudId;
-  /** Relative to the output directory: stacks/<plan>-<cloud>/cdk.tf.json */
+  /** Relative to the output directory: stacks/<name>-<cloud>/cdk.tf.json */
   path: string;
   json: string;
   resourceCount: number;
 }
 
+/** A resolved model of a kind with the infrastructure capability. */
+export interface SynthInput {
+  kind: string;
+  model: unknown;
+}
+
 export type SynthOutcome = { ok: true; stacks: SynthesizedStack[] } | { ok: false; errors: string[] };
 
 /**
- * Terraform for each plan: on its own cloud, or on each of `clouds` (comparison clouds use the
+ * Terraform for each model: on its own cloud, or on each of `clouds` (comparison clouds use the
  * region the review priced them in). All stacks are built before any is returned, so a failure
- * never leaves half an output behind.
+ * never leaves half an output behind. Kinds without infrastructure have no stacks.
  */
-export function synthesizePlans(models: PlanModel[], settings: SettingsModel, clouds?: CloudId[]): SynthOutcome {
-  const handler = kindHandler('Plan')!;
+export async function synthesize(inputs: SynthInput[], settings: SettingsModel, clouds?: CloudId[]): Promise<SynthOutcome> {
   const stacks: SynthesizedStack[] = [];
   const errors: string[] = [];
-  for (const model of models) {
-    const plans = handler.plan(model);
-    for (const cloud of clouds ?? [model.cloud]) {
-      const plan = plans.find((p) => p.cloud === cloud)!;
-      if (plan.problems.length) {
-        errors.push(`${model.name} on ${cloud}: ${plan.problems.join('; ')}`);
+  for (const { kind, model } of inputs) {
+    const infra = kindDefinition(kind)?.infrastructure;
+    if (!infra) continue;
+    const plans = infra.plan(model);
+    const name = infra.subject(model).name;
+    for (const cloud of clouds ?? [infra.primaryCloud(model)]) {
+      const plan = plans.find((p) => p.cloud === cloud);
+      if (!plan || plan.problems.length) {
+        errors.push(`${name} on ${cloud}: ${plan ? plan.problems.join('; ') : 'not a registered cloud'}`);
         continue;
       }
       // One construct tree per stack: it is serialized at once and can then be collected.
-      const { name, json } = buildPlanStack(new Synthesis(), model, plan, settings);
-      stacks.push({ name, plan: model.name, cloud, path: `stacks/${name}/cdk.tf.json`, json, resourceCount: countResources(json) });
+      const built = await buildStack(new Synthesis(), await cloudStacks(cloud), infra, model, plan, settings);
+      stacks.push({ name: built.name, plan: name, cloud, path: `stacks/${built.name}/cdk.tf.json`, json: built.json, resourceCount: countResources(built.json) });
     }
   }
   return errors.length ? { ok: false, errors } : { ok: true, stacks };

@@ -1,3 +1,4 @@
+import '../../synth/node.ts';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { createRequire } from 'node:module';
 import nock from 'nock';

@@ -1,12 +1,25 @@
-import { registerCloud } from '../registry.ts';
+import type { CloudData } from '../../catalog.ts';
+import type { CloudImages } from '../../images.ts';
+import { backupBucket, computeHourly, diskPerGiB, noCharge, publicIpv4Hourly, secretMonthly } from '../../pricing.ts';
+import type { CloudKnowledge } from '../registry.ts';
+import data from './data.json' with { type: 'json' };
+import images from './images.json' with { type: 'json' };
+import regions from './regions.json' with { type: 'json' };
 
-registerCloud({
+export const awsKnowledge: CloudKnowledge = {
   id: 'aws',
   displayName: 'AWS',
-  diskBilling: 'per-gib',
-  names: { firewall: 'security group', secret: 'Secrets Manager secret', vm: 'EC2 instance', bucket: 'S3 bucket', publicIp: 'public IPv4 address' },
-  freeResources: {
-    firewall: 'security groups have no charge',
-    'backup-schedule': 'runs on the database server (systemd timer); its cost is the backup storage',
+  data: data as CloudData,
+  regions,
+  images: images as CloudImages,
+  names: { firewall: 'security group', secret: 'Secrets Manager secret', vm: 'EC2 instance', bucket: 'S3 bucket', 'public-ip': 'public IPv4 address' },
+  prices: {
+    vm: computeHourly,
+    disk: diskPerGiB,
+    bucket: backupBucket,
+    'public-ip': publicIpv4Hourly,
+    secret: secretMonthly(),
+    firewall: noCharge('security groups have no charge'),
+    'backup-schedule': noCharge('runs on the database server (systemd timer); its cost is the backup storage'),
   },
-});
+};

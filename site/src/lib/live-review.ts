@@ -1,4 +1,5 @@
 // The core pipeline in the browser: the same review the App posts, run on every edit.
+import '../../../synth/index.ts';
 import { stringify } from 'yaml';
 import { evaluateFiles } from '../../../synth/core/review/evaluate.ts';
 import type { ReviewResult } from '../../../synth/core/review/review.ts';

@@ -1,4 +1,5 @@
-import { aws, Fn } from '../../cdktf/index.ts';
+import { Fn } from '../../cdktf/index.ts';
+import { aws } from '../../cdktf/aws.ts';
 import type { StackContext } from '../../stack/context.ts';
 import { share } from '../../stack/shared.ts';
 
@@ -25,7 +26,7 @@ export function awsBase(ctx: StackContext): void {
     share(ctx, 'ami', ami.id);
   }
   const assume = new aws.DataAwsIamPolicyDocument(stack, 'assume_ec2', { statement: [{ actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['ec2.amazonaws.com'] }] }] });
-  const role = new aws.IamRole(stack, 'server_role', { name: `${names.base}-${names.hash}`.slice(0, 64), assumeRolePolicy: assume.json, description: ctx.lit(`AutoStack PostgreSQL servers of plan ${ctx.model.name}`) });
+  const role = new aws.IamRole(stack, 'server_role', { name: `${names.base}-${names.hash}`.slice(0, 64), assumeRolePolicy: assume.json, description: ctx.lit(`AutoStack ${ctx.workload.title} servers of plan ${ctx.subject.name}`) });
   share(ctx, 'role', role);
   share(ctx, 'instanceProfile', new aws.IamInstanceProfile(stack, 'server_profile', { name: `${names.base}-${names.hash}`.slice(0, 128), role: role.name }));
 }

@@ -1,4 +1,4 @@
-import { aws } from '../../cdktf/index.ts';
+import { aws } from '../../cdktf/aws.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
 import { share } from '../../stack/shared.ts';
 

@@ -1,5 +1,5 @@
-import { aws } from '../../cdktf/index.ts';
-import type { Instance } from '../../cdktf/index.ts';
+import { aws } from '../../cdktf/aws.ts';
+import type { Instance } from '../../cdktf/aws.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
 import { shared } from '../../stack/shared.ts';
 

@@ -1,26 +1,73 @@
-import { registerCloudStack } from '../../stack/registry.ts';
-import { awsBase } from './base.ts';
-import { awsBucket } from './bucket.ts';
-import { awsDisk } from './disk.ts';
-import { awsFirewall } from './firewall.ts';
-import { awsBackupSchedule, awsPublicIp } from './misc.ts';
-import { awsSecret } from './secret.ts';
-import { awsVm } from './vm.ts';
+import { awsKnowledge } from '../../../knowledge-base/clouds/aws/index.ts';
+import type { CloudDefinition } from '../../core/registry/clouds.ts';
 
-registerCloudStack({
-  cloud: 'aws',
-  base: awsBase,
-  order: ['secret', 'bucket', 'firewall', 'vm', 'disk', 'public-ip', 'backup-schedule'],
-  resources: { secret: awsSecret, bucket: awsBucket, firewall: awsFirewall, vm: awsVm, disk: awsDisk, 'public-ip': awsPublicIp, 'backup-schedule': awsBackupSchedule },
-  // Tags come from the provider's default_tags on every taggable resource; these types take none.
-  untaggable: {
-    aws_volume_attachment: 'an attachment is not a resource AWS can tag',
-    aws_iam_role_policy: 'inline policies cannot be tagged',
-    aws_s3_bucket_ownership_controls: 'bucket sub-configuration; the bucket is tagged',
-    aws_s3_bucket_public_access_block: 'bucket sub-configuration; the bucket is tagged',
-    aws_s3_bucket_versioning: 'bucket sub-configuration; the bucket is tagged',
-    aws_s3_bucket_server_side_encryption_configuration: 'bucket sub-configuration; the bucket is tagged',
-    aws_s3_bucket_lifecycle_configuration: 'bucket sub-configuration; the bucket is tagged',
-    aws_s3_bucket_policy: 'bucket sub-configuration; the bucket is tagged',
+// The constructs import CDKTF: loaded only when a stack is synthesized, never by the browser
+// bundle or a review (a non-literal specifier keeps bundlers from following it).
+const STACKS = './stacks.ts';
+
+/** AWS: EC2 servers, EBS data volumes, S3 backups, Secrets Manager; state in S3. */
+export const aws: CloudDefinition = {
+  ...awsKnowledge,
+  schema: {
+    "instanceType": {
+      "description": "EC2 instance type, e.g. m6i.large.",
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 40
+    },
+    "network": {
+      "description": "AWS placement.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "vpcId": {
+          "description": "VPC id, e.g. vpc-0abc.",
+          "type": "string",
+          "pattern": "^vpc-[0-9a-f]+$"
+        },
+        "subnetIds": {
+          "description": "Subnet ids to spread servers over.",
+          "type": "array",
+          "items": {
+            "description": "Subnet id.",
+            "type": "string",
+            "pattern": "^subnet-[0-9a-f]+$"
+          }
+        }
+      }
+    },
+    "stateBackend": {
+      "type": "s3",
+      "properties": {
+        "bucket": {
+          "description": "Bucket for state (lowercase letters, digits, dots, hyphens, underscores).",
+          "type": "string",
+          "maxLength": 222,
+          "pattern": "^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$"
+        },
+        "region": {
+          "description": "Region of the S3 state bucket, e.g. us-east-1.",
+          "type": "string",
+          "maxLength": 40,
+          "pattern": "^[a-z]{2}(-[a-z]+)+-\\d$"
+        },
+        "dynamodbTable": {
+          "description": "Optional DynamoDB table for S3 locking (S3 native locking is used when absent).",
+          "type": "string",
+          "maxLength": 255,
+          "pattern": "^[A-Za-z0-9_.-]{3,255}$"
+        }
+      },
+      "required": [
+        "bucket",
+        "region"
+      ]
+    }
   },
-});
+  deploy: {
+    steps: "      - name: AWS credentials (OIDC)\n        if: ${{ vars.AUTOSTACK_AWS_ROLE_ARN != '' }}\n        uses: aws-actions/configure-aws-credentials@v4\n        with:\n          role-to-assume: ${{ vars.AUTOSTACK_AWS_ROLE_ARN }}\n          aws-region: ${{ vars.AUTOSTACK_AWS_REGION || 'us-east-1' }}",
+    env: [],
+    variables: ["AUTOSTACK_AWS_ROLE_ARN", "AUTOSTACK_AWS_REGION"],
+  },
+  loadStacks: async () => (await import(/* @vite-ignore */ STACKS)).awsStacks,
+};

@@ -1,8 +1,9 @@
-import { aws, TerraformOutput } from '../../cdktf/index.ts';
-import type { Instance, IamRole, S3Bucket, SecretsmanagerSecret, SecurityGroup } from '../../cdktf/index.ts';
+import { TerraformOutput } from '../../cdktf/index.ts';
+import { aws } from '../../cdktf/aws.ts';
+import type { Instance, IamRole, S3Bucket, SecretsmanagerSecret, SecurityGroup } from '../../cdktf/aws.ts';
 import type { ResourceSynth, StackContext } from '../../stack/context.ts';
-import { maybeShared, share, shared } from '../../stack/shared.ts';
-import { serverScript } from '../../kinds/plan/boot/server-script.ts';
+import { hasPublicIp, maybeShared, share, shared } from '../../stack/shared.ts';
+import { awsAccess } from './access.ts';
 import { subnetFor } from './base.ts';
 
 /**
@@ -11,18 +12,18 @@ import { subnetFor } from './base.ts';
  * address there). A new script replaces the server; its data volume is kept and reattached.
  */
 export const awsVm: ResourceSynth = (ctx, r, i) => {
-  const { stack, model, plan, names } = ctx;
+  const { stack, names } = ctx;
   if (i === 0) grantAccess(ctx);
   const primary = i === 0 ? undefined : shared<Instance>(ctx, 'vm0');
   const bucket = maybeShared<S3Bucket>(ctx, 'bucket');
-  const script = serverScript(ctx, i, { cloud: 'aws', bucket: names.bucket, region: plan.region, secretId: names.secret });
+  const script = ctx.bootScript(i, awsAccess(ctx));
   const instance = new aws.Instance(stack, `server_${i}`, {
     ami: shared<string>(ctx, 'ami'),
     instanceType: r.type,
     subnetId: subnetFor(ctx, i),
     vpcSecurityGroupIds: [shared<SecurityGroup>(ctx, 'securityGroup').id],
     iamInstanceProfile: shared<{ name: string }>(ctx, 'instanceProfile').name,
-    associatePublicIpAddress: model.network.publicIp,
+    associatePublicIpAddress: hasPublicIp(ctx, i),
     metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled', httpPutResponseHopLimit: 1, instanceMetadataTags: 'enabled' },
     rootBlockDevice: { volumeType: 'gp3', volumeSize: 20, encrypted: true, deleteOnTermination: true },
     userData: ctx.lit(script),
@@ -37,8 +38,8 @@ export const awsVm: ResourceSynth = (ctx, r, i) => {
   });
   share(ctx, `vm${i}`, instance);
   if (i === 0) {
-    new TerraformOutput(stack, 'primary_private_ip', { value: instance.privateIp, description: 'Private address of the PostgreSQL primary (port 5432)' });
-    new TerraformOutput(stack, 'password_secret', { value: shared<SecretsmanagerSecret>(ctx, 'secret').arn, description: 'Secrets Manager secret holding the postgres and replicator passwords' });
+    new TerraformOutput(stack, 'primary_private_ip', { value: instance.privateIp, description: ctx.workload.outputs.primaryAddress });
+    new TerraformOutput(stack, 'password_secret', { value: shared<SecretsmanagerSecret>(ctx, 'secret').arn, description: ctx.workload.outputs.secret ?? 'Secrets Manager secret of the servers' });
   }
 };
 

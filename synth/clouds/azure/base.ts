@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { azure } from '../../cdktf/index.ts';
+import { azure } from '../../cdktf/azure.ts';
 import type { StackContext } from '../../stack/context.ts';
 import { share } from '../../stack/shared.ts';
 

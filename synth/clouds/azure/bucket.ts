@@ -1,7 +1,10 @@
-import { azure } from '../../cdktf/index.ts';
-import type { ResourceGroup } from '../../cdktf/index.ts';
+import { azure } from '../../cdktf/azure.ts';
+import type { ResourceGroup } from '../../cdktf/azure.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
 import { share, shared } from '../../stack/shared.ts';
+
+/** The container pgBackRest (or any backup tool of a kind) writes to. */
+export const AZURE_BACKUP_CONTAINER = 'pgbackrest';
 
 /** Storage account (TLS 1.2, no public blobs, no shared keys, versioned) and a private container for pgBackRest. */
 export const azureBucket: ResourceSynth = (ctx, r) => {
@@ -21,7 +24,7 @@ export const azureBucket: ResourceSynth = (ctx, r) => {
     blobProperties: { versioningEnabled: true, deleteRetentionPolicy: { days: 7 } },
     tags: ctx.tags,
   }));
-  new azure.StorageContainer(ctx.stack, 'backups_container', { name: 'pgbackrest', storageAccountId: account.id, containerAccessType: 'private' });
+  new azure.StorageContainer(ctx.stack, 'backups_container', { name: AZURE_BACKUP_CONTAINER, storageAccountId: account.id, containerAccessType: 'private' });
   new azure.StorageManagementPolicy(ctx.stack, 'backups_lifecycle', {
     storageAccountId: account.id,
     rule: [{

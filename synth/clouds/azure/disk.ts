@@ -1,5 +1,5 @@
-import { azure } from '../../cdktf/index.ts';
-import type { LinuxVirtualMachine, ResourceGroup } from '../../cdktf/index.ts';
+import { azure } from '../../cdktf/azure.ts';
+import type { LinuxVirtualMachine, ResourceGroup } from '../../cdktf/azure.ts';
 import { catalogFor } from '../../../knowledge-base/catalog.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
 import { shared } from '../../stack/shared.ts';

@@ -1,21 +1,23 @@
-import { azure } from '../../cdktf/index.ts';
-import type { ResourceGroup } from '../../cdktf/index.ts';
+import { azure } from '../../cdktf/azure.ts';
+import type { ResourceGroup } from '../../cdktf/azure.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
 import { share, shared } from '../../stack/shared.ts';
 
-/** PostgreSQL (5432) from each allowed CIDR and from inside the virtual network; everything else from outside is denied. */
-export const azureFirewall: ResourceSynth = (ctx) => {
+/** The workload's port from each allowed CIDR and from inside the virtual network; everything else from outside is denied. */
+export const azureFirewall: ResourceSynth = (ctx, r) => {
   const rg = shared<ResourceGroup>(ctx, 'rg');
-  const rules = ctx.model.network.allowedCidrs.map((cidr, i) => ({
-    name: `postgres-allowed-${i}`, priority: 100 + i, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', sourcePortRange: '*', destinationPortRange: '5432', sourceAddressPrefix: cidr, destinationAddressPrefix: '*',
+  const { slug } = ctx.workload;
+  const port = String(r.attrs.port);
+  const rules = (r.attrs.cidrs as readonly string[]).map((cidr, i) => ({
+    name: `${slug}-allowed-${i}`, priority: 100 + i, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', sourcePortRange: '*', destinationPortRange: port, sourceAddressPrefix: cidr, destinationAddressPrefix: '*',
   }));
-  share(ctx, 'nsg', new azure.NetworkSecurityGroup(ctx.stack, 'postgres_nsg', {
+  share(ctx, 'nsg', new azure.NetworkSecurityGroup(ctx.stack, `${slug}_nsg`, {
     name: `${ctx.names.base}-nsg`,
     resourceGroupName: rg.name,
     location: rg.location,
     securityRule: [
       ...rules,
-      { name: 'postgres-replication', priority: 200, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', sourcePortRange: '*', destinationPortRange: '5432', sourceAddressPrefix: 'VirtualNetwork', destinationAddressPrefix: 'VirtualNetwork' },
+      { name: `${slug}-replication`, priority: 200, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', sourcePortRange: '*', destinationPortRange: port, sourceAddressPrefix: 'VirtualNetwork', destinationAddressPrefix: 'VirtualNetwork' },
       { name: 'deny-other-inbound', priority: 4000, direction: 'Inbound', access: 'Deny', protocol: '*', sourcePortRange: '*', destinationPortRange: '*', sourceAddressPrefix: 'Internet', destinationAddressPrefix: '*' },
     ],
     tags: ctx.tags,

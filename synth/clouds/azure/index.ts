@@ -1,23 +1,77 @@
-import { registerCloudStack } from '../../stack/registry.ts';
-import { azureBase } from './base.ts';
-import { azureBucket } from './bucket.ts';
-import { azureDisk } from './disk.ts';
-import { azureFirewall } from './firewall.ts';
-import { azureBackupSchedule, azurePublicIp } from './misc.ts';
-import { azureSecret } from './secret.ts';
-import { azureVm } from './vm.ts';
+import { azureKnowledge } from '../../../knowledge-base/clouds/azure/index.ts';
+import type { CloudDefinition } from '../../core/registry/clouds.ts';
 
-registerCloudStack({
-  cloud: 'azure',
-  base: azureBase,
-  order: ['secret', 'bucket', 'firewall', 'public-ip', 'vm', 'disk', 'backup-schedule'],
-  resources: { secret: azureSecret, bucket: azureBucket, firewall: azureFirewall, 'public-ip': azurePublicIp, vm: azureVm, disk: azureDisk, 'backup-schedule': azureBackupSchedule },
-  untaggable: {
-    azurerm_subnet: 'subnets cannot be tagged; the virtual network is',
-    azurerm_storage_container: 'containers cannot be tagged; the storage account is',
-    azurerm_storage_management_policy: 'a policy of the storage account, which is tagged',
-    azurerm_network_interface_security_group_association: 'an association, not a taggable resource',
-    azurerm_virtual_machine_data_disk_attachment: 'an attachment, not a taggable resource',
-    azurerm_role_assignment: 'role assignments cannot be tagged',
+// The constructs import CDKTF: loaded only when a stack is synthesized, never by the browser
+// bundle or a review (a non-literal specifier keeps bundlers from following it).
+const STACKS = './stacks.ts';
+
+/** Azure: Linux VMs, managed disks, Blob backups, Key Vault; state in Azure Storage. */
+export const azure: CloudDefinition = {
+  ...azureKnowledge,
+  schema: {
+    "instanceType": {
+      "description": "Azure VM size, e.g. Standard_D2s_v5.",
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 40
+    },
+    "network": {
+      "description": "Azure placement.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "subnetId": {
+          "description": "Full resource id of an existing subnet.",
+          "type": "string",
+          "maxLength": 400
+        }
+      }
+    },
+    "accounts": {
+      "description": "Azure.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "subscriptionId": {
+          "description": "Subscription id (a GUID).",
+          "type": "string",
+          "pattern": "^[0-9a-fA-F-]{36}$"
+        }
+      }
+    },
+    "stateBackend": {
+      "type": "azurerm",
+      "properties": {
+        "resourceGroup": {
+          "description": "Azure resource group of the state storage account.",
+          "type": "string",
+          "maxLength": 90,
+          "pattern": "^[-\\w._()]{1,89}[-\\w_()]$"
+        },
+        "storageAccount": {
+          "description": "Azure storage account for state.",
+          "type": "string",
+          "maxLength": 24,
+          "pattern": "^[a-z0-9]{3,24}$"
+        },
+        "container": {
+          "description": "Azure blob container for state.",
+          "type": "string",
+          "maxLength": 63,
+          "pattern": "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$"
+        }
+      },
+      "required": [
+        "resourceGroup",
+        "storageAccount",
+        "container"
+      ]
+    }
   },
-});
+  deploy: {
+    steps: "      - name: Azure credentials (OIDC)\n        if: ${{ vars.AUTOSTACK_AZURE_CLIENT_ID != '' }}\n        uses: azure/login@v2\n        with:\n          client-id: ${{ vars.AUTOSTACK_AZURE_CLIENT_ID }}\n          tenant-id: ${{ vars.AUTOSTACK_AZURE_TENANT_ID }}\n          subscription-id: ${{ vars.AUTOSTACK_AZURE_SUBSCRIPTION_ID }}",
+    env: ["ARM_USE_OIDC: ${{ vars.AUTOSTACK_AZURE_CLIENT_ID != '' }}", "ARM_CLIENT_ID: ${{ vars.AUTOSTACK_AZURE_CLIENT_ID }}", "ARM_TENANT_ID: ${{ vars.AUTOSTACK_AZURE_TENANT_ID }}", "ARM_SUBSCRIPTION_ID: ${{ vars.AUTOSTACK_AZURE_SUBSCRIPTION_ID }}"],
+    variables: ["AUTOSTACK_AZURE_CLIENT_ID", "AUTOSTACK_AZURE_TENANT_ID", "AUTOSTACK_AZURE_SUBSCRIPTION_ID"],
+  },
+  loadStacks: async () => (await import(/* @vite-ignore */ STACKS)).azureStacks,
+};

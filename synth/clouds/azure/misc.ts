@@ -1,5 +1,6 @@
-import { azure, TerraformOutput } from '../../cdktf/index.ts';
-import type { ResourceGroup } from '../../cdktf/index.ts';
+import { TerraformOutput } from '../../cdktf/index.ts';
+import { azure } from '../../cdktf/azure.ts';
+import type { ResourceGroup } from '../../cdktf/azure.ts';
 import { catalogFor } from '../../../knowledge-base/catalog.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
 import { share, shared } from '../../stack/shared.ts';
@@ -16,5 +17,5 @@ export const azurePublicIp: ResourceSynth = (ctx, _r, i) => {
 
 /** Backups run on the primary (pgBackRest + systemd timer, see bootstrap.ts); the stack records the schedule. */
 export const azureBackupSchedule: ResourceSynth = (ctx, r) => {
-  new TerraformOutput(ctx.stack, 'backup_schedule', { value: ctx.lit(`${String(r.attrs.schedule)} (UTC), kept ${String(r.attrs.retentionDays)} days, restore test ${String(r.attrs.validate)}`), description: 'When pgBackRest backs up the primary' });
+  new TerraformOutput(ctx.stack, 'backup_schedule', { value: ctx.lit(`${String(r.attrs.schedule)} (UTC), kept ${String(r.attrs.retentionDays)} days, restore test ${String(r.attrs.validate)}`), description: ctx.workload.outputs.backupSchedule ?? 'When backups run' });
 };

@@ -1,5 +1,5 @@
-import { azure } from '../../cdktf/index.ts';
-import type { DataAzurermClientConfig, ResourceGroup } from '../../cdktf/index.ts';
+import { azure } from '../../cdktf/azure.ts';
+import type { DataAzurermClientConfig, ResourceGroup } from '../../cdktf/azure.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
 import { share, shared } from '../../stack/shared.ts';
 

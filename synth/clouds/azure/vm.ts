@@ -1,9 +1,10 @@
-import { azure, TerraformOutput } from '../../cdktf/index.ts';
-import type { KeyVault, LinuxVirtualMachine, NetworkInterface, NetworkSecurityGroup, PublicIp, ResourceGroup, StorageAccount } from '../../cdktf/index.ts';
+import { TerraformOutput } from '../../cdktf/index.ts';
+import { azure } from '../../cdktf/azure.ts';
+import type { KeyVault, LinuxVirtualMachine, NetworkInterface, NetworkSecurityGroup, PublicIp, ResourceGroup, StorageAccount } from '../../cdktf/azure.ts';
 import { catalogFor } from '../../../knowledge-base/catalog.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
 import { maybeShared, share, shared } from '../../stack/shared.ts';
-import { serverScript } from '../../kinds/plan/boot/server-script.ts';
+import { azureAccess } from './access.ts';
 import { NO_LOGIN_KEY } from './base.ts';
 
 /**
@@ -12,7 +13,7 @@ import { NO_LOGIN_KEY } from './base.ts';
  * first-boot script (base64); a new script rebuilds the VM and the data disk is reattached.
  */
 export const azureVm: ResourceSynth = (ctx, r, i) => {
-  const { stack, model, plan, names } = ctx;
+  const { stack, plan, names } = ctx;
   const rg = shared<ResourceGroup>(ctx, 'rg');
   const zones = catalogFor('azure').zones(plan.region);
   const pip = maybeShared<PublicIp>(ctx, `pip${i}`);
@@ -27,7 +28,7 @@ export const azureVm: ResourceSynth = (ctx, r, i) => {
   share(ctx, `nic${i}`, nic);
   const primaryNic = i === 0 ? undefined : shared<NetworkInterface>(ctx, 'nic0');
   const image = plan.image!.ref;
-  const script = serverScript(ctx, i, { cloud: 'azure', storageAccount: names.storageAccount, container: 'pgbackrest', vault: names.keyVault, secretName: 'postgres-passwords' });
+  const script = ctx.bootScript(i, azureAccess(ctx));
   const vm = new azure.LinuxVirtualMachine(stack, `server_${i}`, {
     name: `${names.base}-${i}`,
     resourceGroupName: rg.name,
@@ -47,8 +48,7 @@ export const azureVm: ResourceSynth = (ctx, r, i) => {
   });
   share(ctx, `vm${i}`, vm);
   grant(ctx, vm, i);
-  if (i === 0) new TerraformOutput(stack, 'primary_private_ip', { value: nic.privateIpAddress, description: 'Private address of the PostgreSQL primary (port 5432)' });
-  void model;
+  if (i === 0) new TerraformOutput(stack, 'primary_private_ip', { value: nic.privateIpAddress, description: ctx.workload.outputs.primaryAddress });
 };
 
 function grant(ctx: Parameters<ResourceSynth>[0], vm: LinuxVirtualMachine, i: number): void {

@@ -1,4 +1,5 @@
-import { gcp } from '../../cdktf/index.ts';
+import { gcp } from '../../cdktf/gcp.ts';
+import { baseTags } from '../../stack/context.ts';
 import type { StackContext } from '../../stack/context.ts';
 import { share } from '../../stack/shared.ts';
 
@@ -12,12 +13,12 @@ export function gcpBase(ctx: StackContext): void {
     share(ctx, 'network', net.network);
     share(ctx, 'subnetwork', net.subnetwork ?? net.network);
   } else {
-    const network = new gcp.ComputeNetwork(stack, 'network', { name: names.base, autoCreateSubnetworks: false, description: 'AutoStack PostgreSQL network' });
+    const network = new gcp.ComputeNetwork(stack, 'network', { name: names.base, autoCreateSubnetworks: false, description: `AutoStack ${ctx.workload.title} network` });
     const subnet = new gcp.ComputeSubnetwork(stack, 'subnet', { name: `${names.base}-${plan.region}`, network: network.id, region: plan.region, ipCidrRange: '10.240.1.0/24', privateIpGoogleAccess: true });
     share(ctx, 'network', network.id);
     share(ctx, 'subnetwork', subnet.id);
   }
-  share(ctx, 'serviceAccount', new gcp.ServiceAccount(stack, 'server_sa', { accountId: names.serviceAccount, displayName: ctx.lit(`AutoStack PostgreSQL servers of ${ctx.model.name}`) }));
+  share(ctx, 'serviceAccount', new gcp.ServiceAccount(stack, 'server_sa', { accountId: names.serviceAccount, displayName: ctx.lit(`AutoStack ${ctx.workload.title} servers of ${ctx.subject.name}`) }));
 }
 
 /**
@@ -26,7 +27,7 @@ export function gcpBase(ctx: StackContext): void {
  */
 export function gcpLabels(ctx: StackContext): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...ctx.model.labels, 'autostack-org': ctx.model.org, 'autostack-project': ctx.model.project, 'autostack-plan': ctx.model.name, 'managed-by': 'autostack' })) {
+  for (const [k, v] of Object.entries(baseTags(ctx.subject))) {
     out[clean(k)] = clean(v);
   }
   return out;

@@ -1,5 +1,5 @@
-import { gcp } from '../../cdktf/index.ts';
-import type { ServiceAccount } from '../../cdktf/index.ts';
+import { gcp } from '../../cdktf/gcp.ts';
+import type { ServiceAccount } from '../../cdktf/gcp.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
 import { share, shared } from '../../stack/shared.ts';
 import { gcpLabels } from './base.ts';

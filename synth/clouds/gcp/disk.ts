@@ -1,4 +1,4 @@
-import { gcp } from '../../cdktf/index.ts';
+import { gcp } from '../../cdktf/gcp.ts';
 import { catalogFor } from '../../../knowledge-base/catalog.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
 import { share } from '../../stack/shared.ts';

@@ -1,23 +1,68 @@
-import { registerCloudStack } from '../../stack/registry.ts';
-import { gcpBase } from './base.ts';
-import { gcpBucket } from './bucket.ts';
-import { gcpDisk } from './disk.ts';
-import { gcpFirewall } from './firewall.ts';
-import { gcpBackupSchedule, gcpPublicIp } from './misc.ts';
-import { gcpSecret } from './secret.ts';
-import { gcpVm } from './vm.ts';
+import { gcpKnowledge } from '../../../knowledge-base/clouds/gcp/index.ts';
+import type { CloudDefinition } from '../../core/registry/clouds.ts';
 
-registerCloudStack({
-  cloud: 'gcp',
-  base: gcpBase,
-  order: ['secret', 'bucket', 'firewall', 'disk', 'vm', 'public-ip', 'backup-schedule'],
-  resources: { secret: gcpSecret, bucket: gcpBucket, firewall: gcpFirewall, disk: gcpDisk, vm: gcpVm, 'public-ip': gcpPublicIp, 'backup-schedule': gcpBackupSchedule },
-  untaggable: {
-    google_compute_network: 'VPC networks take no labels',
-    google_compute_subnetwork: 'subnetworks take no labels',
-    google_compute_firewall: 'firewall rules take no labels; their description names the plan',
-    google_service_account: 'service accounts take no labels',
-    google_secret_manager_secret_iam_member: 'IAM bindings take no labels',
-    google_storage_bucket_iam_member: 'IAM bindings take no labels',
+// The constructs import CDKTF: loaded only when a stack is synthesized, never by the browser
+// bundle or a review (a non-literal specifier keeps bundlers from following it).
+const STACKS = './stacks.ts';
+
+/** Google Cloud: Compute Engine servers, persistent disks, Cloud Storage backups, Secret Manager; state in GCS. */
+export const gcp: CloudDefinition = {
+  ...gcpKnowledge,
+  schema: {
+    "instanceType": {
+      "description": "Compute Engine machine type, e.g. e2-standard-2.",
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 40
+    },
+    "network": {
+      "description": "GCP placement.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "network": {
+          "description": "Self link or name of an existing VPC network.",
+          "type": "string",
+          "maxLength": 400
+        },
+        "subnetwork": {
+          "description": "Self link or name of an existing subnetwork.",
+          "type": "string",
+          "maxLength": 400
+        }
+      }
+    },
+    "accounts": {
+      "description": "Google Cloud.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "project": {
+          "description": "Project id that owns the resources, e.g. acme-prod.",
+          "type": "string",
+          "pattern": "^[a-z][-a-z0-9]{4,28}[a-z0-9]$"
+        }
+      }
+    },
+    "stateBackend": {
+      "type": "gcs",
+      "properties": {
+        "bucket": {
+          "description": "Bucket for state (lowercase letters, digits, dots, hyphens, underscores).",
+          "type": "string",
+          "maxLength": 222,
+          "pattern": "^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$"
+        }
+      },
+      "required": [
+        "bucket"
+      ]
+    }
   },
-});
+  deploy: {
+    steps: "      - name: Google Cloud credentials (OIDC)\n        if: ${{ vars.AUTOSTACK_GCP_WORKLOAD_IDENTITY_PROVIDER != '' }}\n        uses: google-github-actions/auth@v2\n        with:\n          workload_identity_provider: ${{ vars.AUTOSTACK_GCP_WORKLOAD_IDENTITY_PROVIDER }}\n          service_account: ${{ vars.AUTOSTACK_GCP_SERVICE_ACCOUNT }}",
+    env: [],
+    variables: ["AUTOSTACK_GCP_WORKLOAD_IDENTITY_PROVIDER", "AUTOSTACK_GCP_SERVICE_ACCOUNT"],
+  },
+  loadStacks: async () => (await import(/* @vite-ignore */ STACKS)).gcpStacks,
+};

@@ -6,5 +6,5 @@ export const gcpPublicIp: ResourceSynth = () => {};
 
 /** Backups run on the primary (pgBackRest + systemd timer, see bootstrap.ts); the stack records the schedule. */
 export const gcpBackupSchedule: ResourceSynth = (ctx, r) => {
-  new TerraformOutput(ctx.stack, 'backup_schedule', { value: ctx.lit(`${String(r.attrs.schedule)} (UTC), kept ${String(r.attrs.retentionDays)} days, restore test ${String(r.attrs.validate)}`), description: 'When pgBackRest backs up the primary' });
+  new TerraformOutput(ctx.stack, 'backup_schedule', { value: ctx.lit(`${String(r.attrs.schedule)} (UTC), kept ${String(r.attrs.retentionDays)} days, restore test ${String(r.attrs.validate)}`), description: ctx.workload.outputs.backupSchedule ?? 'When backups run' });
 };

@@ -1,9 +1,10 @@
-import { gcp, TerraformOutput } from '../../cdktf/index.ts';
-import type { ComputeDisk, ComputeInstance, ServiceAccount } from '../../cdktf/index.ts';
+import { TerraformOutput } from '../../cdktf/index.ts';
+import { gcp } from '../../cdktf/gcp.ts';
+import type { ComputeDisk, ComputeInstance, ServiceAccount } from '../../cdktf/gcp.ts';
 import { catalogFor } from '../../../knowledge-base/catalog.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
-import { shared, share } from '../../stack/shared.ts';
-import { serverScript } from '../../kinds/plan/boot/server-script.ts';
+import { hasPublicIp, shared, share } from '../../stack/shared.ts';
+import { gcpAccess } from './access.ts';
 import { gcpLabels } from './base.ts';
 
 /**
@@ -12,17 +13,17 @@ import { gcpLabels } from './base.ts';
  * replicas read the primary's address from their metadata.
  */
 export const gcpVm: ResourceSynth = (ctx, r, i) => {
-  const { stack, model, plan, names } = ctx;
+  const { stack, plan, names } = ctx;
   const zones = catalogFor('gcp').zones(plan.region);
   const primary = i === 0 ? undefined : shared<ComputeInstance>(ctx, 'vm0');
-  const script = serverScript(ctx, i, { cloud: 'gcp', bucket: names.bucket, secretName: names.secret });
+  const script = ctx.bootScript(i, gcpAccess(ctx));
   const instance = new gcp.ComputeInstance(stack, `server_${i}`, {
     name: `${names.base}-${i}`,
     machineType: r.type,
     zone: zones[i % zones.length]!,
     bootDisk: { initializeParams: { image: String(plan.image!.ref.imageFamily), size: 20, type: 'pd-balanced' } },
     attachedDisk: [{ source: shared<ComputeDisk>(ctx, `disk${i}`).id, deviceName: 'pgdata' }],
-    networkInterface: [{ subnetwork: shared<string>(ctx, 'subnetwork'), ...(model.network.publicIp ? { accessConfig: [{}] } : {}) }],
+    networkInterface: [{ subnetwork: shared<string>(ctx, 'subnetwork'), ...(hasPublicIp(ctx, i) ? { accessConfig: [{}] } : {}) }],
     serviceAccount: { email: shared<ServiceAccount>(ctx, 'serviceAccount').email, scopes: ['cloud-platform'] },
     shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
     metadata: { 'enable-oslogin': 'TRUE', 'block-project-ssh-keys': 'TRUE', ...(primary ? { 'autostack-primary-host': primary.networkInterface.get(0).networkIp } : {}) },
@@ -33,5 +34,5 @@ export const gcpVm: ResourceSynth = (ctx, r, i) => {
     lifecycle: { ignoreChanges: ['boot_disk[0].initialize_params[0].image'] },
   });
   share(ctx, `vm${i}`, instance);
-  if (i === 0) new TerraformOutput(stack, 'primary_private_ip', { value: instance.networkInterface.get(0).networkIp, description: 'Private address of the PostgreSQL primary (port 5432)' });
+  if (i === 0) new TerraformOutput(stack, 'primary_private_ip', { value: instance.networkInterface.get(0).networkIp, description: ctx.workload.outputs.primaryAddress });
 };

@@ -39,8 +39,8 @@ function compare(cloudA: CloudId, a: AbstractResource, cloudB: CloudId, b: Abstr
     const reason = attr === 'config' ? 'configuration changed: the server is rebuilt from its image and reattached to its data disk' : `${attr} ${String(a.attrs[attr])} → ${String(b.attrs[attr])}`;
     return { ...base, action: 'replace', reason };
   }
-  if (b.kind === 'disk' && Number(b.attrs.sizeGiB) < Number(a.attrs.sizeGiB)) {
-    return { ...base, action: 'replace', reason: `size ${String(a.attrs.sizeGiB)} → ${String(b.attrs.sizeGiB)} GiB: disks cannot shrink` };
+  for (const attr of b.growOnly ?? []) {
+    if (Number(b.attrs[attr]) < Number(a.attrs[attr])) return { ...base, action: 'replace', reason: `${attr} ${String(a.attrs[attr])} → ${String(b.attrs[attr])}: a ${b.kind} cannot shrink in place` };
   }
   const reasons: string[] = [];
   for (const k of new Set([...Object.keys(a.attrs), ...Object.keys(b.attrs)])) {

@@ -45,3 +45,9 @@ export async function changedFiles(reader: RepoReader, base: string, head: strin
   const differs = await Promise.all(all.map(async (p) => (await reader.read(base, p)) !== (await reader.read(head, p))));
   return all.filter((_, i) => differs[i]);
 }
+
+/** Several files at one ref, read at once (undefined where a file does not exist). */
+export async function readAll(reader: RepoReader, ref: string, paths: readonly string[]): Promise<Map<string, string | undefined>> {
+  const texts = await Promise.all(paths.map((p) => reader.read(ref, p)));
+  return new Map(paths.map((p, i) => [p, texts[i]]));
+}

@@ -1,49 +1,133 @@
 import type { CloudPlan } from '../../../knowledge-base/cloud-plan.ts';
+import type { CostEstimate } from '../../../knowledge-base/cost.ts';
 import type { CloudId } from '../../../knowledge-base/types.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { ParsedFile } from '../parse/parse.ts';
 import type { SettingsModel } from '../resolve/settings.ts';
 
+export type JsonSchema = { [k: string]: unknown };
+
 export interface KindContext {
   file: string;
   parsed: ParsedFile;
   settings: SettingsModel;
+  /** The wall clock at the edge; tests pass a fixed date so time-dependent checks never rot. */
+  now?: Date;
+}
+
+/** Who a resource belongs to: names, tags and cost allocation derive from it. */
+export interface Subject {
+  name: string;
+  project: string;
+  org: string;
+  labels: Record<string, string>;
 }
 
 /**
- * What a kind of AutoStack file (Plan today; Website and Pipeline later) provides to the
- * review. The schema lives in schemas/<kind>.schema.json and is checked before `check`.
+ * A kind with cloud infrastructure: it is planned on every registered cloud, priced, budgeted
+ * and synthesized. Optional: a Pipeline has no cloud and no budget.
  */
-export interface KindHandler<M = unknown> {
+export interface InfrastructureCapability<M> {
+  subject(model: M): Subject;
+  primaryCloud(model: M): CloudId;
+  /** Cloud plans: the model's own cloud first, then the other registered clouds for comparison. */
+  plan(model: M): CloudPlan[];
+  /** The kind's own monthly budget, and where it is written (for the diagnostic's position). */
+  budget?(model: M): { monthlyUsd: number; path: string[] } | undefined;
+  /** Servers a cloud plan runs, for operator quotas (maxVms). */
+  servers(plan: CloudPlan): number;
+  /** Short advice for the review (cheaper cloud, risky settings). */
+  advise?(model: M, plans: CloudPlan[], costs: CostEstimate[]): string[];
+  /** What the kind's servers run, for the clouds' constructs (descriptions, first-boot script). */
+  workload: Workload<M>;
+}
+
+/** A server workload as the clouds' constructs see it: words for descriptions and the first-boot script. */
+export interface Workload<M> {
+  /** "PostgreSQL": in resource descriptions. */
+  title: string;
+  /** Stable prefix of Terraform addresses and names ("postgres"); never change it for a deployed kind. */
+  slug: string;
+  /** The first-boot script of server `index`, given how the server reaches its cloud. */
+  bootScript(model: M, plan: CloudPlan, index: number, access: CloudAccess): string;
+  /** Terraform outputs of the stack, described in the kind's words. */
+  outputs: { primaryAddress: string; secret?: string; backupSchedule?: string };
+}
+
+/**
+ * How a server reaches its cloud, provided by the cloud: object storage (by protocol, so a kind
+ * maps it to its own tools), and shell constants and functions (`instance_value`,
+ * `ensure_cloud_cli`, `secret_read`, `secret_write`) for first-boot scripts.
+ */
+export interface CloudAccess {
+  storage: { protocol: 's3'; bucket: string; region: string; endpoint: string } | { protocol: 'azure-blob'; account: string; container: string } | { protocol: 'gcs'; bucket: string };
+  shellConstants: string[];
+  shellFunctions: string;
+}
+
+/** A kind that generates files (a pipeline exported to CI systems) instead of, or besides, infrastructure. */
+export interface ExportCapability<M> {
+  /** Export targets (registered in synth/core/registry/targets.ts) this model is exported to. */
+  targets(model: M): string[];
+  /** The cloud-agnostic input the targets render. */
+  graph(model: M): unknown;
+}
+
+/** Fields the visual editor shows for a kind (the site asks the registry, never names a kind). */
+export interface EditorCapability {
+  title: string;
+  /** A new document of this kind, as dropped from the palette. */
+  starter(name: string): Record<string, unknown>;
+}
+
+/**
+ * What a kind of AutoStack file provides: a folder under synth/kinds/ owning its schema,
+ * checks, resolve and change words, plus the capabilities it has.
+ */
+export interface KindDefinition<M = unknown> {
   kind: string;
+  /** Hand-written JSON Schema (draft 2020-12) with `x-autostack` placeholders the clouds fill. */
+  schema: JsonSchema;
   /** Semantic checks on schema-valid data; every problem is a positioned diagnostic. */
   check(data: unknown, ctx: KindContext): Diagnostic[];
   /** A fully specified model with every default applied. */
   resolve(data: unknown, ctx: KindContext): M;
   name(model: M): string;
   project(model: M): string;
-  primaryCloud(model: M): CloudId;
-  /** Cloud plans: the model's own cloud first, then the others for comparison. */
-  plan(model: M): CloudPlan[];
   /** Changes that cannot be applied safely (a disk shrinking), as diagnostics on the head file. */
   checkTransition?(before: M, after: M, ctx: KindContext): Diagnostic[];
   /** Spec changes in the user's words ("storage 50 → 100 GiB"). */
   describeChanges(before: M, after: M): string[];
-  budgetUsd(model: M): number | undefined;
-  /** Short advice for the review (cheaper cloud, risky settings). */
-  advise(model: M, plans: CloudPlan[], costs: { cloud: CloudId; monthlyUsd: number; complete: boolean }[]): string[];
+  infrastructure?: InfrastructureCapability<M>;
+  export?: ExportCapability<M>;
+  editor?: EditorCapability;
 }
 
-const kinds = new Map<string, KindHandler>();
+const kinds = new Map<string, KindDefinition>();
+let version = 0;
 
-export function registerKind<M>(handler: KindHandler<M>): void {
-  kinds.set(handler.kind, handler as KindHandler);
+export function registerKind<M>(definition: KindDefinition<M>): void {
+  kinds.set(definition.kind, definition as unknown as KindDefinition);
+  version++;
 }
 
-export function kindHandler(kind: string): KindHandler | undefined {
+export function unregisterKind(kind: string): void {
+  if (kinds.delete(kind)) version++;
+}
+
+export function kindDefinition(kind: string): KindDefinition | undefined {
   return kinds.get(kind);
 }
 
 export function registeredKinds(): string[] {
   return [...kinds.keys()];
+}
+
+export function registeredKindDefinitions(): KindDefinition[] {
+  return [...kinds.values()];
+}
+
+/** Changes whenever a kind is registered or removed (caches of composed schemas key on it). */
+export function kindsVersion(): number {
+  return version;
 }

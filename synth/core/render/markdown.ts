@@ -1,4 +1,5 @@
-import { cloudRules } from '../../../knowledge-base/clouds/index.ts';
+import { displayName } from '../../../knowledge-base/clouds/registry.ts';
+import { money, signedMoney, unitMoney } from './money.ts';
 import type { CloudId } from '../../../knowledge-base/types.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { ResourceChange } from '../diff/diff.ts';
@@ -9,26 +10,9 @@ export const COMMENT_LIMIT = 65_536;
 const DEFAULT_BUDGET = 60_000;
 const MAX_DIAGNOSTICS = 50;
 
-export function money(n: number | null): string {
-  if (n === null) return 'n/a';
-  const sign = n < 0 ? '-' : '';
-  return `${sign}$${Math.abs(n).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-}
+const cloudName = (c: CloudId) => displayName(c);
 
-/** Unit prices keep their precision ($0.0416/hour), totals round to cents. */
-export function unitMoney(n: number): string {
-  if (n >= 1) return money(n);
-  const fixed = n.toFixed(6).replace(/0+$/, '');
-  return `$${fixed.split('.')[1]!.length < 2 ? n.toFixed(2) : fixed}`;
-}
-
-export function signedMoney(n: number | null): string {
-  if (n === null) return 'n/a';
-  if (n === 0) return '±$0.00';
-  return n > 0 ? `+${money(n)}` : money(n);
-}
-
-const cloudName = (c: CloudId) => cloudRules(c).displayName;
+export { money, signedMoney, unitMoney };
 const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const SYMBOL: Record<ResourceChange['action'], string> = { add: '+', change: '~', replace: '±', remove: '-', 'no-op': ' ' };
 

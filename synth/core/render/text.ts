@@ -1,4 +1,4 @@
-import { cloudRules } from '../../../knowledge-base/clouds/index.ts';
+import { displayName } from '../../../knowledge-base/clouds/registry.ts';
 import { formatDiagnostic } from '../diagnostics.ts';
 import { money, signedMoney, summaryLine } from './markdown.ts';
 import type { ReviewResult } from '../review/review.ts';
@@ -8,11 +8,11 @@ export function renderText(r: ReviewResult): string {
   const out = [summaryLine(r).replace(/^[✅❌] /, '')];
   for (const d of r.diagnostics) out.push(formatDiagnostic(d));
   for (const p of r.plans) {
-    out.push('', `${p.name} (${p.file}): ${p.status}${p.cloud ? ` on ${cloudRules(p.cloud).displayName} ${p.region ?? ''}` : ''}`);
+    out.push('', `${p.name} (${p.file}): ${p.status}${p.cloud ? ` on ${displayName(p.cloud)} ${p.region ?? ''}` : ''}`);
     for (const c of p.changes) out.push(`  * ${c}`);
     for (const d of p.deployment) out.push(`  ${d.action.padEnd(7)} ${d.key}: ${d.before && d.after && d.before !== d.after ? `${d.before} -> ${d.after}` : (d.after ?? d.before ?? '')}${d.reason ? ` (${d.reason})` : ''}`);
     for (const c of p.cost) {
-      const tag = `${c.primary ? '*' : ' '} ${cloudRules(c.cloud).displayName.padEnd(5)} ${c.region.padEnd(13)}`;
+      const tag = `${c.primary ? '*' : ' '} ${displayName(c.cloud).padEnd(5)} ${c.region.padEnd(13)}`;
       out.push(`  ${tag} ${money(c.monthlyUsdBefore).padStart(11)} -> ${money(c.monthlyUsdAfter).padStart(11)} /month (${signedMoney(c.deltaUsd)})${c.complete ? '' : ' [prices missing]'}${c.cheapest ? ' cheapest' : ''}`);
     }
     for (const a of p.advice) out.push(`  advice: ${a}`);

@@ -5,9 +5,12 @@ export interface SettingsModel {
   defaults: { cloud: CloudId; region: string };
   budgets: { monthlyUsd?: number; projects: Record<string, number> };
   deployBranch: string;
-  stateBackend: { type: 'local' | 's3' | 'azurerm' | 'gcs' } & Record<string, string>;
+  /** `local`, or a backend a registered cloud offers (s3, azurerm, gcs, …) with its fields. */
+  stateBackend: { type: string } & Record<string, string>;
+  /** Existing networks per cloud id, in that cloud's own shape. */
   network: Record<string, Record<string, unknown>>;
-  accounts: { gcp?: { project?: string }; azure?: { subscriptionId?: string } };
+  /** Accounts per cloud id (a GCP project, an Azure subscription). */
+  accounts: Record<string, Record<string, string | undefined> | undefined>;
 }
 
 export const DEFAULT_SETTINGS: SettingsModel = {

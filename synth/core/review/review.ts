@@ -6,14 +6,13 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { hasErrors, sortDiagnostics } from '../diagnostics.ts';
 import { diffResources } from '../diff/diff.ts';
 import type { ResourceChange } from '../diff/diff.ts';
-import { loadDocument } from '../validate/document.ts';
+import { duplicateNames, isResourceDoc, loadDocument } from '../validate/document.ts';
 import type { LoadedDoc } from '../validate/document.ts';
-import { AUTOSTACK_DIR, changedFiles, isAutostackFile, SETTINGS_FILE } from '../load/reader.ts';
+import { AUTOSTACK_DIR, changedFiles, isAutostackFile, readAll, SETTINGS_FILE } from '../load/reader.ts';
 import type { RepoReader } from '../load/reader.ts';
 import { locate } from '../parse/parse.ts';
-import { resolveSettings } from '../resolve/settings.ts';
+import { loadSettings } from '../resolve/load-settings.ts';
 import type { SettingsModel } from '../resolve/settings.ts';
-import '../../kinds/index.ts';
 
 export type PlanStatus = 'added' | 'changed' | 'removed' | 'unchanged' | 'invalid';
 
@@ -91,9 +90,12 @@ export interface Quota {
 
 export interface ReviewOptions {
   quota?: Quota;
+  /** The wall clock at the edge; tests pass a fixed date. */
+  now?: Date;
 }
 
 export async function reviewChange(reader: RepoReader, base: string, head: string, files?: string[], options: ReviewOptions = {}): Promise<ReviewResult> {
+  // Settings first, once per ref: every kind resolves against them.
   const [headSettings, baseSettings] = await Promise.all([loadSettings(reader, head), loadSettings(reader, base)]);
   const changed = files ?? (await changedFiles(reader, base, head, AUTOSTACK_DIR));
   const diagnostics: Diagnostic[] = changed.includes(SETTINGS_FILE) ? [...headSettings.diagnostics] : [];
@@ -101,25 +103,28 @@ export async function reviewChange(reader: RepoReader, base: string, head: strin
   const [baseTexts, headTexts] = await Promise.all([readAll(reader, base, targets), readAll(reader, head, targets)]);
   const plans: PlanReview[] = [];
   const heads: LoadedDoc[] = [];
+  const servers = new Map<string, number>();
   for (const file of targets) {
-    const before = loadSide(file, baseTexts.get(file), baseSettings.model);
-    const after = loadSide(file, headTexts.get(file), headSettings.model);
+    const before = loadSide(file, baseTexts.get(file), baseSettings.model, options.now);
+    const after = loadSide(file, headTexts.get(file), headSettings.model, options.now);
     if (after.doc) {
       diagnostics.push(...after.doc.diagnostics);
       heads.push(after.doc);
       const h = after.doc.handler;
       if (h?.checkTransition && before.doc?.model && after.doc.model && after.doc.parsed) {
-        diagnostics.push(...h.checkTransition(before.doc.model, after.doc.model, { file, parsed: after.doc.parsed, settings: headSettings.model }));
+        diagnostics.push(...h.checkTransition(before.doc.model, after.doc.model, { file, parsed: after.doc.parsed, settings: headSettings.model, ...(options.now ? { now: options.now } : {}) }));
       }
     }
     const review = reviewPlan(file, before, after);
     if (review) plans.push(review);
+    const infra = after.doc?.handler?.infrastructure;
+    if (infra && after.plans?.[0]) servers.set(file, infra.servers(after.plans[0]));
   }
-  diagnostics.push(...(await duplicateNames(reader, head, heads)));
+  diagnostics.push(...(await namesUsedTwice(reader, head, heads)));
   const unchanged = needsWholeTree(headSettings.model) || options.quota ? await unchangedPlanCosts(reader, head, targets, headSettings.model) : [];
   const budgets = checkBudgets(plans, unchanged, heads, headSettings.model);
   diagnostics.push(...budgetDiagnostics(budgets, heads));
-  if (options.quota) diagnostics.push(...quotaDiagnostics(options.quota, plans, unchanged, heads));
+  if (options.quota) diagnostics.push(...quotaDiagnostics(options.quota, plans, unchanged, heads, servers));
   const primary = plans.flatMap((p) => p.cost.filter((c) => c.primary));
   const before = round2(primary.reduce((s, c) => s + (c.monthlyUsdBefore ?? 0), 0));
   const after = round2(primary.reduce((s, c) => s + (c.monthlyUsdAfter ?? 0), 0));
@@ -135,30 +140,19 @@ export async function reviewChange(reader: RepoReader, base: string, head: strin
   };
 }
 
-async function loadSettings(reader: RepoReader, ref: string): Promise<{ model: SettingsModel; diagnostics: Diagnostic[] }> {
-  const text = await reader.read(ref, SETTINGS_FILE);
-  if (text === undefined) return { model: resolveSettings(undefined), diagnostics: [] };
-  const doc = loadDocument(SETTINGS_FILE, text, resolveSettings(undefined));
-  const ok = !hasErrors(doc.diagnostics) && doc.kind === 'Settings';
-  return { model: resolveSettings(ok ? (doc.model as never) : undefined), diagnostics: doc.diagnostics };
-}
 
-export async function readAll(reader: RepoReader, ref: string, paths: readonly string[]): Promise<Map<string, string | undefined>> {
-  const texts = await Promise.all(paths.map((p) => reader.read(ref, p)));
-  return new Map(paths.map((p, i) => [p, texts[i]]));
-}
-
-function loadSide(file: string, text: string | undefined, settings: SettingsModel): Side {
+function loadSide(file: string, text: string | undefined, settings: SettingsModel, now?: Date): Side {
   if (text === undefined) return {};
-  const doc = loadDocument(file, text, settings);
-  if (doc.model === undefined || !doc.handler) return { doc };
-  const plans = doc.handler.plan(doc.model);
+  const doc = loadDocument(file, text, settings, now ? { now } : {});
+  const infra = doc.handler?.infrastructure;
+  if (doc.model === undefined || !infra) return { doc };
+  const plans = infra.plan(doc.model);
   return { doc, plans, costs: plans.map(estimateCost) };
 }
 
 function reviewPlan(file: string, before: Side, after: Side): PlanReview | undefined {
   const doc = after.doc ?? before.doc;
-  if (!doc || doc.foreign || doc.kind === 'Settings') return undefined;
+  if (!doc || !isResourceDoc(doc)) return undefined;
   const handler = doc.handler;
   const valid = after.doc ? after.doc.model !== undefined : true;
   const status: PlanStatus = !after.doc ? 'removed' : !valid ? 'invalid' : !before.doc?.model ? (before.doc ? 'changed' : 'added') : 'changed';
@@ -166,10 +160,12 @@ function reviewPlan(file: string, before: Side, after: Side): PlanReview | undef
   const name = (model && handler ? handler.name(model) : doc.name) ?? file;
   const review: PlanReview = { name, file, kind: doc.kind ?? 'unknown', status, project: model && handler ? handler.project(model) : 'default', changes: [], resources: [], deployment: [], cost: [], notes: [], advice: [] };
   if (!handler || !model) return review;
-  review.cloud = handler.primaryCloud(model);
-  review.region = (after.plans ?? before.plans)?.[0]?.region;
   if (before.doc?.model && after.doc?.model) review.changes = handler.describeChanges(before.doc.model, after.doc.model);
   if (status === 'changed' && review.changes.length === 0 && before.doc?.model) review.status = 'unchanged';
+  const infra = handler.infrastructure;
+  if (!infra) return review;
+  review.cloud = infra.primaryCloud(model);
+  review.region = (after.plans ?? before.plans)?.[0]?.region;
   const ownBefore = before.plans?.[0];
   const ownAfter = after.doc ? after.plans?.[0] : undefined;
   review.deployment = diffResources(ownBefore, ownAfter).filter((c) => c.action !== 'no-op');
@@ -181,7 +177,7 @@ function reviewPlan(file: string, before: Side, after: Side): PlanReview | undef
     review.notes.push(...plan.notes.map((n) => `${plan.cloud}: ${n}`), ...plan.problems.filter(() => !plan.primary).map((p) => `${plan.cloud}: cannot compare — ${p}`));
   }
   review.cost = costs(before, after);
-  if (after.plans && after.costs) review.advice = handler.advise(model, after.plans, after.costs);
+  if (after.plans && after.costs && infra.advise) review.advice = infra.advise(model, after.plans, after.costs);
   return review;
 }
 
@@ -214,19 +210,13 @@ function costs(before: Side, after: Side): CloudCost[] {
 }
 
 /** Names must be unique: changed files against each other, and against the other files' names (by file name). */
-async function duplicateNames(reader: RepoReader, head: string, docs: LoadedDoc[]): Promise<Diagnostic[]> {
-  const out: Diagnostic[] = [];
-  const listing = (await reader.list(head, AUTOSTACK_DIR)).filter(isAutostackFile);
+async function namesUsedTwice(reader: RepoReader, head: string, docs: LoadedDoc[]): Promise<Diagnostic[]> {
   const changed = new Set(docs.map((d) => d.file));
-  const byName = new Map<string, string>();
-  for (const d of docs) {
-    if (!d.name || d.foreign || d.kind === 'Settings') continue;
-    const other = byName.get(d.name) ?? listing.find((f) => !changed.has(f) && f !== SETTINGS_FILE && basename(f) === d.name);
-    if (other && d.parsed) {
-      out.push({ file: d.file, ...locate(d.parsed, ['metadata', 'name']), severity: 'error', code: 'plan/duplicate-name', path: 'metadata.name', message: `Name "${d.name}" is already used by ${other}: names must be unique in the repository. Rename one of them.` });
-    } else byName.set(d.name, d.file);
+  const others = new Map<string, string>();
+  for (const f of (await reader.list(head, AUTOSTACK_DIR)).filter(isAutostackFile)) {
+    if (!changed.has(f) && f !== SETTINGS_FILE && !others.has(basename(f))) others.set(basename(f), f);
   }
-  return out;
+  return duplicateNames(docs, others);
 }
 
 function basename(path: string): string {
@@ -252,7 +242,8 @@ async function unchangedPlanCosts(reader: RepoReader, head: string, changed: str
   for (const f of others) {
     const side = loadSide(f, texts.get(f), settings);
     const own = side.costs?.[0];
-    if (side.doc?.model && side.doc.handler && own) out.push({ project: side.doc.handler.project(side.doc.model), usd: own.monthlyUsd, complete: own.complete, vms: side.plans![0]!.resources.filter((r) => r.kind === 'vm').length });
+    const infra = side.doc?.handler?.infrastructure;
+    if (side.doc?.model && side.doc.handler && infra && own) out.push({ project: side.doc.handler.project(side.doc.model), usd: own.monthlyUsd, complete: own.complete, vms: infra.servers(side.plans![0]!) });
   }
   return out;
 }
@@ -261,7 +252,7 @@ function checkBudgets(plans: PlanReview[], unchanged: PlanCost[], docs: LoadedDo
   const out: BudgetCheck[] = [];
   for (const p of plans) {
     const doc = docs.find((d) => d.file === p.file);
-    const limit = doc?.model && doc.handler ? doc.handler.budgetUsd(doc.model) : undefined;
+    const limit = doc?.model && doc.handler?.infrastructure?.budget ? doc.handler.infrastructure.budget(doc.model)?.monthlyUsd : undefined;
     const own = p.cost.find((c) => c.primary);
     if (limit !== undefined && own?.monthlyUsdAfter != null) {
       out.push({ scope: 'plan', name: p.name, limitUsd: limit, estimateUsd: own.monthlyUsdAfter, exceeded: own.monthlyUsdAfter > limit, complete: own.complete });
@@ -292,18 +283,19 @@ function budgetDiagnostics(budgets: BudgetCheck[], docs: LoadedDoc[]): Diagnosti
   const out: Diagnostic[] = [];
   for (const b of budgets.filter((x) => x.exceeded && x.scope === 'plan')) {
     const doc = docs.find((d) => d.name === b.name);
-    if (!doc?.parsed) continue;
-    out.push({ file: doc.file, ...locate(doc.parsed, ['spec', 'budget', 'monthlyUsd']), severity: 'error', code: 'plan/over-budget', path: 'spec.budget.monthlyUsd', message: `Estimated $${b.estimateUsd.toFixed(2)}/month exceeds the budget of $${b.limitUsd.toFixed(2)}/month by $${(b.estimateUsd - b.limitUsd).toFixed(2)}: choose a smaller size, fewer replicas or less storage, or raise the budget.` });
+    const at = doc?.model ? doc.handler?.infrastructure?.budget?.(doc.model)?.path : undefined;
+    if (!doc?.parsed || !at) continue;
+    out.push({ file: doc.file, ...locate(doc.parsed, at), severity: 'error', code: 'plan/over-budget', path: at.join('.'), message: `Estimated $${b.estimateUsd.toFixed(2)}/month exceeds the budget of $${b.limitUsd.toFixed(2)}/month by $${(b.estimateUsd - b.limitUsd).toFixed(2)}: choose a smaller size, fewer replicas or less storage, or raise the budget.` });
   }
   return out;
 }
 
 /** Operator quotas over the whole repository at head: the changed plans plus every other plan. */
-function quotaDiagnostics(quota: Quota, plans: PlanReview[], unchanged: PlanCost[], docs: LoadedDoc[]): Diagnostic[] {
+function quotaDiagnostics(quota: Quota, plans: PlanReview[], unchanged: PlanCost[], docs: LoadedDoc[], servers: ReadonlyMap<string, number>): Diagnostic[] {
   const live = plans.filter((p) => p.status !== 'removed' && p.status !== 'invalid');
   const usd = live.reduce((s, p) => s + (p.cost.find((c) => c.primary)?.monthlyUsdAfter ?? 0), 0) + unchanged.reduce((s, u) => s + u.usd, 0);
-  const vms = live.reduce((s, p) => s + p.resources.filter((r) => r.cloud === p.cloud && r.kind === 'vm').length, 0) + unchanged.reduce((s, u) => s + u.vms, 0);
-  const anchor = docs.find((d) => d.parsed && d.kind !== 'Settings');
+  const vms = live.reduce((s, p) => s + (servers.get(p.file) ?? 0), 0) + unchanged.reduce((s, u) => s + u.vms, 0);
+  const anchor = docs.find((d) => d.parsed && isResourceDoc(d));
   if (!anchor?.parsed) return [];
   const at = { file: anchor.file, ...locate(anchor.parsed, ['metadata', 'name']), severity: 'error' as const, path: 'metadata.name' };
   const out: Diagnostic[] = [];

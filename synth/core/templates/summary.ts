@@ -1,5 +1,5 @@
 import { renderTemplate } from './templates.ts';
-import type { TemplateBundle } from '../../../app/templates.ts';
+import type { TemplateBundle } from './templates.ts';
 import { evaluateFiles } from '../review/evaluate.ts';
 
 export interface TemplateSummary {

@@ -1,6 +1,12 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 
+/** A template as read from its folder: the metadata and the parameterised files. */
+export interface TemplateBundle {
+  meta: TemplateMeta;
+  sources: Record<string, string>;
+}
+
 export interface TemplateMeta {
   name: string;
   title: string;

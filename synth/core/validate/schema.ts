@@ -1,24 +1,76 @@
 import type { ErrorObject } from 'ajv';
-import planSchema from '../../../schemas/plan.schema.json' with { type: 'json' };
-import settingsSchema from '../../../schemas/settings.schema.json' with { type: 'json' };
+import { fingerprints, validators as generated } from '../../../schemas/validators.generated.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { locate } from '../parse/parse.ts';
 import type { ParsedFile } from '../parse/parse.ts';
 import { closest } from './suggest.ts';
-import { Plan, Settings } from '../../../schemas/validators.generated.ts';
 
-type JsonSchema = { [k: string]: unknown };
-
-
-export const schemasByKind: Record<string, JsonSchema> = { Plan: planSchema, Settings: settingsSchema };
+import { cloudsVersion } from '../registry/clouds.ts';
+import { kindDefinition, kindsVersion } from '../registry/kinds.ts';
+import type { JsonSchema } from '../registry/kinds.ts';
+import settingsSchema from '../resolve/settings.schema.json' with { type: 'json' };
+import { composeSchema } from './compose-schema.ts';
 
 type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+export type SchemaCompiler = (schema: JsonSchema) => Validator;
 
-/** Compiled ahead of time (scripts/gen-validators.ts): no code generation at run time. */
-const validators: Record<string, Validator> = { Plan: Plan as Validator, Settings: Settings as Validator };
+/** The settings file is not a kind, but its schema is composed and validated the same way. */
+export const SETTINGS_KIND = 'Settings';
+
+let compiler: SchemaCompiler | undefined;
+let cache: { key: string; schemas: Map<string, JsonSchema | undefined>; validators: Map<string, Validator> } | undefined;
+
+/**
+ * Where no validator compiled ahead of time fits the composed schema (a kind or cloud registered
+ * at run time, as tests do), Node entry points hand over a compiler (synth/node.ts). The browser
+ * never needs one: it runs the built-in registry, whose validators are generated.
+ */
+export function setSchemaCompiler(c: SchemaCompiler): void {
+  compiler = c;
+}
+
+function current(): NonNullable<typeof cache> {
+  const key = `${kindsVersion()}/${cloudsVersion()}`;
+  if (cache?.key !== key) cache = { key, schemas: new Map(), validators: new Map() };
+  return cache;
+}
+
+/** A kind's schema (or the settings') with the registered clouds filled in. */
+export function composedSchema(kind: string): JsonSchema | undefined {
+  const c = current();
+  if (!c.schemas.has(kind)) {
+    const source = kind === SETTINGS_KIND ? (settingsSchema as JsonSchema) : kindDefinition(kind)?.schema;
+    c.schemas.set(kind, source ? composeSchema(source) : undefined);
+  }
+  return c.schemas.get(kind);
+}
+
+/** A short, stable hash of a schema: the generated validators record the one they were compiled from. */
+export function schemaFingerprint(schema: JsonSchema): string {
+  const text = JSON.stringify(schema);
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ ch, 0x5bd1e995) >>> 0;
+  }
+  return `${h1.toString(16).padStart(8, '0')}${h2.toString(16).padStart(8, '0')}`;
+}
 
 function validatorFor(kind: string): Validator | undefined {
-  return validators[kind];
+  const c = current();
+  const known = c.validators.get(kind);
+  if (known) return known;
+  const schema = composedSchema(kind);
+  if (!schema) return undefined;
+  const ahead = (generated as Record<string, Validator>)[kind];
+  let v: Validator;
+  if (ahead && (fingerprints as Record<string, string>)[kind] === schemaFingerprint(schema)) v = ahead;
+  else if (compiler) v = compiler(schema);
+  else throw new Error(`The ${kind} schema differs from the generated validators: run \`npm run gen:types\` and commit the result.`);
+  c.validators.set(kind, v);
+  return v;
 }
 
 /** Schema diagnostics for one parsed file of a known kind, each at the line and column of the field. */
@@ -26,7 +78,7 @@ export function validateAgainstSchema(kind: string, parsed: ParsedFile): Diagnos
   const validate = validatorFor(kind);
   if (!validate) return [];
   if (validate(parsed.data)) return [];
-  const schema = schemasByKind[kind]!;
+  const schema = composedSchema(kind)!;
   return collapse(validate.errors ?? []).map((e) => toDiagnostic(e, parsed, schema));
 }
 

@@ -1,5 +1,5 @@
 import type { CloudPlan } from '../../../knowledge-base/cloud-plan.ts';
-import { cloudRules } from '../../../knowledge-base/clouds/index.ts';
+import { displayName } from '../../../knowledge-base/clouds/registry.ts';
 import type { PlanModel } from './model.ts';
 import type { CloudId } from '../../../knowledge-base/types.ts';
 import { isOpenToInternet } from '../../core/validate/cidr.ts';
@@ -13,7 +13,7 @@ export function advisePlan(model: PlanModel, plans: CloudPlan[], costs: { cloud:
   if (own?.complete && best && best.monthlyUsd < own.monthlyUsd * 0.9) {
     const region = plans.find((p) => p.cloud === best.cloud)?.region;
     const saving = own.monthlyUsd - best.monthlyUsd;
-    out.push(`${cloudRules(best.cloud).displayName} would cost $${saving.toFixed(2)}/month less (−${Math.round((saving / own.monthlyUsd) * 100)}%) for the same plan in ${region}.`);
+    out.push(`${displayName(best.cloud)} would cost $${saving.toFixed(2)}/month less (−${Math.round((saving / own.monthlyUsd) * 100)}%) for the same plan in ${region}.`);
   }
   if (model.compute.family === 'burstable' && (model.postgres.topology === 'cluster' || model.postgres.maxConnections > 200)) {
     out.push('Burstable instances throttle when their CPU credits run out; for a cluster or a busy server use compute.family: general.');

@@ -1,9 +1,8 @@
 import { catalogFor } from '../../../knowledge-base/catalog.ts';
-import { cloudRules } from '../../../knowledge-base/clouds/index.ts';
+import { cloudIds, displayName } from '../../../knowledge-base/clouds/registry.ts';
 import { chooseImage, defaultDistro, latestVersion } from '../../../knowledge-base/images.ts';
 import { currentVersion, endOfLife, knownVersions, minimumMemoryMiB, packagedVersions, packageSourceFor } from '../../../knowledge-base/postgres.ts';
 import { aliasNames, resolveRegion } from '../../../knowledge-base/regions.ts';
-import { CLOUD_IDS } from '../../../knowledge-base/types.ts';
 import type { CloudId } from '../../../knowledge-base/types.ts';
 import { isOpenToInternet, parseCidr } from '../../core/validate/cidr.ts';
 import { parseCron } from '../../core/validate/cron.ts';
@@ -56,7 +55,7 @@ function checkRegion(doc: PlanDoc, cloud: CloudId, ctx: KindContext, report: Rep
   const guess = closest(input, r.candidates);
   const where: Path = doc.spec?.region !== undefined ? ['spec', 'region'] : ['spec'];
   const from = doc.spec?.region !== undefined ? '' : ' (the default from autostack.yaml)';
-  report(where, 'plan/unknown-region', `Unknown region "${input}"${from} for ${cloudRules(cloud).displayName}.${guess ? ` Did you mean "${guess}"?` : ''} Use one of ${catalogFor(cloud).regionNames().join(', ')}, or an alias: ${aliasNames().join(', ')}.`);
+  report(where, 'plan/unknown-region', `Unknown region "${input}"${from} for ${displayName(cloud)}.${guess ? ` Did you mean "${guess}"?` : ''} Use one of ${catalogFor(cloud).regionNames().join(', ')}, or an alias: ${aliasNames().join(', ')}.`);
   return undefined;
 }
 
@@ -70,7 +69,7 @@ function checkCompute(doc: PlanDoc, cloud: CloudId, region: string | undefined, 
     const [has, lacks] = c.vcpu !== undefined ? ['vcpu', 'memoryGiB'] : ['memoryGiB', 'vcpu'];
     report(['spec', 'compute', has], 'plan/compute-incomplete', `${has} needs ${lacks} too: sizing picks the cheapest type with at least both (e.g. vcpu: 2, memoryGiB: 8).`);
   }
-  for (const target of CLOUD_IDS) {
+  for (const target of cloudIds()) {
     const name = c.instanceType?.[target];
     if (!name) continue;
     const catalog = catalogFor(target);

@@ -1,33 +1,55 @@
-import { buildCloudPlan } from '../../../knowledge-base/cloud-plan.ts';
-import type { PlanModel } from './model.ts';
+import { cloudIds } from '../../../knowledge-base/clouds/registry.ts';
 import { counterpartRegion, resolveRegion } from '../../../knowledge-base/regions.ts';
-import { CLOUD_IDS } from '../../../knowledge-base/types.ts';
-import { registerKind } from '../../core/registry/kinds.ts';
+import type { KindDefinition } from '../../core/registry/kinds.ts';
 import { advisePlan } from './advice.ts';
+import { serverScript } from './boot/server-script.ts';
 import { describePlanChanges } from './changes.ts';
 import { checkPlan, checkPlanTransition } from './check.ts';
+import { buildCloudPlan } from './cloud-plan.ts';
+import type { PlanModel } from './model.ts';
+import schema from './plan.schema.json' with { type: 'json' };
 import { resolvePlan } from './resolve.ts';
 import type { PlanDoc } from './resolve.ts';
 
-registerKind<PlanModel>({
+/** `Plan`: a PostgreSQL server (single or a cluster with streaming replicas), on any registered cloud. */
+export const planKind: KindDefinition<PlanModel> = {
   kind: 'Plan',
+  schema,
   check: checkPlan,
   resolve: (data, ctx) => resolvePlan(data as PlanDoc, ctx.file, ctx.settings),
   name: (m) => m.name,
   project: (m) => m.project,
-  primaryCloud: (m) => m.cloud,
-  plan(model) {
-    const own = buildCloudPlan(model, model.cloud, model.region, true);
-    const ownRegion = resolveRegion(model.cloud, model.region);
-    const others = CLOUD_IDS.filter((c) => c !== model.cloud).map((c) => {
-      // Compare like for like: the same alias, or the counterpart of the plan's own region.
-      const region = ownRegion.ok && ownRegion.alias ? ownRegion.alias : counterpartRegion(model.cloud, own.region, c);
-      return buildCloudPlan(model, c, region, false);
-    });
-    return [own, ...others];
-  },
   checkTransition: checkPlanTransition,
   describeChanges: describePlanChanges,
-  budgetUsd: (m) => m.budget?.monthlyUsd,
-  advise: advisePlan,
-});
+  infrastructure: {
+    subject: (m) => ({ name: m.name, project: m.project, org: m.org, labels: m.labels }),
+    primaryCloud: (m) => m.cloud,
+    plan(model) {
+      const own = buildCloudPlan(model, model.cloud, model.region, true);
+      const ownRegion = resolveRegion(model.cloud, model.region);
+      const others = cloudIds().filter((c) => c !== model.cloud).map((c) => {
+        // Compare like for like: the same alias, or the counterpart of the plan's own region.
+        const region = ownRegion.ok && ownRegion.alias ? ownRegion.alias : counterpartRegion(model.cloud, own.region, c);
+        return buildCloudPlan(model, c, region, false);
+      });
+      return [own, ...others];
+    },
+    budget: (m) => (m.budget ? { monthlyUsd: m.budget.monthlyUsd, path: ['spec', 'budget', 'monthlyUsd'] } : undefined),
+    servers: (plan) => plan.resources.filter((r) => r.kind === 'vm').length,
+    advise: advisePlan,
+    workload: {
+      title: 'PostgreSQL',
+      slug: 'postgres',
+      bootScript: serverScript,
+      outputs: {
+        primaryAddress: 'Private address of the PostgreSQL primary (port 5432)',
+        secret: 'Secrets Manager secret holding the postgres and replicator passwords',
+        backupSchedule: 'When pgBackRest backs up the primary',
+      },
+    },
+  },
+  editor: {
+    title: 'PostgreSQL server',
+    starter: (name) => ({ apiVersion: 'autostack.dev/v1', kind: 'Plan', metadata: { name }, spec: {} }),
+  },
+};

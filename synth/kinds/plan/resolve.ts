@@ -8,7 +8,8 @@ import type { Plan } from '../../../schemas/types.generated.ts';
 import type { SettingsModel } from '../../core/resolve/settings.ts';
 
 /** The Plan file as the schema allows it; the types are generated from schemas/plan.schema.json. */
-export type PlanDoc = Plan;
+/** A schema-valid Plan file; instance types are keyed by any registered cloud's id. */
+export type PlanDoc = Omit<Plan, 'spec'> & { spec?: Omit<NonNullable<Plan['spec']>, 'compute'> & { compute?: Omit<NonNullable<NonNullable<Plan['spec']>['compute']>, 'instanceType'> & { instanceType?: Partial<Record<CloudId, string>> } } };
 export type PlanSpec = Plan['spec'];
 
 export const PLAN_DEFAULTS = {
@@ -64,7 +65,7 @@ export function resolvePlan(doc: PlanDoc, file: string, settings: SettingsModel)
 
 function resolveCompute(spec: PlanSpec, cloud: CloudId): PlanModel['compute'] {
   const c = spec.compute ?? {};
-  const instanceType = c.instanceType ?? {};
+  const instanceType: Partial<Record<CloudId, string>> = c.instanceType ?? {};
   if (c.size && NAMED_SIZES[c.size]) {
     const s = NAMED_SIZES[c.size]!;
     return { vcpu: s.vcpu, memoryGiB: s.memoryGiB, family: c.family ?? s.family, size: c.size, instanceType };

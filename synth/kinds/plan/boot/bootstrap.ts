@@ -1,11 +1,6 @@
 import type { PackageSource } from '../../../../knowledge-base/postgres.ts';
-import type { CloudId } from '../../../../knowledge-base/types.ts';
-
-/** How a server reaches the cloud's object storage and secret store; all names are deterministic. */
-export type CloudAccess =
-  | { cloud: 'aws'; bucket: string; region: string; secretId: string }
-  | { cloud: 'azure'; storageAccount: string; container: string; vault: string; secretName: string }
-  | { cloud: 'gcp'; bucket: string; secretName: string };
+import type { CloudAccess } from '../../../core/registry/kinds.ts';
+import { shellQuote } from '../../../core/render/shell.ts';
 
 export interface BootstrapInput {
   planName: string;
@@ -21,10 +16,7 @@ export interface BootstrapInput {
   access: CloudAccess;
 }
 
-/** A value as one single-quoted shell word: nothing in it is ever expanded. */
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
+export { shellQuote };
 
 /**
  * The first-boot script of one PostgreSQL server. Plan values only appear in the quoted
@@ -61,19 +53,21 @@ export function renderBootstrap(input: BootstrapInput): string {
     `RESTORE_CHECK_ON_CALENDAR=${shellQuote(input.backup.validateOnCalendar ?? '')}`,
     `CONF_LINES=(${confLines.map(shellQuote).join(' ')})`,
     `HBA_LINES=(${hba.map(shellQuote).join(' ')})`,
-    ...accessConstants(input.access),
+    `REPO_LINES=(${repoLines(input.access.storage).map(shellQuote).join(' ')})`,
+    ...input.access.shellConstants,
   ];
-  return [HEADER, '# --- values from the plan ---', ...constants, '', cloudFunctions(input.access.cloud), PACKAGE_FUNCTIONS, BODY].join('\n');
+  return [HEADER, '# --- values from the plan ---', ...constants, '', input.access.shellFunctions, PACKAGE_FUNCTIONS, BODY].join('\n');
 }
 
-function accessConstants(a: CloudAccess): string[] {
-  switch (a.cloud) {
-    case 'aws':
-      return [`REPO_LINES=(${['repo1-type=s3', `repo1-s3-bucket=${a.bucket}`, `repo1-s3-region=${a.region}`, `repo1-s3-endpoint=s3.${a.region}.amazonaws.com`, 'repo1-s3-key-type=auto'].map(shellQuote).join(' ')})`, `SECRET_ID=${shellQuote(a.secretId)}`, `AWS_REGION=${shellQuote(a.region)}`];
-    case 'azure':
-      return [`REPO_LINES=(${['repo1-type=azure', `repo1-azure-account=${a.storageAccount}`, `repo1-azure-container=${a.container}`, 'repo1-azure-key-type=auto'].map(shellQuote).join(' ')})`, `VAULT_NAME=${shellQuote(a.vault)}`, `SECRET_NAME=${shellQuote(a.secretName)}`];
-    case 'gcp':
-      return [`REPO_LINES=(${['repo1-type=gcs', `repo1-gcs-bucket=${a.bucket}`, 'repo1-gcs-key-type=auto'].map(shellQuote).join(' ')})`, `SECRET_NAME=${shellQuote(a.secretName)}`];
+/** pgBackRest's repository settings for the cloud's object storage. */
+function repoLines(storage: CloudAccess['storage']): string[] {
+  switch (storage.protocol) {
+    case 's3':
+      return ['repo1-type=s3', `repo1-s3-bucket=${storage.bucket}`, `repo1-s3-region=${storage.region}`, `repo1-s3-endpoint=${storage.endpoint}`, 'repo1-s3-key-type=auto'];
+    case 'azure-blob':
+      return ['repo1-type=azure', `repo1-azure-account=${storage.account}`, `repo1-azure-container=${storage.container}`, 'repo1-azure-key-type=auto'];
+    case 'gcs':
+      return ['repo1-type=gcs', `repo1-gcs-bucket=${storage.bucket}`, 'repo1-gcs-key-type=auto'];
   }
 }
 
@@ -84,71 +78,6 @@ umask 077
 mkdir -p /var/lib/autostack
 exec > >(tee -a /var/log/autostack-bootstrap.log) 2>&1
 `;
-
-/** How to read a per-server value set by Terraform, and to read/write the password JSON, on each cloud. */
-function cloudFunctions(cloud: CloudId): string {
-  switch (cloud) {
-    case 'aws':
-      return `imds_token() {
-  curl -fsS -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300'
-}
-instance_value() { # tags are visible through IMDSv2 (instance_metadata_tags = enabled)
-  local token
-  token="$(imds_token)"
-  curl -fsS -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/tags/instance/autostack-$1"
-}
-ensure_cloud_cli() {
-  command -v aws >/dev/null 2>&1 && return 0
-  case "$PKG_SOURCE" in
-    deb) apt-get install -y -q awscli || snap install aws-cli --classic ;;
-    *) dnf install -y -q awscli2 || dnf install -y -q awscli ;;
-  esac
-}
-secret_read() {
-  aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$SECRET_ID" --query SecretString --output text 2>/dev/null || true
-}
-secret_write() { # the value arrives on stdin, never on a command line
-  aws secretsmanager put-secret-value --region "$AWS_REGION" --secret-id "$SECRET_ID" --secret-string file:///dev/stdin >/dev/null
-}
-`;
-    case 'azure':
-      return `instance_value() { # tags through the instance metadata service
-  curl -fsS -H Metadata:true 'http://169.254.169.254/metadata/instance/compute/tagsList?api-version=2021-02-01' |
-    python3 -c 'import json,sys; print(next((t["value"] for t in json.load(sys.stdin) if t["name"] == "autostack-" + sys.argv[1]), ""))' "$1"
-}
-ensure_cloud_cli() { command -v curl >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1; }
-vault_token() { # the VM's system-assigned identity
-  curl -fsS -H Metadata:true 'http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net' |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
-}
-secret_read() {
-  local token
-  token="$(vault_token)"
-  curl -fsS -H "Authorization: Bearer $token" "https://$VAULT_NAME.vault.azure.net/secrets/$SECRET_NAME?api-version=7.4" 2>/dev/null |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["value"])' 2>/dev/null || true
-}
-secret_write() { # the value arrives on stdin, never on a command line
-  local token
-  token="$(vault_token)"
-  python3 -c 'import json,sys; print(json.dumps({"value": sys.stdin.read(), "contentType": "application/json"}))' |
-    curl -fsS -X PUT -H "Authorization: Bearer $token" -H 'Content-Type: application/json' --data @- \\
-      "https://$VAULT_NAME.vault.azure.net/secrets/$SECRET_NAME?api-version=7.4" >/dev/null
-}
-`;
-    case 'gcp':
-      return `instance_value() { # instance metadata attributes set by Terraform
-  curl -fsS -H 'Metadata-Flavor: Google' "http://metadata.google.internal/computeMetadata/v1/instance/attributes/autostack-$1"
-}
-ensure_cloud_cli() { command -v gcloud >/dev/null 2>&1; }
-secret_read() {
-  gcloud secrets versions access latest --secret="$SECRET_NAME" 2>/dev/null || true
-}
-secret_write() { # the value arrives on stdin, never on a command line
-  gcloud secrets versions add "$SECRET_NAME" --data-file=- >/dev/null
-}
-`;
-  }
-}
 
 const PACKAGE_FUNCTIONS = `install_packages() {
   case "$PKG_SOURCE" in

@@ -1,15 +1,15 @@
 import { catalogFor } from '../../../../knowledge-base/catalog.ts';
+import type { CloudPlan } from '../../../../knowledge-base/cloud-plan.ts';
 import { packageSourceFor, tunePostgres } from '../../../../knowledge-base/postgres.ts';
+import type { CloudAccess } from '../../../core/registry/kinds.ts';
 import { cronToOnCalendar } from '../../../core/validate/cron.ts';
+import type { PlanModel } from '../model.ts';
 import { renderBootstrap } from './bootstrap.ts';
-import type { CloudAccess } from './bootstrap.ts';
-import type { StackContext } from '../../../stack/context.ts';
 
 const RESTORE_CHECK: Record<string, string | undefined> = { daily: '*-*-* 05:30:00', weekly: 'Sun *-*-* 05:30:00', monthly: '*-*-01 05:30:00', never: undefined };
 
 /** The first-boot script of server `index`, from the plan, the chosen image and instance, and the cloud's access. */
-export function serverScript(ctx: StackContext, index: number, access: CloudAccess): string {
-  const { model, plan } = ctx;
+export function serverScript(model: PlanModel, plan: CloudPlan, index: number, access: CloudAccess): string {
   const type = catalogFor(plan.cloud).instanceType(plan.instance!.name)!;
   return renderBootstrap({
     planName: model.name,

@@ -1,5 +1,6 @@
 // Build-time data for the static pages: the templates and their prices, computed by the same
 // code the API uses (so the marketplace never shows a number the review would not).
+import '../../../synth/node.ts';
 import { summarizeTemplate } from '../../../synth/core/templates/summary.ts';
 import { loadTemplates } from '../../../app/templates.ts';
 

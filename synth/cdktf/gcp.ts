@@ -1,0 +1,18 @@
+// gcp's provider constructs, by deep path (a provider package root costs seconds and hundreds of MB).
+import { ComputeDisk } from '@cdktf/provider-google/lib/compute-disk/index.js';
+import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall/index.js';
+import { ComputeInstance } from '@cdktf/provider-google/lib/compute-instance/index.js';
+import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network/index.js';
+import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork/index.js';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider/index.js';
+import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret/index.js';
+import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member/index.js';
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account/index.js';
+import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket/index.js';
+import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member/index.js';
+
+export type { ComputeDisk, ComputeInstance, ServiceAccount, StorageBucket };
+
+export const gcp = {
+  ComputeDisk, ComputeFirewall, ComputeInstance, ComputeNetwork, ComputeSubnetwork, GoogleProvider, SecretManagerSecret, SecretManagerSecretIamMember, ServiceAccount, StorageBucket, StorageBucketIamMember,
+};

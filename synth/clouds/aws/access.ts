@@ -1,0 +1,37 @@
+import type { CloudAccess } from '../../core/registry/kinds.ts';
+import { shellQuote } from '../../core/render/shell.ts';
+import type { StackContext } from '../../stack/context.ts';
+import { awsSecretName } from './secret.ts';
+
+/** How a server reaches S3 and Secrets Manager: its instance profile, and tags through IMDSv2. */
+export function awsAccess(ctx: StackContext): CloudAccess {
+  const region = ctx.plan.region;
+  return {
+    storage: { protocol: 's3', bucket: ctx.names.bucket, region, endpoint: `s3.${region}.amazonaws.com` },
+    shellConstants: [`SECRET_ID=${shellQuote(awsSecretName(ctx))}`, `AWS_REGION=${shellQuote(region)}`],
+    shellFunctions: SHELL_FUNCTIONS,
+  };
+}
+
+const SHELL_FUNCTIONS = `imds_token() {
+  curl -fsS -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300'
+}
+instance_value() { # tags are visible through IMDSv2 (instance_metadata_tags = enabled)
+  local token
+  token="$(imds_token)"
+  curl -fsS -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/tags/instance/autostack-$1"
+}
+ensure_cloud_cli() {
+  command -v aws >/dev/null 2>&1 && return 0
+  case "$PKG_SOURCE" in
+    deb) apt-get install -y -q awscli || snap install aws-cli --classic ;;
+    *) dnf install -y -q awscli2 || dnf install -y -q awscli ;;
+  esac
+}
+secret_read() {
+  aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$SECRET_ID" --query SecretString --output text 2>/dev/null || true
+}
+secret_write() { # the value arrives on stdin, never on a command line
+  aws secretsmanager put-secret-value --region "$AWS_REGION" --secret-id "$SECRET_ID" --secret-string file:///dev/stdin >/dev/null
+}
+`;

@@ -1,0 +1,37 @@
+import type { CloudAccess } from '../../core/registry/kinds.ts';
+import { shellQuote } from '../../core/render/shell.ts';
+import type { StackContext } from '../../stack/context.ts';
+import { AZURE_BACKUP_CONTAINER } from './bucket.ts';
+
+/** How a server reaches Blob storage and Key Vault: its system-assigned identity, and tags through the metadata service. */
+export function azureAccess(ctx: StackContext): CloudAccess {
+  return {
+    storage: { protocol: 'azure-blob', account: ctx.names.storageAccount, container: AZURE_BACKUP_CONTAINER },
+    shellConstants: [`VAULT_NAME=${shellQuote(ctx.names.keyVault)}`, `SECRET_NAME=${shellQuote(`${ctx.workload.slug}-passwords`)}`],
+    shellFunctions: SHELL_FUNCTIONS,
+  };
+}
+
+const SHELL_FUNCTIONS = `instance_value() { # tags through the instance metadata service
+  curl -fsS -H Metadata:true 'http://169.254.169.254/metadata/instance/compute/tagsList?api-version=2021-02-01' |
+    python3 -c 'import json,sys; print(next((t["value"] for t in json.load(sys.stdin) if t["name"] == "autostack-" + sys.argv[1]), ""))' "$1"
+}
+ensure_cloud_cli() { command -v curl >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1; }
+vault_token() { # the VM's system-assigned identity
+  curl -fsS -H Metadata:true 'http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net' |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
+}
+secret_read() {
+  local token
+  token="$(vault_token)"
+  curl -fsS -H "Authorization: Bearer $token" "https://$VAULT_NAME.vault.azure.net/secrets/$SECRET_NAME?api-version=7.4" 2>/dev/null |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["value"])' 2>/dev/null || true
+}
+secret_write() { # the value arrives on stdin, never on a command line
+  local token
+  token="$(vault_token)"
+  python3 -c 'import json,sys; print(json.dumps({"value": sys.stdin.read(), "contentType": "application/json"}))' |
+    curl -fsS -X PUT -H "Authorization: Bearer $token" -H 'Content-Type: application/json' --data @- \\
+      "https://$VAULT_NAME.vault.azure.net/secrets/$SECRET_NAME?api-version=7.4" >/dev/null
+}
+`;

@@ -1,0 +1,25 @@
+import type { CloudAccess } from '../../core/registry/kinds.ts';
+import { shellQuote } from '../../core/render/shell.ts';
+import type { StackContext } from '../../stack/context.ts';
+import { gcpSecretId } from './secret.ts';
+
+/** How a server reaches Cloud Storage and Secret Manager: its service account, and metadata attributes. */
+export function gcpAccess(ctx: StackContext): CloudAccess {
+  return {
+    storage: { protocol: 'gcs', bucket: ctx.names.bucket },
+    shellConstants: [`SECRET_NAME=${shellQuote(gcpSecretId(ctx))}`],
+    shellFunctions: SHELL_FUNCTIONS,
+  };
+}
+
+const SHELL_FUNCTIONS = `instance_value() { # instance metadata attributes set by Terraform
+  curl -fsS -H 'Metadata-Flavor: Google' "http://metadata.google.internal/computeMetadata/v1/instance/attributes/autostack-$1"
+}
+ensure_cloud_cli() { command -v gcloud >/dev/null 2>&1; }
+secret_read() {
+  gcloud secrets versions access latest --secret="$SECRET_NAME" 2>/dev/null || true
+}
+secret_write() { # the value arrives on stdin, never on a command line
+  gcloud secrets versions add "$SECRET_NAME" --data-file=- >/dev/null
+}
+`;

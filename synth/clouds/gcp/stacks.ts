@@ -1,0 +1,29 @@
+import { backends } from '../../cdktf/index.ts';
+import type { CloudStacks } from '../../stack/context.ts';
+import { gcpBase } from './base.ts';
+import { gcpBucket } from './bucket.ts';
+import { gcpDisk } from './disk.ts';
+import { gcpFirewall } from './firewall.ts';
+import { gcpBackupSchedule, gcpPublicIp } from './misc.ts';
+import { gcpSecret } from './secret.ts';
+import { gcpVm } from './vm.ts';
+
+/** gcp's Terraform constructs, one file per abstract resource type. */
+export const gcpStacks: CloudStacks = {
+  base: gcpBase,
+  order: ['secret', 'bucket', 'firewall', 'disk', 'vm', 'public-ip', 'backup-schedule'],
+  resources: { secret: gcpSecret, bucket: gcpBucket, firewall: gcpFirewall, disk: gcpDisk, vm: gcpVm, 'public-ip': gcpPublicIp, 'backup-schedule': gcpBackupSchedule },
+  untaggable: {
+    google_compute_network: 'VPC networks take no labels',
+    google_compute_subnetwork: 'subnetworks take no labels',
+    google_compute_firewall: 'firewall rules take no labels; their description names the plan',
+    google_service_account: 'service accounts take no labels',
+    google_secret_manager_secret_iam_member: 'IAM bindings take no labels',
+    google_storage_bucket_iam_member: 'IAM bindings take no labels',
+  },
+  backend(stack, key, b) {
+    if (b.type !== 'gcs') return false;
+    new backends.GcsBackend(stack, { bucket: b.bucket!, prefix: key });
+    return true;
+  },
+};

@@ -1,0 +1,78 @@
+import { cloudIds, registerCloudKnowledge, unregisterCloudKnowledge } from '../../../knowledge-base/clouds/registry.ts';
+import type { CloudKnowledge } from '../../../knowledge-base/clouds/registry.ts';
+import type { CloudId } from '../../../knowledge-base/types.ts';
+import type { JsonSchema } from './kinds.ts';
+
+/** A Terraform state backend a cloud offers in autostack.yaml (`stateBackend.type`). */
+export interface StateBackendSchema {
+  type: string;
+  /** Fields of `stateBackend` for this type (merged with the other backends' by name). */
+  properties: Record<string, JsonSchema>;
+  required: string[];
+}
+
+/** The cloud's part of the file formats: filled into the kinds' and the settings' schemas. */
+export interface CloudSchema {
+  /** `spec.compute.instanceType.<cloud>` */
+  instanceType: JsonSchema;
+  /** `network.<cloud>` in autostack.yaml: an existing network to place servers in. */
+  network?: JsonSchema;
+  /** `accounts.<cloud>` in autostack.yaml. */
+  accounts?: JsonSchema;
+  stateBackend?: StateBackendSchema;
+}
+
+/** The cloud's steps in the deploy workflow (action/autostack-deploy.yml): credentials by OIDC. */
+export interface CloudDeploySteps {
+  /** YAML of the workflow steps, indented for the `steps:` list of the deploy job. */
+  steps: string;
+  /** Environment lines for the AutoStack Action step (terraform provider settings). */
+  env?: string[];
+  /** Repository variables the steps read, for the docs. */
+  variables: string[];
+}
+
+/**
+ * A cloud: its knowledge (browser-safe), its part of the schemas and the deploy workflow, and
+ * its Terraform constructs, loaded only when a stack is synthesized (they import CDKTF).
+ */
+export interface CloudDefinition extends CloudKnowledge {
+  schema: CloudSchema;
+  deploy: CloudDeploySteps;
+  /** The server-side constructs (`CloudStacks` in synth/stack/context.ts), loaded on first synth. */
+  loadStacks(): Promise<unknown>;
+}
+
+const clouds = new Map<CloudId, CloudDefinition>();
+let version = 0;
+
+export function registerCloud(definition: CloudDefinition): void {
+  clouds.set(definition.id, definition);
+  registerCloudKnowledge(definition);
+  version++;
+}
+
+export function unregisterCloud(id: CloudId): void {
+  clouds.delete(id);
+  unregisterCloudKnowledge(id);
+  version++;
+}
+
+export function cloudDefinition(id: CloudId): CloudDefinition | undefined {
+  return clouds.get(id);
+}
+
+/** Registered clouds, in registration order (the order reviews list them in). */
+export function registeredClouds(): CloudDefinition[] {
+  return cloudIds().map((id) => clouds.get(id)).filter((c): c is CloudDefinition => c !== undefined);
+}
+
+export function cloudsVersion(): number {
+  return version;
+}
+
+/** "aws, azure or gcp": for messages and descriptions. */
+export function cloudList(conjunction = 'or'): string {
+  const ids = registeredClouds().map((c) => c.id);
+  return ids.length <= 1 ? ids.join('') : `${ids.slice(0, -1).join(', ')} ${conjunction} ${ids.at(-1)}`;
+}

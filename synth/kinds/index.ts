@@ -1,2 +1,0 @@
-// Importing this module registers every kind of AutoStack file.
-import './plan/index.ts';

@@ -1,0 +1,72 @@
+import { catalogFor } from '../../../knowledge-base/catalog.ts';
+import { chooseInstance } from '../../../knowledge-base/cloud-plan.ts';
+import type { CloudPlan } from '../../../knowledge-base/cloud-plan.ts';
+import { cloudKnowledge } from '../../../knowledge-base/clouds/registry.ts';
+import { chooseImage } from '../../../knowledge-base/images.ts';
+import { resolveRegion } from '../../../knowledge-base/regions.ts';
+import type { AbstractResource, CloudId } from '../../../knowledge-base/types.ts';
+import type { PlanModel } from './model.ts';
+import { serverCount } from './model.ts';
+
+/**
+ * 1. resolve the region (cloud name or alias)
+ * 2. choose the instance type: explicit override, else the cheapest type of the family that fits
+ * 3. choose the image (closest equivalent when the distro does not exist on this cloud)
+ * 4. list the abstract resources with their concrete choices
+ */
+export function buildCloudPlan(model: PlanModel, cloud: CloudId, regionInput: string, primary: boolean): CloudPlan {
+  const plan: CloudPlan = { cloud, region: regionInput, primary, resources: [], notes: [], problems: [] };
+  const region = resolveRegion(cloud, regionInput);
+  if (!region.ok) {
+    plan.problems.push(region.message);
+    return plan;
+  }
+  plan.region = region.region;
+  const instance = chooseInstance(model.compute, cloud, plan.region, plan);
+  if (!instance) return plan;
+  plan.instance = instance;
+  const image = chooseImage(cloud, model.os.distro, model.os.version, instance.arch);
+  if (!image.ok) {
+    plan.problems.push(image.message);
+    return plan;
+  }
+  if (image.substituted) plan.notes.push(image.substituted);
+  plan.image = image.image;
+  plan.resources = listResources(model, plan);
+  return plan;
+}
+
+function listResources(model: PlanModel, plan: CloudPlan): AbstractResource[] {
+  const names = cloudKnowledge(plan.cloud).names;
+  const catalog = catalogFor(plan.cloud);
+  const n = serverCount(model);
+  const name = model.name;
+  const imageId = plan.image ? `${plan.image.distro}-${plan.image.version}` : 'unknown';
+  const diskSku = catalog.data.diskSkus[model.storage.type] ?? model.storage.type;
+  const out: AbstractResource[] = [];
+  for (let i = 0; i < n; i++) {
+    out.push({
+      kind: 'vm',
+      key: `vm/${name}-${i}`,
+      type: plan.instance!.name,
+      attrs: { role: i === 0 ? 'primary' : 'replica', vcpu: plan.instance!.vcpu, memoryGiB: plan.instance!.memoryGiB, image: imageId, region: plan.region, postgres: model.postgres.version, config: configSummary(model) },
+      // The first-boot script carries the configuration: a new one rebuilds the server (the data disk is kept).
+      replaceOn: ['region', 'image', 'config'],
+    });
+    out.push({ kind: 'disk', key: `disk/${name}-${i}`, type: diskSku, attrs: { sizeGiB: model.storage.sizeGiB, region: plan.region }, replaceOn: ['region'], growOnly: ['sizeGiB'] });
+    if (model.network.publicIp) out.push({ kind: 'public-ip', key: `public-ip/${name}-${i}`, type: names['public-ip'] ?? 'public IP', attrs: { region: plan.region } });
+  }
+  out.push({ kind: 'firewall', key: `firewall/${name}`, type: names.firewall ?? 'firewall', attrs: { port: 5432, cidrs: model.network.allowedCidrs } });
+  out.push({ kind: 'secret', key: `secret/${name}`, type: names.secret ?? 'secret', attrs: { holds: 'postgres superuser password' } });
+  if (model.backup.enabled) {
+    out.push({ kind: 'bucket', key: `bucket/${name}-backups`, type: catalog.data.objectStorageClass, attrs: { retentionDays: model.backup.retentionDays, region: plan.region }, replaceOn: ['region'] });
+    out.push({ kind: 'backup-schedule', key: `backup-schedule/${name}`, type: 'pgBackRest + systemd timer', attrs: { schedule: model.backup.schedule, retentionDays: model.backup.retentionDays, validate: model.backup.validate } });
+  }
+  return out;
+}
+
+/** What the server's first-boot script is made of, in short; when it changes the server is rebuilt. */
+function configSummary(model: PlanModel): string {
+  const settings = Object.entries(model.postgres.settings).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${String(v)}`);
+  return [`max_connections=${model.postgres.maxConnections}`, ...settings, `backup=${model.backup.enabled ? `${model.backup.schedule}/${model.backup.retentionDays}d/${model.backup.validate}` : 'off'}`, `allow=${model.network.allowedCidrs.join(',')}`, `replicas=${model.postgres.replicas}`].join(' ');
+}
