@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { renderDeployWorkflow } from '../../synth/contract/deploy-workflow.ts';
 import type { GitHubClient } from '../github/client.ts';
 import { ONBOARDING_BRANCH, WORKFLOW_PATH } from './config.ts';
 
-const TEMPLATE = readFileSync(new URL('../../action/autostack-deploy.yml', import.meta.url), 'utf8');
-
 export function deployWorkflow(actionRef: string, deployBranch = 'autostack/deploy'): string {
-  return TEMPLATE.replace('__ACTION_REF__', actionRef).replace('__DEPLOY_BRANCH__', deployBranch);
+  return renderDeployWorkflow({ deployBranch, actionRef });
 }
 
 export function settingsFile(org: string): string {

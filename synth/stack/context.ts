@@ -71,6 +71,8 @@ export interface CloudStacks {
   resources: Partial<Record<ResourceKind, ResourceSynth>>;
   /** Terraform resource types that cannot carry tags or labels, and why (checked by the conformance test). */
   untaggable: Record<string, string>;
+  /** Where a synthesized resource's tags (or labels) are, for the conformance test. */
+  tagsOf(json: Record<string, any>, type: string, resource: Record<string, any>): Record<string, string> | undefined;
   /** The Terraform state backend of `stateBackend.type`, when this cloud offers it. */
   backend?(stack: TerraformStack, key: string, backend: SettingsModel['stateBackend']): boolean;
 }

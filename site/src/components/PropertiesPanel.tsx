@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { parse } from 'yaml';
 import type { Diagnostic } from '../../../synth/core/diagnostics.ts';
 import type { PlanReview } from '../../../synth/core/review/review.ts';
+import { registeredClouds } from '../../../synth/core/registry/clouds.ts';
 import { toYaml } from '../lib/live-review.ts';
 import type { Doc } from '../lib/live-review.ts';
 
@@ -17,13 +18,15 @@ function set(doc: Doc, path: string, value: unknown): Doc {
   else o[keys.at(-1)!] = value;
   return out;
 }
+/** Per cloud, the first catalog type with 2 vCPU and 8 GiB: a starting point when switching to explicit types. */
+const defaultInstanceTypes = () => Object.fromEntries(registeredClouds().map((c) => [c.id, c.data.instanceTypes.types.find((t) => t.vcpu === 2 && t.memoryGiB === 8)?.name ?? c.data.instanceTypes.types[0]?.name]));
 const sizeMode = (d: Doc) => (get(d, 'spec.compute.instanceType') ? 'instanceType' : get(d, 'spec.compute.size') ? 'size' : 'vcpu');
 
 const SECTIONS: [string, Field[]][] = [
   ['Server', [
     { path: 'metadata.name', label: 'Name', type: 'text' },
     { path: 'metadata.project', label: 'Project', type: 'text' },
-    { path: 'spec.cloud', label: 'Cloud', type: 'select', options: ['aws', 'azure', 'gcp'] },
+    { path: 'spec.cloud', label: 'Cloud', type: 'select', options: registeredClouds().map((c) => c.id) },
     { path: 'spec.region', label: 'Region (us-east, eu-west… or the cloud\'s own name)', type: 'text' },
     { path: 'spec.os.distro', label: 'OS', type: 'select', options: ['amazon-linux', 'ubuntu', 'debian', 'rocky'] },
     { path: 'spec.os.version', label: 'OS version', type: 'text' },
@@ -32,9 +35,7 @@ const SECTIONS: [string, Field[]][] = [
     { path: 'spec.compute.vcpu', label: 'vCPUs', type: 'number', when: (d) => sizeMode(d) === 'vcpu' },
     { path: 'spec.compute.memoryGiB', label: 'Memory (GiB)', type: 'number', when: (d) => sizeMode(d) === 'vcpu' },
     { path: 'spec.compute.size', label: 'Size', type: 'select', options: ['small', 'medium', 'large', 'xlarge'], when: (d) => sizeMode(d) === 'size' },
-    { path: 'spec.compute.instanceType.aws', label: 'AWS instance type', type: 'text', when: (d) => sizeMode(d) === 'instanceType' },
-    { path: 'spec.compute.instanceType.azure', label: 'Azure VM size', type: 'text', when: (d) => sizeMode(d) === 'instanceType' },
-    { path: 'spec.compute.instanceType.gcp', label: 'GCP machine type', type: 'text', when: (d) => sizeMode(d) === 'instanceType' },
+    ...registeredClouds().map((c): Field => ({ path: `spec.compute.instanceType.${c.id}`, label: `${c.displayName} instance type`, type: 'text', when: (d) => sizeMode(d) === 'instanceType' })),
     { path: 'spec.storage.sizeGiB', label: 'SSD (GiB)', type: 'number' },
   ]],
   ['PostgreSQL', [
@@ -99,7 +100,7 @@ export function PropertiesPanel({ doc, diagnostics, review, onChange }: { doc: D
   const setMode = (mode: string) => {
     const compute = get(doc, 'spec.compute') as Doc | undefined;
     const family = compute?.family;
-    const next = mode === 'size' ? { size: 'medium' } : mode === 'instanceType' ? { instanceType: { aws: 't3.large', azure: 'Standard_D2s_v5', gcp: 'e2-standard-2' } } : { vcpu: 2, memoryGiB: 8 };
+    const next = mode === 'size' ? { size: 'medium' } : mode === 'instanceType' ? { instanceType: defaultInstanceTypes() } : { vcpu: 2, memoryGiB: 8 };
     onChange(set(doc, 'spec.compute', family ? { ...next, family } : next));
   };
 

@@ -39,16 +39,17 @@ export const awsVm: ResourceSynth = (ctx, r, i) => {
   share(ctx, `vm${i}`, instance);
   if (i === 0) {
     new TerraformOutput(stack, 'primary_private_ip', { value: instance.privateIp, description: ctx.workload.outputs.primaryAddress });
-    new TerraformOutput(stack, 'password_secret', { value: shared<SecretsmanagerSecret>(ctx, 'secret').arn, description: ctx.workload.outputs.secret ?? 'Secrets Manager secret of the servers' });
+    const secret = maybeShared<SecretsmanagerSecret>(ctx, 'secret');
+    if (secret) new TerraformOutput(stack, 'password_secret', { value: secret.arn, description: ctx.workload.outputs.secret ?? 'Secrets Manager secret of the servers' });
   }
 };
 
 /** The servers' role may use this plan's backup bucket and password secret, and nothing else. */
 function grantAccess(ctx: StackContext): void {
-  const secret = shared<SecretsmanagerSecret>(ctx, 'secret');
+  const secret = maybeShared<SecretsmanagerSecret>(ctx, 'secret');
   const bucket = maybeShared<S3Bucket>(ctx, 'bucket');
   const statements = [
-    { sid: 'PasswordSecret', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'], resources: [secret.arn] },
+    ...(secret ? [{ sid: 'PasswordSecret', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'], resources: [secret.arn] }] : []),
     ...(bucket
       ? [
           { sid: 'BackupBucket', actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: [bucket.arn] },

@@ -21,6 +21,7 @@ export const azureStacks: CloudStacks = {
     azurerm_virtual_machine_data_disk_attachment: 'an attachment, not a taggable resource',
     azurerm_role_assignment: 'role assignments cannot be tagged',
   },
+  tagsOf: (_json, _type, res) => res.tags,
   backend(stack, key, b) {
     if (b.type !== 'azurerm') return false;
     new backends.AzurermBackend(stack, { resourceGroupName: b.resourceGroup!, storageAccountName: b.storageAccount!, containerName: b.container!, key: `${key}.tfstate`, useAzureadAuth: true });

@@ -53,8 +53,8 @@ export const azureVm: ResourceSynth = (ctx, r, i) => {
 
 function grant(ctx: Parameters<ResourceSynth>[0], vm: LinuxVirtualMachine, i: number): void {
   const principalId = vm.identity.principalId;
-  const vault = shared<KeyVault>(ctx, 'vault');
-  new azure.RoleAssignment(ctx.stack, `server_${i}_secrets`, { scope: vault.id, roleDefinitionName: 'Key Vault Secrets Officer', principalId });
+  const vault = maybeShared<KeyVault>(ctx, 'vault');
+  if (vault) new azure.RoleAssignment(ctx.stack, `server_${i}_secrets`, { scope: vault.id, roleDefinitionName: 'Key Vault Secrets Officer', principalId });
   const account = maybeShared<StorageAccount>(ctx, 'storageAccount');
   if (account) new azure.RoleAssignment(ctx.stack, `server_${i}_backups`, { scope: account.id, roleDefinitionName: 'Storage Blob Data Contributor', principalId });
 }

@@ -21,6 +21,7 @@ export const gcpStacks: CloudStacks = {
     google_secret_manager_secret_iam_member: 'IAM bindings take no labels',
     google_storage_bucket_iam_member: 'IAM bindings take no labels',
   },
+  tagsOf: (_json, _type, res) => res.labels ?? res.boot_disk?.initialize_params?.labels,
   backend(stack, key, b) {
     if (b.type !== 'gcs') return false;
     new backends.GcsBackend(stack, { bucket: b.bucket!, prefix: key });
