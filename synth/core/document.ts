@@ -30,17 +30,17 @@ export interface LoadedDoc {
  * 3. schema, then semantic checks
  * 4. resolve to a model when there is no error
  */
-export function loadDocument(file: string, text: string, settings: SettingsModel): LoadedDoc {
+export function loadDocument(file: string, text: string, settings: SettingsModel, now?: Date): LoadedDoc {
   const p = parseYamlFile(file, text);
   if (!p.ok) return { file, diagnostics: p.diagnostics };
-  const loaded = loadParsed(file, p.parsed, settings);
+  const loaded = loadParsed(file, p.parsed, settings, now);
   if (p.diagnostics.length === 0) return { ...loaded, diagnostics: sortDiagnostics(loaded.diagnostics) };
   // The duplicate key stays an error; the rest of the file is still checked and reported.
   const { model: _dropped, ...rest } = loaded;
   return { ...rest, diagnostics: sortDiagnostics([...p.diagnostics, ...loaded.diagnostics]) };
 }
 
-function loadParsed(file: string, parsed: ParsedFile, settings: SettingsModel): LoadedDoc {
+function loadParsed(file: string, parsed: ParsedFile, settings: SettingsModel, now: Date | undefined): LoadedDoc {
   const data = parsed.data as Record<string, unknown> | null;
   const at = (path: string[], key = false) => ({ file, ...locate(parsed, path, key) });
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
@@ -66,7 +66,7 @@ function loadParsed(file: string, parsed: ParsedFile, settings: SettingsModel): 
     return { file, parsed, kind, name, diagnostics: [{ ...at(kind ? ['kind'] : []), severity: 'error', code: kind ? 'schema/unknown-kind' : 'schema/missing-field', path: 'kind', message }] };
   }
   const schemaDiags = validateAgainstSchema(kind!, parsed);
-  const ctx = { file, parsed, settings };
+  const ctx: KindContext = { file, parsed, settings, now };
   const diagnostics = [...schemaDiags, ...semanticChecks(handler, parsed.data, ctx, schemaDiags)];
   if (hasErrors(diagnostics)) return { file, parsed, kind, handler, name, diagnostics };
   return { file, parsed, kind, handler, name, model: handler.resolve(parsed.data, ctx), diagnostics };

@@ -8,6 +8,8 @@ export interface KindContext {
   file: string;
   parsed: ParsedFile;
   settings: SettingsModel;
+  /** The review's "today" (PostgreSQL end-of-life dates); the wall clock when absent. */
+  now?: Date;
 }
 
 /**
