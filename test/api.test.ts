@@ -301,6 +301,32 @@ describe('apiOptionsFromEnv', () => {
     expect(apiOptionsFromEnv({ GITHUB_CLIENT_ID: 'x', GITHUB_CLIENT_SECRET: 'y', SESSION_SECRET: 'short' }, 3000)).toHaveProperty('error');
     expect(apiOptionsFromEnv({ GITHUB_CLIENT_ID: 'x', GITHUB_CLIENT_SECRET: 'y', SESSION_SECRET: SECRET, GHE_HOST: 'ghe.acme.dev' }, 3000)).toMatchObject({ apiUrl: 'https://ghe.acme.dev/api/v3', oauth: { webUrl: 'https://ghe.acme.dev' } });
   });
+
+  it('reaches GitHub Enterprise Server over GHE_PROTOCOL, as Probot does', async () => {
+    const env = { GITHUB_CLIENT_ID: 'Iv1.client', GITHUB_CLIENT_SECRET: 'client-secret', SESSION_SECRET: SECRET, GHE_HOST: 'ghe.acme.dev:8080', PUBLIC_URL: 'http://autostack.acme.dev' };
+    expect(apiOptionsFromEnv({ ...env, GHE_PROTOCOL: 'https' }, 3000)).toMatchObject({ apiUrl: 'https://ghe.acme.dev:8080/api/v3', oauth: { webUrl: 'https://ghe.acme.dev:8080' } });
+    expect(apiOptionsFromEnv({ ...env, GHE_PROTOCOL: '' }, 3000)).toMatchObject({ apiUrl: 'https://ghe.acme.dev:8080/api/v3' });
+    expect(apiOptionsFromEnv({ GHE_PROTOCOL: 'http' }, 3000)).toMatchObject({ apiUrl: 'https://api.github.com' });
+    expect(apiOptionsFromEnv({ ...env, GHE_PROTOCOL: 'http://' }, 3000)).toEqual({ error: expect.stringContaining('GHE_PROTOCOL "http://" is not https or http') });
+    expect(apiOptionsFromEnv({ ...env, GHE_HOST: 'https://ghe.acme.dev' }, 3000)).toEqual({ error: expect.stringContaining('is not a host name') });
+
+    const options = apiOptionsFromEnv({ ...env, GHE_PROTOCOL: 'http' }, 3000);
+    expect(options).toMatchObject({ apiUrl: 'http://ghe.acme.dev:8080/api/v3', oauth: { webUrl: 'http://ghe.acme.dev:8080' } });
+    if ('error' in options) throw new Error(options.error);
+    const api = createApi(options);
+    const login = await api.fetch(new Request('http://autostack.acme.dev/api/auth/login'));
+    const to = new URL(login.headers.get('location')!);
+    expect(to.origin + to.pathname).toBe('http://ghe.acme.dev:8080/login/oauth/authorize');
+    const stateCookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+    const ghe = nock('http://ghe.acme.dev:8080')
+      .post('/login/oauth/access_token', (b) => b.code === 'the-code')
+      .reply(200, { access_token: USER_TOKEN, token_type: 'bearer' })
+      .get('/api/v3/user')
+      .reply(200, { login: 'octocat', id: 1 });
+    const cb = await api.fetch(new Request(`http://autostack.acme.dev/api/auth/callback?code=the-code&state=${to.searchParams.get('state')}`, { headers: { cookie: stateCookie } }));
+    expect(cb.status).toBe(302);
+    expect(ghe.isDone()).toBe(true);
+  });
 });
 
 describe('npm start (app/main.ts)', () => {

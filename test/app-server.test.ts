@@ -89,6 +89,9 @@ describe('the webhook server on 127.0.0.1', () => {
     expect(gitHubModeFromEnv({})).toBeUndefined();
     expect(gitHubModeFromEnv({ APP_ID: '1', PRIVATE_KEY: TEST_PRIVATE_KEY })).toMatchObject({ error: expect.stringContaining('WEBHOOK_SECRET') });
     expect(gitHubModeFromEnv({ APP_ID: '1', PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: 's', GHE_HOST: 'ghe.acme.com' })).toMatchObject({ appId: '1', secret: 's', baseUrl: 'https://ghe.acme.com/api/v3' });
+    expect(gitHubModeFromEnv({ APP_ID: '1', PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: 's', GHE_HOST: 'ghe.acme.com', GHE_PROTOCOL: 'http' })).toMatchObject({ baseUrl: 'http://ghe.acme.com/api/v3' });
+    expect(gitHubModeFromEnv({ APP_ID: '1', PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: 's', GHE_HOST: 'ghe.acme.com', GHE_PROTOCOL: 'ftp' })).toMatchObject({ error: expect.stringContaining('GHE_PROTOCOL') });
+    expect(gitHubModeFromEnv({ APP_ID: '1', PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: 's', GHE_PROTOCOL: 'http' })).not.toHaveProperty('baseUrl');
   });
 });
 
