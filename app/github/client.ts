@@ -20,8 +20,6 @@ const MAX_PAGES = 30;
 export class GitHubClient {
   readonly octokit: OctokitLike;
   readonly repo: RepoRef;
-  /** Route names called, for the permission test. */
-  static calls = new Set<RouteName>();
 
   constructor(octokit: OctokitLike, repo: RepoRef) {
     this.octokit = octokit;
@@ -29,7 +27,6 @@ export class GitHubClient {
   }
 
   async call(name: RouteName, params: Record<string, unknown> = {}): Promise<{ status: number; data: any }> {
-    GitHubClient.calls.add(name);
     const r = await this.octokit.request(ROUTES[name].route, { ...this.repo, ...params });
     return { status: r.status, data: r.data };
   }

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
 import { autostackApp } from '../../app/github-app.ts';
+import { ROUTES } from '../../app/github/routes.ts';
 import { loadAppConfig } from '../../app/services/config.ts';
 import { checkRequest } from './openapi.ts';
 
@@ -21,6 +22,27 @@ export interface Recorded {
   body: any;
   /** The Authorization header (which token acted: the installation's or a user's). */
   auth: string | null;
+  /** The operation in GitHub's OpenAPI description: "GET /repos/{owner}/{repo}/pulls/{pull_number}". */
+  operation: string;
+}
+
+/** Operations the App calls outside ROUTES: they need no repository permission in app.yml. */
+export const NON_REPOSITORY_OPERATIONS: Record<string, string> = {
+  'POST /app/installations/{installation_id}/access_tokens': 'an installation token, with the App\'s own key',
+  'GET /user': 'who signed in, with the user\'s token',
+  'GET /user/installations': 'the signed-in user\'s installations of the App',
+  'GET /user/installations/{installation_id}/repositories': 'the repositories of those installations the user can access',
+};
+
+const DECLARED_OPERATIONS = new Set<string>(Object.values(ROUTES).map((r) => r.route));
+
+/** Every GitHub operation requested of a FakeGitHub in this test file (each file runs in its own process). */
+export const operationsCalled = new Set<string>();
+
+/** Why an operation the code called is not covered by app.yml, or undefined when it is. */
+export function undeclaredOperation(operation: string): string | undefined {
+  if (DECLARED_OPERATIONS.has(operation) || operation in NON_REPOSITORY_OPERATIONS) return undefined;
+  return `${operation} is called but not declared in app/github/routes.ts ROUTES (app.yml permissions are derived from it)`;
 }
 
 /**
@@ -62,9 +84,14 @@ export class FakeGitHub {
         const parsed = text.length ? JSON.parse(text) : undefined;
         const url = new URL(request.url);
         const uri = url.pathname + url.search;
-        this.requests.push({ method, path: uri, body: parsed, auth: request.headers.get('authorization') });
         const check = checkRequest(method, uri, parsed);
+        this.requests.push({ method, path: uri, body: parsed, auth: request.headers.get('authorization'), operation: check.operation });
         this.problems.push(...check.errors);
+        if (!check.errors.length) {
+          operationsCalled.add(check.operation);
+          const undeclared = undeclaredOperation(check.operation);
+          if (undeclared) this.problems.push(undeclared);
+        }
         const [status, payload] = typeof reply === 'function' ? reply(parsed, uri) : [reply, data];
         return [status, payload ?? {}];
       });
