@@ -200,6 +200,20 @@ describe('the signed-in user\'s repositories', () => {
     expect((await r.json()).repositories.map((x: { fullName: string }) => x.fullName)).toEqual(['acme/infra', 'acme/web']);
     expect((await call('GET', '/api/repos')).status).toBe(401);
   });
+
+  it('reads every page of installations and repositories', async () => {
+    gh = new FakeGitHub();
+    const repos = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => ({ full_name: `${prefix}/repo-${String(i).padStart(3, '0')}`, private: true, default_branch: 'main' }));
+    gh.pages('/user/installations', Array.from({ length: 101 }, (_, i) => ({ id: i + 1 })), (page) => ({ total_count: 101, installations: page }));
+    gh.pages('/user/installations/1/repositories', repos('acme', 150), (page) => ({ total_count: 150, repositories: page }));
+    for (let id = 2; id <= 20; id++) gh.on('GET', `/user/installations/${id}/repositories`, 200, { total_count: 1, repositories: repos(`org-${id}`, 1) });
+    const r = await asUser('GET', '/api/repos');
+    const names = (await r.json()).repositories.map((x: { fullName: string }) => x.fullName);
+    expect(names).toHaveLength(150 + 19);
+    expect(names).toContain('acme/repo-149');
+    expect(gh.made('GET', '/user/installations').filter((q) => !q.path.includes('/repositories'))).toHaveLength(2);
+    expect(gh.requests.every((q) => q.auth === `token ${USER_TOKEN}`)).toBe(true);
+  });
 });
 
 

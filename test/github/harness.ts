@@ -67,8 +67,8 @@ export class FakeGitHub {
     nock.emitter.on('no match', this.noMatch);
   }
 
-  /** Registers `times` replies for METHOD path (a path without query; any query is accepted). */
-  on(method: string, path: string | RegExp, reply: number | ((body: any, uri: string) => [number, unknown?]), data?: unknown, times = 1): this {
+  /** Registers `times` replies for METHOD path (a path without query; any query is accepted); a reply function may add headers (a Link to the next page). */
+  on(method: string, path: string | RegExp, reply: number | ((body: any, uri: string) => [number, unknown?, Record<string, string>?]), data?: unknown, times = 1): this {
     // Octokit percent-encodes slashes inside parameters (heads%2Fmain): match on the decoded path.
     const matcher = (uri: string) => {
       const decoded = decodeURIComponent(uri.split('?')[0]!);
@@ -92,8 +92,8 @@ export class FakeGitHub {
           const undeclared = undeclaredOperation(check.operation);
           if (undeclared) this.problems.push(undeclared);
         }
-        const [status, payload] = typeof reply === 'function' ? reply(parsed, uri) : [reply, data];
-        return [status, payload ?? {}];
+        const [status, payload, headers] = typeof reply === 'function' ? reply(parsed, uri) : [reply, data];
+        return [status, payload ?? {}, headers ?? {}];
       });
     return this;
   }
@@ -104,6 +104,16 @@ export class FakeGitHub {
 
   repoPath(rest: string): string {
     return `/repos/${OWNER}/${REPO}${rest}`;
+  }
+
+  /** A list served 100 items a page, each page linking to the next as GitHub does (`times` = the number of pages). */
+  pages(path: string, items: unknown[], wrap: (page: unknown[]) => unknown = (page) => page): this {
+    const count = Math.max(1, Math.ceil(items.length / 100));
+    return this.on('GET', path, (_body, uri) => {
+      const page = Number(new URL(uri, API).searchParams.get('page') ?? 1);
+      const link = page < count ? { link: `<${API}${path}?per_page=100&page=${page + 1}>; rel="next", <${API}${path}?per_page=100&page=${count}>; rel="last"` } : undefined;
+      return [200, wrap(items.slice((page - 1) * 100, page * 100)), link];
+    }, undefined, count);
   }
 
   /** Trees and blobs of `.autostack/` at each ref; blob SHAs are content hashes, so equal files are read once. */
