@@ -5,7 +5,10 @@ import { getRequestListener } from '@hono/node-server';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../app/api/index.ts';
+import { GitHubPlanStore } from '../app/api/repo-plans.ts';
 import { SESSION_COOKIE, SessionSealer } from '../app/api/session.ts';
+import { GitHubClient } from '../app/github/client.ts';
+import type { OctokitLike } from '../app/github/client.ts';
 import { apiOptionsFromEnv } from '../app/main.ts';
 import { FakeGitHub, OWNER, PLAN, REPO, ROOT_PLAN_FILE, TEST_PRIVATE_KEY } from './github/harness.ts';
 import { tempDir } from './helpers.ts';
@@ -216,6 +219,38 @@ describe('the signed-in user\'s repositories', () => {
   });
 });
 
+
+describe('deployment lookups for the plan list', () => {
+  it('runs four plans at a time, and a slow plan holds up no other', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const started: string[] = [];
+    let releaseSlow!: () => void;
+    const slow = new Promise<void>((r) => (releaseSlow = r));
+    const request = async (route: string, params: Record<string, any> = {}) => {
+      if (route.endsWith('/deployments')) {
+        started.push(params.environment);
+        most = Math.max(most, ++inFlight);
+        if (params.environment === 'autostack/slow') await slow;
+        else await new Promise((r) => setTimeout(r, 5));
+        return { status: 200, data: [{ id: started.length, updated_at: '2026-11-20T10:00:00Z' }], headers: {} };
+      }
+      inFlight--;
+      return { status: 200, data: [{ state: 'success', updated_at: '2026-11-20T10:05:00Z' }], headers: {} };
+    };
+    const octokit: OctokitLike = { request: Object.assign(request, { endpoint: () => ({}) }) };
+    const store = new GitHubPlanStore(new GitHubClient(octokit, { owner: OWNER, repo: REPO }), { defaultBranch: 'main', canWrite: false });
+    const plans = ['slow', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    const lookups = store.latestDeployments(plans);
+    for (let waited = 0; started.length < plans.length && waited < 2000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+    expect(started).toHaveLength(plans.length);
+    releaseSlow();
+    const found = await lookups;
+    expect([...found.keys()]).toEqual(plans);
+    expect(found.get('slow')).toMatchObject({ state: 'success', environment: 'autostack/slow' });
+    expect(most).toBe(4);
+  });
+});
 
 describe('plans as the signed-in user', () => {
   it('lists the plans on the default branch with estimate and latest deployment', async () => {
