@@ -6,10 +6,10 @@ import { getRequestListener } from '@hono/node-server';
 import type { ApiOptions } from './api/index.ts';
 import { LocalPlatform } from './local/local-platform.ts';
 import { LocalGitError } from './local/local-repo.ts';
-import { createGitHubServer, gitHubModeFromEnv, WEBHOOK_PATH } from './server.ts';
+import { createGitHubServer, gitHubModeFromEnv, gitHubUrlsFromEnv, WEBHOOK_PATH } from './server.ts';
 import { createWebApp } from './web.ts';
 
-/** API settings from the environment: PUBLIC_URL, GITHUB_CLIENT_ID/SECRET, SESSION_SECRET, GHE_HOST. */
+/** API settings from the environment: PUBLIC_URL, GITHUB_CLIENT_ID/SECRET, SESSION_SECRET, GHE_HOST and GHE_PROTOCOL. */
 export function apiOptionsFromEnv(env: NodeJS.ProcessEnv, port: number): ApiOptions | { error: string } {
   const publicUrl = env.PUBLIC_URL ?? `http://localhost:${port}`;
   try {
@@ -17,12 +17,13 @@ export function apiOptionsFromEnv(env: NodeJS.ProcessEnv, port: number): ApiOpti
   } catch {
     return { error: `PUBLIC_URL "${publicUrl}" is not a URL (example: https://autostack.example.com).` };
   }
-  const host = env.GHE_HOST;
-  const o: ApiOptions = { publicUrl, apiUrl: host ? `https://${host}/api/v3` : 'https://api.github.com' };
+  const urls = gitHubUrlsFromEnv(env);
+  if ('error' in urls) return urls;
+  const o: ApiOptions = { publicUrl, apiUrl: urls.apiUrl };
   if (env.GITHUB_CLIENT_ID || env.GITHUB_CLIENT_SECRET) {
     if (!env.GITHUB_CLIENT_ID || !env.GITHUB_CLIENT_SECRET) return { error: 'Set both GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET (the GitHub App\'s client id and a client secret) for sign-in, or neither.' };
     if (!env.SESSION_SECRET || env.SESSION_SECRET.length < 32) return { error: 'SESSION_SECRET must be set to at least 32 random characters when sign-in is configured (it encrypts the session cookie).' };
-    o.oauth = { clientId: env.GITHUB_CLIENT_ID, clientSecret: env.GITHUB_CLIENT_SECRET, webUrl: host ? `https://${host}` : 'https://github.com' };
+    o.oauth = { clientId: env.GITHUB_CLIENT_ID, clientSecret: env.GITHUB_CLIENT_SECRET, webUrl: urls.webUrl };
     o.sessionSecret = env.SESSION_SECRET;
   }
   return o;

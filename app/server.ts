@@ -58,6 +58,19 @@ export async function createGitHubServer(o: GitHubModeOptions): Promise<Server> 
   });
 }
 
+/**
+ * GitHub's REST API and web addresses: github.com, or GitHub Enterprise Server at GHE_HOST over
+ * GHE_PROTOCOL (https unless set to http), as Probot reads them.
+ */
+export function gitHubUrlsFromEnv(env: NodeJS.ProcessEnv): { apiUrl: string; webUrl: string } | { error: string } {
+  if (!env.GHE_HOST) return { apiUrl: 'https://api.github.com', webUrl: 'https://github.com' };
+  const protocol = env.GHE_PROTOCOL || 'https';
+  if (protocol !== 'https' && protocol !== 'http') return { error: `GHE_PROTOCOL "${env.GHE_PROTOCOL}" is not https or http (write the scheme alone, without "://").` };
+  if (/[/\\\s?#@]/.test(env.GHE_HOST)) return { error: `GHE_HOST "${env.GHE_HOST}" is not a host name: write it alone (github.example.com, or github.example.com:8443), with the scheme in GHE_PROTOCOL.` };
+  const webUrl = `${protocol}://${env.GHE_HOST}`;
+  return { apiUrl: `${webUrl}/api/v3`, webUrl };
+}
+
 /** Probot's standard variables; refuses to start without a webhook secret. */
 export function gitHubModeFromEnv(env: NodeJS.ProcessEnv): GitHubModeOptions | { error: string } | undefined {
   if (!env.APP_ID && !env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH) return undefined;
@@ -70,5 +83,7 @@ export function gitHubModeFromEnv(env: NodeJS.ProcessEnv): GitHubModeOptions | {
   }
   if (!privateKey) return { error: 'PRIVATE_KEY or PRIVATE_KEY_PATH is not set (the App private key, PEM).' };
   if (!env.WEBHOOK_SECRET) return { error: 'WEBHOOK_SECRET is not set: AutoStack refuses to accept unsigned webhooks. Set it to the secret configured on the GitHub App.' };
-  return { appId: env.APP_ID, privateKey, secret: env.WEBHOOK_SECRET, ...(env.GHE_HOST ? { baseUrl: `https://${env.GHE_HOST}/api/v3` } : {}) };
+  const urls = gitHubUrlsFromEnv(env);
+  if ('error' in urls) return urls;
+  return { appId: env.APP_ID, privateKey, secret: env.WEBHOOK_SECRET, ...(env.GHE_HOST ? { baseUrl: urls.apiUrl } : {}) };
 }

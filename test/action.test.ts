@@ -9,7 +9,9 @@ import { onPath } from '../action/src/install.ts';
 import { parseInputs, parseStacks } from '../action/src/inputs.ts';
 import { Masker } from '../action/src/mask.ts';
 import { renderReport } from '../action/src/report.ts';
+import { planBody } from '../action/src/run-stack.ts';
 import type { StackResult } from '../action/src/run-stack.ts';
+import { failureMessage } from '../action/src/terraform.ts';
 import { FakeGitHubServer } from './github/fake-server.ts';
 import { ROOT, tempDir } from './helpers.ts';
 
@@ -213,6 +215,14 @@ describe('Action inputs and reports', () => {
     expect(parseStacks('a-aws, b-gcp a-aws')).toEqual(['a-aws', 'b-gcp']);
     expect(() => parseStacks('../etc')).toThrow(/not a stack name/);
     expect(() => parseStacks('[oops')).toThrow(/not a JSON list/);
+  });
+
+  it('strips every terminal control sequence from terraform errors and plans, not only colours', () => {
+    const link = (url: string, text: string) => `\u001b]8;;${url}\u001b\\${text}\u001b]8;;\u001b\\`;
+    const stderr = `\u001b[31m╷\u001b[0m\n\u001b[31m│\u001b[0m \u001b[1m\u001b[31mError: \u001b[0m\u001b[0m\u001b[1mNo valid credential sources found\u001b[0m\u001b[?25h\n│ see ${link('https://registry.terraform.io/providers/hashicorp/aws', 'the provider docs')}\n╵\n`;
+    const message = failureMessage('plan', { code: 1, stdout: '', stderr }, new Masker());
+    expect(message).toMatch(/^terraform plan failed \(exit 1\): the plan could not be made: [^\u001b]+\. +Error: No valid credential sources found see the provider docs$/);
+    expect(planBody('\u001b[?25l\u001b[1mTerraform will perform the following actions:\u001b[0m\n  # aws_instance.db will be created\n\u009b0m')).toBe('Terraform will perform the following actions:\n  # aws_instance.db will be created');
   });
 
   it('redacts registered values everywhere, longest first', () => {

@@ -6,7 +6,10 @@ import { getRequestListener } from '@hono/node-server';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../app/api/index.ts';
+import { GitHubPlanStore } from '../app/api/repo-plans.ts';
 import { SESSION_COOKIE, SessionSealer } from '../app/api/session.ts';
+import { GitHubClient } from '../app/github/client.ts';
+import type { OctokitLike } from '../app/github/client.ts';
 import { apiOptionsFromEnv } from '../app/main.ts';
 import { FakeGitHub, OWNER, PLAN, REPO, ROOT_PLAN_FILE, TEST_PRIVATE_KEY } from './github/harness.ts';
 import { tempDir } from './helpers.ts';
@@ -201,8 +204,54 @@ describe('the signed-in user\'s repositories', () => {
     expect((await r.json()).repositories.map((x: { fullName: string }) => x.fullName)).toEqual(['acme/infra', 'acme/web']);
     expect((await call('GET', '/api/repos')).status).toBe(401);
   });
+
+  it('reads every page of installations and repositories', async () => {
+    gh = new FakeGitHub();
+    const repos = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => ({ full_name: `${prefix}/repo-${String(i).padStart(3, '0')}`, private: true, default_branch: 'main' }));
+    gh.pages('/user/installations', Array.from({ length: 101 }, (_, i) => ({ id: i + 1 })), (page) => ({ total_count: 101, installations: page }));
+    gh.pages('/user/installations/1/repositories', repos('acme', 150), (page) => ({ total_count: 150, repositories: page }));
+    for (let id = 2; id <= 20; id++) gh.on('GET', `/user/installations/${id}/repositories`, 200, { total_count: 1, repositories: repos(`org-${id}`, 1) });
+    const r = await asUser('GET', '/api/repos');
+    const names = (await r.json()).repositories.map((x: { fullName: string }) => x.fullName);
+    expect(names).toHaveLength(150 + 19);
+    expect(names).toContain('acme/repo-149');
+    expect(gh.made('GET', '/user/installations').filter((q) => !q.path.includes('/repositories'))).toHaveLength(2);
+    expect(gh.requests.every((q) => q.auth === `token ${USER_TOKEN}`)).toBe(true);
+  });
 });
 
+
+describe('deployment lookups for the plan list', () => {
+  it('runs four plans at a time, and a slow plan holds up no other', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const started: string[] = [];
+    let releaseSlow!: () => void;
+    const slow = new Promise<void>((r) => (releaseSlow = r));
+    const request = async (route: string, params: Record<string, any> = {}) => {
+      if (route.endsWith('/deployments')) {
+        started.push(params.environment);
+        most = Math.max(most, ++inFlight);
+        if (params.environment === 'autostack/slow') await slow;
+        else await new Promise((r) => setTimeout(r, 5));
+        return { status: 200, data: [{ id: started.length, updated_at: '2026-11-20T10:00:00Z' }], headers: {} };
+      }
+      inFlight--;
+      return { status: 200, data: [{ state: 'success', updated_at: '2026-11-20T10:05:00Z' }], headers: {} };
+    };
+    const octokit: OctokitLike = { request: Object.assign(request, { endpoint: () => ({}) }) };
+    const store = new GitHubPlanStore(new GitHubClient(octokit, { owner: OWNER, repo: REPO }), { defaultBranch: 'main', canWrite: false });
+    const plans = ['slow', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    const lookups = store.latestDeployments(plans);
+    for (let waited = 0; started.length < plans.length && waited < 2000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+    expect(started).toHaveLength(plans.length);
+    releaseSlow();
+    const found = await lookups;
+    expect([...found.keys()]).toEqual(plans);
+    expect(found.get('slow')).toMatchObject({ state: 'success', environment: 'autostack/slow' });
+    expect(most).toBe(4);
+  });
+});
 
 describe('plans as the signed-in user', () => {
   it('lists the plans on the default branch with estimate and latest deployment', async () => {
@@ -301,6 +350,32 @@ describe('apiOptionsFromEnv', () => {
     expect(apiOptionsFromEnv({ GITHUB_CLIENT_ID: 'x' }, 3000)).toHaveProperty('error');
     expect(apiOptionsFromEnv({ GITHUB_CLIENT_ID: 'x', GITHUB_CLIENT_SECRET: 'y', SESSION_SECRET: 'short' }, 3000)).toHaveProperty('error');
     expect(apiOptionsFromEnv({ GITHUB_CLIENT_ID: 'x', GITHUB_CLIENT_SECRET: 'y', SESSION_SECRET: SECRET, GHE_HOST: 'ghe.acme.dev' }, 3000)).toMatchObject({ apiUrl: 'https://ghe.acme.dev/api/v3', oauth: { webUrl: 'https://ghe.acme.dev' } });
+  });
+
+  it('reaches GitHub Enterprise Server over GHE_PROTOCOL, as Probot does', async () => {
+    const env = { GITHUB_CLIENT_ID: 'Iv1.client', GITHUB_CLIENT_SECRET: 'client-secret', SESSION_SECRET: SECRET, GHE_HOST: 'ghe.acme.dev:8080', PUBLIC_URL: 'http://autostack.acme.dev' };
+    expect(apiOptionsFromEnv({ ...env, GHE_PROTOCOL: 'https' }, 3000)).toMatchObject({ apiUrl: 'https://ghe.acme.dev:8080/api/v3', oauth: { webUrl: 'https://ghe.acme.dev:8080' } });
+    expect(apiOptionsFromEnv({ ...env, GHE_PROTOCOL: '' }, 3000)).toMatchObject({ apiUrl: 'https://ghe.acme.dev:8080/api/v3' });
+    expect(apiOptionsFromEnv({ GHE_PROTOCOL: 'http' }, 3000)).toMatchObject({ apiUrl: 'https://api.github.com' });
+    expect(apiOptionsFromEnv({ ...env, GHE_PROTOCOL: 'http://' }, 3000)).toEqual({ error: expect.stringContaining('GHE_PROTOCOL "http://" is not https or http') });
+    expect(apiOptionsFromEnv({ ...env, GHE_HOST: 'https://ghe.acme.dev' }, 3000)).toEqual({ error: expect.stringContaining('is not a host name') });
+
+    const options = apiOptionsFromEnv({ ...env, GHE_PROTOCOL: 'http' }, 3000);
+    expect(options).toMatchObject({ apiUrl: 'http://ghe.acme.dev:8080/api/v3', oauth: { webUrl: 'http://ghe.acme.dev:8080' } });
+    if ('error' in options) throw new Error(options.error);
+    const api = createApi(options);
+    const login = await api.fetch(new Request('http://autostack.acme.dev/api/auth/login'));
+    const to = new URL(login.headers.get('location')!);
+    expect(to.origin + to.pathname).toBe('http://ghe.acme.dev:8080/login/oauth/authorize');
+    const stateCookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+    const ghe = nock('http://ghe.acme.dev:8080')
+      .post('/login/oauth/access_token', (b) => b.code === 'the-code')
+      .reply(200, { access_token: USER_TOKEN, token_type: 'bearer' })
+      .get('/api/v3/user')
+      .reply(200, { login: 'octocat', id: 1 });
+    const cb = await api.fetch(new Request(`http://autostack.acme.dev/api/auth/callback?code=the-code&state=${to.searchParams.get('state')}`, { headers: { cookie: stateCookie } }));
+    expect(cb.status).toBe(302);
+    expect(ghe.isDone()).toBe(true);
   });
 });
 

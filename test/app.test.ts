@@ -342,6 +342,24 @@ describe('deploy results', () => {
     expect(body).toContain('❌ failed: [run](https://github.com/acme/infra/actions/runs/2)');
   });
 
+  it('reflects every stack of a deploy commit with more than 100 deployments (all pages)', async () => {
+    gh = new FakeGitHub().token();
+    const deployments = Array.from({ length: 120 }, (_, i) => ({ id: i + 1, environment: `autostack/db-${i}`, payload: { stack: `db-${i}-aws` } }));
+    gh.pages(gh.repoPath('/deployments'), deployments);
+    gh.on('GET', /\/deployments\/\d+\/statuses$/, 200, [{ state: 'success' }], 120);
+    gh.on('GET', gh.repoPath(`/commits/${SOURCE}/check-runs`), 200, { total_count: 1, check_runs: [{ id: 70 }] });
+    gh.on('PATCH', gh.repoPath('/check-runs/70'), 200, {});
+    gh.on('GET', gh.repoPath(`/commits/${SOURCE}/pulls`), 200, []);
+    const p = payload('deployment_status', 'created', (x) => {
+      x.deployment.environment = 'autostack/db-0';
+      x.deployment.sha = DEPLOY;
+      x.deployment.payload = { stack: 'db-0-aws', sourceSha: SOURCE };
+    });
+    await (await probot()).receive({ id: 's-many', name: 'deployment_status', payload: p } as never);
+    expect(gh.made('GET', '/statuses')).toHaveLength(120);
+    expect(gh.made('PATCH', '/check-runs/70')[0]!.body).toMatchObject({ status: 'completed', conclusion: 'success' });
+  });
+
   it('marks the deploy check failed when the workflow run fails before reporting', async () => {
     gh = new FakeGitHub().token();
     gh.on('GET', gh.repoPath(`/commits/${SOURCE}/check-runs`), 200, { total_count: 1, check_runs: [{ id: 71, status: 'in_progress', conclusion: null }] });
@@ -362,10 +380,7 @@ describe('scale', () => {
     gh = new FakeGitHub().token();
     const files: Record<string, string> = {};
     for (let i = 0; i < 200; i++) files[`.autostack/db-${i}.yaml`] = PLAN(`db-${i}`, '  network: { allowedCidrs: [0.0.0.0/0] }\n').replace('storage: { sizeGiB: 50 }', `storage: { sizeGiB: ${50 + i} }`);
-    gh.on('GET', gh.repoPath('/pulls/7/files'), (_b, uri) => {
-      const page = Number(new URLSearchParams(uri.split('?')[1]).get('page'));
-      return [200, Object.keys(files).slice((page - 1) * 100, page * 100).map((filename) => ({ filename, status: 'added' }))];
-    }, undefined, 3);
+    gh.pages(gh.repoPath('/pulls/7/files'), Object.keys(files).map((filename) => ({ filename, status: 'added' })));
     gh.files({ [BASE]: {}, [HEAD]: files }, Object.keys(files));
     gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 0, check_runs: [] });
     gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 99 });

@@ -7,7 +7,7 @@ import { validateTree } from '../synth/core/validate/validate-tree.ts';
 import { BAD_PLAN, plan } from './helpers.ts';
 
 const settings = resolveSettings(undefined);
-const load = (text: string, file = '.autostack/db.yaml') => loadDocument(file, text, settings);
+const load = (text: string, file = '.autostack/db.yaml', now?: Date) => loadDocument(file, text, settings, now ? { now } : {});
 const codes = (text: string) => load(text).diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`);
 
 describe('Plan validation', () => {
@@ -53,10 +53,24 @@ describe('Plan validation', () => {
   });
 
   it('validates schedules, CIDRs, versions and flags risky settings as warnings', () => {
-    const d = load(plan('x', 'postgres: { version: 14 }\nbackup: { schedule: "0 3 * *", validate: never }\nnetwork: { allowedCidrs: [10.0.0.1/8, 0.0.0.0/0, nonsense] }')).diagnostics;
+    const d = load(plan('x', 'postgres: { version: 14 }\nbackup: { schedule: "0 3 * *", validate: never }\nnetwork: { allowedCidrs: [10.0.0.1/8, 0.0.0.0/0, nonsense] }'), undefined, new Date('2027-01-01T00:00:00Z')).diagnostics;
     const byCode = Object.fromEntries(d.map((x) => [x.code, x.severity]));
     expect(byCode).toMatchObject({ 'plan/postgres-eol': 'error', 'plan/backup-schedule': 'error', 'plan/restore-untested': 'warning', 'plan/cidr': 'error', 'plan/open-to-internet': 'warning' });
     expect(d.filter((x) => x.code === 'plan/cidr')).toHaveLength(2);
+  });
+
+  it('reports a PostgreSQL version past its end of life from the review date, not the wall clock', () => {
+    // PostgreSQL 14 reaches end of life on 2026-11-12 (knowledge-base/data/postgres.json).
+    const text = plan('x', 'postgres: { version: "14" }');
+    const eol = (now: string) => load(text, undefined, new Date(now)).diagnostics.filter((d) => d.code === 'plan/postgres-eol');
+    expect(eol('2026-06-01T12:00:00Z')).toEqual([]);
+    expect(eol('2026-11-12T23:59:59Z')).toEqual([]);
+    expect(eol('2026-11-13T00:00:00Z')).toMatchObject([{ severity: 'error', line: 6, message: expect.stringContaining('PostgreSQL 14 reached end of life on 2026-11-12') }]);
+    expect(eol('2030-01-01T00:00:00Z')).toHaveLength(1);
+    // The versions offered instead of an unknown one leave out those past their end of life on that date.
+    const unsupported = (now: string) => load(plan('x', 'postgres: { version: "13" }'), undefined, new Date(now)).diagnostics.find((d) => d.code === 'plan/postgres-version')?.message;
+    expect(unsupported('2026-06-01T00:00:00Z')).toContain('use one of 14, 15, 16, 17, 18.');
+    expect(unsupported('2028-01-01T00:00:00Z')).toContain('use one of 16, 17, 18.');
   });
 
   it('refuses PostgreSQL versions the OS does not package, and substitutes distributions with a warning', () => {

@@ -23388,7 +23388,7 @@ import { readFileSync } from "node:fs";
 import { join as join3 } from "node:path";
 import { promisify } from "node:util";
 
-// synth/deploy-manifest.ts
+// synth/contract/deploy-manifest.ts
 var MANIFEST_PATH = "autostack-deploy.json";
 var SOURCE_TRAILER = "AutoStack-Source";
 function sourceOf(commitMessage) {
@@ -25086,6 +25086,7 @@ var Lock = class {
 // action/src/run-stack.ts
 import { existsSync as existsSync3, readdirSync as readdirSync2, rmSync } from "node:fs";
 import { join as join6 } from "node:path";
+import { stripVTControlCharacters as stripVTControlCharacters2 } from "node:util";
 
 // action/src/plan-summary.ts
 function summarizePlan(json, masker) {
@@ -25137,6 +25138,7 @@ function sensitiveParts(value, mask, masker) {
 
 // action/src/terraform.ts
 import { spawn as spawn2 } from "node:child_process";
+import { stripVTControlCharacters } from "node:util";
 var MAX_COLLECT = 8 * 1024 * 1024;
 function terraform(args, o) {
   return new Promise((resolve3) => {
@@ -25173,12 +25175,9 @@ function failureMessage(step, r, masker) {
     apply: "the apply stopped part-way: the state records what was created; fix the cause and run the deploy again"
   }[step];
   if (r.code === 127) return "terraform is not installed and could not be found on PATH: set the terraform-version input or add hashicorp/setup-terraform before this step";
-  const lines = masker.redact(stripAnsi(r.stderr || r.stdout)).split("\n").map((l) => l.trim()).filter((l) => l && !/^[│╷╵]\s*$/.test(l));
+  const lines = masker.redact(stripVTControlCharacters(r.stderr || r.stdout)).split("\n").map((l) => l.trim()).filter((l) => l && !/^[│╷╵]\s*$/.test(l));
   const tail = lines.slice(-6).join(" ").replace(/[│╷╵]/g, "").replace(/\s+/g, " ").slice(0, 600);
   return `terraform ${step} failed (exit ${r.code}): ${why}.${tail ? ` ${tail}` : ""}`;
-}
-function stripAnsi(s) {
-  return s.replace(/\u001b\[[0-9;]*[A-Za-z]/g, "");
 }
 
 // action/src/run-stack.ts
@@ -25198,7 +25197,7 @@ async function runStack(s) {
     if (init.code !== 0) return fail("init", init);
     const plan = await exec2(["plan", "-input=false", "-no-color", "-lock-timeout=5m", "-detailed-exitcode", `-out=${PLAN_FILE}`, ...s.action === "destroy" ? ["-destroy"] : []], false);
     if (plan.code !== 0 && plan.code !== 2) {
-      s.log(prefix + s.masker.redact(stripAnsi(plan.stdout + plan.stderr)).trimEnd());
+      s.log(prefix + s.masker.redact(stripVTControlCharacters2(plan.stdout + plan.stderr)).trimEnd());
       return fail("plan", plan);
     }
     const json = await exec2(["show", "-json", PLAN_FILE], false);
@@ -25217,7 +25216,7 @@ ${prefix}`));
   }
 }
 function planBody(stdout) {
-  const lines = stripAnsi(stdout).split("\n");
+  const lines = stripVTControlCharacters2(stdout).split("\n");
   const start = lines.findIndex((l) => /^(Terraform used the selected providers|No changes\.|Terraform will perform|Changes to Outputs)/.test(l));
   const end = lines.findIndex((l, i) => i > start && /^─{10,}/.test(l));
   return lines.slice(Math.max(0, start), end === -1 ? void 0 : end).join("\n").trim();

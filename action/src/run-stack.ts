@@ -1,10 +1,11 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import type { Masker } from './mask.ts';
 import { summarizePlan } from './plan-summary.ts';
 import type { PlanSummary } from './plan-summary.ts';
 import type { Lock } from './pool.ts';
-import { failureMessage, stripAnsi, terraform } from './terraform.ts';
+import { failureMessage, terraform } from './terraform.ts';
 import type { ExecResult, Step } from './terraform.ts';
 
 export type StackAction = 'apply' | 'destroy';
@@ -55,7 +56,7 @@ export async function runStack(s: StackRun): Promise<StackResult> {
     if (init.code !== 0) return fail('init', init);
     const plan = await exec(['plan', '-input=false', '-no-color', '-lock-timeout=5m', '-detailed-exitcode', `-out=${PLAN_FILE}`, ...(s.action === 'destroy' ? ['-destroy'] : [])], false);
     if (plan.code !== 0 && plan.code !== 2) {
-      s.log(prefix + s.masker.redact(stripAnsi(plan.stdout + plan.stderr)).trimEnd());
+      s.log(prefix + s.masker.redact(stripVTControlCharacters(plan.stdout + plan.stderr)).trimEnd());
       return fail('plan', plan);
     }
     const json = await exec(['show', '-json', PLAN_FILE], false);
@@ -76,7 +77,7 @@ export async function runStack(s: StackRun): Promise<StackResult> {
 
 /** Plan output without terraform's refresh chatter and "Saved the plan to…" footer. */
 export function planBody(stdout: string): string {
-  const lines = stripAnsi(stdout).split('\n');
+  const lines = stripVTControlCharacters(stdout).split('\n');
   const start = lines.findIndex((l) => /^(Terraform used the selected providers|No changes\.|Terraform will perform|Changes to Outputs)/.test(l));
   const end = lines.findIndex((l, i) => i > start && /^─{10,}/.test(l));
   return lines.slice(Math.max(0, start), end === -1 ? undefined : end).join('\n').trim();

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { stripVTControlCharacters } from 'node:util';
 import type { Masker } from './mask.ts';
 
 export interface ExecResult {
@@ -57,11 +58,7 @@ export function failureMessage(step: Step, r: ExecResult, masker: Masker): strin
     apply: 'the apply stopped part-way: the state records what was created; fix the cause and run the deploy again',
   }[step];
   if (r.code === 127) return 'terraform is not installed and could not be found on PATH: set the terraform-version input or add hashicorp/setup-terraform before this step';
-  const lines = masker.redact(stripAnsi(r.stderr || r.stdout)).split('\n').map((l) => l.trim()).filter((l) => l && !/^[│╷╵]\s*$/.test(l));
+  const lines = masker.redact(stripVTControlCharacters(r.stderr || r.stdout)).split('\n').map((l) => l.trim()).filter((l) => l && !/^[│╷╵]\s*$/.test(l));
   const tail = lines.slice(-6).join(' ').replace(/[│╷╵]/g, '').replace(/\s+/g, ' ').slice(0, 600);
   return `terraform ${step} failed (exit ${r.code}): ${why}.${tail ? ` ${tail}` : ''}`;
-}
-
-export function stripAnsi(s: string): string {
-  return s.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
 }

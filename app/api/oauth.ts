@@ -4,7 +4,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 export interface OAuthConfig {
   clientId: string;
   clientSecret: string;
-  /** https://github.com, or https://<GHE_HOST> */
+  /** https://github.com, or <GHE_PROTOCOL>://<GHE_HOST> */
   webUrl: string;
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import pLimit from 'p-limit';
 import { hasErrors } from '../../synth/core/diagnostics.ts';
 import { loadDocument } from '../../synth/core/validate/document.ts';
 import { AUTOSTACK_DIR, isAutostackFile, SETTINGS_FILE } from '../../synth/core/load/reader.ts';
@@ -178,15 +179,13 @@ export class GitHubPlanStore implements PlanStore {
     return texts;
   }
 
-  /** Two requests per plan, a few plans at a time (no burst that trips GitHub's secondary rate limit). */
+  /**
+   * Two requests per plan, at most four plans at a time (no burst that trips GitHub's secondary
+   * rate limit); the next plan starts as soon as one finishes, not when the slowest of four does.
+   */
   async latestDeployments(plans: string[]): Promise<Map<string, PlanDeployment | null>> {
-    const out = new Map<string, PlanDeployment | null>();
-    for (let i = 0; i < plans.length; i += DEPLOYMENT_LOOKUPS_AT_ONCE) {
-      const batch = plans.slice(i, i + DEPLOYMENT_LOOKUPS_AT_ONCE);
-      const found = await Promise.all(batch.map((p) => this.latestDeployment(p)));
-      batch.forEach((p, j) => out.set(p, found[j]!));
-    }
-    return out;
+    const found = await pLimit(DEPLOYMENT_LOOKUPS_AT_ONCE).map(plans, (p) => this.latestDeployment(p));
+    return new Map(plans.map((p, i) => [p, found[i]!]));
   }
 
   private async latestDeployment(plan: string): Promise<PlanDeployment | null> {

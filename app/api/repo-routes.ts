@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { GitHubClient } from '../github/client.ts';
+import { GitHubClient, paginate } from '../github/client.ts';
 import { jsonBody, notConfigured } from './http.ts';
 import type { PlanStore } from '../services/plan-store.ts';
 import { ApiError } from './errors.ts';
@@ -37,11 +37,11 @@ export function addRepoRoutes(api: ApiApp, ctx: ApiContext): void {
   api.get('/repos', async (c) => {
     if (ctx.local) return c.json({ repositories: [{ fullName: ctx.local.repo, local: true }] });
     const gh = userOctokit(c.get('session').token, ctx.apiUrl);
-    const installations = ((await gh.request('GET /user/installations', { per_page: 100 })).data.installations ?? []) as { id: number }[];
+    const installations = (await paginate(gh, 'GET /user/installations')) as { id: number }[];
     const repositories: { fullName: string; private: boolean; defaultBranch: string }[] = [];
     for (const i of installations.slice(0, 20)) {
-      const { data } = await gh.request('GET /user/installations/{installation_id}/repositories', { installation_id: i.id, per_page: 100 });
-      for (const r of (data.repositories ?? []) as { full_name: string; private: boolean; default_branch: string }[]) repositories.push({ fullName: r.full_name, private: r.private, defaultBranch: r.default_branch });
+      const page = (await paginate(gh, 'GET /user/installations/{installation_id}/repositories', { installation_id: i.id })) as { full_name: string; private: boolean; default_branch: string }[];
+      for (const r of page) repositories.push({ fullName: r.full_name, private: r.private, defaultBranch: r.default_branch });
     }
     return c.json({ repositories: repositories.sort((a, b) => a.fullName.localeCompare(b.fullName)) });
   });

@@ -6,7 +6,7 @@ import type { Session, SessionSealer } from './session.ts';
 export interface ApiOptions {
   /** Where users reach this server (https://autostack.example.com); the OAuth callback and the CSRF check use it. */
   publicUrl: string;
-  /** GitHub's REST API (https://api.github.com or https://<GHE_HOST>/api/v3). */
+  /** GitHub's REST API (https://api.github.com or <GHE_PROTOCOL>://<GHE_HOST>/api/v3). */
   apiUrl?: string;
   /** Sign-in: without it the signed-in routes answer 503 with what to configure. */
   oauth?: OAuthConfig;

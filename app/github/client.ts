@@ -1,9 +1,13 @@
+import { composePaginateRest } from '@octokit/plugin-paginate-rest';
 import { ROUTES } from './routes.ts';
 import type { RouteName } from './routes.ts';
 
-/** The one thing the App needs from an Octokit: `request(route, params)`. */
+/** The one thing the App needs from an Octokit: its `request` (with `request.endpoint`, which pagination starts from). */
 export interface OctokitLike {
-  request(route: string, params?: Record<string, unknown>): Promise<{ status: number; data: any; headers: Record<string, unknown> }>;
+  request: {
+    (route: string, params?: Record<string, unknown>): Promise<{ status: number; data: any; headers: Record<string, unknown> }>;
+    endpoint(route: string, params?: Record<string, unknown>): unknown;
+  };
 }
 
 export interface RepoRef {
@@ -14,14 +18,27 @@ export interface RepoRef {
 const MAX_PAGES = 30;
 
 /**
+ * Every item of a GitHub list (octokit.paginate: 100 a page, following the Link headers; lists
+ * GitHub wraps in an object, such as check runs or repositories, come back as the bare items),
+ * at most 30 pages.
+ */
+export async function paginate(octokit: OctokitLike, route: string, params: Record<string, unknown> = {}): Promise<any[]> {
+  const out: any[] = [];
+  let pages = 0;
+  for await (const { data } of composePaginateRest.iterator(octokit as never, route as never, { ...params, per_page: 100 } as never)) {
+    out.push(...(data as any[]));
+    if (++pages >= MAX_PAGES) break;
+  }
+  return out;
+}
+
+/**
  * A narrow GitHub client over one repository: every call names its route in ROUTES, so the
  * permissions the App asks for are exactly the ones its code uses.
  */
 export class GitHubClient {
   readonly octokit: OctokitLike;
   readonly repo: RepoRef;
-  /** Route names called, for the permission test. */
-  static calls = new Set<RouteName>();
 
   constructor(octokit: OctokitLike, repo: RepoRef) {
     this.octokit = octokit;
@@ -29,21 +46,13 @@ export class GitHubClient {
   }
 
   async call(name: RouteName, params: Record<string, unknown> = {}): Promise<{ status: number; data: any }> {
-    GitHubClient.calls.add(name);
     const r = await this.octokit.request(ROUTES[name].route, { ...this.repo, ...params });
     return { status: r.status, data: r.data };
   }
 
-  /** A list endpoint, page by page (at most 30 pages of 100). */
-  async list(name: RouteName, params: Record<string, unknown> = {}, pick?: (data: any) => any[]): Promise<any[]> {
-    const out: any[] = [];
-    for (let page = 1; page <= MAX_PAGES; page++) {
-      const { data } = await this.call(name, { ...params, per_page: 100, page });
-      const items = pick ? pick(data) : (data as any[]);
-      out.push(...items);
-      if (items.length < 100) break;
-    }
-    return out;
+  /** Every item of a list endpoint (see `paginate`). */
+  async list(name: RouteName, params: Record<string, unknown> = {}): Promise<any[]> {
+    return paginate(this.octokit, ROUTES[name].route, { ...this.repo, ...params });
   }
 
   /** `undefined` for a 404 instead of an error: "no such file" is an answer, not a failure. */

@@ -16,7 +16,7 @@ const TERMINAL = new Set(['success', 'failure', 'error', 'inactive']);
  * reflect them on the source commit's "AutoStack deploy" check and in the merged PR's comment.
  */
 export async function reflectDeployment(client: GitHubClient, deployCommit: string, sourceSha: string, who: Identity): Promise<StackStatus[]> {
-  const deployments = ((await client.call('listDeployments', { sha: deployCommit, per_page: 100 })).data as { id: number; environment: string; payload?: { stack?: string } }[]).filter((d) => d.environment.startsWith('autostack/'));
+  const deployments = ((await client.list('listDeployments', { sha: deployCommit })) as { id: number; environment: string; payload?: { stack?: string } }[]).filter((d) => d.environment.startsWith('autostack/'));
   const statuses: StackStatus[] = [];
   for (const d of deployments) {
     const latest = ((await client.call('listDeploymentStatuses', { deployment_id: d.id, per_page: 1 })).data as { state: string; log_url?: string; target_url?: string }[])[0];

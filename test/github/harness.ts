@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
 import { autostackApp } from '../../app/github-app.ts';
+import { ROUTES } from '../../app/github/routes.ts';
 import { loadAppConfig } from '../../app/services/config.ts';
 import { checkRequest } from './openapi.ts';
 
@@ -22,6 +23,27 @@ export interface Recorded {
   body: any;
   /** The Authorization header (which token acted: the installation's or a user's). */
   auth: string | null;
+  /** The operation in GitHub's OpenAPI description: "GET /repos/{owner}/{repo}/pulls/{pull_number}". */
+  operation: string;
+}
+
+/** Operations the App calls outside ROUTES: they need no repository permission in app.yml. */
+export const NON_REPOSITORY_OPERATIONS: Record<string, string> = {
+  'POST /app/installations/{installation_id}/access_tokens': 'an installation token, with the App\'s own key',
+  'GET /user': 'who signed in, with the user\'s token',
+  'GET /user/installations': 'the signed-in user\'s installations of the App',
+  'GET /user/installations/{installation_id}/repositories': 'the repositories of those installations the user can access',
+};
+
+const DECLARED_OPERATIONS = new Set<string>(Object.values(ROUTES).map((r) => r.route));
+
+/** Every GitHub operation requested of a FakeGitHub in this test file (each file runs in its own process). */
+export const operationsCalled = new Set<string>();
+
+/** Why an operation the code called is not covered by app.yml, or undefined when it is. */
+export function undeclaredOperation(operation: string): string | undefined {
+  if (DECLARED_OPERATIONS.has(operation) || operation in NON_REPOSITORY_OPERATIONS) return undefined;
+  return `${operation} is called but not declared in app/github/routes.ts ROUTES (app.yml permissions are derived from it)`;
 }
 
 /**
@@ -46,8 +68,8 @@ export class FakeGitHub {
     nock.emitter.on('no match', this.noMatch);
   }
 
-  /** Registers `times` replies for METHOD path (a path without query; any query is accepted). */
-  on(method: string, path: string | RegExp, reply: number | ((body: any, uri: string) => [number, unknown?]), data?: unknown, times = 1): this {
+  /** Registers `times` replies for METHOD path (a path without query; any query is accepted); a reply function may add headers (a Link to the next page). */
+  on(method: string, path: string | RegExp, reply: number | ((body: any, uri: string) => [number, unknown?, Record<string, string>?]), data?: unknown, times = 1): this {
     // Octokit percent-encodes slashes inside parameters (heads%2Fmain): match on the decoded path.
     const matcher = (uri: string) => {
       const decoded = decodeURIComponent(uri.split('?')[0]!);
@@ -63,11 +85,16 @@ export class FakeGitHub {
         const parsed = text.length ? JSON.parse(text) : undefined;
         const url = new URL(request.url);
         const uri = url.pathname + url.search;
-        this.requests.push({ method, path: uri, body: parsed, auth: request.headers.get('authorization') });
         const check = checkRequest(method, uri, parsed);
+        this.requests.push({ method, path: uri, body: parsed, auth: request.headers.get('authorization'), operation: check.operation });
         this.problems.push(...check.errors);
-        const [status, payload] = typeof reply === 'function' ? reply(parsed, uri) : [reply, data];
-        return [status, payload ?? {}];
+        if (!check.errors.length) {
+          operationsCalled.add(check.operation);
+          const undeclared = undeclaredOperation(check.operation);
+          if (undeclared) this.problems.push(undeclared);
+        }
+        const [status, payload, headers] = typeof reply === 'function' ? reply(parsed, uri) : [reply, data];
+        return [status, payload ?? {}, headers ?? {}];
       });
     return this;
   }
@@ -78,6 +105,16 @@ export class FakeGitHub {
 
   repoPath(rest: string): string {
     return `/repos/${OWNER}/${REPO}${rest}`;
+  }
+
+  /** A list served 100 items a page, each page linking to the next as GitHub does (`times` = the number of pages). */
+  pages(path: string, items: unknown[], wrap: (page: unknown[]) => unknown = (page) => page): this {
+    const count = Math.max(1, Math.ceil(items.length / 100));
+    return this.on('GET', path, (_body, uri) => {
+      const page = Number(new URL(uri, API).searchParams.get('page') ?? 1);
+      const link = page < count ? { link: `<${API}${path}?per_page=100&page=${page + 1}>; rel="next", <${API}${path}?per_page=100&page=${count}>; rel="last"` } : undefined;
+      return [200, wrap(items.slice((page - 1) * 100, page * 100)), link];
+    }, undefined, count);
   }
 
   /** Trees and blobs of `.autostack/` at each ref; blob SHAs are content hashes, so equal files are read once. */

@@ -1,28 +1,45 @@
+import ipaddr from 'ipaddr.js';
+
 export type CidrCheck = { ok: true; version: 4 | 6; prefix: number } | { ok: false; message: string };
 
+/** An address, a slash and up to three digits, and nothing else: no spaces, no line breaks. */
+const SHAPE = /^([^/\s]+)\/(\d{1,3})$/;
+/** IPv6 as hexadecimal groups and colons only (no zone index, no embedded dotted IPv4). */
+const IPV6_TEXT = /^[0-9a-fA-F:]+$/;
+
 export function parseCidr(text: string): CidrCheck {
-  const m = /^([^/]+)\/(\d{1,3})$/.exec(text.trim());
-  if (!m) return { ok: false, message: `"${text}" is not a CIDR block: write an address and a prefix length, e.g. 10.0.0.0/8 or 203.0.113.7/32` };
+  const m = SHAPE.exec(text);
+  if (!m) {
+    if (/\s/.test(text)) return { ok: false, message: `${JSON.stringify(text)} contains spaces or line breaks: write only the address and the prefix length, e.g. 10.0.0.0/8` };
+    return { ok: false, message: `"${text}" is not a CIDR block: write an address and a prefix length, e.g. 10.0.0.0/8 or 203.0.113.7/32` };
+  }
   const [, addr, p] = m as unknown as [string, string, string];
   const prefix = Number(p);
+  if (p.length > 1 && p.startsWith('0')) return { ok: false, message: `prefix /${p} in "${text}" has a leading zero: write /${prefix}` };
   if (addr.includes(':')) {
-    if (!/^[0-9a-fA-F:]+$/.test(addr) || (addr.match(/::/g)?.length ?? 0) > 1 || addr.split(':').length > 8) return { ok: false, message: `"${text}" is not a valid IPv6 CIDR block` };
+    if (!IPV6_TEXT.test(addr) || !ipaddr.IPv6.isValid(addr)) return { ok: false, message: `"${text}" is not a valid IPv6 CIDR block` };
     if (prefix > 128) return { ok: false, message: `prefix /${prefix} in "${text}" is longer than 128 bits` };
+    const network = ipaddr.IPv6.networkAddressFromCIDR(`${addr}/${prefix}`);
+    if (network.toNormalizedString() !== ipaddr.IPv6.parse(addr).toNormalizedString()) {
+      return { ok: false, message: `"${text}" has host bits set: the network is ${network.toRFC5952String()}/${prefix}` };
+    }
     return { ok: true, version: 6, prefix };
   }
-  const octets = addr.split('.');
-  if (octets.length !== 4 || octets.some((o) => !/^\d{1,3}$/.test(o) || Number(o) > 255)) return { ok: false, message: `"${text}" is not a valid IPv4 CIDR block: each of the four numbers must be 0-255` };
-  if (prefix > 32) return { ok: false, message: `prefix /${prefix} in "${text}" is longer than 32 bits` };
-  const value = octets.reduce((acc, o) => acc * 256 + Number(o), 0);
-  const hostBits = 32 - prefix;
-  if (hostBits > 0 && value % 2 ** hostBits !== 0) {
-    const network = Math.floor(value / 2 ** hostBits) * 2 ** hostBits;
-    const fixed = [24, 16, 8, 0].map((s) => Math.floor(network / 2 ** s) % 256).join('.');
-    return { ok: false, message: `"${text}" has host bits set: the network is ${fixed}/${prefix}` };
+  if (!ipaddr.IPv4.isValidFourPartDecimal(addr)) {
+    const leadingZero = /^\d{1,3}(\.\d{1,3}){3}$/.test(addr) && addr.split('.').every((o) => Number(o) <= 255);
+    if (leadingZero) return { ok: false, message: `"${text}" is not a valid IPv4 CIDR block: write each of the four numbers without leading zeros (some tools read 010 as 8)` };
+    return { ok: false, message: `"${text}" is not a valid IPv4 CIDR block: each of the four numbers must be 0-255` };
   }
+  if (prefix > 32) return { ok: false, message: `prefix /${prefix} in "${text}" is longer than 32 bits` };
+  const network = ipaddr.IPv4.networkAddressFromCIDR(`${addr}/${prefix}`).toString();
+  if (network !== addr) return { ok: false, message: `"${text}" has host bits set: the network is ${network}/${prefix}` };
   return { ok: true, version: 4, prefix };
 }
 
+/** True for a block that covers every address of its family (0.0.0.0/0, ::/0, 0:0::/0, …). */
 export function isOpenToInternet(text: string): boolean {
-  return /^0\.0\.0\.0\/0$|^::\/0$/.test(text.trim());
+  const m = SHAPE.exec(text);
+  if (!m || Number(m[2]) !== 0) return false;
+  const addr = m[1]!;
+  return addr.includes(':') ? IPV6_TEXT.test(addr) && ipaddr.IPv6.isValid(addr) : ipaddr.IPv4.isValidFourPartDecimal(addr);
 }

@@ -24,9 +24,31 @@ export function parseCron(expr: string): CronCheck {
       const bad = nums.find((n) => n < f.min || n > f.max);
       if (bad !== undefined) return { ok: false, message: `${f.name} ${bad} in "${expr}" is out of range ${f.min}-${f.max}` };
       if (m[4] !== undefined && Number(m[4]) === 0) return { ok: false, message: `step 0 in "${expr}" never fires; use */1 or a number` };
+      if (nums.length === 2 && nums[0]! > nums[1]!) return { ok: false, message: `${f.name} range ${nums[0]}-${nums[1]} in "${expr}" runs backwards: write the smaller number first, or a list (${nums[0]},…)` };
     }
   }
+  const [, , dom, mon, dow] = parts as [string, string, string, string, string];
+  // With neither day field starting with *, cron runs when either matches; the server's systemd timer only when both do.
+  if (!dom.startsWith('*') && !dow.startsWith('*')) return { ok: false, message: `"${expr}" sets both a day of month and a day of week: cron runs on either, the server's timer only on days matching both; keep one and write * for the other` };
+  if (dom !== '*' && mon !== '*') {
+    const firstDay = Math.min(...values(dom, 1, 31));
+    if (values(mon, 1, 12).every((month) => firstDay > DAYS_IN_MONTH[month - 1]!)) return { ok: false, message: `"${expr}" never fires: none of its months has a day ${firstDay}` };
+  }
   return { ok: true, fields: parts };
+}
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Every value a valid field selects, within min..max. */
+function values(field: string, min: number, max: number): number[] {
+  return field.split(',').flatMap((item) => {
+    const m = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(item)!;
+    const from = m[1] === '*' ? min : Number(m[2]);
+    const to = m[1] === '*' || (m[3] === undefined && m[4] !== undefined) ? max : Number(m[3] ?? m[2]);
+    const out: number[] = [];
+    for (let v = from; v <= to; v += Number(m[4] ?? 1)) out.push(v);
+    return out;
+  });
 }
 
 /** The schedule in words, for reviews: "daily at 03:00", "hourly", "every 6 hours". */

@@ -30,7 +30,7 @@ export function checkPlan(data: unknown, ctx: KindContext): Diagnostic[] {
   checkLabels(doc, report);
   const region = checkRegion(doc, cloud, ctx, report);
   checkCompute(doc, cloud, region, report);
-  checkPostgres(doc, ctx, cloud, report);
+  checkPostgres(doc, ctx, cloud, isoDay(ctx.now ?? new Date()), report);
   checkBackup(doc, report);
   checkNetwork(doc, report);
   return out;
@@ -84,7 +84,8 @@ function checkCompute(doc: PlanDoc, cloud: CloudId, region: string | undefined, 
   }
 }
 
-function checkPostgres(doc: PlanDoc, ctx: KindContext, cloud: CloudId, report: Report): void {
+function checkPostgres(doc: PlanDoc, ctx: KindContext, cloud: CloudId, today: string, report: Report): void {
+  const isPast = (date: string | undefined) => date !== undefined && date < today;
   const pg = doc.spec?.postgres ?? {};
   const model = resolvePlan(doc, ctx.file, ctx.settings);
   const version = model.postgres.version;
@@ -142,8 +143,9 @@ function checkNetwork(doc: PlanDoc, report: Report): void {
   });
 }
 
-function isPast(date: string | undefined): boolean {
-  return date !== undefined && date < new Date().toISOString().slice(0, 10);
+/** YYYY-MM-DD in UTC, the form of the end-of-life dates in knowledge-base/data/postgres.json. */
+function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
 }
 
 /** Changes between the reviewed base and head that would lose data if applied as written. */
