@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadTemplates } from '../app/templates.ts';
+import { loadTemplates } from '../templates/load.ts';
 import type { PlanModel } from '../synth/kinds/plan/model.ts';
 import { confString } from '../knowledge-base/postgres.ts';
 import { cloudIds } from '../knowledge-base/clouds/registry.ts';

@@ -1,7 +1,7 @@
 import '../synth/node.ts';
 import { describe, expect, it } from 'vitest';
 import { evaluateFiles } from '../synth/core/review/evaluate.ts';
-import { loadTemplates } from '../app/templates.ts';
+import { loadTemplates } from '../templates/load.ts';
 import { loadDocument } from '../synth/core/validate/document.ts';
 import { resolveSettings } from '../synth/core/resolve/settings.ts';
 import { renderTemplate } from '../synth/core/templates/templates.ts';

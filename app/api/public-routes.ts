@@ -1,6 +1,6 @@
 import { renderTemplate } from '../../synth/core/templates/templates.ts';
-import { loadTemplates, TEMPLATES_DIR } from '../templates.ts';
-import type { TemplateBundle } from '../templates.ts';
+import { loadTemplates, TEMPLATES_DIR } from '../../templates/load.ts';
+import type { TemplateBundle } from '../../templates/load.ts';
 import { evaluateFiles } from '../../synth/core/review/evaluate.ts';
 import { summarizeTemplate } from '../../synth/core/templates/summary.ts';
 import type { TemplateSummary } from '../../synth/core/templates/summary.ts';

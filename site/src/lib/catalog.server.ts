@@ -2,7 +2,7 @@
 // code the API uses (so the marketplace never shows a number the review would not).
 import '../../../synth/node.ts';
 import { summarizeTemplate } from '../../../synth/core/templates/summary.ts';
-import { loadTemplates } from '../../../app/templates.ts';
+import { loadTemplates } from '../../../templates/load.ts';
 
 // The build bundles this file, so import.meta.url is not beside templates/: the build runs at the project root.
 const TEMPLATES = `${process.cwd().replace(/\/site$/, '')}/templates`;

@@ -5,7 +5,7 @@ import type { TemplateBundle } from '../synth/core/templates/templates.ts';
 
 export type { TemplateBundle };
 
-export const TEMPLATES_DIR = new URL('../templates/', import.meta.url).pathname;
+export const TEMPLATES_DIR = new URL('./', import.meta.url).pathname;
 
 /** Every template folder under `dir` (one with a template.yaml), sorted by name. */
 export async function loadTemplates(dir = TEMPLATES_DIR): Promise<TemplateBundle[]> {
