@@ -4,7 +4,7 @@ import { cloudKnowledge } from './clouds/registry.ts';
 import { missing, round2 } from './pricing.ts';
 import type { CloudId, CostItem, UnpricedItem } from './types.ts';
 
-export { BACKUP_ASSUMPTION, HOURS_PER_MONTH, round2 } from './pricing.ts';
+export { round2 } from './pricing.ts';
 
 export interface CostEstimate {
   cloud: CloudId;

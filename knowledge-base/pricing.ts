@@ -1,6 +1,6 @@
 import type { CloudCatalog } from './catalog.ts';
 import type { CloudPlan } from './cloud-plan.ts';
-import type { AbstractResource, CostItem, Price, UnpricedItem } from './types.ts';
+import type { AbstractResource, CostItem, Price, ResourceKind, UnpricedItem } from './types.ts';
 
 /** Monthly hours used by every cloud's pricing calculator. */
 export const HOURS_PER_MONTH = 730;
@@ -64,6 +64,18 @@ export function secretMonthly(usageOnly?: string): PriceComponent {
 export function noCharge(reason: string): PriceComponent {
   return ({ resource: r }) => free(r, reason);
 }
+
+/**
+ * What most clouds bill alike: servers and public IPv4 per hour from the price list, backups per
+ * GiB stored, and the backup schedule (it runs on the server; its cost is the storage). A cloud
+ * spreads these and adds its disks, secrets and firewalls.
+ */
+export const commonPrices = {
+  vm: computeHourly,
+  'public-ip': publicIpv4Hourly,
+  bucket: backupBucket,
+  'backup-schedule': noCharge('runs on the database server (systemd timer); its cost is the backup storage'),
+} satisfies Partial<Record<ResourceKind, PriceComponent>>;
 
 export function item(r: AbstractResource, sku: string, price: Price | undefined, quantity: number, unit: string, plan: CloudPlan): CostItem | UnpricedItem {
   if (!price) return missing(r, sku, `no price for ${sku} in ${plan.region}: add it to knowledge-base/clouds/${plan.cloud}/data.json`);

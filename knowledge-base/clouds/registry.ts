@@ -45,15 +45,6 @@ export function cloudKnowledge(id: CloudId): CloudKnowledge {
   return c;
 }
 
-export function isRegisteredCloud(id: string): boolean {
-  return registry.has(id);
-}
-
-/** Registered clouds in registration order. */
-export function registeredCloudKnowledge(): CloudKnowledge[] {
-  return [...registry.values()];
-}
-
 export function cloudIds(): CloudId[] {
   return [...registry.keys()];
 }

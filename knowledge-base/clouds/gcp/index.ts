@@ -1,6 +1,6 @@
 import type { CloudData } from '../../catalog.ts';
 import type { CloudImages } from '../../images.ts';
-import { backupBucket, computeHourly, diskPerGiB, noCharge, publicIpv4Hourly, secretMonthly } from '../../pricing.ts';
+import { commonPrices, diskPerGiB, noCharge, secretMonthly } from '../../pricing.ts';
 import type { CloudKnowledge } from '../registry.ts';
 import data from './data.json' with { type: 'json' };
 import images from './images.json' with { type: 'json' };
@@ -14,12 +14,9 @@ export const gcpKnowledge: CloudKnowledge = {
   images: images as CloudImages,
   names: { firewall: 'VPC firewall rule', secret: 'Secret Manager secret', vm: 'Compute Engine instance', bucket: 'Cloud Storage bucket', 'public-ip': 'external IPv4 address' },
   prices: {
-    vm: computeHourly,
+    ...commonPrices,
     disk: diskPerGiB,
-    bucket: backupBucket,
-    'public-ip': publicIpv4Hourly,
     secret: secretMonthly(),
     firewall: noCharge('VPC firewall rules have no charge'),
-    'backup-schedule': noCharge('runs on the database server (systemd timer); its cost is the backup storage'),
   },
 };

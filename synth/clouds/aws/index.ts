@@ -1,4 +1,5 @@
 import { awsKnowledge } from '../../../knowledge-base/clouds/aws/index.ts';
+import { STATE_BUCKET_FIELD } from '../../core/registry/clouds.ts';
 import type { CloudDefinition } from '../../core/registry/clouds.ts';
 
 // The constructs import CDKTF: loaded only when a stack is synthesized, never by the browser
@@ -9,65 +10,35 @@ const STACKS = './stacks.ts';
 export const aws: CloudDefinition = {
   ...awsKnowledge,
   schema: {
-    "instanceType": {
-      "description": "EC2 instance type, e.g. m6i.large.",
-      "type": "string",
-      "minLength": 1,
-      "maxLength": 40
-    },
-    "network": {
-      "description": "AWS placement.",
-      "type": "object",
-      "additionalProperties": false,
-      "properties": {
-        "vpcId": {
-          "description": "VPC id, e.g. vpc-0abc.",
-          "type": "string",
-          "pattern": "^vpc-[0-9a-f]+$"
-        },
-        "subnetIds": {
-          "description": "Subnet ids to spread servers over.",
-          "type": "array",
-          "items": {
-            "description": "Subnet id.",
-            "type": "string",
-            "pattern": "^subnet-[0-9a-f]+$"
-          }
-        }
-      }
-    },
-    "stateBackend": {
-      "type": "s3",
-      "properties": {
-        "bucket": {
-          "description": "Bucket for state (lowercase letters, digits, dots, hyphens, underscores).",
-          "type": "string",
-          "maxLength": 222,
-          "pattern": "^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$"
-        },
-        "region": {
-          "description": "Region of the S3 state bucket, e.g. us-east-1.",
-          "type": "string",
-          "maxLength": 40,
-          "pattern": "^[a-z]{2}(-[a-z]+)+-\\d$"
-        },
-        "dynamodbTable": {
-          "description": "Optional DynamoDB table for S3 locking (S3 native locking is used when absent).",
-          "type": "string",
-          "maxLength": 255,
-          "pattern": "^[A-Za-z0-9_.-]{3,255}$"
-        }
+    instanceType: { description: 'EC2 instance type, e.g. m6i.large.', type: 'string', minLength: 1, maxLength: 40 },
+    network: {
+      description: 'AWS placement.',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        vpcId: { description: 'VPC id, e.g. vpc-0abc.', type: 'string', pattern: '^vpc-[0-9a-f]+$' },
+        subnetIds: { description: 'Subnet ids to spread servers over.', type: 'array', items: { description: 'Subnet id.', type: 'string', pattern: '^subnet-[0-9a-f]+$' } },
       },
-      "required": [
-        "bucket",
-        "region"
-      ]
-    }
+    },
+    stateBackend: {
+      type: 's3',
+      properties: {
+        bucket: STATE_BUCKET_FIELD,
+        region: { description: 'Region of the S3 state bucket, e.g. us-east-1.', type: 'string', maxLength: 40, pattern: '^[a-z]{2}(-[a-z]+)+-\\d$' },
+        dynamodbTable: { description: 'Optional DynamoDB table for S3 locking (S3 native locking is used when absent).', type: 'string', maxLength: 255, pattern: '^[A-Za-z0-9_.-]{3,255}$' },
+      },
+      required: ['bucket', 'region'],
+    },
   },
   deploy: {
-    steps: "      - name: AWS credentials (OIDC)\n        if: ${{ vars.AUTOSTACK_AWS_ROLE_ARN != '' }}\n        uses: aws-actions/configure-aws-credentials@v4\n        with:\n          role-to-assume: ${{ vars.AUTOSTACK_AWS_ROLE_ARN }}\n          aws-region: ${{ vars.AUTOSTACK_AWS_REGION || 'us-east-1' }}",
-    env: [],
-    variables: ["AUTOSTACK_AWS_ROLE_ARN", "AUTOSTACK_AWS_REGION"],
+    steps: [
+      '      - name: AWS credentials (OIDC)',
+      "        if: ${{ vars.AUTOSTACK_AWS_ROLE_ARN != '' }}",
+      '        uses: aws-actions/configure-aws-credentials@v4',
+      '        with:',
+      '          role-to-assume: ${{ vars.AUTOSTACK_AWS_ROLE_ARN }}',
+      "          aws-region: ${{ vars.AUTOSTACK_AWS_REGION || 'us-east-1' }}",
+    ].join('\n'),
   },
   loadStacks: async () => (await import(/* @vite-ignore */ STACKS)).awsStacks,
 };

@@ -3,6 +3,14 @@ import type { CloudKnowledge } from '../../../knowledge-base/clouds/registry.ts'
 import type { CloudId } from '../../../knowledge-base/types.ts';
 import type { JsonSchema } from './kinds.ts';
 
+/** `stateBackend.bucket`: S3 and GCS name state buckets alike, and backends that share a field must define it the same way. */
+export const STATE_BUCKET_FIELD: JsonSchema = {
+  description: 'Bucket for state (lowercase letters, digits, dots, hyphens, underscores).',
+  type: 'string',
+  maxLength: 222,
+  pattern: '^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$',
+};
+
 /** A Terraform state backend a cloud offers in autostack.yaml (`stateBackend.type`). */
 export interface StateBackendSchema {
   type: string;
@@ -28,8 +36,6 @@ export interface CloudDeploySteps {
   steps: string;
   /** Environment lines for the AutoStack Action step (terraform provider settings). */
   env?: string[];
-  /** Repository variables the steps read, for the docs. */
-  variables: string[];
 }
 
 /**
@@ -72,7 +78,11 @@ export function cloudsVersion(): number {
 }
 
 /** "aws, azure or gcp": for messages and descriptions. */
-export function cloudList(conjunction = 'or'): string {
-  const ids = registeredClouds().map((c) => c.id);
-  return ids.length <= 1 ? ids.join('') : `${ids.slice(0, -1).join(', ')} ${conjunction} ${ids.at(-1)}`;
+export function cloudList(): string {
+  return listOf(registeredClouds().map((c) => c.id));
+}
+
+/** "a, b or c". */
+export function listOf(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
 }

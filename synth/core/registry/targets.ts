@@ -27,7 +27,3 @@ export function unregisterTarget(id: string): void {
 export function exportTarget(id: string): ExportTarget | undefined {
   return targets.get(id);
 }
-
-export function registeredTargets(): ExportTarget[] {
-  return [...targets.values()];
-}

@@ -1,4 +1,4 @@
-import { cloudList, registeredClouds } from '../registry/clouds.ts';
+import { cloudList, listOf, registeredClouds } from '../registry/clouds.ts';
 import type { CloudSchema } from '../registry/clouds.ts';
 import type { JsonSchema } from '../registry/kinds.ts';
 
@@ -53,8 +53,4 @@ function stateBackends(node: JsonSchema): JsonSchema {
   for (const [name, schema] of Object.entries(own)) if (name !== 'type') properties[name] = schema;
   const allOf = backends.map((b) => ({ if: { properties: { type: { const: b.type } } }, then: { required: b.required } }));
   return { ...node, properties, ...(allOf.length ? { allOf } : {}) };
-}
-
-function listOf(items: string[]): string {
-  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
 }

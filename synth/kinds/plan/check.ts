@@ -76,7 +76,7 @@ function checkCompute(doc: PlanDoc, cloud: CloudId, region: string | undefined, 
     const path = ['spec', 'compute', 'instanceType', target];
     if (!catalog.instanceType(name)) {
       const guess = closest(name, catalog.data.instanceTypes.types.map((t) => t.name));
-      report(path, 'plan/unknown-instance-type', `Unknown ${target} instance type "${name}".${guess ? ` Did you mean "${guess}"?` : ''} Known types are listed in knowledge-base/data/${target}.json.`);
+      report(path, 'plan/unknown-instance-type', `Unknown ${target} instance type "${name}".${guess ? ` Did you mean "${guess}"?` : ''} Known types are listed in knowledge-base/clouds/${target}/data.json.`);
     } else if (target === cloud && region && catalog.regionPriced(region) && !catalog.computePrice(region, name)) {
       const offered = catalog.offers(region).slice(0, 6).map((t) => t.name).join(', ');
       report(path, 'plan/type-not-offered', `${name} is not offered in ${region}. Choose a type offered there (cheapest: ${offered}) or another region.`);
