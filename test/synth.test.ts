@@ -168,6 +168,11 @@ describe('synth structure', () => {
 });
 
 describe('the CDKTF boundary', () => {
+  it('loads CDKTF only to build a stack, and then only the providers of that stack\'s cloud (its state backend included)', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'test/fixtures/lazy-load-probe.ts')], { cwd: ROOT });
+    expect(JSON.parse(stdout)).toEqual({ reviewed: true, synthesized: true, cdktfForReview: false, aws: true, azure: false, google: false });
+  });
+
   it('is one adapter folder (synth/cdktf/): nothing else imports cdktf or a provider, and nothing imports a provider root', async () => {
     const { stdout } = await promisify(execFile)('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts', '*.tsx', '*.js', '*.mjs'], { cwd: ROOT });
     const offenders: string[] = [];

@@ -7,7 +7,8 @@ import { backends } from '../cdktf/index.ts';
 import type { Synthesis } from '../cdktf/index.ts';
 import { baseTags, stackNames } from './context.ts';
 import type { CloudStacks, StackContext } from './context.ts';
-import { registeredCloudStacks } from './registry.ts';
+import { registeredClouds } from '../core/registry/clouds.ts';
+import { cloudStacks } from './registry.ts';
 
 /**
  * One Terraform stack for a model on one cloud:
@@ -46,10 +47,13 @@ export async function buildStack(synthesis: Synthesis, impl: CloudStacks, infra:
  */
 async function addBackend(ctx: StackContext, settings: SettingsModel): Promise<void> {
   const b = settings.stateBackend;
-  if (b.type !== 'local') {
-    const key = `${b.prefix ?? 'autostack'}/${ctx.names.stack}`;
-    for (const { stacks } of await registeredCloudStacks()) if (stacks.backend?.(ctx.stack, key, b)) return;
-    throw new Error(`no registered cloud offers the state backend "${b.type}"`);
+  if (b.type === 'local') {
+    new backends.LocalBackend(ctx.stack, { path: 'terraform.tfstate' });
+    return;
   }
-  new backends.LocalBackend(ctx.stack, { path: 'terraform.tfstate' });
+  // Only the cloud whose schema declares this backend type is loaded (its constructs import CDKTF providers).
+  const owner = registeredClouds().find((c) => c.schema.stateBackend?.type === b.type);
+  const impl = owner ? await cloudStacks(owner.id) : undefined;
+  if (!impl?.backend) throw new Error(`no registered cloud offers the state backend "${b.type}"`);
+  impl.backend(ctx.stack, `${b.prefix ?? 'autostack'}/${ctx.names.stack}`, b);
 }

@@ -73,6 +73,6 @@ export interface CloudStacks {
   untaggable: Record<string, string>;
   /** Where a synthesized resource's tags (or labels) are, for the conformance test. */
   tagsOf(json: Record<string, any>, type: string, resource: Record<string, any>): Record<string, string> | undefined;
-  /** The Terraform state backend of `stateBackend.type`, when this cloud offers it. */
-  backend?(stack: TerraformStack, key: string, backend: SettingsModel['stateBackend']): boolean;
+  /** The Terraform state backend of the type this cloud declares in `schema.stateBackend`; `key` names this stack's state. */
+  backend?(stack: TerraformStack, key: string, backend: SettingsModel['stateBackend']): void;
 }

@@ -1,5 +1,5 @@
 import type { CloudId } from '../../knowledge-base/types.ts';
-import { cloudDefinition, registeredClouds } from '../core/registry/clouds.ts';
+import { cloudDefinition } from '../core/registry/clouds.ts';
 import type { CloudStacks } from './context.ts';
 
 const loaded = new WeakMap<object, Promise<CloudStacks>>();
@@ -14,9 +14,4 @@ export function cloudStacks(cloud: CloudId): Promise<CloudStacks> {
     loaded.set(def, p);
   }
   return p;
-}
-
-/** Every registered cloud's constructs (conformance tests, and callers that synthesize many clouds). */
-export async function registeredCloudStacks(): Promise<{ cloud: CloudId; stacks: CloudStacks }[]> {
-  return Promise.all(registeredClouds().map(async (c) => ({ cloud: c.id, stacks: await cloudStacks(c.id) })));
 }

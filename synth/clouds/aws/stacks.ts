@@ -24,13 +24,11 @@ export const awsStacks: CloudStacks = {
     aws_s3_bucket_lifecycle_configuration: 'bucket sub-configuration; the bucket is tagged',
     aws_s3_bucket_policy: 'bucket sub-configuration; the bucket is tagged',
   },
-  /** S3 with native locking (Terraform 1.10+) unless a DynamoDB lock table is named. */
   // default_tags on the provider reach every taggable resource.
   tagsOf: (json) => json.provider?.aws?.[0]?.default_tags?.[0]?.tags,
+  /** S3 with native locking (Terraform 1.10+) unless a DynamoDB lock table is named. */
   backend(stack, key, b) {
-    if (b.type !== 's3') return false;
     const backend = new backends.S3Backend(stack, { bucket: b.bucket!, key: `${key}.tfstate`, region: b.region!, encrypt: true, ...(b.dynamodbTable ? { dynamodbTable: b.dynamodbTable } : {}) });
     if (!b.dynamodbTable) backend.addOverride('use_lockfile', true);
-    return true;
   },
 };

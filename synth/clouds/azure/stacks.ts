@@ -23,8 +23,6 @@ export const azureStacks: CloudStacks = {
   },
   tagsOf: (_json, _type, res) => res.tags,
   backend(stack, key, b) {
-    if (b.type !== 'azurerm') return false;
     new backends.AzurermBackend(stack, { resourceGroupName: b.resourceGroup!, storageAccountName: b.storageAccount!, containerName: b.container!, key: `${key}.tfstate`, useAzureadAuth: true });
-    return true;
   },
 };

@@ -23,8 +23,6 @@ export const gcpStacks: CloudStacks = {
   },
   tagsOf: (_json, _type, res) => res.labels ?? res.boot_disk?.initialize_params?.labels,
   backend(stack, key, b) {
-    if (b.type !== 'gcs') return false;
     new backends.GcsBackend(stack, { bucket: b.bucket!, prefix: key });
-    return true;
   },
 };
