@@ -57,7 +57,7 @@ for (const page of pages(DIST).sort()) {
 
 const { reviewDocs, toYaml } = await import('../site/src/lib/live-review.ts');
 const { PALETTE } = await import('../site/src/lib/palette.ts');
-const doc = PALETTE[0]!.create('bench-db');
+const doc = PALETTE[0]!.starter('bench-db');
 const docs = [{ id: 'n1', doc }];
 const text = toYaml(doc);
 for (let i = 0; i < 30; i++) await reviewDocs(docs);

@@ -37,6 +37,22 @@ describe.each(registeredKindDefinitions().map((k) => [k.kind, k] as const))('kin
     expect(bad.diagnostics[0]!.line).toBeGreaterThan(1);
   });
 
+  it('offers every registered cloud in its editor (fields read the registry when the panel renders)', () => {
+    const fields = def.editor!.sections().flatMap((sec) => sec.fields);
+    const cloud = fields.find((f) => f.path === 'spec.cloud');
+    if (cloud) expect(cloud.options).toEqual(registeredClouds().map((c) => c.id));
+  });
+
+  it('binds every editor field to a field of its schema', () => {
+    const schema = composedSchema(def.kind)!;
+    for (const section of def.editor!.sections()) {
+      for (const f of section.fields) {
+        const node = f.path.split('.').reduce<any>((n, k) => n?.properties?.[k], schema);
+        expect(node, `${def.kind} editor field ${f.path}`).toBeDefined();
+      }
+    }
+  });
+
   it('resolves idempotently: the same file gives the same model, and identical files describe no change', () => {
     const a = loadDocument(file('conf'), text(starter), settings).model;
     const b = loadDocument(file('conf'), text(starter), settings).model;

@@ -85,6 +85,8 @@ describe('the site in local mode, in Chromium', () => {
     await page.waitForSelector('[data-testid="palette-Plan"]');
     await page.dragAndDrop('[data-testid="palette-Plan"]', '[data-testid="canvas"]', { targetPosition: { x: 300, y: 200 } });
     await page.waitForSelector('[data-testid="canvas-node"]');
+    // The panel comes from the kind's editor capability; its cloud choices from the cloud registry.
+    expect(await page.locator('#f-spec-cloud option').allTextContents()).toEqual(['aws', 'azure', 'gcp']);
     await page.fill('#f-metadata-name', 'editor-db');
     await page.fill('#f-spec-compute-vcpu', '4');
     await page.fill('#f-spec-compute-memoryGiB', '16');

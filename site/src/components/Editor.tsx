@@ -21,7 +21,7 @@ function ComponentNode({ data, selected }: NodeProps<EditorNode>) {
   return (
     <div className={`node${selected ? ' selected' : ''}${data.errors ? ' has-errors' : ''}`} data-testid="canvas-node">
       <Handle type="target" position={Position.Left} />
-      <div className="node-kind">{item?.label ?? data.kind}</div>
+      <div className="node-kind">{item?.title ?? data.kind}</div>
       <div className="node-name">{String(data.doc?.metadata?.name ?? '(no name)')}</div>
       <div className="node-summary">{item?.summary(data.doc)}</div>
       <div className="node-foot">
@@ -84,7 +84,7 @@ function Canvas() {
     const existing = new Set(nodes.map((n) => String(n.data.doc?.metadata?.name)));
     let name = `postgres-${counter.current}`;
     while (existing.has(name)) name = `postgres-${++counter.current}`;
-    const node: EditorNode = { id, type: 'component', position, data: { kind, doc: doc ?? item.create(name), errors: 0, costUsd: null, ...(source ? { source } : {}) }, selected: true };
+    const node: EditorNode = { id, type: 'component', position, data: { kind, doc: doc ?? item.starter(name), errors: 0, costUsd: null, ...(source ? { source } : {}) }, selected: true };
     setNodes((ns) => [...ns.map((n) => ({ ...n, selected: false })), node]);
     setSelected(id);
   }, [nodes, setNodes]);
@@ -123,7 +123,7 @@ function Canvas() {
     const body = await r.json();
     if (!r.ok) return setMessage({ kind: 'bad', html: escapeHtml(body.error) });
     const doc = parse(body.content) as Doc;
-    addNode(String(doc?.kind ?? 'Plan'), { x: 80 + nodes.length * 40, y: 80 + nodes.length * 40 }, doc, { repo, name });
+    addNode(String(doc?.kind ?? PALETTE[0]?.kind), { x: 80 + nodes.length * 40, y: 80 + nodes.length * 40 }, doc, { repo, name });
     setRemotePlans(null);
   }
 
@@ -148,7 +148,7 @@ function Canvas() {
         <h3>Components</h3>
         {PALETTE.map((p) => (
           <div key={p.kind} className="palette-item" draggable data-testid={`palette-${p.kind}`} onDragStart={(e) => { e.dataTransfer.setData('application/autostack-kind', p.kind); e.dataTransfer.effectAllowed = 'move'; }} onDoubleClick={() => addNode(p.kind, { x: 100 + nodes.length * 30, y: 100 + nodes.length * 30 })}>
-            <strong>{p.label}</strong>
+            <strong>{p.title}</strong>
             <small>{p.description}</small>
           </div>
         ))}
@@ -174,7 +174,7 @@ function Canvas() {
       <aside className="side">
         {selectedNode ? (
           <>
-            <PropertiesPanel key={selectedNode.id} doc={selectedNode.data.doc} diagnostics={diagnostics} review={planReview} onChange={(doc) => updateDoc(selectedNode.id, doc)} />
+            <PropertiesPanel key={selectedNode.id} kind={selectedNode.data.kind} doc={selectedNode.data.doc} diagnostics={diagnostics} review={planReview} onChange={(doc) => updateDoc(selectedNode.id, doc)} />
             <div className="actions">
               <button className="btn" type="button" data-testid="open-pr" disabled={!canOpen} onClick={() => void openPullRequest()}>{selectedNode.data.source ? 'Open pull request (change)' : 'Open pull request'}</button>
               <a className="btn secondary" download={`${String(selectedNode.data.doc?.metadata?.name ?? 'plan')}.yaml`} href={`data:application/yaml;charset=utf-8,${encodeURIComponent(toYaml(selectedNode.data.doc))}`}>Download YAML</a>

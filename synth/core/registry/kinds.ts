@@ -73,11 +73,39 @@ export interface ExportCapability<M> {
   graph(model: M): unknown;
 }
 
-/** Fields the visual editor shows for a kind (the site asks the registry, never names a kind). */
+/** A document as the editor holds it (parsed YAML). */
+export type EditorDoc = Record<string, any>;
+
+/** One property of the editor's panel, bound to a dotted path in the document. */
+export interface EditorField {
+  path: string;
+  label: string;
+  type: 'text' | 'number' | 'select' | 'list' | 'checkbox';
+  options?: string[];
+  /** Shown only when this holds (e.g. the vCPU field only when sizing by vCPU). */
+  when?: (doc: EditorDoc) => boolean;
+}
+
+/** Mutually exclusive ways to fill a section (size by vCPU, by name or by instance type). */
+export interface EditorModes {
+  label: string;
+  choices: [id: string, label: string][];
+  current(doc: EditorDoc): string;
+  /** The document switched to another mode. */
+  apply(doc: EditorDoc, mode: string): EditorDoc;
+}
+
+/** What the visual editor shows for a kind: the site asks the registry and never names a kind. */
 export interface EditorCapability {
+  /** The palette entry and the node's heading. */
   title: string;
-  /** A new document of this kind, as dropped from the palette. */
-  starter(name: string): Record<string, unknown>;
+  description: string;
+  /** A new document of this kind, as dropped from the palette (valid as it is). */
+  starter(name: string): EditorDoc;
+  /** One line on the canvas node. */
+  summary(doc: EditorDoc): string;
+  /** Read when the panel renders: fields may depend on the clouds registered by then. */
+  sections(): { title: string; fields: EditorField[]; modes?: EditorModes }[];
 }
 
 /**

@@ -6,6 +6,7 @@ import { serverScript } from './boot/server-script.ts';
 import { describePlanChanges } from './changes.ts';
 import { checkPlan, checkPlanTransition } from './check.ts';
 import { buildCloudPlan } from './cloud-plan.ts';
+import { planEditor } from './editor.ts';
 import type { PlanModel } from './model.ts';
 import schema from './plan.schema.json' with { type: 'json' };
 import { resolvePlan } from './resolve.ts';
@@ -48,8 +49,5 @@ export const planKind: KindDefinition<PlanModel> = {
       },
     },
   },
-  editor: {
-    title: 'PostgreSQL server',
-    starter: (name) => ({ apiVersion: 'autostack.dev/v1', kind: 'Plan', metadata: { name }, spec: {} }),
-  },
+  editor: planEditor,
 };
