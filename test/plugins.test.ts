@@ -93,6 +93,20 @@ describe('a fixture kind and a fixture cloud, each registered with one line', ()
     expect(JSON.parse(stdout)).toMatchObject({ valid: true });
   });
 
+  it('offers the new cloud in every marketplace template, and the rendered plan is fully priced there', async () => {
+    const { loadTemplates } = await import('../templates/load.ts');
+    const { renderTemplate } = await import('../synth/core/templates/templates.ts');
+    const { evaluateFiles } = await import('../synth/core/review/evaluate.ts');
+    for (const t of await loadTemplates()) {
+      expect(t.meta.parameters.properties.cloud?.enum, t.meta.name).toContain('fixture');
+      const r = renderTemplate(t.meta, t.sources, { cloud: 'fixture' });
+      if (!r.ok) throw new Error(r.errors.join('\n'));
+      const review = await evaluateFiles(Object.fromEntries(r.files.map((f) => [f.path, f.text])));
+      expect(review.diagnostics.filter((d) => d.severity === 'error'), t.meta.name).toEqual([]);
+      expect(review.plans[0]!.cost.find((c) => c.primary), t.meta.name).toMatchObject({ cloud: 'fixture', complete: true });
+    }
+  });
+
   it('exports the new kind through the registered export target', () => {
     const w = loadDocument('.autostack/w.yaml', widget('w', '  cloud: fixture\n'), resolveSettings(undefined));
     expect(exportModel('Widget', w.model)).toEqual({ files: [{ path: '.fixture-ci/w.yml', content: 'steps:\n  - "build"\n  - "deploy w"\n' }], errors: [] });

@@ -1,5 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
+import { composeSchema } from '../validate/compose-schema.ts';
 
 /** A template as read from its folder: the metadata and the parameterised files. */
 export interface TemplateBundle {
@@ -23,10 +24,10 @@ export type TemplateRender =
   | { ok: true; files: { path: string; text: string }[]; values: Record<string, unknown> }
   | { ok: false; errors: string[] };
 
-/** Reads template.yaml (kind: Template). */
+/** Reads template.yaml (kind: Template); parameters may use the schema placeholders (`x-autostack: cloud-id`). */
 export function parseTemplateMeta(text: string): TemplateMeta {
   const doc = parse(text) as { metadata: { name: string; title: string; category: string; tags?: string[] }; spec: { description: string; parameters: TemplateMeta['parameters']; files: TemplateMeta['files'] } };
-  return { name: doc.metadata.name, title: doc.metadata.title, category: doc.metadata.category, tags: doc.metadata.tags ?? [], description: doc.spec.description, parameters: doc.spec.parameters, files: doc.spec.files };
+  return { name: doc.metadata.name, title: doc.metadata.title, category: doc.metadata.category, tags: doc.metadata.tags ?? [], description: doc.spec.description, parameters: composeSchema(doc.spec.parameters) as TemplateMeta['parameters'], files: doc.spec.files };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { aliasNames } from '../../../knowledge-base/regions.ts';
 import { cloudList, listOf, registeredClouds } from '../registry/clouds.ts';
 import type { CloudSchema } from '../registry/clouds.ts';
 import type { JsonSchema } from '../registry/kinds.ts';
@@ -6,6 +7,7 @@ import type { JsonSchema } from '../registry/kinds.ts';
  * A kind's (or the settings') hand-written schema with the registered clouds filled in. Nodes
  * marked `"x-autostack": …` are placeholders:
  * - `cloud-id`: the enum of cloud ids (`{clouds}` in the description reads "aws, azure or gcp");
+ * - `region-alias`: the enum of the cloud-agnostic region aliases (us-east, eu-west, …);
  * - `per-cloud:<field>`: an object with one property per cloud that provides `schema.<field>`;
  * - `state-backends`: `stateBackend` with `local` plus every cloud's backend, each with its required fields.
  * The result is what `schemas/*.schema.json` publishes and what the validators are compiled from.
@@ -22,7 +24,8 @@ function fill(node: unknown): unknown {
   const rest: JsonSchema = {};
   for (const [k, v] of Object.entries(obj)) if (k !== 'x-autostack') rest[k] = fill(v);
   if (typeof marker !== 'string') return rest;
-  if (marker === 'cloud-id') return { ...rest, description: describe(rest), enum: registeredClouds().map((c) => c.id) };
+  if (marker === 'cloud-id') return { ...rest, ...(rest.description !== undefined ? { description: describe(rest) } : {}), enum: registeredClouds().map((c) => c.id) };
+  if (marker === 'region-alias') return { ...rest, enum: aliasNames() };
   if (marker === 'state-backends') return stateBackends(rest);
   if (marker.startsWith('per-cloud:')) {
     const field = marker.slice('per-cloud:'.length) as keyof CloudSchema;
