@@ -1,4 +1,3 @@
-import '../../synth/node.ts';
 import { Hono } from 'hono';
 import { deleteCookie, getCookie } from 'hono/cookie';
 import { addAuthRoutes } from './auth-routes.ts';

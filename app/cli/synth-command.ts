@@ -1,4 +1,3 @@
-import '../../synth/node.ts';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { cloudList, cloudDefinition } from '../../synth/core/registry/clouds.ts';

@@ -1,4 +1,3 @@
-import '../../synth/node.ts';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { AUTOSTACK_DIR, isAutostackFile } from '../../synth/core/load/reader.ts';

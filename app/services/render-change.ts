@@ -1,4 +1,3 @@
-import '../../synth/node.ts';
 import type { Diagnostic } from '../../synth/core/diagnostics.ts';
 import { hasErrors } from '../../synth/core/diagnostics.ts';
 import { loadDocument } from '../../synth/core/validate/document.ts';
