@@ -40,7 +40,7 @@ export const awsVm: ResourceSynth = (ctx, r, i) => {
   if (i === 0) {
     new TerraformOutput(stack, 'primary_private_ip', { value: instance.privateIp, description: ctx.workload.outputs.primaryAddress });
     const secret = maybeShared<SecretsmanagerSecret>(ctx, 'secret');
-    if (secret) new TerraformOutput(stack, 'password_secret', { value: secret.arn, description: ctx.workload.outputs.secret ?? 'Secrets Manager secret of the servers' });
+    if (secret) new TerraformOutput(stack, 'password_secret', { value: secret.arn, description: `Secrets Manager secret holding ${ctx.workload.outputs.secret ?? 'the servers\' secrets'}` });
   }
 };
 

@@ -50,7 +50,7 @@ export interface Workload<M> {
   slug: string;
   /** The first-boot script of server `index`, given how the server reaches its cloud. */
   bootScript(model: M, plan: CloudPlan, index: number, access: CloudAccess): string;
-  /** Terraform outputs of the stack, described in the kind's words. */
+  /** Terraform outputs of the stack, described in the kind's words; `secret` says what the secret holds. */
   outputs: { primaryAddress: string; secret?: string; backupSchedule?: string };
 }
 

@@ -44,7 +44,7 @@ export const planKind: KindDefinition<PlanModel> = {
       bootScript: serverScript,
       outputs: {
         primaryAddress: 'Private address of the PostgreSQL primary (port 5432)',
-        secret: 'Secrets Manager secret holding the postgres and replicator passwords',
+        secret: 'the postgres and replicator passwords',
         backupSchedule: 'When pgBackRest backs up the primary',
       },
     },
