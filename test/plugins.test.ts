@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportModel } from '../synth/core/export.ts';
+import { exportModel } from '../synth/core/export/export.ts';
 import { MemoryReader } from '../synth/core/load/reader.ts';
 import { registerCloud, unregisterCloud } from '../synth/core/registry/clouds.ts';
 import { registerKind, unregisterKind } from '../synth/core/registry/kinds.ts';

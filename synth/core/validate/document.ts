@@ -43,7 +43,7 @@ function loadParsed(file: string, parsed: ParsedFile, settings: SettingsModel, n
   const data = parsed.data as Record<string, unknown> | null;
   const at = (path: string[], key = false) => ({ file, ...locate(parsed, path, key) });
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
-    return { file, parsed, diagnostics: [{ ...at([]), severity: 'error', code: 'file/not-a-mapping', message: `An AutoStack file is a YAML mapping starting with apiVersion: autostack.dev/v1 and kind: ${registeredKinds()[0] ?? 'Plan'}.` }] };
+    return { file, parsed, diagnostics: [{ ...at([]), severity: 'error', code: 'file/not-a-mapping', message: `An AutoStack file is a YAML mapping starting with apiVersion: autostack.dev/v1 and kind: ${registeredKinds().join(' | ')}.` }] };
   }
   const name = typeof (data.metadata as Record<string, unknown> | undefined)?.name === 'string' ? String((data.metadata as Record<string, unknown>).name) : undefined;
   if (typeof data.apiVersion !== 'string' || !data.apiVersion.startsWith('autostack.dev/')) {

@@ -9,7 +9,7 @@ import type { SettingsModel } from '../../core/resolve/settings.ts';
 
 /** The Plan file as the schema allows it; the types are generated from schemas/plan.schema.json. */
 /** A schema-valid Plan file; instance types are keyed by any registered cloud's id. */
-export type PlanDoc = Omit<Plan, 'spec'> & { spec?: Omit<NonNullable<Plan['spec']>, 'compute'> & { compute?: Omit<NonNullable<NonNullable<Plan['spec']>['compute']>, 'instanceType'> & { instanceType?: Partial<Record<CloudId, string>> } } };
+export type PlanDoc = Plan & { spec?: { compute?: { instanceType?: Partial<Record<CloudId, string>> } } };
 export type PlanSpec = Plan['spec'];
 
 export const PLAN_DEFAULTS = {

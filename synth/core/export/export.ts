@@ -1,6 +1,6 @@
-import { kindDefinition } from './registry/kinds.ts';
-import { exportTarget } from './registry/targets.ts';
-import type { ExportedFile } from './registry/targets.ts';
+import { kindDefinition } from '../registry/kinds.ts';
+import { exportTarget } from '../registry/targets.ts';
+import type { ExportedFile } from '../registry/targets.ts';
 
 /** The files a model of a kind with the export capability generates, through each of its targets. */
 export function exportModel(kind: string, model: unknown): { files: ExportedFile[]; errors: string[] } {
