@@ -23,7 +23,7 @@ export interface Price {
 }
 
 /** The cloud-agnostic vocabulary of resources: every cloud prices and synthesizes each type it supports. */
-export const RESOURCE_KINDS = ['vm', 'disk', 'firewall', 'bucket', 'backup-schedule', 'secret', 'public-ip'] as const;
+export const RESOURCE_KINDS = ['vm', 'disk', 'firewall', 'bucket', 'backup-schedule', 'secret', 'public-ip', 'nat'] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 /** An abstract resource of a cloud plan: what will exist, with the concrete choices made. */
@@ -38,6 +38,15 @@ export interface AbstractResource {
   replaceOn?: readonly string[];
   /** Numeric attributes that can only grow in place (a disk's size): a decrease replaces the resource. */
   growOnly?: readonly string[];
+  /** How a change of an attribute is applied in place, in a reviewer's words (shown on the review line). */
+  inPlace?: Readonly<Record<string, string>>;
+  /**
+   * Changing the resource's type stops and starts it (an instance type): the downtime, in words.
+   * Without it a type change is an ordinary in-place change.
+   */
+  restartOnType?: string;
+  /** Replacing or restarting it interrupts a service holding data: the review asks for an acknowledgement. */
+  disruptive?: boolean;
 }
 
 export interface CostItem {

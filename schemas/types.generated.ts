@@ -174,9 +174,35 @@ export interface Plan {
        */
       allowedCidrs?: string[];
       /**
-       * Whether the server gets a public IP address. Defaults to false.
+       * Whether each server gets a public IP address (inbound still limited to allowedCidrs). Defaults to false; true makes egress default to public-ip.
        */
       publicIp?: boolean;
+      /**
+       * How the servers reach the internet (packages at first boot, security updates): nat (default: a NAT gateway on AWS and Azure, Cloud NAT on GCP; the servers keep private addresses), public-ip (each server gets a public address, inbound limited to allowedCidrs; cheapest), or none (no internet: the image must already hold PostgreSQL, pgBackRest and the cloud CLI, or point at a private mirror). With a network from autostack.yaml, nat means that network's own route out and nothing is created. The review shows and prices the path.
+       */
+      egress?: 'nat' | 'public-ip' | 'none';
+    };
+    /**
+     * Acknowledges, for the change that adds or edits it, what a review refuses without it. It counts only in the pull request that writes it: a later change needs a new acknowledgement.
+     */
+    acknowledge?: {
+      /**
+       * Why the servers may be stopped or replaced in this change (a new instance type, OS or PostgreSQL major version), e.g. "resize for the peak, window 2026-12-01 02:00 UTC". The review shows the expected downtime; a cluster is changed replica by replica, the primary last after a switchover.
+       */
+      downtime?: string;
+    };
+    /**
+     * Moving the plan to another cloud: while this is present the stack on the old cloud is kept next to the new one, so the data can be restored from its backups into the new servers before the switch. Remove it in a later change to destroy the old stack.
+     */
+    migration?: {
+      /**
+       * The cloud the plan runs on before the move: aws, azure or gcp.
+       */
+      from: 'aws' | 'azure' | 'gcp';
+      /**
+       * The region on the old cloud, when it was not the plan's region (its own name or an alias).
+       */
+      region?: string;
     };
     /**
      * Monthly budget for this plan on its cloud. The review fails when the estimate exceeds it.

@@ -13,7 +13,7 @@ function model(over: Partial<PlanModel> = {}): PlanModel {
     storage: { type: 'ssd', sizeGiB: 100 },
     postgres: { version: '17', topology: 'single', replicas: 0, maxConnections: 100, settings: {} },
     backup: { enabled: true, schedule: '0 3 * * *', retentionDays: 7, validate: 'weekly' },
-    network: { allowedCidrs: ['10.0.0.0/8'], publicIp: false },
+    network: { allowedCidrs: ['10.0.0.0/8'], publicIp: false, egress: 'nat', provided: [] },
     ...over,
   };
 }

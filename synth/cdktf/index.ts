@@ -3,9 +3,10 @@
 // December 2025; moving to its fork (CDK Terrain) is a change to this file only.
 import { randomBytes } from 'node:crypto';
 import { App, AzurermBackend, Fn, GcsBackend, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import type { ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
 
-export type { Construct };
+export type { Construct, ITerraformDependable };
 export { Fn, TerraformOutput, TerraformStack };
 export const backends = { AzurermBackend, GcsBackend, LocalBackend, S3Backend };
 

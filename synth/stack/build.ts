@@ -24,6 +24,7 @@ export async function buildStack(synthesis: Synthesis, impl: CloudStacks, infra:
     subject, plan, settings, stack, synthesis, names, tags,
     workload: infra.workload,
     bootScript: (index, access) => infra.workload.bootScript(model, plan, index, access),
+    serverConfig: (index, access) => infra.workload.serverConfig?.(model, plan, index, access),
     shared: new Map(),
     lit: (t) => synthesis.literal(t),
   };

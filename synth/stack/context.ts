@@ -17,6 +17,8 @@ export interface StackContext {
   workload: Workload<unknown>;
   /** The first-boot script of server `index`, given how the server reaches its cloud. */
   bootScript(index: number, access: CloudAccess): string;
+  /** The day-2 configuration object of server `index` for the stack's bucket, when the workload has one. */
+  serverConfig(index: number, access: CloudAccess): { key: string; content: string } | undefined;
   /** Tags/labels every resource carries (values already wrapped as literals). */
   tags: Record<string, string>;
   /** Constructs shared between resources (network, identity, bucket...), by role. */

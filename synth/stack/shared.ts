@@ -1,3 +1,4 @@
+import type { AbstractResource } from '../../knowledge-base/types.ts';
 import type { StackContext } from './context.ts';
 
 /** Typed access to constructs shared between a stack's resource files. */
@@ -24,7 +25,19 @@ export function ipv6(cidrs: readonly string[]): string[] {
   return cidrs.filter((c) => c.includes(':'));
 }
 
-/** Whether server `index` has a public address in the cloud plan. */
+/** Whether server `index` has a public address in the cloud plan (the NAT's own address is not a server's). */
 export function hasPublicIp(ctx: StackContext, index: number): boolean {
-  return ctx.plan.resources.filter((r) => r.kind === 'public-ip').length > index;
+  return ctx.plan.resources.filter((r) => r.kind === 'public-ip' && r.attrs.for === undefined).length > index;
+}
+
+/** The public address resource that belongs to the NAT, not to a server. */
+export function isNatAddress(r: AbstractResource): boolean {
+  return r.kind === 'public-ip' && r.attrs.for === 'nat';
+}
+
+/** How the stack's servers reach the internet (the cloud plan's NAT, their own addresses, or not at all). */
+export function egressOf(ctx: StackContext): 'nat' | 'public-ip' | 'none' {
+  const vm = ctx.plan.resources.find((r) => r.kind === 'vm');
+  const e = vm?.attrs.egress;
+  return e === 'public-ip' || e === 'none' ? e : 'nat';
 }

@@ -61,7 +61,9 @@ function Canvas() {
         const file = r.fileOf.get(n.id);
         const errors = r.result.diagnostics.filter((d) => d.file === file && d.severity === 'error').length;
         const plan = r.result.plans.find((p) => p.file === file);
-        const costUsd = plan?.cost.find((c) => c.primary)?.monthlyUsdAfter ?? null;
+        // A figure only when every price is known: a partial estimate is not shown as a cost.
+        const own = plan?.cost.find((c) => c.primary);
+        const costUsd = own?.complete ? own.monthlyUsdAfter : null;
         return errors === n.data.errors && costUsd === n.data.costUsd ? n : { ...n, data: { ...n.data, errors, costUsd } };
       }));
     });

@@ -7,6 +7,7 @@ import type { EditorField as Field } from '../../../synth/core/registry/kinds.ts
 import { paletteFor } from '../lib/palette.ts';
 import { toYaml } from '../lib/live-review.ts';
 import type { Doc } from '../lib/live-review.ts';
+import { estimate } from '../lib/format.ts';
 
 const fieldId = (path: string) => `f-${path.replace(/\./g, '-')}`;
 
@@ -98,7 +99,7 @@ export function PropertiesPanel({ kind, doc, diagnostics, review, onChange }: { 
       {review && (
         <table className="cost" data-testid="cost-table">
           <thead><tr><th>Cloud</th><th>Region</th><th>Monthly</th></tr></thead>
-          <tbody>{review.cost.map((c) => <tr key={c.cloud} className={c.primary ? 'primary' : ''}><td>{c.cloud.toUpperCase()}{c.cheapest ? ' ★' : ''}</td><td>{c.region}</td><td>{c.monthlyUsdAfter === null ? 'not priced' : `$${c.monthlyUsdAfter.toFixed(2)}${c.complete ? '' : ' +'}`}</td></tr>)}</tbody>
+          <tbody>{review.cost.map((c) => <tr key={c.cloud} className={c.primary ? 'primary' : ''}><td>{c.cloud.toUpperCase()}{c.cheapest ? ' ★' : ''}</td><td>{c.region}</td><td>{estimate(c.monthlyUsdAfter, c.complete)}</td></tr>)}</tbody>
         </table>
       )}
       {review && review.advice.length > 0 && <ul className="advice">{review.advice.map((a, i) => <li key={i}>{a}</li>)}</ul>}

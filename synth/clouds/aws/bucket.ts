@@ -19,7 +19,8 @@ export const awsBucket: ResourceSynth = (ctx, r) => {
     rule: [{
       id: 'retention-backstop',
       status: 'Enabled',
-      filter: [{ prefix: '' }],
+      // Backups only: the servers' configuration documents (autostack/) must never expire.
+      filter: [{ prefix: 'pgbackrest/' }],
       expiration: [{ days: retention + 14 }],
       noncurrentVersionExpiration: [{ noncurrentDays: 7 }],
       abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }],

@@ -12,12 +12,13 @@ export const aws: CloudDefinition = {
   schema: {
     instanceType: { description: 'EC2 instance type, e.g. m6i.large.', type: 'string', minLength: 1, maxLength: 40 },
     network: {
-      description: 'AWS placement.',
+      description: 'An existing VPC for the servers instead of the plan\'s own: its subnets and their route to the internet (your NAT) are used as they are.',
       type: 'object',
       additionalProperties: false,
+      required: ['vpcId', 'subnetIds'],
       properties: {
         vpcId: { description: 'VPC id, e.g. vpc-0abc.', type: 'string', pattern: '^vpc-[0-9a-f]+$' },
-        subnetIds: { description: 'Subnet ids to spread servers over.', type: 'array', items: { description: 'Subnet id.', type: 'string', pattern: '^subnet-[0-9a-f]+$' } },
+        subnetIds: { description: 'Subnet ids to spread servers over (one per availability zone), with a route out for package downloads unless egress is none.', type: 'array', minItems: 1, items: { description: 'Subnet id.', type: 'string', pattern: '^subnet-[0-9a-f]+$' } },
       },
     },
     stateBackend: {

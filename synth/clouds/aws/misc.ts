@@ -1,8 +1,15 @@
 import { TerraformOutput } from '../../cdktf/index.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
+import { isNatAddress } from '../../stack/shared.ts';
+import { awsNatAddress } from './nat.ts';
 
-/** The public address is an attribute of the instance (associate_public_ip_address); nothing else to create. */
-export const awsPublicIp: ResourceSynth = () => {};
+/**
+ * A server's public address is an attribute of the instance (associate_public_ip_address); the
+ * NAT's is an Elastic IP (nat.ts).
+ */
+export const awsPublicIp: ResourceSynth = (ctx, r, i) => {
+  if (isNatAddress(r)) awsNatAddress(ctx, r, i);
+};
 
 /** Backups run on the primary (pgBackRest + systemd timer, see bootstrap.ts); the stack records the schedule. */
 export const awsBackupSchedule: ResourceSynth = (ctx, r) => {

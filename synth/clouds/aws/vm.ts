@@ -1,22 +1,34 @@
 import { TerraformOutput } from '../../cdktf/index.ts';
 import { aws } from '../../cdktf/aws.ts';
-import type { Instance, IamRole, S3Bucket, SecretsmanagerSecret, SecurityGroup } from '../../cdktf/aws.ts';
+import type { Instance, IamRole, Route, S3Bucket, SecretsmanagerSecret, SecurityGroup } from '../../cdktf/aws.ts';
 import type { ResourceSynth, StackContext } from '../../stack/context.ts';
 import { hasPublicIp, maybeShared, share, shared } from '../../stack/shared.ts';
 import { awsAccess } from './access.ts';
 import { subnetFor } from './base.ts';
+import { cloudConfig } from '../../stack/user-data.ts';
+
+/** EC2 takes at most 16 KB of user data, before base64 (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html). */
+export const AWS_USER_DATA_LIMIT = 16 * 1024;
 
 /**
  * One EC2 instance per server: IMDSv2 only, encrypted root volume, no SSH key (Session Manager
  * or the serial console for break-glass), tags readable from IMDS (replicas find the primary's
- * address there). A new script replaces the server; its data volume is kept and reattached.
+ * address there). The user data is a cloud-config document carrying the compressed first-boot
+ * script, which only changes with what the server is (image, PostgreSQL major, region, egress):
+ * then the server is replaced and its data volume reattached. Day-2 configuration is an object
+ * in the plan's bucket that the server's agent applies in place.
  */
 export const awsVm: ResourceSynth = (ctx, r, i) => {
   const { stack, names } = ctx;
   if (i === 0) grantAccess(ctx);
   const primary = i === 0 ? undefined : shared<Instance>(ctx, 'vm0');
   const bucket = maybeShared<S3Bucket>(ctx, 'bucket');
-  const script = ctx.bootScript(i, awsAccess(ctx));
+  const access = awsAccess(ctx);
+  const userData = cloudConfig(ctx.bootScript(i, access));
+  if (Buffer.byteLength(userData) > AWS_USER_DATA_LIMIT) throw new Error(`synth: user data of server ${i} is ${Buffer.byteLength(userData)} bytes, over EC2's ${AWS_USER_DATA_LIMIT}`);
+  const config = ctx.serverConfig(i, access);
+  const configObject = config && bucket ? new aws.S3Object(stack, `server_${i}_config`, { bucket: bucket.id, key: config.key, content: ctx.lit(config.content), contentType: 'application/json' }) : undefined;
+  const natRoute = maybeShared<Route>(ctx, 'natRoute');
   const instance = new aws.Instance(stack, `server_${i}`, {
     ami: shared<string>(ctx, 'ami'),
     instanceType: r.type,
@@ -26,7 +38,7 @@ export const awsVm: ResourceSynth = (ctx, r, i) => {
     associatePublicIpAddress: hasPublicIp(ctx, i),
     metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled', httpPutResponseHopLimit: 1, instanceMetadataTags: 'enabled' },
     rootBlockDevice: { volumeType: 'gp3', volumeSize: 20, encrypted: true, deleteOnTermination: true },
-    userData: ctx.lit(script),
+    userData: ctx.lit(userData),
     userDataReplaceOnChange: true,
     tags: {
       Name: `${names.base}-${i}`,
@@ -34,7 +46,8 @@ export const awsVm: ResourceSynth = (ctx, r, i) => {
       ...(primary ? { 'autostack-primary-host': primary.privateIp } : {}),
     },
     lifecycle: { ignoreChanges: ['ami'] },
-    dependsOn: bucket ? [bucket] : [],
+    // First boot needs its way out (NAT route) and its configuration in place.
+    dependsOn: [...(bucket ? [bucket] : []), ...(configObject ? [configObject] : []), ...(natRoute ? [natRoute] : [])],
   });
   share(ctx, `vm${i}`, instance);
   if (i === 0) {

@@ -16,8 +16,11 @@ export function azureBase(ctx: StackContext): void {
     return;
   }
   const vnet = new azure.VirtualNetwork(stack, 'vnet', { name: `${names.base}-vnet`, resourceGroupName: rg.name, location: rg.location, addressSpace: ['10.240.0.0/16'], tags: ctx.tags });
-  const subnet = new azure.Subnet(stack, 'subnet', { name: 'postgres', resourceGroupName: rg.name, virtualNetworkName: vnet.name, addressPrefixes: ['10.240.1.0/24'], serviceEndpoints: ['Microsoft.Storage', 'Microsoft.KeyVault'] });
+  // Private: no default outbound access; the way out is the plan's NAT gateway or a server's own public IP.
+  // Service endpoints keep Storage and Key Vault reachable without either.
+  const subnet = new azure.Subnet(stack, 'subnet', { name: 'postgres', resourceGroupName: rg.name, virtualNetworkName: vnet.name, addressPrefixes: ['10.240.1.0/24'], serviceEndpoints: ['Microsoft.Storage', 'Microsoft.KeyVault'], defaultOutboundAccessEnabled: false });
   share(ctx, 'subnetId', subnet.id);
+  share(ctx, 'ownSubnetId', subnet.id);
 }
 
 /**

@@ -6,6 +6,9 @@ import { share, shared } from '../../stack/shared.ts';
 /** The container pgBackRest (or any backup tool of a kind) writes to. */
 export const AZURE_BACKUP_CONTAINER = 'pgbackrest';
 
+/** The container holding the servers' configuration documents (read by their agents). */
+export const AZURE_CONFIG_CONTAINER = 'autostack';
+
 /** Storage account (TLS 1.2, no public blobs, no shared keys, versioned) and a private container for pgBackRest. */
 export const azureBucket: ResourceSynth = (ctx, r) => {
   const rg = shared<ResourceGroup>(ctx, 'rg');
@@ -25,6 +28,8 @@ export const azureBucket: ResourceSynth = (ctx, r) => {
     tags: ctx.tags,
   }));
   new azure.StorageContainer(ctx.stack, 'backups_container', { name: AZURE_BACKUP_CONTAINER, storageAccountId: account.id, containerAccessType: 'private' });
+  // The servers' configuration documents live apart from the backups: the retention rule never reaches them.
+  share(ctx, 'configContainer', new azure.StorageContainer(ctx.stack, 'config_container', { name: AZURE_CONFIG_CONTAINER, storageAccountId: account.id, containerAccessType: 'private' }));
   new azure.StorageManagementPolicy(ctx.stack, 'backups_lifecycle', {
     storageAccountId: account.id,
     rule: [{

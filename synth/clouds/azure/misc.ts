@@ -3,10 +3,15 @@ import { azure } from '../../cdktf/azure.ts';
 import type { ResourceGroup } from '../../cdktf/azure.ts';
 import { catalogFor } from '../../../knowledge-base/catalog.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
-import { share, shared } from '../../stack/shared.ts';
+import { isNatAddress, share, shared } from '../../stack/shared.ts';
+import { azureNatAddress } from './nat.ts';
 
-/** A static Standard public IP per server, in the server's zone; the NIC picks it up. */
-export const azurePublicIp: ResourceSynth = (ctx, _r, i) => {
+/** A static Standard public IP per server, in the server's zone; the NIC picks it up. The NAT's is in nat.ts. */
+export const azurePublicIp: ResourceSynth = (ctx, r, i) => {
+  if (isNatAddress(r)) {
+    azureNatAddress(ctx, r, i);
+    return;
+  }
   const rg = shared<ResourceGroup>(ctx, 'rg');
   const zones = catalogFor('azure').zones(ctx.plan.region);
   share(ctx, `pip${i}`, new azure.PublicIp(ctx.stack, `public_ip_${i}`, {

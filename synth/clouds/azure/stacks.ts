@@ -5,14 +5,15 @@ import { azureBucket } from './bucket.ts';
 import { azureDisk } from './disk.ts';
 import { azureFirewall } from './firewall.ts';
 import { azureBackupSchedule, azurePublicIp } from './misc.ts';
+import { azureNat } from './nat.ts';
 import { azureSecret } from './secret.ts';
 import { azureVm } from './vm.ts';
 
 /** azure's Terraform constructs, one file per abstract resource type. */
 export const azureStacks: CloudStacks = {
   base: azureBase,
-  order: ['secret', 'bucket', 'firewall', 'public-ip', 'vm', 'disk', 'backup-schedule'],
-  resources: { secret: azureSecret, bucket: azureBucket, firewall: azureFirewall, 'public-ip': azurePublicIp, vm: azureVm, disk: azureDisk, 'backup-schedule': azureBackupSchedule },
+  order: ['secret', 'bucket', 'firewall', 'public-ip', 'nat', 'vm', 'disk', 'backup-schedule'],
+  resources: { secret: azureSecret, bucket: azureBucket, firewall: azureFirewall, 'public-ip': azurePublicIp, nat: azureNat, vm: azureVm, disk: azureDisk, 'backup-schedule': azureBackupSchedule },
   untaggable: {
     azurerm_subnet: 'subnets cannot be tagged; the virtual network is',
     azurerm_storage_container: 'containers cannot be tagged; the storage account is',
@@ -20,6 +21,9 @@ export const azureStacks: CloudStacks = {
     azurerm_network_interface_security_group_association: 'an association, not a taggable resource',
     azurerm_virtual_machine_data_disk_attachment: 'an attachment, not a taggable resource',
     azurerm_role_assignment: 'role assignments cannot be tagged',
+    azurerm_nat_gateway_public_ip_association: 'an association, not a taggable resource',
+    azurerm_subnet_nat_gateway_association: 'an association, not a taggable resource',
+    azurerm_storage_blob: 'blobs take metadata, not tags; the storage account is tagged',
   },
   tagsOf: (_json, _type, res) => res.tags,
   backend(stack, key, b) {

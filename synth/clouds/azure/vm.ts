@@ -1,16 +1,23 @@
 import { TerraformOutput } from '../../cdktf/index.ts';
 import { azure } from '../../cdktf/azure.ts';
-import type { KeyVault, LinuxVirtualMachine, NetworkInterface, NetworkSecurityGroup, PublicIp, ResourceGroup, StorageAccount } from '../../cdktf/azure.ts';
+import type { KeyVault, LinuxVirtualMachine, NetworkInterface, NetworkSecurityGroup, PublicIp, ResourceGroup, StorageAccount, StorageContainer } from '../../cdktf/azure.ts';
+import type { ITerraformDependable } from '../../cdktf/index.ts';
+import { cloudConfig } from '../../stack/user-data.ts';
 import { catalogFor } from '../../../knowledge-base/catalog.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
 import { maybeShared, share, shared } from '../../stack/shared.ts';
 import { azureAccess } from './access.ts';
 import { NO_LOGIN_KEY } from './base.ts';
 
+/** custom_data holds at most 65,535 bytes before base64 (https://learn.microsoft.com/azure/virtual-machines/custom-data). */
+export const AZURE_CUSTOM_DATA_LIMIT = 65535;
+
 /**
  * One Linux VM per server with a system-assigned identity that may write this plan's backups
  * and secret. No password, no usable SSH key; zones spread the servers. custom_data holds the
- * first-boot script (base64); a new script rebuilds the VM and the data disk is reattached.
+ * cloud-config document carrying the compressed first-boot script, which changes only with what
+ * the server is (then the VM is rebuilt and the data disk reattached); day-2 configuration is a
+ * blob the server's agent applies in place.
  */
 export const azureVm: ResourceSynth = (ctx, r, i) => {
   const { stack, plan, names } = ctx;
@@ -28,7 +35,16 @@ export const azureVm: ResourceSynth = (ctx, r, i) => {
   share(ctx, `nic${i}`, nic);
   const primaryNic = i === 0 ? undefined : shared<NetworkInterface>(ctx, 'nic0');
   const image = plan.image!.ref;
-  const script = ctx.bootScript(i, azureAccess(ctx));
+  const access = azureAccess(ctx);
+  const userData = cloudConfig(ctx.bootScript(i, access));
+  if (Buffer.byteLength(userData) > AZURE_CUSTOM_DATA_LIMIT) throw new Error(`synth: custom data of server ${i} is ${Buffer.byteLength(userData)} bytes, over Azure's ${AZURE_CUSTOM_DATA_LIMIT}`);
+  const config = ctx.serverConfig(i, access);
+  const account = maybeShared<StorageAccount>(ctx, 'storageAccount');
+  const container = maybeShared<StorageContainer>(ctx, 'configContainer');
+  const configBlob = config && account && container
+    ? new azure.StorageBlob(stack, `server_${i}_config`, { name: config.key, storageAccountName: account.name, storageContainerName: container.name, type: 'Block', sourceContent: ctx.lit(config.content), contentType: 'application/json' })
+    : undefined;
+  const nat = maybeShared<unknown>(ctx, 'nat');
   const vm = new azure.LinuxVirtualMachine(stack, `server_${i}`, {
     name: `${names.base}-${i}`,
     resourceGroupName: rg.name,
@@ -43,8 +59,10 @@ export const azureVm: ResourceSynth = (ctx, r, i) => {
     osDisk: { caching: 'ReadWrite', storageAccountType: 'Premium_LRS', diskSizeGb: 30 },
     sourceImageReference: { publisher: String(image.publisher), offer: String(image.offer), sku: String(image.sku), version: 'latest' },
     ...(image.plan ? { plan: { name: String(image.sku), product: String(image.offer), publisher: String(image.publisher) } } : {}),
-    customData: Buffer.from(script).toString('base64'),
+    customData: Buffer.from(userData).toString('base64'),
     tags: { ...ctx.tags, 'autostack-role': i === 0 ? 'primary' : 'replica', ...(primaryNic ? { 'autostack-primary-host': primaryNic.privateIpAddress } : {}) },
+    // First boot needs its way out (NAT gateway on the subnet) and its configuration in place.
+    dependsOn: [...(configBlob ? [configBlob] : []), ...(nat ? [nat as ITerraformDependable] : [])],
   });
   share(ctx, `vm${i}`, vm);
   grant(ctx, vm, i);

@@ -14,7 +14,8 @@ export const gcpBucket: ResourceSynth = (ctx, r) => {
     publicAccessPrevention: 'enforced',
     versioning: { enabled: true },
     lifecycleRule: [
-      { condition: { age: Number(r.attrs.retentionDays) + 14 }, action: { type: 'Delete' } },
+      // Backups only: the servers' configuration documents (autostack/) must never expire.
+      { condition: { age: Number(r.attrs.retentionDays) + 14, matchesPrefix: ['pgbackrest/'] }, action: { type: 'Delete' } },
       { condition: { daysSinceNoncurrentTime: 7 }, action: { type: 'Delete' } },
     ],
     labels: gcpLabels(ctx),

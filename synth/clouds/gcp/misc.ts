@@ -1,8 +1,12 @@
 import { TerraformOutput } from '../../cdktf/index.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
+import { isNatAddress } from '../../stack/shared.ts';
+import { gcpNatAddress } from './nat.ts';
 
-/** An ephemeral external address is the instance's access_config (see vm.ts); nothing else to create. */
-export const gcpPublicIp: ResourceSynth = () => {};
+/** A server's ephemeral external address is its access_config (see vm.ts); the NAT's is reserved (nat.ts). */
+export const gcpPublicIp: ResourceSynth = (ctx, r, i) => {
+  if (isNatAddress(r)) gcpNatAddress(ctx, r, i);
+};
 
 /** Backups run on the primary (pgBackRest + systemd timer, see bootstrap.ts); the stack records the schedule. */
 export const gcpBackupSchedule: ResourceSynth = (ctx, r) => {

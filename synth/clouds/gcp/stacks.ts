@@ -5,14 +5,15 @@ import { gcpBucket } from './bucket.ts';
 import { gcpDisk } from './disk.ts';
 import { gcpFirewall } from './firewall.ts';
 import { gcpBackupSchedule, gcpPublicIp } from './misc.ts';
+import { gcpNat } from './nat.ts';
 import { gcpSecret } from './secret.ts';
 import { gcpVm } from './vm.ts';
 
 /** gcp's Terraform constructs, one file per abstract resource type. */
 export const gcpStacks: CloudStacks = {
   base: gcpBase,
-  order: ['secret', 'bucket', 'firewall', 'disk', 'vm', 'public-ip', 'backup-schedule'],
-  resources: { secret: gcpSecret, bucket: gcpBucket, firewall: gcpFirewall, disk: gcpDisk, vm: gcpVm, 'public-ip': gcpPublicIp, 'backup-schedule': gcpBackupSchedule },
+  order: ['secret', 'bucket', 'firewall', 'disk', 'public-ip', 'nat', 'vm', 'backup-schedule'],
+  resources: { secret: gcpSecret, bucket: gcpBucket, firewall: gcpFirewall, disk: gcpDisk, 'public-ip': gcpPublicIp, nat: gcpNat, vm: gcpVm, 'backup-schedule': gcpBackupSchedule },
   untaggable: {
     google_compute_network: 'VPC networks take no labels',
     google_compute_subnetwork: 'subnetworks take no labels',
@@ -20,6 +21,9 @@ export const gcpStacks: CloudStacks = {
     google_service_account: 'service accounts take no labels',
     google_secret_manager_secret_iam_member: 'IAM bindings take no labels',
     google_storage_bucket_iam_member: 'IAM bindings take no labels',
+    google_compute_router: 'Cloud Routers take no labels; their name carries the plan',
+    google_compute_router_nat: 'a NAT configuration of its router',
+    google_storage_bucket_object: 'objects take no labels; the bucket is labelled',
   },
   tagsOf: (_json, _type, res) => res.labels ?? res.boot_disk?.initialize_params?.labels,
   backend(stack, key, b) {

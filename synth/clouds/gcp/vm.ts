@@ -1,11 +1,14 @@
 import { TerraformOutput } from '../../cdktf/index.ts';
 import { gcp } from '../../cdktf/gcp.ts';
-import type { ComputeDisk, ComputeInstance, ServiceAccount } from '../../cdktf/gcp.ts';
+import type { ComputeDisk, ComputeInstance, ComputeRouterNat, ServiceAccount, StorageBucket } from '../../cdktf/gcp.ts';
 import { catalogFor } from '../../../knowledge-base/catalog.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
-import { hasPublicIp, shared, share } from '../../stack/shared.ts';
+import { hasPublicIp, maybeShared, shared, share } from '../../stack/shared.ts';
 import { gcpAccess } from './access.ts';
 import { gcpLabels } from './base.ts';
+
+/** A metadata value (the startup script) holds at most 256 KB (https://cloud.google.com/compute/docs/metadata/setting-custom-metadata#limitations). */
+export const GCP_METADATA_VALUE_LIMIT = 256 * 1024;
 
 /**
  * One instance per server, spread over the region's zones: Shielded VM, OS Login only, no
@@ -16,7 +19,13 @@ export const gcpVm: ResourceSynth = (ctx, r, i) => {
   const { stack, plan, names } = ctx;
   const zones = catalogFor('gcp').zones(plan.region);
   const primary = i === 0 ? undefined : shared<ComputeInstance>(ctx, 'vm0');
-  const script = ctx.bootScript(i, gcpAccess(ctx));
+  const access = gcpAccess(ctx);
+  const script = ctx.bootScript(i, access);
+  if (Buffer.byteLength(script) > GCP_METADATA_VALUE_LIMIT) throw new Error(`synth: the startup script of server ${i} is ${Buffer.byteLength(script)} bytes, over GCP's ${GCP_METADATA_VALUE_LIMIT} per metadata value`);
+  const config = ctx.serverConfig(i, access);
+  const bucket = maybeShared<StorageBucket>(ctx, 'bucket');
+  const configObject = config && bucket ? new gcp.StorageBucketObject(stack, `server_${i}_config`, { bucket: bucket.name, name: config.key, content: ctx.lit(config.content), contentType: 'application/json' }) : undefined;
+  const nat = maybeShared<ComputeRouterNat>(ctx, 'nat');
   const instance = new gcp.ComputeInstance(stack, `server_${i}`, {
     name: `${names.base}-${i}`,
     machineType: r.type,
@@ -32,6 +41,8 @@ export const gcpVm: ResourceSynth = (ctx, r, i) => {
     labels: { ...gcpLabels(ctx), 'autostack-role': i === 0 ? 'primary' : 'replica' },
     allowStoppingForUpdate: true,
     lifecycle: { ignoreChanges: ['boot_disk[0].initialize_params[0].image'] },
+    // First boot needs its way out (Cloud NAT) and its configuration in place.
+    dependsOn: [...(configObject ? [configObject] : []), ...(nat ? [nat] : [])],
   });
   share(ctx, `vm${i}`, instance);
   if (i === 0) new TerraformOutput(stack, 'primary_private_ip', { value: instance.networkInterface.get(0).networkIp, description: ctx.workload.outputs.primaryAddress });

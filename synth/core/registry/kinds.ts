@@ -13,6 +13,8 @@ export interface KindContext {
   settings: SettingsModel;
   /** The wall clock at the edge; tests pass a fixed date so time-dependent checks never rot. */
   now?: Date;
+  /** Downtime acknowledged outside the file for this change (a pull-request label, a CLI flag): why. */
+  acknowledgedDowntime?: string;
 }
 
 /** Who a resource belongs to: names, tags and cost allocation derive from it. */
@@ -50,6 +52,11 @@ export interface Workload<M> {
   slug: string;
   /** The first-boot script of server `index`, given how the server reaches its cloud. */
   bootScript(model: M, plan: CloudPlan, index: number, access: CloudAccess): string;
+  /**
+   * Day-2 configuration of server `index` (the document its agent applies in place), stored by the
+   * cloud in the stack's bucket at `key`: a change updates the object, never the server.
+   */
+  serverConfig?(model: M, plan: CloudPlan, index: number, access: CloudAccess): { key: string; content: string };
   /** Terraform outputs of the stack, described in the kind's words; `secret` says what the secret holds. */
   outputs: { primaryAddress: string; secret?: string; backupSchedule?: string };
 }

@@ -1,5 +1,5 @@
 import { displayName } from '../../../knowledge-base/clouds/registry.ts';
-import { money, signedMoney, unitMoney } from './money.ts';
+import { estimate, money, signedEstimate, signedMoney, unitMoney } from './money.ts';
 import type { CloudId } from '../../../knowledge-base/types.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { ResourceChange } from '../diff/diff.ts';
@@ -23,7 +23,8 @@ export function summaryLine(r: ReviewResult): string {
   const over = r.budgets.filter((b) => b.exceeded).length;
   const changed = r.plans.filter((p) => p.status !== 'unchanged').length;
   const parts = [`${changed} plan${changed === 1 ? '' : 's'} changed`];
-  parts.push(`${money(r.totals.monthlyUsdBefore)} → ${money(r.totals.monthlyUsdAfter)}/month (${signedMoney(r.totals.deltaUsd)})`);
+  const complete = r.plans.every((p) => p.cost.every((c) => !c.primary || c.complete));
+  parts.push(`${money(r.totals.monthlyUsdBefore)} → ${estimate(r.totals.monthlyUsdAfter, complete)}/month (${signedEstimate(r.totals.deltaUsd, complete)})`);
   if (errors) parts.push(`${errors} error${errors === 1 ? '' : 's'}`);
   if (warnings) parts.push(`${warnings} warning${warnings === 1 ? '' : 's'}`);
   if (over) parts.push(`${over} budget${over === 1 ? '' : 's'} exceeded`);
@@ -60,10 +61,10 @@ function overviewTable(r: ReviewResult): string {
   if (r.plans.length === 0) return '_No AutoStack plans changed._';
   const rows = r.plans.slice(0, 300).map((p) => {
     const own = p.cost.find((c) => c.primary);
-    return `| \`${p.name}\` | ${p.status} | ${p.cloud ? `${cloudName(p.cloud)} ${p.region ?? ''}` : '—'} | ${money(own?.monthlyUsdBefore ?? null)} | ${money(own?.monthlyUsdAfter ?? null)}${own && !own.complete ? '*' : ''} | ${signedMoney(own?.deltaUsd ?? null)} |`;
+    return `| \`${p.name}\` | ${p.status} | ${p.cloud ? `${cloudName(p.cloud)} ${p.region ?? ''}` : '—'} | ${money(own?.monthlyUsdBefore ?? null)} | ${own ? estimate(own.monthlyUsdAfter, own.complete) : 'n/a'}${own && !own.complete ? '*' : ''} | ${own ? signedEstimate(own.deltaUsd, own.complete) : 'n/a'} |`;
   });
   const more = r.plans.length > 300 ? `\n\n_${r.plans.length - 300} more plans in the sections below._` : '';
-  const star = r.plans.some((p) => p.cost.some((c) => c.primary && !c.complete)) ? '\n\n\\* some prices are missing from the knowledge base: the figure is a lower bound.' : '';
+  const star = r.plans.some((p) => p.cost.some((c) => c.primary && !c.complete)) ? '\n\n\\* some prices are missing from the knowledge base: the figure is a lower bound, and no budget can pass on it.' : '';
   return ['| Plan | Status | Cloud | Before | After | Δ / month |', '|---|---|---|---:|---:|---:|', ...rows].join('\n') + more + star;
 }
 
@@ -76,7 +77,8 @@ function renderDiagnostics(list: Diagnostic[]): string {
 
 function renderBudgets(list: BudgetCheck[]): string {
   if (list.length === 0) return '';
-  const rows = list.map((b) => `| ${b.scope} \`${b.name}\` | ${money(b.estimateUsd)}${b.complete ? '' : '*'} | ${money(b.limitUsd)} | ${b.exceeded ? `❌ over by ${money(b.estimateUsd - b.limitUsd)}` : `✅ ${Math.round((b.estimateUsd / b.limitUsd) * 100)}% used`} |`);
+  const status = (b: BudgetCheck) => (b.exceeded ? `❌ over by ${money(b.estimateUsd - b.limitUsd)}` : !b.complete ? `❌ cannot be checked: ${b.unpriced.length} item${b.unpriced.length === 1 ? '' : 's'} without a price` : `✅ ${Math.round((b.estimateUsd / b.limitUsd) * 100)}% used`);
+  const rows = list.map((b) => `| ${b.scope} \`${b.name}\` | ${estimate(b.estimateUsd, b.complete)} | ${money(b.limitUsd)} | ${status(b)} |`);
   return ['', '#### Budgets', '| Budget | Estimate / month | Limit | Status |', '|---|---:|---:|---|', ...rows].join('\n');
 }
 
@@ -88,7 +90,7 @@ function planSection(p: PlanReview, details: boolean): string {
   if (deploy.length) {
     const counts = (['add', 'change', 'replace', 'remove'] as const).map((a) => [a, deploy.filter((d) => d.action === a).length] as const).filter(([, n]) => n > 0);
     lines.push('', `**Resources**: ${counts.map(([a, n]) => `${n} to ${a}`).join(', ')}`);
-    if (details) lines.push('```diff', ...deploy.map((d) => `${SYMBOL[d.action]} ${d.key}: ${d.before && d.after && d.before !== d.after ? `${d.before} → ${d.after}` : (d.after ?? d.before ?? '')}${d.reason ? ` (${d.reason})` : ''}`), '```');
+    if (details) lines.push('```diff', ...deploy.map((d) => `${SYMBOL[d.action]} ${d.key}: ${d.before && d.after && d.before !== d.after ? `${d.before} → ${d.after}` : (d.after ?? d.before ?? '')}${d.reason ? ` (${d.reason})` : ''}${d.effect ? ` — ${d.effect}` : ''}`), '```');
   }
   if (p.cost.length) lines.push('', costTable(p.cost));
   if (p.advice.length) lines.push('', '**Advice**', ...p.advice.map((a) => `- ${a}`));
@@ -100,7 +102,7 @@ function planSection(p: PlanReview, details: boolean): string {
 function costTable(rows: CloudCost[]): string {
   const body = rows.map((c) => {
     const name = `${c.primary ? '**' : ''}${cloudName(c.cloud)}${c.primary ? '** (this plan)' : ''}${c.cheapest ? ' ★ cheapest' : ''}`;
-    return `| ${name} | ${c.region} | ${money(c.monthlyUsdBefore)} | ${money(c.monthlyUsdAfter)}${c.complete ? '' : '*'} | ${signedMoney(c.deltaUsd)} |`;
+    return `| ${name} | ${c.region} | ${money(c.monthlyUsdBefore)} | ${estimate(c.monthlyUsdAfter, c.complete)}${c.complete ? '' : '*'} | ${signedEstimate(c.deltaUsd, c.complete)} |`;
   });
   return ['| Cloud | Region | Before | After | Δ / month |', '|---|---|---:|---:|---:|', ...body].join('\n');
 }

@@ -20,3 +20,18 @@ export function signedMoney(n: number | null): string {
   if (n === 0) return '±$0.00';
   return n > 0 ? `+${money(n)}` : money(n);
 }
+
+/**
+ * An estimate as shown everywhere: exact when every price is known; otherwise a lower bound
+ * ("≥ $12.00") or "unpriced" — never $0.00 for something that has no price.
+ */
+export function estimate(n: number | null, complete: boolean): string {
+  if (n === null) return 'n/a';
+  if (complete) return money(n);
+  return n > 0 ? `≥ ${money(n)}` : 'unpriced';
+}
+
+/** A change of an estimate: unknown when either side lacks a price. */
+export function signedEstimate(n: number | null, complete: boolean): string {
+  return complete ? signedMoney(n) : 'n/a';
+}

@@ -1,6 +1,7 @@
 import { displayName } from '../../../knowledge-base/clouds/registry.ts';
 import { formatDiagnostic } from '../diagnostics.ts';
-import { money, signedMoney, summaryLine } from './markdown.ts';
+import { money, summaryLine } from './markdown.ts';
+import { estimate, signedEstimate } from './money.ts';
 import type { ReviewResult } from '../review/review.ts';
 
 /** The review for a terminal: plain lines, no markup. */
@@ -10,14 +11,14 @@ export function renderText(r: ReviewResult): string {
   for (const p of r.plans) {
     out.push('', `${p.name} (${p.file}): ${p.status}${p.cloud ? ` on ${displayName(p.cloud)} ${p.region ?? ''}` : ''}`);
     for (const c of p.changes) out.push(`  * ${c}`);
-    for (const d of p.deployment) out.push(`  ${d.action.padEnd(7)} ${d.key}: ${d.before && d.after && d.before !== d.after ? `${d.before} -> ${d.after}` : (d.after ?? d.before ?? '')}${d.reason ? ` (${d.reason})` : ''}`);
+    for (const d of p.deployment) out.push(`  ${d.action.padEnd(7)} ${d.key}: ${d.before && d.after && d.before !== d.after ? `${d.before} -> ${d.after}` : (d.after ?? d.before ?? '')}${d.reason ? ` (${d.reason})` : ''}${d.effect ? ` - ${d.effect}` : ''}`);
     for (const c of p.cost) {
       const tag = `${c.primary ? '*' : ' '} ${displayName(c.cloud).padEnd(5)} ${c.region.padEnd(13)}`;
-      out.push(`  ${tag} ${money(c.monthlyUsdBefore).padStart(11)} -> ${money(c.monthlyUsdAfter).padStart(11)} /month (${signedMoney(c.deltaUsd)})${c.complete ? '' : ' [prices missing]'}${c.cheapest ? ' cheapest' : ''}`);
+      out.push(`  ${tag} ${money(c.monthlyUsdBefore).padStart(11)} -> ${estimate(c.monthlyUsdAfter, c.complete).padStart(11)} /month (${signedEstimate(c.deltaUsd, c.complete)})${c.complete ? '' : ' [prices missing]'}${c.cheapest ? ' cheapest' : ''}`);
     }
     for (const a of p.advice) out.push(`  advice: ${a}`);
   }
-  for (const b of r.budgets) out.push(`budget ${b.scope} ${b.name}: ${money(b.estimateUsd)} of ${money(b.limitUsd)}${b.exceeded ? ' EXCEEDED' : ''}`);
+  for (const b of r.budgets) out.push(`budget ${b.scope} ${b.name}: ${estimate(b.estimateUsd, b.complete)} of ${money(b.limitUsd)}${b.exceeded ? ' EXCEEDED' : ''}${b.complete ? '' : ` CANNOT BE CHECKED (no price for ${b.unpriced.join('; ')})`}`);
   return `${out.join('\n')}\n`;
 }
 

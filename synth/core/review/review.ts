@@ -53,8 +53,10 @@ export interface BudgetCheck {
   limitUsd: number;
   estimateUsd: number;
   exceeded: boolean;
-  /** False when a price was missing, so the estimate is a lower bound. */
+  /** False when a price was missing: the estimate is a lower bound and the budget cannot pass. */
   complete: boolean;
+  /** The unpriced items (`plan: resource (sku)`) when not complete. */
+  unpriced: string[];
 }
 
 export interface ReviewResult {
@@ -123,7 +125,7 @@ export async function reviewChange(reader: RepoReader, base: string, head: strin
   diagnostics.push(...(await namesUsedTwice(reader, head, heads)));
   const unchanged = needsWholeTree(headSettings.model) || options.quota ? await unchangedPlanCosts(reader, head, targets, headSettings.model) : [];
   const budgets = checkBudgets(plans, unchanged, heads, headSettings.model);
-  diagnostics.push(...budgetDiagnostics(budgets, heads));
+  diagnostics.push(...budgetDiagnostics(budgets, heads, plans));
   if (options.quota) diagnostics.push(...quotaDiagnostics(options.quota, plans, unchanged, heads, servers));
   const primary = plans.flatMap((p) => p.cost.filter((c) => c.primary));
   const before = round2(primary.reduce((s, c) => s + (c.monthlyUsdBefore ?? 0), 0));
@@ -136,7 +138,7 @@ export async function reviewChange(reader: RepoReader, base: string, head: strin
     plans,
     budgets,
     totals: { monthlyUsdBefore: before, monthlyUsdAfter: after, deltaUsd: round2(after - before) },
-    ok: !hasErrors(diagnostics) && !budgets.some((b) => b.exceeded),
+    ok: !hasErrors(diagnostics) && !budgets.some((b) => b.exceeded || !b.complete),
   };
 }
 
@@ -231,7 +233,16 @@ interface PlanCost {
   project: string;
   usd: number;
   complete: boolean;
+  /** What has no price (`plan: resource (sku)`). */
+  unpriced: string[];
   vms: number;
+}
+
+/** The missing prices of a cost estimate, named for a diagnostic. */
+function unpricedOf(name: string, c: { unpriced: CostEstimate['unpriced']; complete: boolean; region: string } | undefined): string[] {
+  if (!c) return [`${name}: no estimate`];
+  const missing = c.unpriced.filter((u) => u.missing).map((u) => `${name}: ${u.resource} (${u.sku})`);
+  return missing.length || c.complete ? missing : [`${name}: cannot be planned in ${c.region}`];
 }
 
 /** Project and repository budgets cover every plan, so their check reads the plans the change did not touch. */
@@ -243,49 +254,69 @@ async function unchangedPlanCosts(reader: RepoReader, head: string, changed: str
     const side = loadSide(f, texts.get(f), settings);
     const own = side.costs?.[0];
     const infra = side.doc?.handler?.infrastructure;
-    if (side.doc?.model && side.doc.handler && infra && own) out.push({ project: side.doc.handler.project(side.doc.model), usd: own.monthlyUsd, complete: own.complete, vms: infra.servers(side.plans![0]!) });
+    if (side.doc?.model && side.doc.handler && infra && own) {
+      const name = side.doc.handler.name(side.doc.model);
+      out.push({ project: side.doc.handler.project(side.doc.model), usd: own.monthlyUsd, complete: own.complete, unpriced: own.complete ? [] : unpricedOf(name, own), vms: infra.servers(side.plans![0]!) });
+    }
   }
   return out;
 }
 
 function checkBudgets(plans: PlanReview[], unchanged: PlanCost[], docs: LoadedDoc[], settings: SettingsModel): BudgetCheck[] {
   const out: BudgetCheck[] = [];
+  const missing = (p: PlanReview) => {
+    const own = p.cost.find((c) => c.primary);
+    return own?.complete ? [] : unpricedOf(p.name, own);
+  };
   for (const p of plans) {
     const doc = docs.find((d) => d.file === p.file);
     const limit = doc?.model && doc.handler?.infrastructure?.budget ? doc.handler.infrastructure.budget(doc.model)?.monthlyUsd : undefined;
     const own = p.cost.find((c) => c.primary);
-    if (limit !== undefined && own?.monthlyUsdAfter != null) {
-      out.push({ scope: 'plan', name: p.name, limitUsd: limit, estimateUsd: own.monthlyUsdAfter, exceeded: own.monthlyUsdAfter > limit, complete: own.complete });
+    if (limit !== undefined && p.status !== 'removed' && p.status !== 'invalid') {
+      const usd = own?.monthlyUsdAfter ?? 0;
+      const complete = own?.complete === true && own.monthlyUsdAfter !== null;
+      out.push({ scope: 'plan', name: p.name, limitUsd: limit, estimateUsd: usd, exceeded: usd > limit, complete, unpriced: complete ? [] : missing(p) });
     }
   }
-  const byProject = new Map<string, { usd: number; complete: boolean }>();
-  const add = (project: string, usd: number, complete: boolean) => {
-    const e = byProject.get(project) ?? { usd: 0, complete: true };
-    byProject.set(project, { usd: e.usd + usd, complete: e.complete && complete });
+  const byProject = new Map<string, { usd: number; unpriced: string[] }>();
+  const add = (project: string, usd: number, unpriced: string[]) => {
+    const e = byProject.get(project) ?? { usd: 0, unpriced: [] };
+    byProject.set(project, { usd: e.usd + usd, unpriced: [...e.unpriced, ...unpriced] });
   };
   for (const p of plans) {
     const own = p.cost.find((c) => c.primary);
-    if (p.status !== 'removed' && own) add(p.project, own.monthlyUsdAfter ?? 0, own.complete);
+    if (p.status !== 'removed' && p.status !== 'invalid' && own) add(p.project, own.monthlyUsdAfter ?? 0, missing(p));
   }
-  for (const u of unchanged) add(u.project, u.usd, u.complete);
+  for (const u of unchanged) add(u.project, u.usd, u.unpriced);
   for (const [project, limit] of Object.entries(settings.budgets.projects)) {
     const e = byProject.get(project);
-    if (e) out.push({ scope: 'project', name: project, limitUsd: limit, estimateUsd: round2(e.usd), exceeded: e.usd > limit, complete: e.complete });
+    if (e) out.push({ scope: 'project', name: project, limitUsd: limit, estimateUsd: round2(e.usd), exceeded: e.usd > limit, complete: e.unpriced.length === 0, unpriced: e.unpriced });
   }
   if (settings.budgets.monthlyUsd !== undefined && plans.length > 0) {
     const usd = [...byProject.values()].reduce((s, e) => s + e.usd, 0);
-    out.push({ scope: 'repository', name: 'all plans', limitUsd: settings.budgets.monthlyUsd, estimateUsd: round2(usd), exceeded: usd > settings.budgets.monthlyUsd, complete: [...byProject.values()].every((e) => e.complete) });
+    const unpriced = [...byProject.values()].flatMap((e) => e.unpriced);
+    out.push({ scope: 'repository', name: 'all plans', limitUsd: settings.budgets.monthlyUsd, estimateUsd: round2(usd), exceeded: usd > settings.budgets.monthlyUsd, complete: unpriced.length === 0, unpriced });
   }
   return out;
 }
 
-function budgetDiagnostics(budgets: BudgetCheck[], docs: LoadedDoc[]): Diagnostic[] {
+function budgetDiagnostics(budgets: BudgetCheck[], docs: LoadedDoc[], plans: PlanReview[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const b of budgets.filter((x) => x.exceeded && x.scope === 'plan')) {
     const doc = docs.find((d) => d.name === b.name);
     const at = doc?.model ? doc.handler?.infrastructure?.budget?.(doc.model)?.path : undefined;
     if (!doc?.parsed || !at) continue;
     out.push({ file: doc.file, ...locate(doc.parsed, at), severity: 'error', code: 'plan/over-budget', path: at.join('.'), message: `Estimated $${b.estimateUsd.toFixed(2)}/month exceeds the budget of $${b.limitUsd.toFixed(2)}/month by $${(b.estimateUsd - b.limitUsd).toFixed(2)}: choose a smaller size, fewer replicas or less storage, or raise the budget.` });
+  }
+  // A budget cannot pass on a partial estimate: say what has no price and how to get one.
+  for (const b of budgets.filter((x) => !x.complete)) {
+    const own = b.scope === 'plan' ? docs.find((d) => d.name === b.name) : undefined;
+    const at = own?.model ? own.handler?.infrastructure?.budget?.(own.model)?.path : undefined;
+    const anchor = own ?? docs.find((d) => d.parsed && isResourceDoc(d) && plans.some((p) => p.file === d.file && p.status !== 'removed'));
+    if (!anchor?.parsed) continue;
+    const path = at ?? ['metadata', 'name'];
+    const items = b.unpriced.slice(0, 5).join('; ') + (b.unpriced.length > 5 ? `; and ${b.unpriced.length - 5} more` : '');
+    out.push({ file: anchor.file, ...locate(anchor.parsed, path), severity: 'error', code: 'budget/unpriced', path: path.join('.'), message: `The ${b.scope} budget ${b.scope === 'plan' ? '' : `"${b.name}" `}of $${b.limitUsd.toFixed(2)}/month cannot be checked: no price for ${items}. Choose a region the knowledge base prices (the validator lists them), or add the missing prices (npm run gen:prices), then push again.` });
   }
   return out;
 }
@@ -299,6 +330,13 @@ function quotaDiagnostics(quota: Quota, plans: PlanReview[], unchanged: PlanCost
   if (!anchor?.parsed) return [];
   const at = { file: anchor.file, ...locate(anchor.parsed, ['metadata', 'name']), severity: 'error' as const, path: 'metadata.name' };
   const out: Diagnostic[] = [];
+  const unpriced = [...live.flatMap((p) => {
+    const own = p.cost.find((c) => c.primary);
+    return own?.complete ? [] : unpricedOf(p.name, own);
+  }), ...unchanged.flatMap((u) => u.unpriced)];
+  if (quota.maxMonthlyUsd !== undefined && unpriced.length) {
+    out.push({ ...at, code: 'quota/unpriced', message: `Quota maxMonthlyUsd of ${quota.scope} cannot be checked: no price for ${unpriced.slice(0, 5).join('; ')}. Choose a region the knowledge base prices, or add the missing prices.` });
+  }
   if (quota.maxMonthlyUsd !== undefined && usd > quota.maxMonthlyUsd) {
     out.push({ ...at, code: 'quota/max-monthly-usd', message: `Quota maxMonthlyUsd of ${quota.scope} exceeded: the plans in this repository would cost $${usd.toFixed(2)}/month, the quota is $${quota.maxMonthlyUsd.toFixed(2)}/month. Reduce the plans or ask the platform operator to raise the quota.` });
   }

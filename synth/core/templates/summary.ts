@@ -28,7 +28,8 @@ export async function summarizeTemplate(t: TemplateBundle): Promise<TemplateSumm
     }
     costs.push(...[...byCloud.values()].sort((a, b) => a.monthlyUsd - b.monthlyUsd));
   }
-  const first = costs.find((c) => c.complete) ?? costs[0];
+  // Only a complete estimate is a price; a partial one is "price unknown", never a lower figure.
+  const first = costs.find((c) => c.complete);
   return {
     name: t.meta.name,
     title: t.meta.title,

@@ -11,6 +11,8 @@ import type { KindContext } from '../../core/registry/kinds.ts';
 import { locate } from '../../core/parse/parse.ts';
 import { findPlaintextSecrets } from '../../core/validate/secrets.ts';
 import { closest } from '../../core/validate/suggest.ts';
+import { diffResources } from '../../core/diff/diff.ts';
+import { buildCloudPlan } from './cloud-plan.ts';
 import { planCloud, resolvePlan } from './resolve.ts';
 import type { PlanDoc } from './resolve.ts';
 import type { PlanModel } from './model.ts';
@@ -33,6 +35,9 @@ export function checkPlan(data: unknown, ctx: KindContext): Diagnostic[] {
   checkPostgres(doc, ctx, cloud, isoDay(ctx.now ?? new Date()), report);
   checkBackup(doc, report);
   checkNetwork(doc, report);
+  if (spec.migration && spec.migration.from === cloud) {
+    report(['spec', 'migration', 'from'], 'plan/migration-same-cloud', `migration.from names the plan's own cloud (${cloud}): it must be the cloud the plan moves away from. Remove migration, or set spec.cloud to the new cloud.`);
+  }
   return out;
 }
 
@@ -135,6 +140,13 @@ function checkBackup(doc: PlanDoc, report: Report): void {
 }
 
 function checkNetwork(doc: PlanDoc, report: Report): void {
+  const net = doc.spec?.network;
+  if (net?.egress === 'public-ip' && net.publicIp === false) {
+    report(['spec', 'network', 'publicIp'], 'plan/egress-conflict', 'egress: public-ip gives each server a public address: remove publicIp: false, or choose egress: nat to keep the servers private.');
+  }
+  if (net?.egress === 'none') {
+    report(['spec', 'network', 'egress'], 'plan/egress-none', 'egress: none — the servers get no route to the internet: first boot installs nothing, so the image must already hold PostgreSQL, pgBackRest and the cloud CLI (or point at a private mirror), and security updates come from that mirror.', 'info');
+  }
   const cidrs = doc.spec?.network?.allowedCidrs ?? [];
   cidrs.forEach((cidr, i) => {
     const c = parseCidr(cidr);
@@ -148,7 +160,7 @@ function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-/** Changes between the reviewed base and head that would lose data if applied as written. */
+/** Changes between the reviewed base and head that would lose data or stop the database if applied as written. */
 export function checkPlanTransition(before: PlanModel, after: PlanModel, ctx: KindContext): Diagnostic[] {
   const out: Diagnostic[] = [];
   const report = (path: Path, code: string, message: string, severity: Severity) =>
@@ -159,9 +171,43 @@ export function checkPlanTransition(before: PlanModel, after: PlanModel, ctx: Ki
   if (after.postgres.version !== before.postgres.version) {
     report(['spec', 'postgres', 'version'], 'plan/major-upgrade', `Changing PostgreSQL ${before.postgres.version} → ${after.postgres.version} in place is not automated: the rebuilt server would start a new, empty ${after.postgres.version} cluster next to the old data. Create a new plan on ${after.postgres.version} and migrate (pg_dump/pg_restore or logical replication), then remove this one.`, 'error');
   }
-  if (after.cloud !== before.cloud || (after.region !== before.region && after.cloud === before.cloud)) {
-    const what = after.cloud !== before.cloud ? `cloud ${before.cloud} → ${after.cloud}` : `region ${before.region} → ${after.region}`;
-    report(['spec', after.cloud !== before.cloud ? 'cloud' : 'region'], 'plan/move', `Moving the server (${what}) replaces it: the new server starts empty and the old one and its data disk are destroyed. Restore from backup or migrate the data before merging.`, 'warning');
+  if (after.cloud !== before.cloud) {
+    if (after.migration?.from !== before.cloud) {
+      report(['spec', 'cloud'], 'plan/move-unplanned', `Moving ${before.name} from ${displayName(before.cloud)} to ${displayName(after.cloud)} is a migration: add \`migration: { from: ${before.cloud} }\` under spec so the ${before.cloud} stack and its backups stay while the data is restored into ${after.cloud}; remove it in a later change, after the switch, to destroy the old stack.`, 'error');
+    }
+    return out;
   }
+  if (after.region !== before.region) {
+    report(['spec', 'region'], 'plan/move', `Moving the server (region ${before.region} → ${after.region}) replaces it: the new server starts empty and the old one and its data disk are destroyed. Restore from backup or migrate the data before merging.`, 'warning');
+  }
+  if (before.migration && !after.migration) {
+    report(['spec'], 'plan/migration-finished', `Removing migration destroys the ${before.migration.from} stack of ${after.name}: its servers, disks and backup bucket. Merge this only after the switch to ${after.cloud} is done.`, 'warning');
+  }
+  checkDowntime(before, after, ctx, report);
   return out;
+}
+
+/**
+ * Stopping or replacing a server holding data needs an acknowledgement written in this change
+ * (spec.acknowledge.downtime, new or edited) or given for the change (a PR label, a CLI flag).
+ */
+function checkDowntime(before: PlanModel, after: PlanModel, ctx: KindContext, report: (path: Path, code: string, message: string, severity: Severity) => void): void {
+  const a = buildCloudPlan(before, before.cloud, before.region, true);
+  const b = buildCloudPlan(after, after.cloud, after.region, true);
+  const disruptive = diffResources(a, b).filter((c) => c.disruption);
+  const written = after.acknowledge?.downtime;
+  const fresh = written !== undefined && written !== before.acknowledge?.downtime;
+  const given = fresh || ctx.acknowledgedDowntime !== undefined;
+  if (disruptive.length === 0) {
+    if (fresh) report(['spec', 'acknowledge', 'downtime'], 'plan/acknowledge-unneeded', 'Nothing in this change stops or replaces a server: remove acknowledge.downtime.', 'warning');
+    return;
+  }
+  if (given) return;
+  const servers = disruptive.filter((c) => c.kind === 'vm');
+  const first = disruptive[0]!;
+  const what = first.disruption === 'restart' ? `stops each server (${first.reason ?? `${first.before} → ${first.after}`}: ${first.effect ?? 'a restart'})` : `replaces ${first.key} (${first.reason ?? 'replaced'})`;
+  const cluster = servers.length > 1 ? ' The servers are changed one at a time, the replicas first and the primary last after a switchover to an updated replica.' : '';
+  const stale = written !== undefined && !fresh ? ' The acknowledgement in the file is from an earlier change and does not count for this one: edit it.' : '';
+  const where: Path = first.disruption === 'restart' ? ['spec', 'compute'] : first.reason?.startsWith('image') ? ['spec', 'os'] : ['spec'];
+  report(where, 'plan/downtime-unacknowledged', `This change ${what}.${cluster}${stale} To go ahead, acknowledge it in this pull request: add \`acknowledge: { downtime: "<why, and when it may happen>" }\` under spec (or label the pull request autostack/downtime-ok).`, 'error');
 }

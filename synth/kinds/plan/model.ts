@@ -29,9 +29,23 @@ export interface PlanModel {
     settings: Record<string, string | number | boolean>;
   };
   backup: { enabled: boolean; schedule: string; retentionDays: number; validate: 'never' | 'daily' | 'weekly' | 'monthly' };
-  network: { allowedCidrs: string[]; publicIp: boolean };
+  network: {
+    allowedCidrs: string[];
+    /** Every server has a public address (asked for, or the egress path). */
+    publicIp: boolean;
+    egress: Egress;
+    /** Clouds on which autostack.yaml names an existing network: its own route out is used. */
+    provided: CloudId[];
+  };
   budget?: { monthlyUsd: number };
+  /** Why servers may be stopped or replaced, as written in this change (see checkPlanTransition). */
+  acknowledge?: { downtime?: string };
+  /** The stack kept on the previous cloud while the data moves. */
+  migration?: { from: CloudId; region: string };
 }
+
+/** How servers reach the internet: a NAT, their own public address, or not at all. */
+export type Egress = 'nat' | 'public-ip' | 'none';
 
 export const NAMED_SIZES: Record<string, { vcpu: number; memoryGiB: number; family: Family }> = {
   small: { vcpu: 2, memoryGiB: 4, family: 'burstable' },

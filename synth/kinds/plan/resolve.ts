@@ -58,9 +58,18 @@ export function resolvePlan(doc: PlanDoc, file: string, settings: SettingsModel)
       retentionDays: spec.backup?.retentionDays ?? PLAN_DEFAULTS.retentionDays,
       validate: spec.backup?.validate ?? PLAN_DEFAULTS.validate,
     },
-    network: { allowedCidrs: spec.network?.allowedCidrs ?? PLAN_DEFAULTS.allowedCidrs, publicIp: spec.network?.publicIp ?? false },
+    network: resolveNetwork(spec, settings),
     ...(budget ? { budget } : {}),
+    ...(spec.acknowledge ? { acknowledge: { ...spec.acknowledge } } : {}),
+    ...(spec.migration ? { migration: { from: spec.migration.from, region: spec.migration.region ?? spec.region ?? settings.defaults.region } } : {}),
   };
+}
+
+/** Egress defaults to a NAT (private servers), or to the servers' own addresses when they have public ones. */
+function resolveNetwork(spec: PlanSpec, settings: SettingsModel): PlanModel['network'] {
+  const egress = spec.network?.egress ?? (spec.network?.publicIp ? 'public-ip' : 'nat');
+  const provided = Object.entries(settings.network).filter(([, v]) => v !== undefined && Object.keys(v as object).length > 0).map(([c]) => c).sort();
+  return { allowedCidrs: spec.network?.allowedCidrs ?? PLAN_DEFAULTS.allowedCidrs, publicIp: egress === 'public-ip' || (spec.network?.publicIp ?? false), egress, provided };
 }
 
 function resolveCompute(spec: PlanSpec, cloud: CloudId): PlanModel['compute'] {
