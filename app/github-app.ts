@@ -41,6 +41,9 @@ type AnyContext = Context<any>;
  * The Probot app: one small handler per event. Handlers turn the webhook into plain inputs and a
  * narrow GitHub client, call one service, and are the only place errors become a failed check.
  */
+/** The pull-request label that acknowledges stopping or replacing servers for that pull request. */
+export const DOWNTIME_LABEL = 'autostack/downtime-ok';
+
 export function autostackApp(options: AppOptions): ApplicationFunction {
   return (app: Probot) => {
     const deliveries = new DeliveryLog();
@@ -66,12 +69,18 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
     };
 
     const prCheck = (ctx: AnyContext) => ({ name: CHECK_NAME, sha: ctx.payload.pull_request.head.sha as string });
-    const review = async (ctx: AnyContext, pr: { number: number; head: { sha: string }; base: { sha: string } }) => {
+    const review = async (ctx: AnyContext, pr: { number: number; head: { sha: string }; base: { sha: string }; labels?: { name?: string }[] }) => {
       const owner = ctx.repo().owner;
-      await reviewPullRequest(client(ctx), { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha }, who, options.config.quotaFor(owner));
+      // The label is read from the pull request itself (payload or API), never from the files it changes.
+      const downtimeOk = (pr.labels ?? []).some((l) => l.name === DOWNTIME_LABEL);
+      await reviewPullRequest(client(ctx), { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, ...(downtimeOk ? { acknowledgedDowntime: `pull-request label ${DOWNTIME_LABEL}` } : {}) }, who, options.config.quotaFor(owner));
     };
 
     app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'], handle(async (ctx) => review(ctx, ctx.payload.pull_request), prCheck));
+    // Adding or removing the downtime label changes the verdict: review again.
+    app.on(['pull_request.labeled', 'pull_request.unlabeled'], handle(async (ctx) => {
+      if (ctx.payload.label?.name === DOWNTIME_LABEL) await review(ctx, ctx.payload.pull_request);
+    }, prCheck));
 
     app.on('check_run.rerequested', handle(async (ctx) => {
       const run = ctx.payload.check_run;

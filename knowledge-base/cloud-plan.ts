@@ -8,6 +8,8 @@ export interface CloudPlan {
   region: string;
   /** True for the plan's own cloud; the others are price comparisons. */
   primary: boolean;
+  /** A stack kept on another cloud while a migration moves the data: deployed and paid for, not a comparison. */
+  kept?: boolean;
   instance?: InstanceType;
   image?: ImageRef;
   resources: AbstractResource[];

@@ -30,6 +30,9 @@ Commands:
       --dir DIR     Repository to review (default: current directory)
       --json        Print the review as JSON
       --markdown    Print the review as pull-request markdown
+      --acknowledge-downtime "<why>"
+                    Accept stopping or replacing servers in this change (as the
+                    pull-request label autostack/downtime-ok does)
   synth             Render Terraform (CDK for Terraform) for the plans in the working tree.
       --dir DIR     Repository (default: current directory)
       --out DIR     Output folder (default: DIR/autostack.out); writes stacks/<plan>-<cloud>/cdk.tf.json
@@ -106,6 +109,7 @@ async function planCommand(args: string[], io: CliIo): Promise<number> {
     dir: { type: 'string' },
     json: { type: 'boolean' },
     markdown: { type: 'boolean' },
+    'acknowledge-downtime': { type: 'string' },
   });
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (values.json && values.markdown) throw new UsageError('choose one of --json and --markdown');
@@ -120,7 +124,9 @@ async function planCommand(args: string[], io: CliIo): Promise<number> {
     if (!(await reader.resolveRef('HEAD'))) throw new UsageError('the repository has no commits yet; commit once, or pass --base');
     base = await reader.mergeBase('HEAD', await reader.defaultBranch()).catch(() => 'HEAD');
   }
-  const result = await reviewChange(reader, base, head);
+  const ack = values['acknowledge-downtime'] as string | undefined;
+  if (ack !== undefined && ack.trim().length < 3) throw new UsageError('--acknowledge-downtime needs the reason, e.g. --acknowledge-downtime "resize in the 02:00 UTC window"');
+  const result = await reviewChange(reader, base, head, undefined, ack !== undefined ? { acknowledgedDowntime: ack } : {});
   io.out(values.json ? renderJson(result) : values.markdown ? renderMarkdown(result) : renderText(result));
   return result.ok ? 0 : 1;
 }

@@ -18,7 +18,8 @@ export type RenderOutcome =
  * What a merged change renders, on any git host:
  * 1. settings and the changed plans at `after` (errors: nothing is rendered)
  * 2. the same files at `before` (none for a first push)
- * 3. synth of the changed plans; plans removed, renamed or moved to another cloud are marked for destroy
+ * 3. synth of the changed plans (a migration keeps the old cloud's stack); stacks no longer rendered
+ *    (plan removed or renamed, migration finished) are marked for destroy
  */
 export async function renderChange(reader: RepoReader, before: string | undefined, after: string, changed: string[]): Promise<RenderOutcome> {
   const settings = await loadSettings(reader, after);
@@ -29,10 +30,13 @@ export async function renderChange(reader: RepoReader, before: string | undefine
   const synth = await synthesize([...now.values()].map((d) => ({ kind: d.kind!, model: d.model })), settings.model);
   if (!synth.ok) return { ok: false, diagnostics: [], errors: synth.errors };
   const stacks: DeployStack[] = synth.stacks.map((s) => ({ name: s.name, plan: s.plan, cloud: s.cloud, action: 'apply' }));
-  for (const [file, was] of old) {
-    const a = placement(was);
-    const b = now.has(file) ? placement(now.get(file)!) : undefined;
-    if (a && (!b || b.cloud !== a.cloud || b.name !== a.name)) stacks.push({ name: `${a.name}-${a.cloud}`, plan: a.name, cloud: a.cloud, action: 'destroy' });
+  // A stack that was deployed and no longer is (plan removed or renamed, moved without a kept stack, migration finished) is destroyed.
+  const rendered = new Set(stacks.map((s) => s.name));
+  for (const [, was] of old) {
+    for (const a of placements(was)) {
+      const name = `${a.name}-${a.cloud}`;
+      if (!rendered.has(name) && !stacks.some((s) => s.name === name)) stacks.push({ name, plan: a.name, cloud: a.cloud, action: 'destroy' });
+    }
   }
   return { ok: true, settings: settings.model, rendered: synth.stacks.map((s) => ({ path: s.path, json: s.json })), stacks };
 }
@@ -60,10 +64,12 @@ export async function loadSettings(reader: RepoReader, ref: string): Promise<{ m
   return { model: loaded.model, diagnostics: loaded.diagnostics.filter((d) => d.severity === 'error') };
 }
 
-/** Where a model's stack lives: its name and its cloud (kinds without infrastructure have no stack). */
-function placement(doc: LoadedDoc): { name: string; cloud: string } | undefined {
+/** Where a model's stacks live: its name on its own cloud, and on the old cloud during a migration (kinds without infrastructure have none). */
+function placements(doc: LoadedDoc): { name: string; cloud: string }[] {
   const infra = doc.handler?.infrastructure;
-  return infra && doc.model !== undefined ? { name: infra.subject(doc.model).name, cloud: infra.primaryCloud(doc.model) } : undefined;
+  if (!infra || doc.model === undefined) return [];
+  const name = infra.subject(doc.model).name;
+  return infra.plan(doc.model).filter((p) => p.primary || p.kept).map((p) => ({ name, cloud: p.cloud }));
 }
 
 async function loadModels(reader: RepoReader, ref: string, files: string[], settings: SettingsModel, diagnostics: Diagnostic[]): Promise<Map<string, LoadedDoc>> {

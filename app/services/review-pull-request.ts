@@ -12,6 +12,8 @@ export interface PullRequestInput {
   number: number;
   headSha: string;
   baseSha: string;
+  /** Set when the pull request carries the downtime label: stopping or replacing servers is accepted. */
+  acknowledgedDowntime?: string;
 }
 
 export interface ReviewOutcome {
@@ -35,7 +37,7 @@ export async function reviewPullRequest(client: GitHubClient, pr: PullRequestInp
     const id = await publishCheck(client, { name: CHECK_NAME, headSha: pr.headSha, conclusion: 'success', title: 'No AutoStack changes', summary: 'This pull request changes no file under `.autostack/`.', appId: who.appId });
     return { comment: 'none', checkRunId: id };
   }
-  const result = await reviewChange(new GitHubReader(client), pr.baseSha, pr.headSha, changed, quota ? { quota } : {});
+  const result = await reviewChange(new GitHubReader(client), pr.baseSha, pr.headSha, changed, { ...(quota ? { quota } : {}), ...(pr.acknowledgedDowntime ? { acknowledgedDowntime: pr.acknowledgedDowntime } : {}) });
   const markdown = renderMarkdown(result);
   const checkRunId = await publishCheck(client, {
     name: CHECK_NAME,

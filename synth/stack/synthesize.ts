@@ -37,7 +37,8 @@ export async function synthesize(inputs: SynthInput[], settings: SettingsModel, 
     if (!infra) continue;
     const plans = infra.plan(model);
     const name = infra.subject(model).name;
-    for (const cloud of clouds ?? [infra.primaryCloud(model)]) {
+    // Deployed: the model's own cloud, and the old cloud while a migration keeps its stack.
+    for (const cloud of clouds ?? plans.filter((p) => p.primary || p.kept).map((p) => p.cloud)) {
       const plan = plans.find((p) => p.cloud === cloud);
       if (!plan || plan.problems.length) {
         errors.push(`${name} on ${cloud}: ${plan ? plan.problems.join('; ') : 'not a registered cloud'}`);

@@ -32,8 +32,13 @@ export interface Subject {
 export interface InfrastructureCapability<M> {
   subject(model: M): Subject;
   primaryCloud(model: M): CloudId;
-  /** Cloud plans: the model's own cloud first, then the other registered clouds for comparison. */
+  /** Cloud plans: the model's own cloud first, then the other registered clouds (comparisons, or kept during a migration). */
   plan(model: M): CloudPlan[];
+  /**
+   * A move to another cloud as the review explains it: how the data gets across and the cut-over
+   * steps, given the plan kept on the old cloud and the new one.
+   */
+  migration?(model: M, from: CloudPlan, to: CloudPlan): MigrationPath;
   /** The kind's own monthly budget, and where it is written (for the diagnostic's position). */
   budget?(model: M): { monthlyUsd: number; path: string[] } | undefined;
   /** Servers a cloud plan runs, for operator quotas (maxVms). */
@@ -42,6 +47,14 @@ export interface InfrastructureCapability<M> {
   advise?(model: M, plans: CloudPlan[], costs: CostEstimate[]): string[];
   /** What the kind's servers run, for the clouds' constructs (descriptions, first-boot script). */
   workload: Workload<M>;
+}
+
+/** How a migration moves the data: its steps in order, and how much data leaves the old cloud. */
+export interface MigrationPath {
+  steps: string[];
+  /** Data copied out of the old cloud (the latest backup and the WAL since), in GiB, with how it was estimated. */
+  transferGiB: number;
+  assumption: string;
 }
 
 /** A server workload as the clouds' constructs see it: words for descriptions and the first-boot script. */

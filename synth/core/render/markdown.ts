@@ -3,7 +3,8 @@ import { estimate, money, signedEstimate, signedMoney, unitMoney } from './money
 import type { CloudId } from '../../../knowledge-base/types.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { ResourceChange } from '../diff/diff.ts';
-import type { BudgetCheck, CloudCost, PlanReview, ReviewResult } from '../review/review.ts';
+import { deployedCost } from '../review/review.ts';
+import type { BudgetCheck, CloudCost, Migration, PlanReview, ReviewResult } from '../review/review.ts';
 
 /** GitHub rejects comments over 65,536 characters; leave room for the App's marker and footer. */
 export const COMMENT_LIMIT = 65_536;
@@ -23,7 +24,7 @@ export function summaryLine(r: ReviewResult): string {
   const over = r.budgets.filter((b) => b.exceeded).length;
   const changed = r.plans.filter((p) => p.status !== 'unchanged').length;
   const parts = [`${changed} plan${changed === 1 ? '' : 's'} changed`];
-  const complete = r.plans.every((p) => p.cost.every((c) => !c.primary || c.complete));
+  const complete = r.plans.every((p) => p.cost.every((c) => !(c.primary || c.kept) || c.complete));
   parts.push(`${money(r.totals.monthlyUsdBefore)} → ${estimate(r.totals.monthlyUsdAfter, complete)}/month (${signedEstimate(r.totals.deltaUsd, complete)})`);
   if (errors) parts.push(`${errors} error${errors === 1 ? '' : 's'}`);
   if (warnings) parts.push(`${warnings} warning${warnings === 1 ? '' : 's'}`);
@@ -60,11 +61,12 @@ export function renderMarkdown(r: ReviewResult, maxChars = DEFAULT_BUDGET): stri
 function overviewTable(r: ReviewResult): string {
   if (r.plans.length === 0) return '_No AutoStack plans changed._';
   const rows = r.plans.slice(0, 300).map((p) => {
-    const own = p.cost.find((c) => c.primary);
-    return `| \`${p.name}\` | ${p.status} | ${p.cloud ? `${cloudName(p.cloud)} ${p.region ?? ''}` : '—'} | ${money(own?.monthlyUsdBefore ?? null)} | ${own ? estimate(own.monthlyUsdAfter, own.complete) : 'n/a'}${own && !own.complete ? '*' : ''} | ${own ? signedEstimate(own.deltaUsd, own.complete) : 'n/a'} |`;
+    const own = deployedCost(p);
+    const priced = p.cost.length > 0;
+    return `| \`${p.name}\` | ${p.status} | ${p.cloud ? `${cloudName(p.cloud)} ${p.region ?? ''}` : '—'} | ${money(own.before)} | ${priced ? estimate(own.after, own.complete) : 'n/a'}${priced && !own.complete ? '*' : ''} | ${priced ? signedEstimate(own.delta, own.complete) : 'n/a'} |`;
   });
   const more = r.plans.length > 300 ? `\n\n_${r.plans.length - 300} more plans in the sections below._` : '';
-  const star = r.plans.some((p) => p.cost.some((c) => c.primary && !c.complete)) ? '\n\n\\* some prices are missing from the knowledge base: the figure is a lower bound, and no budget can pass on it.' : '';
+  const star = r.plans.some((p) => p.cost.some((c) => (c.primary || c.kept) && !c.complete)) ? '\n\n\\* some prices are missing from the knowledge base: the figure is a lower bound, and no budget can pass on it.' : '';
   return ['| Plan | Status | Cloud | Before | After | Δ / month |', '|---|---|---|---:|---:|---:|', ...rows].join('\n') + more + star;
 }
 
@@ -92,6 +94,7 @@ function planSection(p: PlanReview, details: boolean): string {
     lines.push('', `**Resources**: ${counts.map(([a, n]) => `${n} to ${a}`).join(', ')}`);
     if (details) lines.push('```diff', ...deploy.map((d) => `${SYMBOL[d.action]} ${d.key}: ${d.before && d.after && d.before !== d.after ? `${d.before} → ${d.after}` : (d.after ?? d.before ?? '')}${d.reason ? ` (${d.reason})` : ''}${d.effect ? ` — ${d.effect}` : ''}`), '```');
   }
+  if (p.migration) lines.push('', migrationSection(p.migration));
   if (p.cost.length) lines.push('', costTable(p.cost));
   if (p.advice.length) lines.push('', '**Advice**', ...p.advice.map((a) => `- ${a}`));
   if (details && p.notes.length) lines.push('', ...p.notes.map((n) => `> ${escapeCell(n)}`));
@@ -99,9 +102,20 @@ function planSection(p: PlanReview, details: boolean): string {
   return lines.join('\n');
 }
 
+function migrationSection(m: Migration): string {
+  const transfer = m.transferUsd === null ? 'unpriced (no internet data transfer price for the old region)' : `${money(m.transferUsd)} once`;
+  return [
+    `**Migration** ${cloudName(m.from.cloud)} ${m.from.region} → ${cloudName(m.to.cloud)} ${m.to.region}: the new stack is added and the old one is kept (and billed) until \`migration\` is removed.`,
+    '',
+    ...m.steps.map((s, i) => `${i + 1}. ${s}`),
+    '',
+    `Data copied out of ${cloudName(m.from.cloud)}: about ${m.transferGiB} GiB, ${transfer} (${escapeCell(m.assumption)}).`,
+  ].join('\n');
+}
+
 function costTable(rows: CloudCost[]): string {
   const body = rows.map((c) => {
-    const name = `${c.primary ? '**' : ''}${cloudName(c.cloud)}${c.primary ? '** (this plan)' : ''}${c.cheapest ? ' ★ cheapest' : ''}`;
+    const name = `${c.primary ? '**' : ''}${cloudName(c.cloud)}${c.primary ? '** (this plan)' : ''}${c.kept ? ' (kept during the migration)' : ''}${c.cheapest ? ' ★ cheapest' : ''}`;
     return `| ${name} | ${c.region} | ${money(c.monthlyUsdBefore)} | ${estimate(c.monthlyUsdAfter, c.complete)}${c.complete ? '' : '*'} | ${signedEstimate(c.deltaUsd, c.complete)} |`;
   });
   return ['| Cloud | Region | Before | After | Δ / month |', '|---|---|---:|---:|---:|', ...body].join('\n');

@@ -12,8 +12,13 @@ export function renderText(r: ReviewResult): string {
     out.push('', `${p.name} (${p.file}): ${p.status}${p.cloud ? ` on ${displayName(p.cloud)} ${p.region ?? ''}` : ''}`);
     for (const c of p.changes) out.push(`  * ${c}`);
     for (const d of p.deployment) out.push(`  ${d.action.padEnd(7)} ${d.key}: ${d.before && d.after && d.before !== d.after ? `${d.before} -> ${d.after}` : (d.after ?? d.before ?? '')}${d.reason ? ` (${d.reason})` : ''}${d.effect ? ` - ${d.effect}` : ''}`);
+    if (p.migration) {
+      const m = p.migration;
+      out.push(`  migration ${m.from.cloud} ${m.from.region} -> ${m.to.cloud} ${m.to.region}: about ${m.transferGiB} GiB out, ${m.transferUsd === null ? 'unpriced' : `${money(m.transferUsd)} once`}`);
+      m.steps.forEach((s, i) => out.push(`    ${i + 1}. ${s}`));
+    }
     for (const c of p.cost) {
-      const tag = `${c.primary ? '*' : ' '} ${displayName(c.cloud).padEnd(5)} ${c.region.padEnd(13)}`;
+      const tag = `${c.primary ? '*' : c.kept ? '+' : ' '} ${displayName(c.cloud).padEnd(5)} ${c.region.padEnd(13)}`;
       out.push(`  ${tag} ${money(c.monthlyUsdBefore).padStart(11)} -> ${estimate(c.monthlyUsdAfter, c.complete).padStart(11)} /month (${signedEstimate(c.deltaUsd, c.complete)})${c.complete ? '' : ' [prices missing]'}${c.cheapest ? ' cheapest' : ''}`);
     }
     for (const a of p.advice) out.push(`  advice: ${a}`);

@@ -1,8 +1,10 @@
 import type { CloudPlan } from '../../../knowledge-base/cloud-plan.ts';
+import { catalogFor } from '../../../knowledge-base/catalog.ts';
 import { estimateCost, round2 } from '../../../knowledge-base/cost.ts';
 import type { CostEstimate } from '../../../knowledge-base/cost.ts';
 import type { CloudId } from '../../../knowledge-base/types.ts';
 import type { Diagnostic } from '../diagnostics.ts';
+import type { MigrationPath } from '../registry/kinds.ts';
 import { hasErrors, sortDiagnostics } from '../diagnostics.ts';
 import { diffResources } from '../diff/diff.ts';
 import type { ResourceChange } from '../diff/diff.ts';
@@ -20,6 +22,8 @@ export interface CloudCost {
   cloud: CloudId;
   region: string;
   primary: boolean;
+  /** Deployed on the old cloud while a migration moves the data: counted with the plan's own cost. */
+  kept: boolean;
   monthlyUsdBefore: number | null;
   monthlyUsdAfter: number | null;
   deltaUsd: number | null;
@@ -45,6 +49,27 @@ export interface PlanReview {
   cost: CloudCost[];
   notes: string[];
   advice: string[];
+  /** A move to another cloud: where from and to, the data path and what copying the data out costs. */
+  migration?: Migration;
+}
+
+export interface Migration {
+  from: { cloud: CloudId; region: string };
+  to: { cloud: CloudId; region: string };
+  steps: string[];
+  transferGiB: number;
+  /** Internet data transfer out of the old cloud for `transferGiB`; null when that price is unknown. */
+  transferUsd: number | null;
+  transferPriceSource?: string;
+  assumption: string;
+}
+
+/** What a plan costs where it is deployed: its own cloud, plus a stack kept during a migration. */
+export function deployedCost(p: PlanReview): { before: number | null; after: number | null; delta: number | null; complete: boolean } {
+  const rows = p.cost.filter((c) => c.primary || c.kept);
+  if (rows.length === 0) return { before: null, after: null, delta: null, complete: false };
+  const sum = (f: (c: CloudCost) => number | null) => (rows.some((c) => f(c) === null) ? null : round2(rows.reduce((t, c) => t + f(c)!, 0)));
+  return { before: sum((c) => c.monthlyUsdBefore), after: sum((c) => c.monthlyUsdAfter), delta: sum((c) => c.deltaUsd), complete: rows.every((c) => c.complete) };
 }
 
 export interface BudgetCheck {
@@ -94,6 +119,8 @@ export interface ReviewOptions {
   quota?: Quota;
   /** The wall clock at the edge; tests pass a fixed date. */
   now?: Date;
+  /** Downtime acknowledged for this change outside the files (a pull-request label, a CLI flag): why. */
+  acknowledgedDowntime?: string;
 }
 
 export async function reviewChange(reader: RepoReader, base: string, head: string, files?: string[], options: ReviewOptions = {}): Promise<ReviewResult> {
@@ -114,22 +141,23 @@ export async function reviewChange(reader: RepoReader, base: string, head: strin
       heads.push(after.doc);
       const h = after.doc.handler;
       if (h?.checkTransition && before.doc?.model && after.doc.model && after.doc.parsed) {
-        diagnostics.push(...h.checkTransition(before.doc.model, after.doc.model, { file, parsed: after.doc.parsed, settings: headSettings.model, ...(options.now ? { now: options.now } : {}) }));
+        const ack = options.acknowledgedDowntime !== undefined ? { acknowledgedDowntime: options.acknowledgedDowntime } : {};
+        diagnostics.push(...h.checkTransition(before.doc.model, after.doc.model, { file, parsed: after.doc.parsed, settings: headSettings.model, ...(options.now ? { now: options.now } : {}), ...ack }));
       }
     }
     const review = reviewPlan(file, before, after);
     if (review) plans.push(review);
     const infra = after.doc?.handler?.infrastructure;
-    if (infra && after.plans?.[0]) servers.set(file, infra.servers(after.plans[0]));
+    if (infra && after.plans?.[0]) servers.set(file, after.plans.filter((p) => p.primary || p.kept).reduce((n, p) => n + infra.servers(p), 0));
   }
   diagnostics.push(...(await namesUsedTwice(reader, head, heads)));
   const unchanged = needsWholeTree(headSettings.model) || options.quota ? await unchangedPlanCosts(reader, head, targets, headSettings.model) : [];
   const budgets = checkBudgets(plans, unchanged, heads, headSettings.model);
   diagnostics.push(...budgetDiagnostics(budgets, heads, plans));
   if (options.quota) diagnostics.push(...quotaDiagnostics(options.quota, plans, unchanged, heads, servers));
-  const primary = plans.flatMap((p) => p.cost.filter((c) => c.primary));
-  const before = round2(primary.reduce((s, c) => s + (c.monthlyUsdBefore ?? 0), 0));
-  const after = round2(primary.reduce((s, c) => s + (c.monthlyUsdAfter ?? 0), 0));
+  const own = plans.map(deployedCost);
+  const before = round2(own.reduce((s, c) => s + (c.before ?? 0), 0));
+  const after = round2(own.reduce((s, c) => s + (c.after ?? 0), 0));
   sortDiagnostics(diagnostics);
   return {
     base,
@@ -170,7 +198,17 @@ function reviewPlan(file: string, before: Side, after: Side): PlanReview | undef
   review.region = (after.plans ?? before.plans)?.[0]?.region;
   const ownBefore = before.plans?.[0];
   const ownAfter = after.doc ? after.plans?.[0] : undefined;
-  review.deployment = diffResources(ownBefore, ownAfter).filter((c) => c.action !== 'no-op');
+  const kept = after.doc ? after.plans?.find((p) => p.kept) : undefined;
+  if (ownBefore && ownAfter && ownBefore.cloud !== ownAfter.cloud) {
+    // A move: the new stack is added; the old one stays while it is kept, or goes.
+    const keptBefore = before.plans?.find((p) => p.cloud === kept?.cloud && (p.primary || p.kept));
+    review.deployment = [...diffResources(undefined, ownAfter), ...diffResources(kept ? keptBefore : ownBefore, kept)].filter((c) => c.action !== 'no-op');
+    if (kept && kept.cloud === ownBefore.cloud && infra.migration) review.migration = migration(infra.migration(model, kept, ownAfter), kept, ownAfter);
+  } else {
+    const keptBefore = before.plans?.find((p) => p.kept);
+    const keptNow = keptBefore ? after.plans?.find((p) => p.kept && p.cloud === keptBefore.cloud) : kept;
+    review.deployment = [...diffResources(ownBefore, ownAfter), ...(keptBefore || keptNow ? diffResources(keptBefore, keptNow) : [])].filter((c) => c.action !== 'no-op');
+  }
   const shown = after.plans ?? before.plans ?? [];
   for (const plan of shown) {
     const same = (before.plans ?? []).find((p) => p.cloud === plan.cloud);
@@ -181,6 +219,19 @@ function reviewPlan(file: string, before: Side, after: Side): PlanReview | undef
   review.cost = costs(before, after);
   if (after.plans && after.costs && infra.advise) review.advice = infra.advise(model, after.plans, after.costs);
   return review;
+}
+
+function migration(path: MigrationPath, from: CloudPlan, to: CloudPlan): Migration {
+  const price = catalogFor(from.cloud).otherPrice(from.region, 'internet-egress');
+  return {
+    from: { cloud: from.cloud, region: from.region },
+    to: { cloud: to.cloud, region: to.region },
+    steps: path.steps,
+    transferGiB: path.transferGiB,
+    transferUsd: price ? round2(price.price * path.transferGiB) : null,
+    ...(price ? { transferPriceSource: `${price.source} (${price.date})` } : {}),
+    assumption: path.assumption,
+  };
 }
 
 function costs(before: Side, after: Side): CloudCost[] {
@@ -195,6 +246,7 @@ function costs(before: Side, after: Side): CloudCost[] {
       cloud: plan.cloud,
       region: plan.region,
       primary: plan.primary,
+      kept: plan.kept === true,
       monthlyUsdBefore: beforeUsd,
       monthlyUsdAfter: afterUsd,
       deltaUsd: beforeUsd !== null && afterUsd !== null ? round2(afterUsd - beforeUsd) : null,
@@ -252,11 +304,17 @@ async function unchangedPlanCosts(reader: RepoReader, head: string, changed: str
   const out: PlanCost[] = [];
   for (const f of others) {
     const side = loadSide(f, texts.get(f), settings);
-    const own = side.costs?.[0];
     const infra = side.doc?.handler?.infrastructure;
-    if (side.doc?.model && side.doc.handler && infra && own) {
+    const deployed = (side.plans ?? []).map((p, i) => ({ plan: p, cost: side.costs![i]! })).filter((x) => x.plan.primary || x.plan.kept);
+    if (side.doc?.model && side.doc.handler && infra && deployed.length) {
       const name = side.doc.handler.name(side.doc.model);
-      out.push({ project: side.doc.handler.project(side.doc.model), usd: own.monthlyUsd, complete: own.complete, unpriced: own.complete ? [] : unpricedOf(name, own), vms: infra.servers(side.plans![0]!) });
+      out.push({
+        project: side.doc.handler.project(side.doc.model),
+        usd: deployed.reduce((t, x) => t + x.cost.monthlyUsd, 0),
+        complete: deployed.every((x) => x.cost.complete),
+        unpriced: deployed.flatMap((x) => (x.cost.complete ? [] : unpricedOf(name, x.cost))),
+        vms: deployed.reduce((t, x) => t + infra.servers(x.plan), 0),
+      });
     }
   }
   return out;
@@ -264,17 +322,14 @@ async function unchangedPlanCosts(reader: RepoReader, head: string, changed: str
 
 function checkBudgets(plans: PlanReview[], unchanged: PlanCost[], docs: LoadedDoc[], settings: SettingsModel): BudgetCheck[] {
   const out: BudgetCheck[] = [];
-  const missing = (p: PlanReview) => {
-    const own = p.cost.find((c) => c.primary);
-    return own?.complete ? [] : unpricedOf(p.name, own);
-  };
+  const missing = (p: PlanReview) => p.cost.filter((c) => (c.primary || c.kept) && !c.complete).flatMap((c) => unpricedOf(p.name, c));
   for (const p of plans) {
     const doc = docs.find((d) => d.file === p.file);
     const limit = doc?.model && doc.handler?.infrastructure?.budget ? doc.handler.infrastructure.budget(doc.model)?.monthlyUsd : undefined;
-    const own = p.cost.find((c) => c.primary);
+    const own = deployedCost(p);
     if (limit !== undefined && p.status !== 'removed' && p.status !== 'invalid') {
-      const usd = own?.monthlyUsdAfter ?? 0;
-      const complete = own?.complete === true && own.monthlyUsdAfter !== null;
+      const usd = own.after ?? 0;
+      const complete = own.complete && own.after !== null;
       out.push({ scope: 'plan', name: p.name, limitUsd: limit, estimateUsd: usd, exceeded: usd > limit, complete, unpriced: complete ? [] : missing(p) });
     }
   }
@@ -284,8 +339,7 @@ function checkBudgets(plans: PlanReview[], unchanged: PlanCost[], docs: LoadedDo
     byProject.set(project, { usd: e.usd + usd, unpriced: [...e.unpriced, ...unpriced] });
   };
   for (const p of plans) {
-    const own = p.cost.find((c) => c.primary);
-    if (p.status !== 'removed' && p.status !== 'invalid' && own) add(p.project, own.monthlyUsdAfter ?? 0, missing(p));
+    if (p.status !== 'removed' && p.status !== 'invalid' && p.cost.length) add(p.project, deployedCost(p).after ?? 0, missing(p));
   }
   for (const u of unchanged) add(u.project, u.usd, u.unpriced);
   for (const [project, limit] of Object.entries(settings.budgets.projects)) {
@@ -324,16 +378,13 @@ function budgetDiagnostics(budgets: BudgetCheck[], docs: LoadedDoc[], plans: Pla
 /** Operator quotas over the whole repository at head: the changed plans plus every other plan. */
 function quotaDiagnostics(quota: Quota, plans: PlanReview[], unchanged: PlanCost[], docs: LoadedDoc[], servers: ReadonlyMap<string, number>): Diagnostic[] {
   const live = plans.filter((p) => p.status !== 'removed' && p.status !== 'invalid');
-  const usd = live.reduce((s, p) => s + (p.cost.find((c) => c.primary)?.monthlyUsdAfter ?? 0), 0) + unchanged.reduce((s, u) => s + u.usd, 0);
+  const usd = live.reduce((s, p) => s + (deployedCost(p).after ?? 0), 0) + unchanged.reduce((s, u) => s + u.usd, 0);
   const vms = live.reduce((s, p) => s + (servers.get(p.file) ?? 0), 0) + unchanged.reduce((s, u) => s + u.vms, 0);
   const anchor = docs.find((d) => d.parsed && isResourceDoc(d));
   if (!anchor?.parsed) return [];
   const at = { file: anchor.file, ...locate(anchor.parsed, ['metadata', 'name']), severity: 'error' as const, path: 'metadata.name' };
   const out: Diagnostic[] = [];
-  const unpriced = [...live.flatMap((p) => {
-    const own = p.cost.find((c) => c.primary);
-    return own?.complete ? [] : unpricedOf(p.name, own);
-  }), ...unchanged.flatMap((u) => u.unpriced)];
+  const unpriced = [...live.flatMap((p) => p.cost.filter((c) => (c.primary || c.kept) && !c.complete).flatMap((c) => unpricedOf(p.name, c))), ...unchanged.flatMap((u) => u.unpriced)];
   if (quota.maxMonthlyUsd !== undefined && unpriced.length) {
     out.push({ ...at, code: 'quota/unpriced', message: `Quota maxMonthlyUsd of ${quota.scope} cannot be checked: no price for ${unpriced.slice(0, 5).join('; ')}. Choose a region the knowledge base prices, or add the missing prices.` });
   }

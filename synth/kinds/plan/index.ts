@@ -6,6 +6,7 @@ import { serverScript } from './boot/server-script.ts';
 import { describePlanChanges } from './changes.ts';
 import { checkPlan, checkPlanTransition } from './check.ts';
 import { buildCloudPlan } from './cloud-plan.ts';
+import { migrationPath } from './migration.ts';
 import { planEditor } from './editor.ts';
 import type { PlanModel } from './model.ts';
 import schema from './plan.schema.json' with { type: 'json' };
@@ -29,6 +30,8 @@ export const planKind: KindDefinition<PlanModel> = {
       const own = buildCloudPlan(model, model.cloud, model.region, true);
       const ownRegion = resolveRegion(model.cloud, model.region);
       const others = cloudIds().filter((c) => c !== model.cloud).map((c) => {
+        // The old cloud of a migration keeps its stack (in its own region) until the migration is removed.
+        if (model.migration?.from === c) return { ...buildCloudPlan(model, c, model.migration.region, false), kept: true };
         // Compare like for like: the same alias, or the counterpart of the plan's own region.
         const region = ownRegion.ok && ownRegion.alias ? ownRegion.alias : counterpartRegion(model.cloud, own.region, c);
         return buildCloudPlan(model, c, region, false);
@@ -38,6 +41,7 @@ export const planKind: KindDefinition<PlanModel> = {
     budget: (m) => (m.budget ? { monthlyUsd: m.budget.monthlyUsd, path: ['spec', 'budget', 'monthlyUsd'] } : undefined),
     servers: (plan) => plan.resources.filter((r) => r.kind === 'vm').length,
     advise: advisePlan,
+    migration: migrationPath,
     workload: {
       title: 'PostgreSQL',
       slug: 'postgres',
