@@ -72,7 +72,11 @@ describe('autostack plan', () => {
 
   it('reviews a branch against its merge base as JSON', async () => {
     const dir = await gitRepo([{ '.autostack/orders-db.yaml': before, 'README.md': 'x' }, { '.autostack/orders-db.yaml': after }], 'resize');
-    const r = await autostack(['plan', '--json'], dir);
+    // A new instance type stops the server: refused until acknowledged for this change.
+    const refused = await autostack(['plan', '--json'], dir);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout).diagnostics.map((d: { code: string }) => d.code)).toEqual(['plan/downtime-unacknowledged']);
+    const r = await autostack(['plan', '--json', '--acknowledge-downtime', 'resize in the 02:00 UTC window'], dir);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
     expect(json.diagnostics).toEqual([]);
@@ -85,6 +89,19 @@ describe('autostack plan', () => {
       expect(c).toMatchObject({ cloud: expect.any(String), region: expect.any(String), monthlyUsdBefore: expect.any(Number), monthlyUsdAfter: expect.any(Number) });
       for (const i of c.items) expect(Object.keys(i)).toEqual(expect.arrayContaining(['resource', 'sku', 'unit', 'quantity', 'unitPriceUsd', 'monthlyUsd', 'priceSource']));
     }
+  });
+
+  it('shows a disk growth and a retention change as in-place changes, replacing no server', async () => {
+    const grown = plan('orders-db', 'cloud: aws\nregion: us-east-1\ncompute: { vcpu: 2, memoryGiB: 4 }\nstorage: { sizeGiB: 500 }\npostgres: { version: "17" }\nbackup: { retentionDays: 14 }');
+    const base = plan('orders-db', 'cloud: aws\nregion: us-east-1\ncompute: { vcpu: 2, memoryGiB: 4 }\nstorage: { sizeGiB: 300 }\npostgres: { version: "17", topology: cluster, replicas: 1 }\nbackup: { retentionDays: 30 }');
+    const dir = await gitRepo([{ '.autostack/orders-db.yaml': base }, { '.autostack/orders-db.yaml': grown.replace('postgres: { version: "17" }', 'postgres: { version: "17", topology: cluster, replicas: 1 }') }]);
+    const r = await autostack(['plan', '--json', '--base', 'HEAD~1', '--head', 'HEAD'], dir);
+    expect(r.code).toBe(0);
+    const p = JSON.parse(r.stdout).plans[0];
+    expect(p.deployment.filter((d: { action: string }) => d.action === 'replace')).toEqual([]);
+    expect(p.resources.filter((x: { kind: string; action: string }) => x.kind === 'vm' && x.action === 'replace')).toEqual([]);
+    expect(p.deployment.filter((d: { kind: string }) => d.kind === 'disk').map((d: { reason: string }) => d.reason)).toEqual(['sizeGiB 300 → 500', 'sizeGiB 300 → 500']);
+    expect(p.deployment.find((d: { kind: string }) => d.kind === 'bucket')).toMatchObject({ action: 'change', reason: 'retentionDays 30 → 14' });
   });
 
   it('reports a removed plan with the saving, comparing explicit refs', async () => {

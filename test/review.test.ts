@@ -12,18 +12,17 @@ const F = '.autostack/orders-db.yaml';
 
 describe('reviewChange', () => {
   it('reports spec changes in words, the instance type change per cloud and cost before and after', async () => {
-    const r = await reviewChange(new MemoryReader({ base: { [F]: before }, head: { [F]: after } }), 'base', 'head');
+    const r = await reviewChange(new MemoryReader({ base: { [F]: before }, head: { [F]: after } }), 'base', 'head', undefined, { acknowledgedDowntime: 'resize in the 02:00 window' });
     expect(r.ok).toBe(true);
     const p = r.plans[0]!;
     expect(p).toMatchObject({ name: 'orders-db', status: 'changed', cloud: 'aws', region: 'us-east-1', project: 'shop' });
     expect(p.changes).toEqual(['compute 2 vCPU / 4 GiB → 4 vCPU / 16 GiB', 'storage 50 → 200 GiB', 'backups daily at 03:00 UTC → hourly']);
-    // A new schedule is new server configuration: the server is rebuilt, its data disk kept.
+    // A new instance type stops and starts the server in place; the new schedule is configuration its agent applies.
     const vmChanges = Object.fromEntries(p.resources.filter((x) => x.kind === 'vm').map((x) => [x.cloud, `${x.type} ${x.action}`]));
-    expect(vmChanges).toEqual({ aws: 'm6g.xlarge replace', azure: 'Standard_D4s_v5 replace', gcp: 'e2-standard-4 replace' });
-    expect(p.deployment.find((d) => d.kind === 'vm')).toMatchObject({ action: 'replace', before: 'm6g.large', after: 'm6g.xlarge', reason: expect.stringContaining('data disk') });
-    expect(p.deployment.find((d) => d.kind === 'disk')).toMatchObject({ action: 'change', reason: 'sizeGiB 50 → 200' });
-    const resized = await reviewChange(new MemoryReader({ base: { [F]: before }, head: { [F]: after.replace('0 * * * *', '0 3 * * *') } }), 'base', 'head');
-    expect(resized.plans[0]!.deployment.find((d) => d.kind === 'vm')).toMatchObject({ action: 'change', before: 'm6g.large', after: 'm6g.xlarge' });
+    expect(vmChanges).toEqual({ aws: 'm6g.xlarge change', azure: 'Standard_D4s_v5 change', gcp: 'e2-standard-4 change' });
+    expect(p.deployment.find((d) => d.kind === 'vm')).toMatchObject({ action: 'change', before: 'm6g.large', after: 'm6g.xlarge', disruption: 'restart', effect: expect.stringContaining('downtime') });
+    expect(p.deployment.find((d) => d.kind === 'disk')).toMatchObject({ action: 'change', reason: 'sizeGiB 50 → 200', effect: expect.stringContaining('grown online') });
+    expect(p.deployment.filter((d) => d.action === 'replace')).toEqual([]);
     for (const c of p.cost) {
       expect(c.monthlyUsdBefore).toBeGreaterThan(0);
       expect(c.monthlyUsdAfter).toBeGreaterThan(c.monthlyUsdBefore!);
@@ -31,6 +30,48 @@ describe('reviewChange', () => {
     }
     expect(p.cost.map((c) => c.cloud)).toEqual(['aws', 'azure', 'gcp']);
     expect(p.cost.filter((c) => c.cheapest)).toHaveLength(1);
+  });
+
+  it('applies disk growth, settings, schedule and retention in place: no server is stopped or replaced', async () => {
+    const grown = before.replace('sizeGiB: 50', 'sizeGiB: 500').replace('backup: { schedule: "0 3 * * *" }', 'backup: { schedule: "0 4 * * *", retentionDays: 14 }').replace('postgres: { version: "17" }', 'postgres: { version: "17", maxConnections: 200, settings: { work_mem: 64MB } }');
+    const r = await reviewChange(new MemoryReader({ base: { [F]: before }, head: { [F]: grown } }), 'base', 'head');
+    expect(r.ok).toBe(true);
+    const d = r.plans[0]!.deployment;
+    expect(d.map((x) => x.action).sort()).toEqual(['change', 'change', 'change', 'change']);
+    expect(d.filter((x) => x.disruption)).toEqual([]);
+    expect(d.find((x) => x.kind === 'vm')).toMatchObject({ reason: 'configuration', effect: expect.stringContaining('agent applies') });
+    expect(d.find((x) => x.kind === 'disk')).toMatchObject({ reason: 'sizeGiB 50 → 500', effect: expect.stringContaining('grown online') });
+    expect(renderText(r)).not.toMatch(/replace|rebuilt/);
+  });
+
+  it('refuses to stop a server holding data without an acknowledgement written in this change', async () => {
+    const bigger = before.replace('compute: { vcpu: 2, memoryGiB: 4 }', 'compute: { instanceType: { aws: m6i.xlarge } }');
+    const refused = await reviewChange(new MemoryReader({ base: { [F]: before }, head: { [F]: bigger } }), 'base', 'head');
+    expect(refused.ok).toBe(false);
+    const d = refused.diagnostics.find((x) => x.code === 'plan/downtime-unacknowledged')!;
+    expect(d).toMatchObject({ severity: 'error', path: 'spec.compute', line: 9 });
+    expect(d.message).toContain('m6g.large → m6i.xlarge');
+    expect(d.message).toContain('acknowledge: { downtime:');
+    expect(d.message).toContain('autostack/downtime-ok');
+    // Written in the file, in this change: accepted.
+    const acked = bigger.replace('  backup:', '  acknowledge: { downtime: "resize before the sale, 02:00 UTC" }\n  backup:');
+    expect((await reviewChange(new MemoryReader({ base: { [F]: before }, head: { [F]: acked } }), 'base', 'head')).ok).toBe(true);
+    // An acknowledgement left over from an earlier change does not count for the next one.
+    const stale = await reviewChange(new MemoryReader({ base: { [F]: acked }, head: { [F]: acked.replace('m6i.xlarge', 'm6i.2xlarge') } }), 'base', 'head');
+    expect(stale.diagnostics.find((x) => x.code === 'plan/downtime-unacknowledged')?.message).toContain('from an earlier change');
+    // Given for the pull request (its label) instead: accepted.
+    expect((await reviewChange(new MemoryReader({ base: { [F]: before }, head: { [F]: bigger } }), 'base', 'head', undefined, { acknowledgedDowntime: 'label' })).ok).toBe(true);
+    // And flagged when nothing needs it.
+    const unneeded = await reviewChange(new MemoryReader({ base: { [F]: before }, head: { [F]: before.replace('  backup:', '  acknowledge: { downtime: "just in case" }\n  backup:') } }), 'base', 'head');
+    expect(unneeded.diagnostics.map((x) => x.code)).toContain('plan/acknowledge-unneeded');
+  });
+
+  it('replaces servers for a new OS, and needs the acknowledgement for it', async () => {
+    const os = before.replace('  backup:', '  os: { distro: debian, version: "12" }\n  backup:');
+    const base = before.replace('  backup:', '  os: { distro: ubuntu, version: "24.04" }\n  backup:');
+    const r = await reviewChange(new MemoryReader({ base: { [F]: base }, head: { [F]: os } }), 'base', 'head');
+    expect(r.plans[0]!.deployment.find((d) => d.kind === 'vm')).toMatchObject({ action: 'replace', disruption: 'replace', reason: 'image ubuntu-24.04 → debian-12' });
+    expect(r.diagnostics.find((x) => x.code === 'plan/downtime-unacknowledged')).toMatchObject({ path: 'spec.os' });
   });
 
   it('reports a removed plan with its saving', async () => {
@@ -51,13 +92,14 @@ describe('reviewChange', () => {
     expect(r.ok).toBe(false);
   });
 
-  it('treats a cloud change as a replace of every resource', async () => {
+  it('refuses a cloud change that is not declared as a migration, and says how', async () => {
     const moved = before.replace('cloud: aws', 'cloud: gcp').replace('us-east-1', 'us-east');
     const r = await reviewChange(new MemoryReader({ base: { [F]: before }, head: { [F]: moved } }), 'base', 'head');
     const p = r.plans[0]!;
     expect(p.changes[0]).toMatch(/^cloud aws → gcp/);
-    expect(p.deployment.filter((d) => d.kind === 'vm')).toMatchObject([{ action: 'replace', before: 'm6g.large', after: 'e2-standard-2', reason: 'cloud aws → gcp' }]);
-    expect(r.diagnostics).toMatchObject([{ code: 'plan/move', severity: 'warning' }]);
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics).toMatchObject([{ code: 'plan/move-unplanned', severity: 'error', path: 'spec.cloud' }]);
+    expect(r.diagnostics[0]!.message).toContain('migration: { from: aws }');
   });
 
   it('fails on an exceeded budget with a diagnostic at the budget', async () => {
@@ -95,7 +137,7 @@ describe('reviewChange', () => {
   });
 
   it('renders markdown and text with the summary first', async () => {
-    const r = await reviewChange(new MemoryReader({ base: { [F]: before }, head: { [F]: after } }), 'base', 'head');
+    const r = await reviewChange(new MemoryReader({ base: { [F]: before }, head: { [F]: after } }), 'base', 'head', undefined, { acknowledgedDowntime: 'resize in the 02:00 window' });
     const md = renderMarkdown(r);
     expect(md.split('\n')[0]).toMatch(/^### ✅ AutoStack: 1 plan changed · \$61\.15 → \$\d+\.\d\d\/month/);
     await expect(md).toMatchFileSnapshot('__golden__/orders-db-review.md');

@@ -7,9 +7,9 @@ export function describePlanChanges(a: PlanModel, b: PlanModel): string[] {
   const change = (what: string, x: unknown, y: unknown, note = '') => {
     if (String(x) !== String(y)) out.push(`${what} ${x} → ${y}${note}`);
   };
-  change('cloud', a.cloud, b.cloud, ' (every resource is replaced on the new cloud)');
+  change('cloud', a.cloud, b.cloud, b.migration?.from === a.cloud ? ` (migration: the ${b.cloud} stack is added, the ${a.cloud} stack is kept until migration is removed)` : '');
   change('region', a.region, b.region, a.cloud === b.cloud ? ' (every resource is replaced)' : '');
-  change('OS', `${a.os.distro} ${a.os.version}`, `${b.os.distro} ${b.os.version}`, ' (servers are rebuilt; data disks are kept)');
+  change('OS', `${a.os.distro} ${a.os.version}`, `${b.os.distro} ${b.os.version}`, ' (servers are rebuilt one at a time; data disks are kept)');
   const size = (m: PlanModel) => `${m.compute.vcpu} vCPU / ${m.compute.memoryGiB} GiB${m.compute.size ? ` (${m.compute.size})` : ''}`;
   change('compute', size(a), size(b));
   change('instance family', a.compute.family, b.compute.family);
@@ -37,6 +37,8 @@ export function describePlanChanges(a: PlanModel, b: PlanModel): string[] {
   if (added.length) out.push(`access allowed from ${added.join(', ')}`);
   if (removed.length) out.push(`access removed for ${removed.join(', ')}`);
   change('public IP', a.network.publicIp ? 'yes' : 'no', b.network.publicIp ? 'yes' : 'no');
+  change('egress', a.network.egress, b.network.egress, ' (the servers are rebuilt on the new path; data disks are kept)');
+  change('migration', a.migration ? `from ${a.migration.from}` : 'none', b.migration ? `from ${b.migration.from}` : 'none', !b.migration && a.migration ? ` (the ${a.migration.from} stack is destroyed)` : '');
   change('budget', a.budget ? `$${a.budget.monthlyUsd}/month` : 'none', b.budget ? `$${b.budget.monthlyUsd}/month` : 'none');
   change('project', a.project, b.project);
   const labels = new Set([...Object.keys(a.labels), ...Object.keys(b.labels)]);

@@ -31,7 +31,7 @@ export const planKind: KindDefinition<PlanModel> = {
       const ownRegion = resolveRegion(model.cloud, model.region);
       const others = cloudIds().filter((c) => c !== model.cloud).map((c) => {
         // The old cloud of a migration keeps its stack (in its own region) until the migration is removed.
-        if (model.migration?.from === c) return { ...buildCloudPlan(model, c, model.migration.region, false), kept: true };
+        if (model.migration?.from === c) return { ...buildCloudPlan({ ...model, os: model.migration.os }, c, model.migration.region, false), kept: true };
         // Compare like for like: the same alias, or the counterpart of the plan's own region.
         const region = ownRegion.ok && ownRegion.alias ? ownRegion.alias : counterpartRegion(model.cloud, own.region, c);
         return buildCloudPlan(model, c, region, false);

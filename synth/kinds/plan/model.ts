@@ -41,7 +41,7 @@ export interface PlanModel {
   /** Why servers may be stopped or replaced, as written in this change (see checkPlanTransition). */
   acknowledge?: { downtime?: string };
   /** The stack kept on the previous cloud while the data moves. */
-  migration?: { from: CloudId; region: string };
+  migration?: { from: CloudId; region: string; os: { distro: Distro; version: string } };
 }
 
 /** How servers reach the internet: a NAT, their own public address, or not at all. */

@@ -61,8 +61,15 @@ export function resolvePlan(doc: PlanDoc, file: string, settings: SettingsModel)
     network: resolveNetwork(spec, settings),
     ...(budget ? { budget } : {}),
     ...(spec.acknowledge ? { acknowledge: { ...spec.acknowledge } } : {}),
-    ...(spec.migration ? { migration: { from: spec.migration.from, region: spec.migration.region ?? spec.region ?? settings.defaults.region } } : {}),
+    ...(spec.migration ? { migration: resolveMigration(spec, settings) } : {}),
   };
+}
+
+/** The stack kept on the old cloud runs what it ran: that cloud's default OS unless the plan names one. */
+function resolveMigration(spec: PlanSpec, settings: SettingsModel): NonNullable<PlanModel['migration']> {
+  const from = spec.migration!.from;
+  const distro = spec.os?.distro ?? defaultDistro(from);
+  return { from, region: spec.migration!.region ?? spec.region ?? settings.defaults.region, os: { distro, version: spec.os?.version !== undefined ? String(spec.os.version) : latestVersion(distro) } };
 }
 
 /** Egress defaults to a NAT (private servers), or to the servers' own addresses when they have public ones. */
