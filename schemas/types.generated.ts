@@ -135,7 +135,7 @@ export interface Plan {
        */
       settings?: {
         /**
-         * Parameter value.
+         * Parameter value (a string of at most 1,000 characters, a number or a boolean).
          */
         [k: string]: string | number | boolean;
       };
@@ -322,19 +322,21 @@ export interface Settings {
      */
     network?: {
       /**
-       * AWS placement.
+       * An existing VPC for the servers instead of the plan's own: its subnets and their route to the internet (your NAT) are used as they are.
        */
       aws?: {
         /**
          * VPC id, e.g. vpc-0abc.
          */
-        vpcId?: string;
+        vpcId: string;
         /**
-         * Subnet ids to spread servers over.
+         * Subnet ids to spread servers over (one per availability zone), with a route out for package downloads unless egress is none.
+         *
+         * @minItems 1
          *
          * Items: Subnet id.
          */
-        subnetIds?: string[];
+        subnetIds: [string, ...string[]];
       };
       /**
        * Azure placement.
