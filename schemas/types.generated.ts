@@ -187,7 +187,7 @@ export interface Plan {
      */
     acknowledge?: {
       /**
-       * Why the servers may be stopped or replaced in this change (a new instance type, OS or PostgreSQL major version), e.g. "resize for the peak, window 2026-12-01 02:00 UTC". The review shows the expected downtime; a cluster is changed replica by replica, the primary last after a switchover.
+       * Why the servers may be stopped or replaced in this change (a new instance type, OS or PostgreSQL major version), e.g. "resize for the peak, window 2026-12-01 02:00 UTC". The review shows the expected downtime; the deploy changes a cluster one server at a time, the replicas first and the primary last.
        */
       downtime?: string;
     };

@@ -38,14 +38,14 @@ function stack(greeting: string, extra: Record<string, unknown> = {}) {
   }, null, 2);
 }
 
-async function deployRepo(stacks: Record<string, string>, source = SOURCE): Promise<string> {
+async function deployRepo(stacks: Record<string, string>, source = SOURCE, rollouts: Record<string, string[][]> = {}): Promise<string> {
   const dir = await tempDir('deploy-branch-');
   const names = Object.keys(stacks);
   for (const [name, body] of Object.entries(stacks)) {
     mkdirSync(join(dir, 'stacks', name), { recursive: true });
     writeFileSync(join(dir, 'stacks', name, 'cdk.tf.json'), body);
   }
-  writeFileSync(join(dir, 'autostack-deploy.json'), JSON.stringify({ version: 1, sourceSha: source, renderedAt: '2026-11-23T10:00:00Z', stacks: names.map((n) => ({ name: n, plan: n.replace(/-aws$/, ''), cloud: 'aws', action: 'apply' })) }));
+  writeFileSync(join(dir, 'autostack-deploy.json'), JSON.stringify({ version: 1, sourceSha: source, renderedAt: '2026-11-23T10:00:00Z', stacks: names.map((n) => ({ name: n, plan: n.replace(/-aws$/, ''), cloud: 'aws', action: 'apply', ...(rollouts[n] ? { rollout: rollouts[n] } : {}) })) }));
   writeFileSync(join(dir, '.gitignore'), '.terraform/\n*.tfstate*\n.terraform.lock.hcl\n');
   const git = simpleGit(dir);
   await git.init().addConfig('user.email', 't@example.com').addConfig('user.name', 'T').add('.').commit(`Render ${names.join(', ')}\n\nAutoStack-Source: ${source}`);
@@ -195,6 +195,37 @@ describe.skipIf(!HAS_TERRAFORM)('the Action with the real terraform CLI', () => 
     expect(r.log).toMatch(/::error::1 of 2 stack\(s\) failed: bad-aws/);
     expect(r.log).not.toContain(SECRET);
   }, 120_000);
+});
+
+describe.skipIf(!HAS_TERRAFORM)('a cluster change with the real terraform CLI', () => {
+  /** Three servers whose image change replaces them; each logs when its (re)creation starts and ends. */
+  const cluster = (image: string) => JSON.stringify({
+    terraform: { backend: { local: { path: 'terraform.tfstate' } } },
+    resource: {
+      terraform_data: Object.fromEntries([0, 1, 2].map((i) => [`server_${i}`, {
+        triggers_replace: image,
+        provisioner: [{ 'local-exec': { command: `echo start ${i} >> \${path.module}/order.log && sleep 1 && echo end ${i} >> \${path.module}/order.log` } }],
+      }])),
+    },
+  }, null, 2);
+
+  it('changes one server at a time, replicas first and the primary last, each wave checked against the reviewed plan', async () => {
+    const rollout = [['terraform_data.server_2'], ['terraform_data.server_1'], ['terraform_data.server_0']];
+    const dir = await deployRepo({ 'db-aws': cluster('debian-12') }, SOURCE, { 'db-aws': rollout });
+    const inputs = { mode: 'apply', stacks: 'changed', 'source-sha': SOURCE, 'working-directory': dir };
+    deploymentRoutes(gh, 'db-aws', 'db', 81, 2);
+    expect((await action(inputs, gh)).code).toBe(0);
+    gh.verify();
+    writeFileSync(join(dir, 'stacks/db-aws/order.log'), '');
+    writeFileSync(join(dir, 'stacks/db-aws/cdk.tf.json'), cluster('debian-13'));
+    await simpleGit(dir).add('.').commit(`Render db-aws\n\nAutoStack-Source: ${SOURCE}`);
+    deploymentRoutes(gh, 'db-aws', 'db', 82, 2);
+    const r = await action(inputs, gh);
+    expect(r.code, r.log).toBe(0);
+    expect(readFileSync(join(dir, 'stacks/db-aws/order.log'), 'utf8').trim().split('\n')).toEqual(['start 2', 'end 2', 'start 1', 'end 1', 'start 0', 'end 0']);
+    expect(r.log).toMatch(/rollout: server group 1 of 3: terraform_data\.server_2[\s\S]*group 3 of 3: terraform_data\.server_0/);
+    expect(JSON.parse(r.outputs['summary-json']!)[0]).toMatchObject({ status: 'applied', add: 3, destroy: 3 });
+  }, 180_000);
 });
 
 it(HAS_TERRAFORM ? 'terraform is on PATH: the terraform tests above ran' : 'terraform is NOT on PATH: the real-terraform Action tests were skipped', () => {

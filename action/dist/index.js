@@ -23433,14 +23433,20 @@ function checkBinding(commit, sourceSha) {
 function selectStacks(requested, mode, manifest) {
   if (requested === "changed") {
     if (!manifest) return { error: `stacks: changed needs ${MANIFEST_PATH} in working-directory (the deploy branch); name the stacks instead.` };
-    return manifest.stacks.filter((s) => s.action !== "unchanged").map((s) => ({ name: s.name, plan: s.plan, action: mode === "destroy" || s.action === "destroy" ? "destroy" : "apply" }));
+    return manifest.stacks.filter((s) => s.action !== "unchanged").map((s) => ({ name: s.name, plan: s.plan, action: mode === "destroy" || s.action === "destroy" ? "destroy" : "apply", ...rolloutOf(s.rollout) ? { rollout: rolloutOf(s.rollout) } : {} }));
   }
   return requested.map((name) => {
     const entry = manifest?.stacks.find((s) => s.name === name);
     const action = mode === "destroy" || entry?.action === "destroy" ? "destroy" : "apply";
     if (manifest && !entry) return { name, plan: name, action, problem: `${name} is not in ${MANIFEST_PATH}; stacks there: ${manifest.stacks.map((s) => s.name).join(", ") || "none"}.` };
-    return { name, plan: entry?.plan ?? name, action };
+    const rollout = rolloutOf(entry?.rollout);
+    return { name, plan: entry?.plan ?? name, action, ...rollout ? { rollout } : {} };
   });
+}
+function rolloutOf(r) {
+  const address = /^[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*$/;
+  if (!Array.isArray(r) || !r.every((g) => Array.isArray(g) && g.length > 0 && g.every((a) => typeof a === "string" && address.test(a)))) return void 0;
+  return r;
 }
 
 // node_modules/universal-user-agent/index.js
@@ -25208,12 +25214,47 @@ async function runStack(s) {
 ${prefix}`));
     if (plan.code === 0) return done({ ...summary2, planText, status: "no-changes" });
     if (!s.applyAfterPlan) return done({ ...summary2, planText, status: "planned" });
+    const waves = s.action === "apply" ? rolloutWaves(s.rollout ?? [], summary2) : [];
+    if (waves.length > 1) {
+      const rolled = await rollOut(s, exec2, waves, summary2);
+      if (rolled) return fail(rolled.step, rolled.result, summary2, planText);
+      return done({ ...summary2, planText, status: "applied" });
+    }
     const apply = await exec2(["apply", "-input=false", "-no-color", "-lock-timeout=5m", PLAN_FILE], true);
     if (apply.code !== 0) return fail("apply", apply, summary2, planText);
     return done({ ...summary2, planText, status: s.action === "destroy" ? "destroyed" : "applied" });
   } finally {
     rmSync(join6(s.dir, PLAN_FILE), { force: true });
+    rmSync(join6(s.dir, WAVE_FILE), { force: true });
   }
+}
+var WAVE_FILE = "autostack-wave.tfplan";
+function rolloutWaves(rollout, reviewed) {
+  const touched = new Set(reviewed.resources.filter((r) => r.action === "update" || r.action === "replace" || r.action === "delete").map((r) => r.address));
+  return rollout.filter((group) => group.some((a) => touched.has(a)));
+}
+async function rollOut(s, exec2, waves, reviewed) {
+  const prefix = `[${s.name}] `;
+  const allowed = new Map(reviewed.resources.map((r) => [r.address, r.action]));
+  const step = async (targets, label) => {
+    s.log(`${prefix}rollout: ${label}`);
+    const plan = await exec2(["plan", "-input=false", "-no-color", "-lock-timeout=5m", "-detailed-exitcode", `-out=${WAVE_FILE}`, ...targets.map((t) => `-target=${t}`)], false);
+    if (plan.code === 0) return void 0;
+    if (plan.code !== 2) return { step: "plan", result: plan };
+    const json = await exec2(["show", "-json", WAVE_FILE], false);
+    if (json.code !== 0) return { step: "show", result: json };
+    const extra = summarizePlan(json.stdout, s.masker).resources.filter((r) => r.action !== "read" && allowed.get(r.address) !== r.action);
+    if (extra.length) {
+      return { step: "plan", result: { code: 1, stdout: "", stderr: `the rollout plan changes what the reviewed plan did not (${extra.map((r) => `${r.action} ${r.address}`).join(", ")}): stopping; re-run the deploy.` } };
+    }
+    const apply = await exec2(["apply", "-input=false", "-no-color", "-lock-timeout=5m", WAVE_FILE], true);
+    return apply.code === 0 ? void 0 : { step: "apply", result: apply };
+  };
+  for (const [i, wave] of waves.entries()) {
+    const failed = await step(wave, `server group ${i + 1} of ${waves.length}: ${wave.join(", ")}`);
+    if (failed) return failed;
+  }
+  return step([], "the rest of the reviewed plan");
 }
 function planBody(stdout) {
   const lines = stripVTControlCharacters2(stdout).split("\n");
@@ -25252,7 +25293,7 @@ async function runAction(inputs, io) {
     for (const [name, id] of deployments) await quietly(io, `marking ${name} in progress`, () => github.setStatus(id, "in_progress", `AutoStack ${inputs.mode} started`, runUrl));
     const tfEnv = terraformEnv(env);
     const initLock = new Lock();
-    results = await runPool(selected, inputs.parallelism, (s) => s.problem ? Promise.resolve(refused(s, s.problem)) : runStack({ name: s.name, action: s.action, dir: join7(dir, "stacks", s.name), applyAfterPlan: inputs.mode !== "plan", env: tfEnv, masker, initLock, log: io.log }));
+    results = await runPool(selected, inputs.parallelism, (s) => s.problem ? Promise.resolve(refused(s, s.problem)) : runStack({ name: s.name, action: s.action, ...s.rollout ? { rollout: s.rollout } : {}, dir: join7(dir, "stacks", s.name), applyAfterPlan: inputs.mode !== "plan", env: tfEnv, masker, initLock, log: io.log }));
   }
   for (const r of results) {
     const id = deployments.get(r.name);

@@ -47,6 +47,8 @@ export interface SelectedStack {
   name: string;
   plan: string;
   action: StackAction;
+  /** Server groups to change one at a time (from the manifest). */
+  rollout?: string[][];
   problem?: string;
 }
 
@@ -54,12 +56,20 @@ export interface SelectedStack {
 export function selectStacks(requested: string[] | 'changed', mode: Mode, manifest: DeployManifest | undefined): SelectedStack[] | { error: string } {
   if (requested === 'changed') {
     if (!manifest) return { error: `stacks: changed needs ${MANIFEST_PATH} in working-directory (the deploy branch); name the stacks instead.` };
-    return manifest.stacks.filter((s) => s.action !== 'unchanged').map((s) => ({ name: s.name, plan: s.plan, action: mode === 'destroy' || s.action === 'destroy' ? 'destroy' : 'apply' }));
+    return manifest.stacks.filter((s) => s.action !== 'unchanged').map((s) => ({ name: s.name, plan: s.plan, action: mode === 'destroy' || s.action === 'destroy' ? 'destroy' : 'apply', ...(rolloutOf(s.rollout) ? { rollout: rolloutOf(s.rollout)! } : {}) }));
   }
   return requested.map((name) => {
     const entry = manifest?.stacks.find((s) => s.name === name);
     const action: StackAction = mode === 'destroy' || entry?.action === 'destroy' ? 'destroy' : 'apply';
     if (manifest && !entry) return { name, plan: name, action, problem: `${name} is not in ${MANIFEST_PATH}; stacks there: ${manifest.stacks.map((s) => s.name).join(', ') || 'none'}.` };
-    return { name, plan: entry?.plan ?? name, action };
+    const rollout = rolloutOf(entry?.rollout);
+    return { name, plan: entry?.plan ?? name, action, ...(rollout ? { rollout } : {}) };
   });
+}
+
+/** A well-formed rollout from the manifest (groups of Terraform addresses), or nothing. */
+function rolloutOf(r: unknown): string[][] | undefined {
+  const address = /^[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*$/;
+  if (!Array.isArray(r) || !r.every((g) => Array.isArray(g) && g.length > 0 && g.every((a) => typeof a === 'string' && address.test(a)))) return undefined;
+  return r as string[][];
 }

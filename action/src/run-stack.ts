@@ -24,6 +24,11 @@ export interface StackRun {
   name: string;
   action: StackAction;
   dir: string;
+  /**
+   * Groups of resource addresses that must change one group at a time, in order (a cluster's
+   * replicas first, its primary last): from the deploy manifest.
+   */
+  rollout?: string[][];
   applyAfterPlan: boolean;
   env: NodeJS.ProcessEnv;
   masker: Masker;
@@ -67,12 +72,57 @@ export async function runStack(s: StackRun): Promise<StackResult> {
     s.log(prefix + planText.split('\n').join(`\n${prefix}`));
     if (plan.code === 0) return done({ ...summary, planText, status: 'no-changes' });
     if (!s.applyAfterPlan) return done({ ...summary, planText, status: 'planned' });
+    const waves = s.action === 'apply' ? rolloutWaves(s.rollout ?? [], summary) : [];
+    if (waves.length > 1) {
+      const rolled = await rollOut(s, exec, waves, summary);
+      if (rolled) return fail(rolled.step, rolled.result, summary, planText);
+      return done({ ...summary, planText, status: 'applied' });
+    }
     const apply = await exec(['apply', '-input=false', '-no-color', '-lock-timeout=5m', PLAN_FILE], true);
     if (apply.code !== 0) return fail('apply', apply, summary, planText);
     return done({ ...summary, planText, status: s.action === 'destroy' ? 'destroyed' : 'applied' });
   } finally {
     rmSync(join(s.dir, PLAN_FILE), { force: true });
+    rmSync(join(s.dir, WAVE_FILE), { force: true });
   }
+}
+
+const WAVE_FILE = 'autostack-wave.tfplan';
+
+/** The rollout groups the reviewed plan updates or replaces, in rollout order. */
+export function rolloutWaves(rollout: string[][], reviewed: PlanSummary): string[][] {
+  const touched = new Set(reviewed.resources.filter((r) => r.action === 'update' || r.action === 'replace' || r.action === 'delete').map((r) => r.address));
+  return rollout.filter((group) => group.some((a) => touched.has(a)));
+}
+
+/**
+ * A change to several servers of a cluster, one server at a time: each wave is a plan targeted at
+ * one group (replicas first, the primary last), checked to hold nothing the reviewed plan did not,
+ * then applied; a last plan takes the rest. A wave that fails stops the rollout, so at most one
+ * server is ever down.
+ */
+async function rollOut(s: StackRun, exec: (args: string[], stream: boolean) => Promise<ExecResult>, waves: string[][], reviewed: PlanSummary): Promise<{ step: Step; result: ExecResult } | undefined> {
+  const prefix = `[${s.name}] `;
+  const allowed = new Map(reviewed.resources.map((r) => [r.address, r.action]));
+  const step = async (targets: string[], label: string): Promise<{ step: Step; result: ExecResult } | undefined> => {
+    s.log(`${prefix}rollout: ${label}`);
+    const plan = await exec(['plan', '-input=false', '-no-color', '-lock-timeout=5m', '-detailed-exitcode', `-out=${WAVE_FILE}`, ...targets.map((t) => `-target=${t}`)], false);
+    if (plan.code === 0) return undefined;
+    if (plan.code !== 2) return { step: 'plan', result: plan };
+    const json = await exec(['show', '-json', WAVE_FILE], false);
+    if (json.code !== 0) return { step: 'show', result: json };
+    const extra = summarizePlan(json.stdout, s.masker).resources.filter((r) => r.action !== 'read' && allowed.get(r.address) !== r.action);
+    if (extra.length) {
+      return { step: 'plan', result: { code: 1, stdout: '', stderr: `the rollout plan changes what the reviewed plan did not (${extra.map((r) => `${r.action} ${r.address}`).join(', ')}): stopping; re-run the deploy.` } };
+    }
+    const apply = await exec(['apply', '-input=false', '-no-color', '-lock-timeout=5m', WAVE_FILE], true);
+    return apply.code === 0 ? undefined : { step: 'apply', result: apply };
+  };
+  for (const [i, wave] of waves.entries()) {
+    const failed = await step(wave, `server group ${i + 1} of ${waves.length}: ${wave.join(', ')}`);
+    if (failed) return failed;
+  }
+  return step([], 'the rest of the reviewed plan');
 }
 
 /** Plan output without terraform's refresh chatter and "Saved the plan to…" footer. */

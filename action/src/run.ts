@@ -65,7 +65,7 @@ export async function runAction(inputs: ActionInputs, io: ActionIO): Promise<Act
     for (const [name, id] of deployments) await quietly(io, `marking ${name} in progress`, () => github!.setStatus(id, 'in_progress', `AutoStack ${inputs.mode} started`, runUrl));
     const tfEnv = terraformEnv(env);
     const initLock = new Lock();
-    results = await runPool(selected, inputs.parallelism, (s) => s.problem ? Promise.resolve(refused(s, s.problem)) : runStack({ name: s.name, action: s.action, dir: join(dir, 'stacks', s.name), applyAfterPlan: inputs.mode !== 'plan', env: tfEnv, masker, initLock, log: io.log }));
+    results = await runPool(selected, inputs.parallelism, (s) => s.problem ? Promise.resolve(refused(s, s.problem)) : runStack({ name: s.name, action: s.action, ...(s.rollout ? { rollout: s.rollout } : {}), dir: join(dir, 'stacks', s.name), applyAfterPlan: inputs.mode !== 'plan', env: tfEnv, masker, initLock, log: io.log }));
   }
   for (const r of results) {
     const id = deployments.get(r.name);

@@ -29,7 +29,7 @@ export async function renderChange(reader: RepoReader, before: string | undefine
   if (hasErrors(diagnostics)) return { ok: false, diagnostics, errors: [] };
   const synth = await synthesize([...now.values()].map((d) => ({ kind: d.kind!, model: d.model })), settings.model);
   if (!synth.ok) return { ok: false, diagnostics: [], errors: synth.errors };
-  const stacks: DeployStack[] = synth.stacks.map((s) => ({ name: s.name, plan: s.plan, cloud: s.cloud, action: 'apply' }));
+  const stacks: DeployStack[] = synth.stacks.map((s) => ({ name: s.name, plan: s.plan, cloud: s.cloud, action: 'apply', ...(s.rollout.length > 1 ? { rollout: s.rollout } : {}) }));
   // A stack that was deployed and no longer is (plan removed or renamed, moved without a kept stack, migration finished) is destroyed.
   const rendered = new Set(stacks.map((s) => s.name));
   for (const [, was] of old) {

@@ -3,10 +3,10 @@
 // December 2025; moving to its fork (CDK Terrain) is a change to this file only.
 import { randomBytes } from 'node:crypto';
 import { App, AzurermBackend, Fn, GcsBackend, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
-import type { ITerraformDependable } from 'cdktf';
+import type { ITerraformDependable, TerraformResource } from 'cdktf';
 import type { Construct } from 'constructs';
 
-export type { Construct, ITerraformDependable };
+export type { Construct, ITerraformDependable, TerraformResource };
 export { Fn, TerraformOutput, TerraformStack };
 export const backends = { AzurermBackend, GcsBackend, LocalBackend, S3Backend };
 
@@ -31,6 +31,11 @@ export class Synthesis {
 
   stack(name: string): TerraformStack {
     return new TerraformStack(this.app, name);
+  }
+
+  /** A resource's Terraform address (`aws_instance.server_0`), for the deploy manifest. */
+  address(resource: TerraformResource): string {
+    return `${resource.terraformResourceType}.${TerraformStack.of(resource).getLogicalId(resource)}`;
   }
 
   literal(text: string): string {

@@ -16,6 +16,11 @@ export interface DeployStack {
   cloud: string;
   /** What this source commit asks for: apply changes, destroy a removed plan, or nothing. */
   action: 'apply' | 'destroy' | 'unchanged';
+  /**
+   * Resource addresses grouped per server, in the order they may change: when the plan changes
+   * several groups, the Action applies them one group at a time (replicas first, the primary last).
+   */
+  rollout?: string[][];
 }
 
 export const MANIFEST_PATH = 'autostack-deploy.json';

@@ -4,7 +4,7 @@ import type { AbstractResource } from '../../knowledge-base/types.ts';
 import type { InfrastructureCapability } from '../core/registry/kinds.ts';
 import type { SettingsModel } from '../core/resolve/settings.ts';
 import { backends } from '../cdktf/index.ts';
-import type { Synthesis } from '../cdktf/index.ts';
+import type { Synthesis, TerraformResource } from '../cdktf/index.ts';
 import { baseTags, stackNames } from './context.ts';
 import type { CloudStacks, StackContext } from './context.ts';
 import { registeredClouds } from '../core/registry/clouds.ts';
@@ -15,10 +15,11 @@ import { cloudStacks } from './registry.ts';
  * 1. the state backend and the cloud's base (provider, network, identity, image)
  * 2. each abstract resource of the cloud plan, in the cloud's order, by its registered synth
  */
-export async function buildStack(synthesis: Synthesis, impl: CloudStacks, infra: InfrastructureCapability<unknown>, model: unknown, plan: CloudPlan, settings: SettingsModel): Promise<{ name: string; json: string }> {
+export async function buildStack(synthesis: Synthesis, impl: CloudStacks, infra: InfrastructureCapability<unknown>, model: unknown, plan: CloudPlan, settings: SettingsModel): Promise<{ name: string; json: string; rollout: string[][] }> {
   const subject = infra.subject(model);
   const names = stackNames(subject, plan.cloud);
   const stack = synthesis.stack(names.stack);
+  const groups = new Map<number, TerraformResource[]>();
   const tags = Object.fromEntries(Object.entries(baseTags(subject)).map(([k, v]) => [k, synthesis.literal(v)]));
   const ctx: StackContext = {
     subject, plan, settings, stack, synthesis, names, tags,
@@ -27,6 +28,7 @@ export async function buildStack(synthesis: Synthesis, impl: CloudStacks, infra:
     serverConfig: (index, access) => infra.workload.serverConfig?.(model, plan, index, access),
     shared: new Map(),
     lit: (t) => synthesis.literal(t),
+    serverGroup: (index, ...members) => groups.set(index, [...(groups.get(index) ?? []), ...members]),
   };
   await addBackend(ctx, settings);
   impl.base(ctx);
@@ -38,7 +40,9 @@ export async function buildStack(synthesis: Synthesis, impl: CloudStacks, infra:
   }
   const unsupported = [...byKind.keys()].filter((k) => !impl.order.includes(k) || !impl.resources[k]);
   if (unsupported.length) throw new Error(`${plan.cloud} cannot build ${unsupported.join(', ')} resources`);
-  return { name: names.stack, json: synthesis.toJson(stack) };
+  // Replicas first (the highest index first), the primary (index 0) last.
+  const rollout = [...groups.entries()].sort(([a], [b]) => b - a).map(([, members]) => members.map((m) => synthesis.address(m)));
+  return { name: names.stack, json: synthesis.toJson(stack), rollout };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { CloudPlan } from '../../knowledge-base/cloud-plan.ts';
 import type { AbstractResource, CloudId, ResourceKind } from '../../knowledge-base/types.ts';
 import type { CloudAccess, Subject, Workload } from '../core/registry/kinds.ts';
 import type { SettingsModel } from '../core/resolve/settings.ts';
-import type { Synthesis, TerraformStack } from '../cdktf/index.ts';
+import type { Synthesis, TerraformResource, TerraformStack } from '../cdktf/index.ts';
 
 /** What every per-resource synth function gets: who the stack is for, its cloud plan, and the stack being built. */
 export interface StackContext {
@@ -25,6 +25,8 @@ export interface StackContext {
   shared: Map<string, unknown>;
   /** A user-influenced string, made safe for Terraform. */
   lit(text: string): string;
+  /** Resources that make up server `index` (instance, disk attachment): a change rolls out one server at a time. */
+  serverGroup(index: number, ...members: TerraformResource[]): void;
 }
 
 export interface StackNames {

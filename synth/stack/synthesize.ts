@@ -14,6 +14,8 @@ export interface SynthesizedStack {
   path: string;
   json: string;
   resourceCount: number;
+  /** Groups of resource addresses changed one group at a time (a cluster's servers, replicas first). */
+  rollout: string[][];
 }
 
 /** A resolved model of a kind with the infrastructure capability. */
@@ -46,7 +48,7 @@ export async function synthesize(inputs: SynthInput[], settings: SettingsModel, 
       }
       // One construct tree per stack: it is serialized at once and can then be collected.
       const built = await buildStack(new Synthesis(), await cloudStacks(cloud), infra, model, plan, settings);
-      stacks.push({ name: built.name, plan: name, cloud, path: `stacks/${built.name}/cdk.tf.json`, json: built.json, resourceCount: countResources(built.json) });
+      stacks.push({ name: built.name, plan: name, cloud, path: `stacks/${built.name}/cdk.tf.json`, json: built.json, resourceCount: countResources(built.json), rollout: built.rollout });
     }
   }
   return errors.length ? { ok: false, errors } : { ok: true, stacks };

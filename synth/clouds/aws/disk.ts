@@ -14,5 +14,6 @@ export const awsDisk: ResourceSynth = (ctx, r, i) => {
     tags: { Name: `${ctx.names.base}-data-${i}` },
     lifecycle: { preventDestroy: false },
   });
-  new aws.VolumeAttachment(ctx.stack, `data_${i}_attachment`, { deviceName: '/dev/sdf', volumeId: volume.id, instanceId: instance.id, stopInstanceBeforeDetaching: true });
+  const attachment = new aws.VolumeAttachment(ctx.stack, `data_${i}_attachment`, { deviceName: '/dev/sdf', volumeId: volume.id, instanceId: instance.id, stopInstanceBeforeDetaching: true });
+  ctx.serverGroup(i, attachment);
 };

@@ -50,6 +50,7 @@ export const awsVm: ResourceSynth = (ctx, r, i) => {
     dependsOn: [...(bucket ? [bucket] : []), ...(configObject ? [configObject] : []), ...(natRoute ? [natRoute] : [])],
   });
   share(ctx, `vm${i}`, instance);
+  ctx.serverGroup(i, instance);
   if (i === 0) {
     new TerraformOutput(stack, 'primary_private_ip', { value: instance.privateIp, description: ctx.workload.outputs.primaryAddress });
     const secret = maybeShared<SecretsmanagerSecret>(ctx, 'secret');

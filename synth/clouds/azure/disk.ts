@@ -18,5 +18,5 @@ export const azureDisk: ResourceSynth = (ctx, r, i) => {
     ...(zones.length ? { zone: zones[i % zones.length] } : {}),
     tags: ctx.tags,
   });
-  new azure.VirtualMachineDataDiskAttachment(ctx.stack, `data_${i}_attachment`, { managedDiskId: disk.id, virtualMachineId: shared<LinuxVirtualMachine>(ctx, `vm${i}`).id, lun: 0, caching: 'None' });
+  ctx.serverGroup(i, new azure.VirtualMachineDataDiskAttachment(ctx.stack, `data_${i}_attachment`, { managedDiskId: disk.id, virtualMachineId: shared<LinuxVirtualMachine>(ctx, `vm${i}`).id, lun: 0, caching: 'None' }));
 };

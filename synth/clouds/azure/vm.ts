@@ -65,6 +65,7 @@ export const azureVm: ResourceSynth = (ctx, r, i) => {
     dependsOn: [...(configBlob ? [configBlob] : []), ...(nat ? [nat as ITerraformDependable] : [])],
   });
   share(ctx, `vm${i}`, vm);
+  ctx.serverGroup(i, vm);
   grant(ctx, vm, i);
   if (i === 0) new TerraformOutput(stack, 'primary_private_ip', { value: nic.privateIpAddress, description: ctx.workload.outputs.primaryAddress });
 };

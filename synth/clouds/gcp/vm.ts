@@ -45,5 +45,6 @@ export const gcpVm: ResourceSynth = (ctx, r, i) => {
     dependsOn: [...(configObject ? [configObject] : []), ...(nat ? [nat] : [])],
   });
   share(ctx, `vm${i}`, instance);
+  ctx.serverGroup(i, instance);
   if (i === 0) new TerraformOutput(stack, 'primary_private_ip', { value: instance.networkInterface.get(0).networkIp, description: ctx.workload.outputs.primaryAddress });
 };

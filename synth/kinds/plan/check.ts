@@ -206,7 +206,7 @@ function checkDowntime(before: PlanModel, after: PlanModel, ctx: KindContext, re
   const servers = disruptive.filter((c) => c.kind === 'vm');
   const first = disruptive[0]!;
   const what = first.disruption === 'restart' ? `stops each server (${first.reason ?? `${first.before} → ${first.after}`}: ${first.effect ?? 'a restart'})` : `replaces ${first.key} (${first.reason ?? 'replaced'})`;
-  const cluster = servers.length > 1 ? ' The servers are changed one at a time, the replicas first and the primary last after a switchover to an updated replica.' : '';
+  const cluster = servers.length > 1 ? ' The deploy changes the servers one at a time, the replicas first and the primary last: reads stay up, writes stop while the primary restarts.' : '';
   const stale = written !== undefined && !fresh ? ' The acknowledgement in the file is from an earlier change and does not count for this one: edit it.' : '';
   const where: Path = first.disruption === 'restart' ? ['spec', 'compute'] : first.reason?.startsWith('image') ? ['spec', 'os'] : ['spec'];
   report(where, 'plan/downtime-unacknowledged', `This change ${what}.${cluster}${stale} To go ahead, acknowledge it in this pull request: add \`acknowledge: { downtime: "<why, and when it may happen>" }\` under spec (or label the pull request autostack/downtime-ok).`, 'error');
