@@ -23,7 +23,7 @@ export interface Price {
 }
 
 /** The cloud-agnostic vocabulary of resources: every cloud prices and synthesizes each type it supports. */
-export const RESOURCE_KINDS = ['vm', 'disk', 'firewall', 'bucket', 'backup-schedule', 'secret', 'public-ip'] as const;
+export const RESOURCE_KINDS = ['vm', 'disk', 'firewall', 'bucket', 'backup-schedule', 'secret', 'public-ip', 'nat'] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 /** An abstract resource of a cloud plan: what will exist, with the concrete choices made. */
