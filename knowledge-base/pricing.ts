@@ -145,7 +145,7 @@ export function natGateway(opts: { perVmHour?: { maxVms: number } } = {}): Price
     const data = catalog.otherPrice(plan.region, 'nat-data');
     if (!hour || !data) return missing(r, r.type, `no ${r.type} price (nat-gateway and nat-data) for ${plan.region} in knowledge-base/clouds/${plan.cloud}/data.json`);
     const servers = Math.max(0, Number(r.attrs.servers ?? 0));
-    const billedUnits = opts.perVmHour ? Math.min(Math.max(servers, 1), opts.perVmHour.maxVms) : 1;
+    const billedUnits = opts.perVmHour ? Math.min(servers, opts.perVmHour.maxVms) : 1;
     const gib = servers * NAT_DATA_ASSUMPTION.gibPerServerMonth;
     const hoursUsd = hour.price * HOURS_PER_MONTH * billedUnits;
     const dataUsd = data.price * gib;
