@@ -1,4 +1,5 @@
 import { cloudKnowledge } from './clouds/registry.ts';
+import { regionFullyPriced } from './pricing.ts';
 import type { CloudId, InstanceType, Price } from './types.ts';
 
 /** The raw shape of knowledge-base/clouds/<cloud>/data.json; test/knowledge-base-data.test.ts checks every file against it. */
@@ -44,8 +45,16 @@ export class CloudCatalog {
   private readonly objects: PriceIndex;
   private readonly other: PriceIndex;
   private readonly sortedOffers = new Map<string, InstanceType[]>();
+  private readonly fullyPriced: (catalog: CloudCatalog, region: string) => boolean;
+  private offered?: string[];
 
-  constructor(data: CloudData) {
+  /** `fullyPriced` says whether every resource type has a price in a region (the cloud's price components); without it every listed region is offered. */
+  /** The price components the offered regions were computed with (catalogFor rebuilds when they change). */
+  readonly prices: object | undefined;
+
+  constructor(data: CloudData, fullyPriced: (catalog: CloudCatalog, region: string) => boolean = () => true, prices?: object) {
+    this.fullyPriced = fullyPriced;
+    this.prices = prices;
     this.cloud = data.cloud;
     this.data = data;
     for (const t of data.instanceTypes.types) this.types.set(t.name, t);
@@ -62,7 +71,13 @@ export class CloudCatalog {
     }
   }
 
+  /** Whether the region is offered: listed in data.json and every resource type priced there. */
   hasRegion(region: string): boolean {
+    return this.regionNames().includes(region);
+  }
+
+  /** Whether data.json lists the region at all (offered or not). */
+  knowsRegion(region: string): boolean {
     return this.data.regions.some((r) => r.name === region);
   }
 
@@ -71,7 +86,14 @@ export class CloudCatalog {
     return this.data.regions.find((r) => r.name === region)?.zones ?? [];
   }
 
+  /** The offered regions, in data.json order: those where every resource type the product creates has a price. */
   regionNames(): string[] {
+    this.offered ??= this.data.regions.map((r) => r.name).filter((r) => this.fullyPriced(this, r));
+    return this.offered;
+  }
+
+  /** Every region data.json lists, offered or not. */
+  listedRegionNames(): string[] {
     return this.data.regions.map((r) => r.name);
   }
 
@@ -96,8 +118,14 @@ export class CloudCatalog {
     return this.objects.get(region)?.get(storageClass);
   }
 
+  /** Prices outside the three lists, by key: `public-ipv4` (hour), `secret`, `nat-gateway` (hour or VM-hour), `nat-data` (GB), `internet-egress` (GB, first paid tier). */
   otherPrice(region: string, key: string): Price | undefined {
     return this.other.get(region)?.get(key);
+  }
+
+  /** Internet data transfer out of the region, per GB at the first paid tier (what moving a database's data to another cloud costs). */
+  internetEgressPrice(region: string): Price | undefined {
+    return this.otherPrice(region, 'internet-egress');
   }
 
   /** Types priced in the region, cheapest first (ties: fewer vCPUs, then name) — the order sizing searches in. */
@@ -138,10 +166,11 @@ const catalogs = new Map<CloudId, CloudCatalog>();
 
 /** The indexed catalog of a registered cloud, built on first use (rebuilt when the cloud is registered again). */
 export function catalogFor(cloud: CloudId): CloudCatalog {
-  const data = cloudKnowledge(cloud).data;
+  const knowledge = cloudKnowledge(cloud);
+  const data = knowledge.data;
   let c = catalogs.get(cloud);
-  if (!c || c.data !== data) {
-    c = new CloudCatalog(data);
+  if (!c || c.data !== data || c.prices !== knowledge.prices) {
+    c = new CloudCatalog(data, (catalog, region) => regionFullyPriced(knowledge.prices, catalog, region), knowledge.prices);
     catalogs.set(cloud, c);
   }
   return c;

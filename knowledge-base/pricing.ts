@@ -1,5 +1,6 @@
 import type { CloudCatalog } from './catalog.ts';
 import type { CloudPlan } from './cloud-plan.ts';
+import { RESOURCE_KINDS } from './types.ts';
 import type { AbstractResource, CostItem, Price, ResourceKind, UnpricedItem } from './types.ts';
 
 /** Monthly hours used by every cloud's pricing calculator. */
@@ -13,6 +14,23 @@ export const BACKUP_ASSUMPTION = {
   text: 'assumes the database fills 50% of its disk, pgBackRest compresses it to 40%, one full backup a week and daily incrementals of 5% of a full, all kept for the retention period',
 };
 
+/**
+ * Data through a NAT gateway, per server behind it; stated on every NAT line item. Database servers
+ * behind a NAT reach the internet for OS and PostgreSQL package updates, image and agent downloads;
+ * backups and secrets are expected on the cloud's private paths (S3 gateway endpoint, service
+ * endpoints, Private Google Access) and are not counted.
+ */
+export const NAT_DATA_ASSUMPTION = {
+  gibPerServerMonth: 5,
+  text: 'assumes 5 GiB a month through the NAT per server behind it (OS and PostgreSQL package updates, agent downloads); backups and secrets are expected on the cloud\'s private endpoints, not through the NAT',
+};
+
+/** Key Vault bills operations, not secrets; stated on every Azure secret line item. */
+export const SECRET_OPERATIONS_ASSUMPTION = {
+  operationsPerMonth: 10_000,
+  text: 'assumes 10,000 secret operations a month (each server reads the database password at boot and on every restart or reconfiguration; a generous ceiling for a few servers)',
+};
+
 /** What a price component sees: the resource, the cloud plan it belongs to, and the cloud's catalog. */
 export interface PriceInput {
   resource: AbstractResource;
@@ -20,44 +38,122 @@ export interface PriceInput {
   catalog: CloudCatalog;
 }
 
-/** One cloud's price for one abstract resource type: a monthly line item, or why there is none. */
-export type PriceComponent = (input: PriceInput) => CostItem | UnpricedItem;
+/**
+ * One cloud's price for one abstract resource type: a monthly line item, or why there is none.
+ * `priced` says whether the catalog holds every figure the component needs in a region: a region
+ * is offered only where every resource type's component says so (see regionFullyPriced).
+ */
+export type PriceComponent = ((input: PriceInput) => CostItem | UnpricedItem) & { priced?: (catalog: CloudCatalog, region: string) => boolean };
+
+function withPriced(component: (input: PriceInput) => CostItem | UnpricedItem, priced: (catalog: CloudCatalog, region: string) => boolean): PriceComponent {
+  return Object.assign(component, { priced });
+}
+
+/**
+ * Whether every resource type the product creates has a price in the region on this cloud: a
+ * component for each of RESOURCE_KINDS, and each component's figures in the catalog. A component
+ * without a `priced` probe is taken as needing no figure (a free resource).
+ */
+export function regionFullyPriced(prices: Partial<Record<ResourceKind, PriceComponent>>, catalog: CloudCatalog, region: string): boolean {
+  return RESOURCE_KINDS.every((kind) => {
+    const c = prices[kind];
+    return c !== undefined && (c.priced ? c.priced(catalog, region) : true);
+  });
+}
+
+/** The resource types that lack a price in the region (empty when the region is fully priced). */
+export function unpricedKinds(prices: Partial<Record<ResourceKind, PriceComponent>>, catalog: CloudCatalog, region: string): ResourceKind[] {
+  return RESOURCE_KINDS.filter((kind) => {
+    const c = prices[kind];
+    return c === undefined || (c.priced ? !c.priced(catalog, region) : false);
+  });
+}
 
 // Building blocks the clouds compose their price components from.
 
 /** Billed per hour of running (servers, public addresses). */
-export function hourly(lookup: (c: CloudCatalog, region: string, r: AbstractResource) => Price | undefined, sku?: (r: AbstractResource) => string): PriceComponent {
+export function hourly(lookup: (c: CloudCatalog, region: string, r: AbstractResource) => Price | undefined, sku?: (r: AbstractResource) => string): (input: PriceInput) => CostItem | UnpricedItem {
   return ({ resource: r, plan, catalog }) => item(r, sku ? sku(r) : r.type, lookup(catalog, plan.region, r), HOURS_PER_MONTH, 'hour', plan);
 }
 
-export const computeHourly: PriceComponent = hourly((c, region, r) => c.computePrice(region, r.type));
+/** Servers per hour; a region is priced when it sells at least one type of each family the catalog offers. */
+export const computeHourly: PriceComponent = withPriced(hourly((c, region, r) => c.computePrice(region, r.type)), (c, region) => {
+  const families = new Set(c.data.instanceTypes.types.map((t) => t.family));
+  const offered = new Set(c.offers(region).map((t) => t.family));
+  return [...families].every((f) => offered.has(f));
+});
 
-export const publicIpv4Hourly: PriceComponent = hourly((c, region) => c.otherPrice(region, 'public-ipv4'), () => 'public IPv4');
+export const publicIpv4Hourly: PriceComponent = withPriced(hourly((c, region) => c.otherPrice(region, 'public-ipv4'), () => 'public IPv4'), (c, region) => c.otherPrice(region, 'public-ipv4') !== undefined);
 
 /** Disks billed per GiB provisioned (gp3, pd-ssd). */
-export const diskPerGiB: PriceComponent = ({ resource: r, plan, catalog }) => item(r, r.type, catalog.storagePrice(plan.region, r.type), Number(r.attrs.sizeGiB), 'GiB-month', plan);
+export const diskPerGiB: PriceComponent = withPriced(
+  ({ resource: r, plan, catalog }) => item(r, r.type, catalog.storagePrice(plan.region, r.type), Number(r.attrs.sizeGiB), 'GiB-month', plan),
+  (c, region) => Object.values(c.data.diskSkus).every((sku) => c.storagePrice(region, sku) !== undefined),
+);
 
-/** Disks billed as the smallest size tier that holds them (Azure managed disks). */
-export const diskPerTier: PriceComponent = ({ resource: r, plan, catalog }) => {
-  const size = Number(r.attrs.sizeGiB);
-  const tier = catalog.diskTier(size);
-  if (!tier) return missing(r, r.type, `no ${r.type} tier holds ${size} GiB`);
-  return item(r, `${tier} (${r.type}, billed as the ${tier} tier for ${size} GiB)`, catalog.storagePrice(plan.region, tier), 1, 'disk-month', plan);
-};
+/** Disks billed as the smallest size tier that holds them (Azure managed disks); priced where the region has a figure for every tier up to 4 TiB. */
+export const diskPerTier: PriceComponent = withPriced(
+  ({ resource: r, plan, catalog }) => {
+    const size = Number(r.attrs.sizeGiB);
+    const tier = catalog.diskTier(size);
+    if (!tier) return missing(r, r.type, `no ${r.type} tier holds ${size} GiB`);
+    return item(r, `${tier} (${r.type}, billed as the ${tier} tier for ${size} GiB)`, catalog.storagePrice(plan.region, tier), 1, 'disk-month', plan);
+  },
+  (c, region) => {
+    const tiers = c.data.diskTiers?.tiers.filter((t) => t.maxGiB <= DISK_TIERS_REQUIRED_GIB) ?? [];
+    return tiers.length > 0 && tiers.every((t) => c.storagePrice(region, t.name) !== undefined);
+  },
+);
+
+/** Tiered disks must be priced up to this size for a region to be offered (larger tiers may be missing and are flagged). */
+export const DISK_TIERS_REQUIRED_GIB = 4096;
 
 /** Object storage holding backups, sized by BACKUP_ASSUMPTION from the plan's data disk and the retention. */
-export const backupBucket: PriceComponent = ({ resource: r, plan, catalog }) => {
-  const out = item(r, r.type, catalog.objectStoragePrice(plan.region, r.type), backupStorageGiB(plan, Number(r.attrs.retentionDays)), 'GiB-month', plan);
-  return 'reason' in out ? out : { ...out, assumption: BACKUP_ASSUMPTION.text };
-};
+export const backupBucket: PriceComponent = withPriced(
+  ({ resource: r, plan, catalog }) => {
+    const out = item(r, r.type, catalog.objectStoragePrice(plan.region, r.type), backupStorageGiB(plan, Number(r.attrs.retentionDays)), 'GiB-month', plan);
+    return 'reason' in out ? out : { ...out, assumption: BACKUP_ASSUMPTION.text };
+  },
+  (c, region) => c.objectStoragePrice(region, c.data.objectStorageClass) !== undefined,
+);
 
-/** A flat monthly price per secret; where the cloud bills secrets by use only, `usageOnly` says why there is no figure. */
-export function secretMonthly(usageOnly?: string): PriceComponent {
-  return ({ resource: r, plan, catalog }) => {
+/** A flat monthly price per secret (Secrets Manager, Secret Manager). */
+export function secretMonthly(): PriceComponent {
+  return withPriced(({ resource: r, plan, catalog }) => {
     const p = catalog.otherPrice(plan.region, 'secret');
     if (p) return item(r, r.type, p, 1, 'secret-month', plan);
-    return usageOnly ? free(r, usageOnly) : missing(r, r.type, `no ${r.type} price for ${plan.region} in knowledge-base/clouds/${plan.cloud}/data.json`);
-  };
+    return missing(r, r.type, `no ${r.type} price for ${plan.region} in knowledge-base/clouds/${plan.cloud}/data.json`);
+  }, (c, region) => c.otherPrice(region, 'secret') !== undefined);
+}
+
+/** Secrets billed per 10,000 operations (Key Vault), under SECRET_OPERATIONS_ASSUMPTION. */
+export function secretOperations(): PriceComponent {
+  return withPriced(({ resource: r, plan, catalog }) => {
+    const out = item(r, `${r.type} operations`, catalog.otherPrice(plan.region, 'secret'), SECRET_OPERATIONS_ASSUMPTION.operationsPerMonth / 10_000, '10,000 operations', plan);
+    return 'reason' in out ? out : { ...out, assumption: SECRET_OPERATIONS_ASSUMPTION.text };
+  }, (c, region) => c.otherPrice(region, 'secret') !== undefined);
+}
+
+/**
+ * A NAT gateway: gateway hours (730 a month) plus data processed under NAT_DATA_ASSUMPTION for
+ * `attrs.servers` servers behind it, as one line item (its sku shows both parts). `perVmHour` is for
+ * clouds that bill the gateway per VM-hour up to a cap (GCP Cloud NAT: up to 32 VMs).
+ */
+export function natGateway(opts: { perVmHour?: { maxVms: number } } = {}): PriceComponent {
+  return withPriced(({ resource: r, plan, catalog }) => {
+    const hour = catalog.otherPrice(plan.region, 'nat-gateway');
+    const data = catalog.otherPrice(plan.region, 'nat-data');
+    if (!hour || !data) return missing(r, r.type, `no ${r.type} price (nat-gateway and nat-data) for ${plan.region} in knowledge-base/clouds/${plan.cloud}/data.json`);
+    const servers = Math.max(0, Number(r.attrs.servers ?? 0));
+    const billedUnits = opts.perVmHour ? Math.min(servers, opts.perVmHour.maxVms) : 1;
+    const gib = servers * NAT_DATA_ASSUMPTION.gibPerServerMonth;
+    const hoursUsd = hour.price * HOURS_PER_MONTH * billedUnits;
+    const dataUsd = data.price * gib;
+    const hourPart = opts.perVmHour ? `${HOURS_PER_MONTH} h × ${billedUnits} VM × $${hour.price}/VM-hour` : `${HOURS_PER_MONTH} h × $${hour.price}/h`;
+    const sku = `${r.type} (${hourPart} + ${round4(gib)} GiB processed × $${data.price}/GB)`;
+    const source = hour.source === data.source ? `${hour.source} (${hour.date})` : `${hour.source} (${hour.date}); ${data.source} (${data.date})`;
+    return { resource: r.key, sku, unit: 'month', quantity: 1, unitPriceUsd: round4(hoursUsd + dataUsd), monthlyUsd: round2(hoursUsd + dataUsd), priceSource: source, assumption: NAT_DATA_ASSUMPTION.text };
+  }, (c, region) => c.otherPrice(region, 'nat-gateway') !== undefined && c.otherPrice(region, 'nat-data') !== undefined);
 }
 
 /** Resources the cloud does not charge for, with the reason shown in the review. */
@@ -103,6 +199,6 @@ export function round2(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-function round4(n: number): number {
+export function round4(n: number): number {
   return Math.round(n * 10000) / 10000;
 }

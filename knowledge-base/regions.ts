@@ -5,19 +5,34 @@ import type { CloudId } from './types.ts';
 
 export type RegionResolution =
   | { ok: true; region: string; alias?: string }
-  | { ok: false; message: string; candidates: string[] };
+  | { ok: false; message: string; candidates: string[]; /** Listed for the cloud but not offered: some resource has no price there. */ unpriced?: boolean };
 
 /** The cloud-agnostic aliases (us-east, eu-west, …); each cloud maps them in its regions.json. */
 export function aliasNames(): string[] {
   return Object.keys(regionsData.aliases);
 }
 
-/** A cloud's own region name, or an alias mapped for that cloud. */
+/** The aliases a cloud offers: mapped to one of its offered (fully priced) regions. */
+export function offeredAliases(cloud: CloudId): string[] {
+  const catalog = catalogFor(cloud);
+  return aliasNames().filter((a) => {
+    const region = cloudKnowledge(cloud).regions.aliases[a];
+    return region !== undefined && catalog.hasRegion(region);
+  });
+}
+
+/**
+ * A cloud's own region name, or an alias mapped for that cloud. Only offered regions resolve: a
+ * region (or alias) where some resource type has no price is refused, so every review is complete.
+ */
 export function resolveRegion(cloud: CloudId, input: string): RegionResolution {
+  const catalog = catalogFor(cloud);
+  const candidates = [...catalog.regionNames(), ...offeredAliases(cloud)];
   const mapped = Object.hasOwn(regionsData.aliases, input) ? cloudKnowledge(cloud).regions.aliases[input] : undefined;
-  if (mapped) return { ok: true, region: mapped, alias: input };
-  if (catalogFor(cloud).hasRegion(input)) return { ok: true, region: input };
-  const candidates = [...catalogFor(cloud).regionNames(), ...aliasNames()];
+  if (mapped && catalog.hasRegion(mapped)) return { ok: true, region: mapped, alias: input };
+  if (mapped) return { ok: false, message: `"${input}" (${mapped} on ${cloud}) is not offered: not every resource has a price there yet`, candidates, unpriced: true };
+  if (catalog.hasRegion(input)) return { ok: true, region: input };
+  if (catalog.knowsRegion(input)) return { ok: false, message: `"${input}" is not offered on ${cloud}: not every resource has a price there yet`, candidates, unpriced: true };
   return { ok: false, message: `"${input}" is not a ${cloud} region AutoStack knows`, candidates };
 }
 

@@ -50,11 +50,12 @@ describe('cloud plan and cost', () => {
     expect(cost.items.find((i) => i.resource.startsWith('bucket/'))!.assumption).toMatch(/assumes/);
   });
 
-  it('flags a missing price instead of showing $0', () => {
-    const cost = estimateCost(buildCloudPlan(model(), 'aws', 'eu-west-1', true));
+  it('refuses a region that is not fully priced instead of showing $0', () => {
+    const plan = buildCloudPlan(model(), 'aws', 'eu-west-1', true);
+    expect(plan.problems.join(' ')).toMatch(/not offered/);
+    const cost = estimateCost(plan);
     expect(cost.complete).toBe(false);
-    expect(cost.unpriced.filter((u) => u.missing).map((u) => u.resource)).toContain('vm/db-0');
-    expect(cost.items.find((i) => i.resource === 'vm/db-0')).toBeUndefined();
+    expect(cost.items).toEqual([]);
   });
 
   it('substitutes Amazon Linux on other clouds with a note', () => {

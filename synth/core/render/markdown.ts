@@ -125,7 +125,7 @@ function lineItems(c: CloudCost): string {
   const rows = c.items.map((i) => `| ${i.resource} | ${escapeCell(i.sku)} | ${i.quantity} ${i.unit} | ${unitMoney(i.unitPriceUsd)} | ${money(i.monthlyUsd)} |`);
   const none = c.unpriced.map((u) => `| ${u.resource} | ${escapeCell(u.sku)} | — | ${u.missing ? '**missing**' : 'no charge'} | ${escapeCell(u.reason)} |`);
   const sources = [...new Set(c.items.map((i) => i.priceSource))].map((s) => `- ${escapeCell(s)}`);
-  const assumptions = [...new Set(c.items.map((i) => i.assumption).filter(Boolean))].map((a) => `- backups: ${a}`);
+  const assumptions = [...new Map(c.items.filter((i) => i.assumption).map((i) => [i.assumption!, i.resource.startsWith('bucket/') ? 'backups' : i.resource.split('/')[0]!])).entries()].map(([a, what]) => `- ${what}: ${a}`);
   return [
     `<details><summary>${cloudName(c.cloud)} line items (${c.region})</summary>`,
     '',

@@ -2,7 +2,7 @@ import { catalogFor } from '../../../knowledge-base/catalog.ts';
 import { cloudIds, displayName } from '../../../knowledge-base/clouds/registry.ts';
 import { chooseImage, defaultDistro, latestVersion } from '../../../knowledge-base/images.ts';
 import { currentVersion, endOfLife, knownVersions, minimumMemoryMiB, packagedVersions, packageSourceFor } from '../../../knowledge-base/postgres.ts';
-import { aliasNames, resolveRegion } from '../../../knowledge-base/regions.ts';
+import { offeredAliases, resolveRegion } from '../../../knowledge-base/regions.ts';
 import type { CloudId } from '../../../knowledge-base/types.ts';
 import { isOpenToInternet, parseCidr } from '../../core/validate/cidr.ts';
 import { parseCron } from '../../core/validate/cron.ts';
@@ -60,7 +60,8 @@ function checkRegion(doc: PlanDoc, cloud: CloudId, ctx: KindContext, report: Rep
   const guess = closest(input, r.candidates);
   const where: Path = doc.spec?.region !== undefined ? ['spec', 'region'] : ['spec'];
   const from = doc.spec?.region !== undefined ? '' : ' (the default from autostack.yaml)';
-  report(where, 'plan/unknown-region', `Unknown region "${input}"${from} for ${displayName(cloud)}.${guess ? ` Did you mean "${guess}"?` : ''} Use one of ${catalogFor(cloud).regionNames().join(', ')}, or an alias: ${aliasNames().join(', ')}.`);
+  const what = r.unpriced ? `Region "${input}"${from} is not offered on ${displayName(cloud)}: not every resource has a price there yet.` : `Unknown region "${input}"${from} for ${displayName(cloud)}.`;
+  report(where, 'plan/unknown-region', `${what}${guess ? ` Did you mean "${guess}"?` : ''} Use one of ${catalogFor(cloud).regionNames().join(', ')}, or an alias: ${offeredAliases(cloud).join(', ')}.`);
   return undefined;
 }
 
