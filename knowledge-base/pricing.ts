@@ -111,6 +111,8 @@ export const DISK_TIERS_REQUIRED_GIB = 4096;
 /** Object storage holding backups, sized by BACKUP_ASSUMPTION from the plan's data disk and the retention. */
 export const backupBucket: PriceComponent = withPriced(
   ({ resource: r, plan, catalog }) => {
+    // With backups off the bucket holds only the servers' configuration documents (a few KB).
+    if (r.attrs.backups === false) return free(r, 'backups are off: the bucket holds only the servers\' configuration documents, a few KB');
     const out = item(r, r.type, catalog.objectStoragePrice(plan.region, r.type), backupStorageGiB(plan, Number(r.attrs.retentionDays)), 'GiB-month', plan);
     return 'reason' in out ? out : { ...out, assumption: BACKUP_ASSUMPTION.text };
   },

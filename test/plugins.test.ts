@@ -80,7 +80,7 @@ describe('a fixture kind and a fixture cloud, each registered with one line', ()
     const db = loadDocument('.autostack/db.yaml', 'apiVersion: autostack.dev/v1\nkind: Plan\nmetadata: { name: db, labels: { probe: "${oops}" } }\nspec: { cloud: fixture }\n', settings);
     const out = await synthesize([{ kind: 'Widget', model: w.model }, { kind: 'Plan', model: db.model }], settings);
     if (!out.ok) throw new Error(out.errors.join('\n'));
-    expect(out.stacks.map((s) => [s.name, s.cloud, s.resourceCount])).toEqual([['w-fixture', 'fixture', 3], ['db-fixture', 'fixture', 6]]);
+    expect(out.stacks.map((s) => [s.name, s.cloud, s.resourceCount])).toEqual([['w-fixture', 'fixture', 3], ['db-fixture', 'fixture', 8]]);
     const json = JSON.parse(out.stacks[1]!.json);
     expect(json.terraform.backend.local.path).toBe('state/autostack/db-fixture.tfstate');
     expect(json.resource.terraform_data.vm_0.input.user_data).toContain('PostgreSQL');

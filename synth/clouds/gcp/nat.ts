@@ -2,10 +2,11 @@ import { gcp } from '../../cdktf/gcp.ts';
 import type { ComputeAddress } from '../../cdktf/gcp.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
 import { share, shared } from '../../stack/shared.ts';
+import { gcpLabels } from './base.ts';
 
 /** The NAT's reserved external address: traffic leaves from one stable IP (allow-list it upstream). */
 export const gcpNatAddress: ResourceSynth = (ctx) => {
-  share(ctx, 'natIp', new gcp.ComputeAddress(ctx.stack, 'nat_ip', { name: `${ctx.names.base}-nat`, region: ctx.plan.region, addressType: 'EXTERNAL', description: `AutoStack ${ctx.workload.title}: Cloud NAT address` }));
+  share(ctx, 'natIp', new gcp.ComputeAddress(ctx.stack, 'nat_ip', { name: `${ctx.names.base}-nat`, region: ctx.plan.region, addressType: 'EXTERNAL', description: `AutoStack ${ctx.workload.title}: Cloud NAT address`, labels: gcpLabels(ctx) }));
 };
 
 /** Cloud NAT on a Cloud Router of the plan's network: every subnet range of the region goes out through it. */
