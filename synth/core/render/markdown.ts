@@ -24,7 +24,8 @@ export function summaryLine(r: ReviewResult): string {
   const over = r.budgets.filter((b) => b.exceeded).length;
   const changed = r.plans.filter((p) => p.status !== 'unchanged').length;
   const parts = [`${changed} plan${changed === 1 ? '' : 's'} changed`];
-  const complete = r.plans.every((p) => p.cost.every((c) => !(c.primary || c.kept) || c.complete));
+  // An invalid plan has no estimate at all: the total is then not known either.
+  const complete = r.plans.every((p) => p.status === 'removed' || (p.cost.length > 0 && p.cost.every((c) => !(c.primary || c.kept) || c.complete)));
   parts.push(`${money(r.totals.monthlyUsdBefore)} → ${estimate(r.totals.monthlyUsdAfter, complete)}/month (${signedEstimate(r.totals.deltaUsd, complete)})`);
   if (errors) parts.push(`${errors} error${errors === 1 ? '' : 's'}`);
   if (warnings) parts.push(`${warnings} warning${warnings === 1 ? '' : 's'}`);

@@ -24,6 +24,8 @@ export interface CloudCost {
   primary: boolean;
   /** Deployed on the old cloud while a migration moves the data: counted with the plan's own cost. */
   kept: boolean;
+  /** Deployed at the base (its own cloud or kept there): counted in the plan's cost before. */
+  deployedBefore: boolean;
   monthlyUsdBefore: number | null;
   monthlyUsdAfter: number | null;
   deltaUsd: number | null;
@@ -66,10 +68,13 @@ export interface Migration {
 
 /** What a plan costs where it is deployed: its own cloud, plus a stack kept during a migration. */
 export function deployedCost(p: PlanReview): { before: number | null; after: number | null; delta: number | null; complete: boolean } {
-  const rows = p.cost.filter((c) => c.primary || c.kept);
-  if (rows.length === 0) return { before: null, after: null, delta: null, complete: false };
-  const sum = (f: (c: CloudCost) => number | null) => (rows.some((c) => f(c) === null) ? null : round2(rows.reduce((t, c) => t + f(c)!, 0)));
-  return { before: sum((c) => c.monthlyUsdBefore), after: sum((c) => c.monthlyUsdAfter), delta: sum((c) => c.deltaUsd), complete: rows.every((c) => c.complete) };
+  const now = p.cost.filter((c) => c.primary || c.kept);
+  if (now.length === 0) return { before: null, after: null, delta: null, complete: false };
+  const was = p.cost.filter((c) => c.deployedBefore);
+  const sum = (rows: CloudCost[], f: (c: CloudCost) => number | null) => (rows.some((c) => f(c) === null) ? null : round2(rows.reduce((t, c) => t + f(c)!, 0)));
+  const before = sum(was, (c) => c.monthlyUsdBefore);
+  const after = sum(now, (c) => c.monthlyUsdAfter);
+  return { before, after, delta: before !== null && after !== null ? round2(after - before) : null, complete: now.every((c) => c.complete) };
 }
 
 export interface BudgetCheck {
@@ -247,6 +252,7 @@ function costs(before: Side, after: Side): CloudCost[] {
       region: plan.region,
       primary: plan.primary,
       kept: plan.kept === true,
+      deployedBefore: (before.plans ?? []).some((p) => p.cloud === plan.cloud && (p.primary || p.kept)),
       monthlyUsdBefore: beforeUsd,
       monthlyUsdAfter: afterUsd,
       deltaUsd: beforeUsd !== null && afterUsd !== null ? round2(afterUsd - beforeUsd) : null,

@@ -9,7 +9,7 @@ export function describePlanChanges(a: PlanModel, b: PlanModel): string[] {
   };
   change('cloud', a.cloud, b.cloud, b.migration?.from === a.cloud ? ` (migration: the ${b.cloud} stack is added, the ${a.cloud} stack is kept until migration is removed)` : '');
   change('region', a.region, b.region, a.cloud === b.cloud ? ' (every resource is replaced)' : '');
-  change('OS', `${a.os.distro} ${a.os.version}`, `${b.os.distro} ${b.os.version}`, ' (servers are rebuilt one at a time; data disks are kept)');
+  change('OS', `${a.os.distro} ${a.os.version}`, `${b.os.distro} ${b.os.version}`, a.cloud === b.cloud ? ' (servers are rebuilt one at a time; data disks are kept)' : ` (the default on ${b.cloud})`);
   const size = (m: PlanModel) => `${m.compute.vcpu} vCPU / ${m.compute.memoryGiB} GiB${m.compute.size ? ` (${m.compute.size})` : ''}`;
   change('compute', size(a), size(b));
   change('instance family', a.compute.family, b.compute.family);

@@ -94,7 +94,7 @@ export function egressNote(model: PlanModel, cloud: CloudId): string {
     case 'nat':
       return model.network.provided.includes(cloud)
         ? 'egress: through the route out of your network from autostack.yaml (nothing is created for it)'
-        : 'egress: a NAT gateway with one public address; the servers keep private addresses';
+        : `egress: ${cloudKnowledge(cloud).names.nat ?? 'a NAT gateway'} with one public address; the servers keep private addresses`;
     case 'public-ip':
       return 'egress: each server\'s own public address (inbound still limited to allowedCidrs)';
     case 'none':

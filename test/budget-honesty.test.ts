@@ -1,0 +1,65 @@
+import '../synth/node.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryReader } from '../synth/core/load/reader.ts';
+import { registerCloud, unregisterCloud } from '../synth/core/registry/clouds.ts';
+import { renderMarkdown } from '../synth/core/render/markdown.ts';
+import { renderText } from '../synth/core/render/text.ts';
+import { reviewChange } from '../synth/core/review/review.ts';
+import { fixtureCloud } from './fixtures/fixture-cloud/index.ts';
+import { plan } from './helpers.ts';
+
+const F = '.autostack/big-db.yaml';
+const NOW = new Date('2026-11-29T12:00:00Z');
+
+// A cloud like the fixture, with one more region the price lists do not cover.
+const gap = { ...fixtureCloud, id: 'gap', displayName: 'Gap', data: { ...fixtureCloud.data, cloud: 'gap', regions: [...fixtureCloud.data.regions, { name: 'fx-south-1', location: 'Fixture South' }] } };
+
+beforeAll(() => registerCloud(gap));
+afterAll(() => unregisterCloud('gap'));
+
+describe('budgets never pass on a missing price', () => {
+  it('fails a plan whose estimate lacks a price (a 10 TiB Azure disk: no price for its tier), naming the item and the fix', async () => {
+    const text = plan('big-db', 'cloud: azure\nregion: eastus\ncompute: { size: large }\nstorage: { sizeGiB: 10000 }\npostgres: { version: "17" }\nbudget: { monthlyUsd: 100000 }');
+    const r = await reviewChange(new MemoryReader({ base: {}, head: { [F]: text } }), 'base', 'head', undefined, { now: NOW });
+    expect(r.ok).toBe(false);
+    expect(r.budgets).toMatchObject([{ scope: 'plan', complete: false, exceeded: false }]);
+    const d = r.diagnostics.find((x) => x.code === 'budget/unpriced')!;
+    expect(d).toMatchObject({ severity: 'error', path: 'spec.budget.monthlyUsd', line: 11 });
+    expect(d.message).toContain('big-db: disk/big-db-0');
+    expect(d.message).toContain('npm run gen:prices');
+    const md = renderMarkdown(r);
+    expect(md).toContain('❌ cannot be checked: 1 item without a price');
+    expect(md).not.toMatch(/% used/);
+    // The total is a lower bound, never a figure that looks complete.
+    expect(md.split('\n')[0]).toMatch(/→ ≥ \$[\d,]+\.\d\d\/month \(n\/a\)/);
+    expect(renderText(r)).toContain('CANNOT BE CHECKED (no price for big-db: disk/big-db-0');
+  });
+
+  it('fails repository budgets and quotas the same way, over the unchanged plans too', async () => {
+    const settings = 'apiVersion: autostack.dev/v1\nkind: Settings\nspec:\n  budgets: { monthlyUsd: 100000 }\n';
+    const big = plan('big-db', 'cloud: azure\nregion: eastus\nstorage: { sizeGiB: 10000 }\npostgres: { version: "17" }');
+    const small = plan('small-db', 'cloud: aws\nregion: us-east\npostgres: { version: "17" }');
+    const files = { '.autostack/autostack.yaml': settings, [F]: big };
+    const r = await reviewChange(new MemoryReader({ base: files, head: { ...files, '.autostack/small-db.yaml': small } }), 'base', 'head', undefined, { now: NOW, quota: { scope: 'acme', maxMonthlyUsd: 100000 } });
+    expect(r.ok).toBe(false);
+    expect(r.budgets.find((b) => b.scope === 'repository')).toMatchObject({ complete: false, unpriced: [expect.stringMatching(/^big-db: disk\/big-db-0 \(P70 /)] });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(['budget/unpriced', 'quota/unpriced']));
+  });
+
+  it('refuses a region whose prices are incomplete, and lists the offered ones', async () => {
+    const r = await reviewChange(new MemoryReader({ base: {}, head: { [F]: plan('big-db', 'cloud: gap\nregion: fx-south-1\nbudget: { monthlyUsd: 1 }') } }), 'base', 'head', undefined, { now: NOW });
+    expect(r.ok).toBe(false);
+    const d = r.diagnostics.find((x) => x.path === 'spec.region')!;
+    expect(d.severity).toBe('error');
+    expect(d.message).toContain('fx-east-1');
+    expect(d.message).not.toMatch(/Use one of [^.]*fx-south-1/);
+    // Nothing was there before ($0.00); what comes has no known price, and says so.
+    expect(renderMarkdown(r).split('\n')[0]).toContain('$0.00 → unpriced/month (n/a)');
+  });
+
+  it('passes a complete estimate under its budget', async () => {
+    const r = await reviewChange(new MemoryReader({ base: {}, head: { [F]: plan('big-db', 'cloud: aws\nregion: us-east\npostgres: { version: "17" }\nbudget: { monthlyUsd: 1000 }') } }), 'base', 'head', undefined, { now: NOW });
+    expect(r.ok).toBe(true);
+    expect(r.budgets[0]).toMatchObject({ complete: true, exceeded: false, unpriced: [] });
+  });
+});
