@@ -54,6 +54,42 @@ describe('pull request review', () => {
     expect(comment).toContain(`head=${HEAD}`);
   });
 
+  it('fails a change that stops servers until the pull request carries the downtime label, and reviews again when it is added', async () => {
+    const resized = PLAN('orders-db').replace('compute: { vcpu: 2, memoryGiB: 8 }', 'compute: { vcpu: 4, memoryGiB: 16 }');
+    const expectRun = (checkId: number) => {
+      gh.on('GET', gh.repoPath('/pulls/7/files'), 200, [{ filename: F, status: 'modified' }]);
+      gh.files({ [BASE]: { [F]: PLAN('orders-db') }, [HEAD]: { [F]: resized } }, [F]);
+      gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 1, check_runs: [{ id: checkId, head_sha: HEAD }] });
+      gh.on('PATCH', gh.repoPath(`/check-runs/${checkId}`), 200, {});
+      gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD } });
+      gh.on('GET', gh.repoPath('/issues/7/comments'), 200, []);
+      gh.on('POST', gh.repoPath('/issues/7/comments'), 201, { id: 8 });
+    };
+    gh = new FakeGitHub().token();
+    expectRun(99);
+    await (await probot()).receive({ id: 'dl1', name: 'pull_request', payload: prPayload('opened') } as never);
+    const refused = gh.made('PATCH', '/check-runs/99')[0]!.body;
+    expect(refused.conclusion).toBe('failure');
+    expect(refused.output.annotations).toMatchObject([{ title: 'plan/downtime-unacknowledged', annotation_level: 'failure' }]);
+    gh.verify();
+    gh = new FakeGitHub().token();
+    expectRun(100);
+    const labeled = payload('pull_request', 'labeled', (p) => {
+      p.number = 7;
+      p.pull_request.number = 7;
+      p.pull_request.head.sha = HEAD;
+      p.pull_request.base.sha = BASE;
+      p.label = { name: 'autostack/downtime-ok' };
+      p.pull_request.labels = [{ name: 'autostack/downtime-ok' }];
+    });
+    await (await probot()).receive({ id: 'dl2', name: 'pull_request', payload: labeled } as never);
+    expect(gh.made('PATCH', '/check-runs/100')[0]!.body.conclusion).toBe('success');
+    // Any other label changes nothing: no review, no call.
+    gh.verify();
+    gh = new FakeGitHub();
+    await (await probot()).receive({ id: 'dl3', name: 'pull_request', payload: { ...labeled, label: { name: 'bug' } } } as never);
+  });
+
   it('updates its own comment in place on a new push, and fails the check on errors with annotations', async () => {
     gh = new FakeGitHub().token();
     gh.on('GET', gh.repoPath('/pulls/7/files'), 200, [{ filename: F, status: 'modified' }]);
