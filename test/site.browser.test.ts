@@ -95,6 +95,9 @@ describe('the site in local mode, in Chromium', () => {
     expect(await page.locator('[data-testid="field-diagnostic"]').first().textContent()).toMatch(/10/);
     await page.waitForSelector('[data-testid="node-errors"]');
     expect(await page.locator('[data-testid="open-pr"]').isDisabled()).toBe(true);
+    // A 10 TiB disk has no Azure price (its tier is not in the price list): a lower bound, never $0.00 or a plain figure.
+    await page.fill('#f-spec-storage-sizeGiB', '10000');
+    await expect.poll(() => page.locator('[data-testid="cost-table"]').textContent(), WAIT).toMatch(/AZURE\s*eastus\s*≥ \$[\d,]+\.\d\d/);
     await page.fill('#f-spec-storage-sizeGiB', '120');
     await expect.poll(() => page.locator('[data-testid="field-diagnostic"]').count(), WAIT).toBe(0);
     await expect.poll(() => page.locator('[data-testid="canvas-node"]').textContent(), WAIT).toContain('4 vCPU / 16 GiB · 120 GiB');
