@@ -1,12 +1,12 @@
 // Writes the region table of README.md (between the region-table markers) from the knowledge
 // base: each alias and the region it maps to on every registered cloud, whether that region is
-// offered (every resource kind priced there), and the cheapest general-purpose server with at
+// offered (every resource kind priced there; if not, which kinds lack a price), and the cheapest general-purpose server with at
 // least 2 vCPUs and 8 GiB there. `--check` fails when README.md is stale (run by `npm run check`).
 import '../synth/node.ts';
 import { readFileSync } from 'node:fs';
 import { catalogFor } from '../knowledge-base/catalog.ts';
 import { cloudIds, cloudKnowledge, displayName } from '../knowledge-base/clouds/registry.ts';
-import { HOURS_PER_MONTH, round2 } from '../knowledge-base/pricing.ts';
+import { HOURS_PER_MONTH, round2, unpricedKinds } from '../knowledge-base/pricing.ts';
 import regionsData from '../knowledge-base/data/regions.json' with { type: 'json' };
 import { writeOrCheck } from './generated-file.ts';
 
@@ -21,7 +21,7 @@ function cheapestServer(cloud: string, region: string): string {
 
 function cell(cloud: string, region: string | undefined): string {
   if (!region) return 'not mapped';
-  if (!catalogFor(cloud).hasRegion(region)) return `${region}: not offered (prices missing)`;
+  if (!catalogFor(cloud).hasRegion(region)) return `${region}: not offered (no price yet for ${unpricedKinds(cloudKnowledge(cloud).prices, catalogFor(cloud), region).join(', ')})`;
   return `${region}: ${cheapestServer(cloud, region)}`;
 }
 
