@@ -70,7 +70,8 @@ pg_start() {
   if [ -n "$PG_SERVICE" ]; then
     systemctl start "$PG_SERVICE"
   else
-    as_postgres "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/../postgresql.log" -w -t 600 start >/dev/null
+    # 9>&-: the server must not inherit the agent's lock.
+    as_postgres "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/../postgresql.log" -w -t 600 start >/dev/null 9>&-
   fi
   wait_ready
 }
@@ -78,7 +79,7 @@ pg_restart() {
   if [ -n "$PG_SERVICE" ]; then
     systemctl restart "$PG_SERVICE"
   else
-    as_postgres "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/../postgresql.log" -m fast -w -t 600 restart >/dev/null
+    as_postgres "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/../postgresql.log" -m fast -w -t 600 restart >/dev/null 9>&-
   fi
   wait_ready
 }
@@ -248,7 +249,7 @@ grow_fs() {
 
 # apply_config DOC: makes the server match the document; does nothing when it already does.
 apply_config() {
-  local doc="$1" hash applied="" changed=() action=unchanged errors
+  local doc="$1" hash applied="" changed=() action=unchanged errors pending
   hash="$(sha256sum "$doc" | cut -d' ' -f1)"
   if [ -f "$STATE_DIR/config.sha256" ]; then applied="$(cat "$STATE_DIR/config.sha256")"; fi
   if [ "$hash" = "$applied" ] && pg_running; then return 0; fi
@@ -278,7 +279,8 @@ apply_config() {
   elif [ "\${#changed[@]}" -gt 0 ]; then
     sql_value 'select pg_reload_conf()' >/dev/null
     sleep 1
-    errors="$(sql_value "select string_agg(coalesce(name, '') || ': ' || error, '; ') from pg_file_settings where error is not null")"
+    # A changed server-start setting is reported as "could not be applied" too: it is pending a restart, not an error.
+    errors="$(sql_value "select string_agg(coalesce(f.name, '') || ': ' || f.error, '; ') from pg_file_settings f left join pg_settings s on s.name = f.name where f.error is not null and not coalesce(s.pending_restart, false)")"
     errors="$errors$(sql_value "select string_agg('pg_hba.conf line ' || line_number || ': ' || error, '; ') from pg_hba_file_rules where error is not null")"
     if [ -n "$errors" ]; then
       restore_previous "$PGDATA/conf.d/autostack.conf" "$PGDATA/pg_hba.conf"
@@ -286,9 +288,10 @@ apply_config() {
       fail "configuration $hash rejected by PostgreSQL, previous files kept: $errors"
     fi
     action=reloaded
-    if [ "$(sql_value 'select count(*) from pg_settings where pending_restart')" != 0 ]; then
+    pending="$(sql_value "select string_agg(name, ',' order by name) from pg_settings where pending_restart")"
+    if [ -n "$pending" ]; then
       pg_restart
-      action="restarted for $(sql_value "select string_agg(name, ',') from pg_settings where pending_restart")"
+      action="restarted for $pending"
     fi
   fi
   if [ -s "$WORK/pgbackrest" ] && [ "$ROLE" = primary ] && [ ! -f "$STATE_DIR/stanza.done" ]; then
@@ -347,6 +350,10 @@ cmd_restore_check() {
   pgbr --pg1-path="$RC_SCRATCH/pgdata" --type=immediate --target-action=promote --archive-mode=off restore >/dev/null
   as_postgres "$PG_BIN/pg_ctl" -D "$RC_SCRATCH/pgdata" -l "$RC_SCRATCH/postgresql.log" -w -t 600 \\
     -o "-p $RESTORE_PORT -c listen_addresses='' -c unix_socket_directories=$RC_SCRATCH -c archive_mode=off -c hot_standby=off -c shared_buffers=128MB -c max_connections=20 -c ssl=off" start >/dev/null
+  for _ in $(seq 1 600); do # recovery to the backup's consistent point, then promotion
+    if as_postgres "$PG_BIN/pg_isready" -q -h "$RC_SCRATCH" -p "$RESTORE_PORT"; then break; fi
+    sleep 1
+  done
   as_postgres "$PG_BIN/psql" -X -v ON_ERROR_STOP=1 -h "$RC_SCRATCH" -p "$RESTORE_PORT" -d "$db" -Atc "$sql"
   RC_RESULT=ok
 }
