@@ -55,11 +55,16 @@ interface Result {
   stdout: string;
   stderr: string;
 }
+/** Every process the test started and has not seen end: afterAll stops what a failed step left behind. */
+const running = new Set<ChildProcess>();
+
 function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<Result> {
   return new Promise((resolve) => {
-    const child = execFile(cmd, args, { env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024, timeout: 300_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) || 1 : 0, stdout: String(stdout), stderr: String(stderr) }),
-    );
+    const child: ChildProcess = execFile(cmd, args, { env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024, timeout: 300_000 }, (err, stdout, stderr) => {
+      running.delete(child);
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) || 1 : 0, stdout: String(stdout), stderr: String(stderr) });
+    });
+    running.add(child);
     if (input !== undefined) child.stdin!.end(input);
   });
 }
@@ -123,12 +128,19 @@ async function publishConfig(model: PlanModel, index: number): Promise<string> {
   return text;
 }
 
-async function makeNode(index: number): Promise<Node> {
+/** Mounted loop filesystems, unmounted in afterAll after the servers on them stopped. */
+const mounts: string[] = [];
+
+async function makeNode(index: number, disk?: { image: string }): Promise<Node> {
   const dir = join(root, `node${index}`);
   const mount = join(dir, 'data');
   const node: Node = { index, dir, port: await freePort(), env: {}, pgdata: join(mount, `pg${PG_MAJOR}`), socket: join(dir, 'run') };
   await mkdir(node.socket, { recursive: true });
   await mkdir(mount, { recursive: true });
+  if (disk) {
+    await ok('mount', ['-o', 'loop', disk.image, mount]);
+    mounts.push(mount);
+  }
   await mkdir(join(dir, 'state'), { recursive: true });
   await mkdir(join(dir, 'units'), { recursive: true });
   const values: [string, string][] = [
@@ -246,11 +258,13 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  for (const child of [...running]) child.kill();
   for (const node of nodes) {
     await sh('runuser', ['-u', 'postgres', '--', `${PG_BIN}/pg_ctl`, '-D', node.pgdata, '-m', 'immediate', '-w', 'stop']);
   }
+  for (const mount of mounts) await sh('umount', ['-d', mount]);
   s3?.kill();
-  if (root) await rm(root, { recursive: true, force: true });
+  if (root && !process.env.AUTOSTACK_KEEP_PG_TEST) await rm(root, { recursive: true, force: true });
   timings.total = Date.now() - started;
   console.log(`real PostgreSQL test timings (ms): ${JSON.stringify(timings)}`);
 }, 120_000);
@@ -393,5 +407,46 @@ describe('the generated server configuration on a real PostgreSQL', { timeout: 2
     expect(await readFile(join(primary.pgdata, 'conf.d', 'autostack.conf'), 'utf8')).toBe(before);
     expect(await admin(primary, 'select count(*) from pg_file_settings where error is not null')).toBe('0');
     await writeFile(join(objects, configObjectKey(0)), text);
+  });
+
+  it('grows the data filesystem online when the cloud grew the disk', async (ctx) => {
+    const t0 = Date.now();
+    // The data disk as a loop device: an ext4 filesystem labelled pgdata, as the first-boot script makes it.
+    const image = join(root, 'disk2.img');
+    await ok('truncate', ['-s', '256M', image]);
+    await ok('mkfs.ext4', ['-q', '-L', 'pgdata', image]);
+    const probe = join(root, 'probe-mount');
+    await mkdir(probe);
+    const canMount = await sh('mount', ['-o', 'loop', image, probe]);
+    if (canMount.code !== 0) return ctx.skip(`this machine cannot mount a loop device (${canMount.stderr.trim()}): the online growth of the data filesystem is not checked here`);
+    await ok('umount', ['-d', probe]);
+    // A replica's server-start settings must not be below the primary's (max_locks_per_transaction was raised above).
+    const spec2 = SPEC({ settings: 'log_min_duration_statement: 250, max_locks_per_transaction: 128', retention: 14 }).replace('replicas: 1', 'replicas: 2');
+    await publishConfig(modelOf(spec2), 2);
+    const node = await makeNode(2, { image });
+    await autostackOk(node, 'replica-setup', '127.0.0.1', String(primary.port));
+    expect(await autostackOk(node, 'agent')).toContain('PostgreSQL started');
+    const size = async () => Number((await ok('df', ['--output=size', '-B1', join(node.dir, 'data')])).trim().split('\n')[1]);
+    const before = await size();
+    // The cloud grows the disk (here: the image and the loop device); the agent notices on its next run,
+    // document changed or not.
+    await ok('truncate', ['-s', '512M', image]);
+    const loop = (await ok('findmnt', ['-no', 'SOURCE', join(node.dir, 'data')])).trim();
+    await ok('losetup', ['-c', loop]);
+    const startedAt = await admin(node, 'select pg_postmaster_start_time()');
+    const grown = await autostack(node, 'agent');
+    const refused = /could not grow the data filesystem on \S+ to 512 MiB: .*(Permission denied|Operation not permitted)/.exec(grown.stderr);
+    if (grown.code !== 0 && refused) {
+      return ctx.skip(`the agent found the grown disk and ran resize2fs, but this machine forbids online resizing ("${refused[1]}", a container without CAP_SYS_RESOURCE): the growth itself is checked on VMs only`);
+    }
+    expect(grown.stderr).toBe('');
+    expect(grown.stdout).toMatch(/grew the data filesystem from 2\d\d to 5\d\d MiB/);
+    expect(await size()).toBeGreaterThan(before + 200 * 1024 * 1024);
+    expect(await admin(node, 'select pg_postmaster_start_time()')).toBe(startedAt);
+    // The plan's new size reaches the document; nothing else to do.
+    await publishConfig(modelOf(spec2.replace('sizeGiB: 20', 'sizeGiB: 21')), 2);
+    expect(await autostackOk(node, 'agent')).toMatch(/changed nothing; PostgreSQL unchanged$/m);
+    expect(await autostackOk(node, 'agent')).toBe('');
+    timings.diskGrowth = Date.now() - t0;
   });
 });

@@ -232,7 +232,8 @@ write_timer() { # write_timer NAME ONCALENDAR: the schedule of autostack-NAME.se
   fi
 }
 
-# grow_fs GIB: grows the data disk's ext4 filesystem online when the device is larger than it.
+# grow_fs [GIB]: grows the data disk's ext4 filesystem online when the device is larger than it
+# (the cloud grew the disk); true when it did. With GIB, says so when the device is still smaller.
 grow_fs() {
   local dev name dev_bytes fs_bytes
   if ! mountpoint -q "$MOUNT" || [ "$(findmnt -no FSTYPE "$MOUNT")" != ext4 ]; then return 1; fi
@@ -241,10 +242,14 @@ grow_fs() {
   if [ -w "/sys/class/block/$name/device/rescan" ]; then echo 1 >"/sys/class/block/$name/device/rescan"; fi
   dev_bytes="$(blockdev --getsize64 "$dev")"
   fs_bytes="$(dumpe2fs -h "$dev" 2>/dev/null | awk -F: '/^Block count/ { c = $2 } /^Block size/ { s = $2 } END { printf "%.0f", c * s }')"
-  if [ "$dev_bytes" -lt $(($1 * 1024 * 1024 * 1024)) ]; then log "the data disk is $((dev_bytes / 1024 / 1024 / 1024)) GiB, the plan says $1 GiB: waiting for the cloud to grow it"; fi
+  if [ -n "\${1:-}" ] && [ "$dev_bytes" -lt $(($1 * 1024 * 1024 * 1024)) ]; then
+    log "the data disk is $((dev_bytes / 1024 / 1024)) MiB, the plan says $1 GiB: the filesystem grows when the cloud has grown the disk"
+  fi
   if [ "$dev_bytes" -le $((fs_bytes + 1024 * 1024)) ]; then return 1; fi
-  resize2fs "$dev" >/dev/null 2>&1
-  log "grew the data filesystem to $((dev_bytes / 1024 / 1024 / 1024)) GiB"
+  if ! resize2fs "$dev" >"$STATE_DIR/resize2fs.log" 2>&1; then
+    fail "could not grow the data filesystem on $dev to $((dev_bytes / 1024 / 1024)) MiB: $(tr '\\n' ' ' <"$STATE_DIR/resize2fs.log")"
+  fi
+  log "grew the data filesystem from $((fs_bytes / 1024 / 1024)) to $((dev_bytes / 1024 / 1024)) MiB"
 }
 
 # apply_config DOC: makes the server match the document; does nothing when it already does.
@@ -252,7 +257,10 @@ apply_config() {
   local doc="$1" hash applied="" changed=() action=unchanged errors pending
   hash="$(sha256sum "$doc" | cut -d' ' -f1)"
   if [ -f "$STATE_DIR/config.sha256" ]; then applied="$(cat "$STATE_DIR/config.sha256")"; fi
-  if [ "$hash" = "$applied" ] && pg_running; then return 0; fi
+  if [ "$hash" = "$applied" ] && pg_running; then
+    grow_fs || true # the disk may grow after the document changed: checked on every run
+    return 0
+  fi
   WORK="$(mktemp -d)"
   split_document "$doc" "$WORK"
   node_files
