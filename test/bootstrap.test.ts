@@ -124,6 +124,52 @@ describe('server bootstrap script', () => {
     expect(text).toMatch(/if \[ "\$EGRESS" = none \]; then require_preinstalled; else install_packages; fi/);
   });
 
+  it('finds the data disk by its label, else as the one blank non-root disk, never by its size', async () => {
+    // The script's own functions, on a simulated machine: root nvme0n1, data candidates nvme1n1 and
+    // nvme3n1 (EBS, any size), instance storage nvme2n1.
+    const defs = script(ACCESS[0]!, 'deb', 'primary')
+      .split('\n')
+      .filter((l) => l !== 'main "$@"' && !l.startsWith('exec >') && !l.startsWith('mkdir -p'))
+      .join('\n');
+    const machine = String.raw`
+lsblk() {
+  case "$*" in
+    '-no PKNAME /dev/nvme0n1p1') echo nvme0n1 ;;
+    '-dpno NAME,TYPE') printf '/dev/nvme0n1 disk\n/dev/nvme1n1 disk\n/dev/nvme2n1 disk\n/dev/nvme3n1 disk\n/dev/loop0 loop\n' ;;
+    '-no NAME /dev/nvme0n1') printf 'nvme0n1\nnvme0n1p1\n' ;;
+    '-no NAME '*) basename "$3" ;;
+    '-dno MODEL /dev/nvme2n1') echo 'Amazon EC2 NVMe Instance Storage' ;;
+    '-dno MODEL '*) echo 'Amazon Elastic Block Store' ;;
+  esac
+}
+findmnt() { echo /dev/nvme0n1p1; }
+blkid() {
+  if [ "$1" = -L ]; then if [ -n "$LABELLED" ]; then echo "$LABELLED"; return 0; fi; return 2; fi
+  case " $FORMATTED " in *" $2 "*) return 0 ;; esac
+  return 2
+}
+sleep() { :; }
+`;
+    const find = (env: Record<string, string>) =>
+      run('bash', ['-c', `${defs}\n${machine}\nfind_data_disk`], { env: { ...process.env, LABELLED: '', FORMATTED: '', ...env } }).then(
+        (r) => ({ code: 0, out: r.stdout.trim(), err: r.stderr.trim() }),
+        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout.trim(), err: e.stderr.trim() }),
+      );
+    // A rebuilt server: the labelled disk, whatever else is attached.
+    expect(await find({ LABELLED: '/dev/nvme3n1' })).toMatchObject({ code: 0, out: '/dev/nvme3n1' });
+    // First boot: the one blank disk that is neither the root disk nor instance storage.
+    expect(await find({ FORMATTED: '/dev/nvme3n1' })).toMatchObject({ code: 0, out: '/dev/nvme1n1' });
+    // Two blank candidates: no guessing.
+    const two = await find({});
+    expect(two.code).toBe(1);
+    expect(two.err).toContain('several blank disks (/dev/nvme1n1 /dev/nvme3n1) and none labelled pgdata');
+    // None attached (yet): gives up after its retries with a clear message.
+    const none = await find({ FORMATTED: '/dev/nvme1n1 /dev/nvme3n1' });
+    expect(none.code).toBe(1);
+    expect(none.err).toContain('no data disk (label pgdata, or a blank non-root disk) attached after 5 minutes');
+    expect(defs).not.toMatch(/DATA_DISK_GIB|sizeGiB/);
+  });
+
   it('keeps day-2 values out of the first-boot script: they change the configuration document only', () => {
     const before = modelOf('cloud: aws\ncompute: { size: medium }\nstorage: { sizeGiB: 50 }\npostgres: { version: "17", topology: cluster, replicas: 1 }\nbackup: { schedule: "0 3 * * *", retentionDays: 7 }\nnetwork: { allowedCidrs: [10.0.0.0/8] }');
     const after = modelOf('cloud: aws\ncompute: { size: medium }\nstorage: { sizeGiB: 200 }\npostgres: { version: "17", topology: cluster, replicas: 1, maxConnections: 300, settings: { log_min_duration_statement: 500 } }\nbackup: { schedule: "0 */6 * * *", retentionDays: 30, validate: daily }\nnetwork: { allowedCidrs: [10.1.0.0/16] }');
