@@ -184,6 +184,13 @@ async function makeNode(index: number, disk?: { image: string }): Promise<Node> 
   return node;
 }
 
+/** Skips a step out loud: the reason is printed with the run, not only counted. */
+function skipSaying(ctx: { skip: (note?: string) => void }, reason: string): void {
+  console.warn(`SKIPPED: ${reason}`);
+  timings.skipped = (timings.skipped ?? 0) + 1;
+  ctx.skip(reason);
+}
+
 /** The generated tool, as root, with the node's file. */
 function autostack(node: Node, ...args: string[]): Promise<Result> {
   return sh('bash', [tool, ...args], node.env);
@@ -418,7 +425,7 @@ describe('the generated server configuration on a real PostgreSQL', { timeout: 2
     const probe = join(root, 'probe-mount');
     await mkdir(probe);
     const canMount = await sh('mount', ['-o', 'loop', image, probe]);
-    if (canMount.code !== 0) return ctx.skip(`this machine cannot mount a loop device (${canMount.stderr.trim()}): the online growth of the data filesystem is not checked here`);
+    if (canMount.code !== 0) return skipSaying(ctx, `this machine cannot mount a loop device (${canMount.stderr.trim()}): the online growth of the data filesystem is not checked here`);
     await ok('umount', ['-d', probe]);
     // A replica's server-start settings must not be below the primary's (max_locks_per_transaction was raised above).
     const spec2 = SPEC({ settings: 'log_min_duration_statement: 250, max_locks_per_transaction: 128', retention: 14 }).replace('replicas: 1', 'replicas: 2');
@@ -437,7 +444,7 @@ describe('the generated server configuration on a real PostgreSQL', { timeout: 2
     const grown = await autostack(node, 'agent');
     const refused = /could not grow the data filesystem on \S+ to 512 MiB: .*(Permission denied|Operation not permitted)/.exec(grown.stderr);
     if (grown.code !== 0 && refused) {
-      return ctx.skip(`the agent found the grown disk and ran resize2fs, but this machine forbids online resizing ("${refused[1]}", a container without CAP_SYS_RESOURCE): the growth itself is checked on VMs only`);
+      return skipSaying(ctx, `the agent found the grown disk and ran resize2fs, but this machine forbids online resizing ("${refused[1]}", a container without CAP_SYS_RESOURCE): the growth itself is checked on VMs only`);
     }
     expect(grown.stderr).toBe('');
     expect(grown.stdout).toMatch(/grew the data filesystem from 2\d\d to 5\d\d MiB/);
