@@ -15,6 +15,8 @@ import { resolveSettings } from '../synth/core/resolve/settings.ts';
 import { renderTemplate } from '../synth/core/templates/templates.ts';
 import { cloudStacks } from '../synth/stack/registry.ts';
 import { synthesize } from '../synth/stack/synthesize.ts';
+import { serverConfig } from '../synth/kinds/plan/boot/server-script.ts';
+import { planKind } from '../synth/kinds/plan/index.ts';
 import { plan, ROOT, tempDir, writeFiles } from './helpers.ts';
 
 const settings = resolveSettings(undefined);
@@ -85,9 +87,11 @@ describe('escaping', () => {
         const json = JSON.parse(r.stacks[0]!.json);
         const tags = json.provider.aws[0].default_tags[0].tags;
         expect(unescape(tags.probe)).toBe(label);
-        const script = unescape(json.resource.aws_instance.server_0.user_data as string);
+        // Settings are day-2 values: in the server's configuration document, not in the user data.
         const conf = `application_name = ${confString(setting)}`;
-        expect(script).toContain(`'${conf.replace(/'/g, `'\\''`)}'`);
+        const doc = JSON.parse(serverConfig(model, planKind.infrastructure!.plan(model)[0]!, 0, { storage: { protocol: 's3', bucket: 'b', region: 'us-east-1', endpoint: 's3.us-east-1.amazonaws.com' }, shellConstants: [], shellFunctions: '' }));
+        expect(doc.postgresql).toContain(conf);
+        expect(unescape(json.resource.aws_instance.server_0.user_data as string)).not.toContain(conf);
         return true;
       }),
       { numRuns: 60 },
@@ -116,7 +120,7 @@ describe('escaping', () => {
     const out = JSON.parse(stdout);
     expect(out.probe.value).toBe('${file("/etc/passwd")}');
     expect(out.script.value).toBe(unescape(script));
-    expect(out.script.value).toContain('"${CONF_LINES[@]}"');
+    expect(out.script.value).toContain('lacks: ${missing[*]}');
   });
 });
 

@@ -8,7 +8,7 @@ export function awsAccess(ctx: StackContext): CloudAccess {
   const region = ctx.plan.region;
   return {
     storage: { protocol: 's3', bucket: ctx.names.bucket, region, endpoint: `s3.${region}.amazonaws.com` },
-    shellConstants: [`SECRET_ID=${shellQuote(awsSecretName(ctx))}`, `AWS_REGION=${shellQuote(region)}`],
+    shellConstants: [`SECRET_ID=${shellQuote(awsSecretName(ctx))}`, `AWS_REGION=${shellQuote(region)}`, `BUCKET=${shellQuote(ctx.names.bucket)}`],
     shellFunctions: SHELL_FUNCTIONS,
   };
 }
@@ -21,12 +21,16 @@ instance_value() { # tags are visible through IMDSv2 (instance_metadata_tags = e
   token="$(imds_token)"
   curl -fsS -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/tags/instance/autostack-$1"
 }
-ensure_cloud_cli() {
+ensure_cloud_cli() { # ensure_cloud_cli PACKAGE_SOURCE EGRESS: never downloads with egress none
   command -v aws >/dev/null 2>&1 && return 0
-  case "$PKG_SOURCE" in
+  if [ "$2" = none ]; then return 1; fi
+  case "$1" in
     deb) apt-get install -y -q awscli || snap install aws-cli --classic ;;
     *) dnf install -y -q awscli2 || dnf install -y -q awscli ;;
   esac
+}
+config_read() { # config_read KEY: an object of the plan's bucket on stdout
+  aws s3 cp --region "$AWS_REGION" --only-show-errors "s3://$BUCKET/$1" -
 }
 secret_read() {
   aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$SECRET_ID" --query SecretString --output text 2>/dev/null || true

@@ -7,7 +7,12 @@ import { AZURE_BACKUP_CONTAINER } from './bucket.ts';
 export function azureAccess(ctx: StackContext): CloudAccess {
   return {
     storage: { protocol: 'azure-blob', account: ctx.names.storageAccount, container: AZURE_BACKUP_CONTAINER },
-    shellConstants: [`VAULT_NAME=${shellQuote(ctx.names.keyVault)}`, `SECRET_NAME=${shellQuote(`${ctx.workload.slug}-passwords`)}`],
+    shellConstants: [
+      `VAULT_NAME=${shellQuote(ctx.names.keyVault)}`,
+      `SECRET_NAME=${shellQuote(`${ctx.workload.slug}-passwords`)}`,
+      `STORAGE_ACCOUNT=${shellQuote(ctx.names.storageAccount)}`,
+      `CONTAINER=${shellQuote(AZURE_BACKUP_CONTAINER)}`,
+    ],
     shellFunctions: SHELL_FUNCTIONS,
   };
 }
@@ -16,10 +21,16 @@ const SHELL_FUNCTIONS = `instance_value() { # tags through the instance metadata
   curl -fsS -H Metadata:true 'http://169.254.169.254/metadata/instance/compute/tagsList?api-version=2021-02-01' |
     python3 -c 'import json,sys; print(next((t["value"] for t in json.load(sys.stdin) if t["name"] == "autostack-" + sys.argv[1]), ""))' "$1"
 }
-ensure_cloud_cli() { command -v curl >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1; }
-vault_token() { # the VM's system-assigned identity
-  curl -fsS -H Metadata:true 'http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net' |
+ensure_cloud_cli() { command -v curl >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1; } # no CLI: curl and the metadata service
+identity_token() { # identity_token RESOURCE: a token of the VM's system-assigned identity
+  curl -fsS -H Metadata:true "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=$1" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
+}
+vault_token() { identity_token https%3A%2F%2Fvault.azure.net; }
+config_read() { # config_read KEY: a blob of the plan's container on stdout
+  local token
+  token="$(identity_token https%3A%2F%2Fstorage.azure.com%2F)"
+  curl -fsS -H "Authorization: Bearer $token" -H 'x-ms-version: 2021-08-06' "https://$STORAGE_ACCOUNT.blob.core.windows.net/$CONTAINER/$1"
 }
 secret_read() {
   local token

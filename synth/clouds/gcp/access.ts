@@ -7,7 +7,7 @@ import { gcpSecretId } from './secret.ts';
 export function gcpAccess(ctx: StackContext): CloudAccess {
   return {
     storage: { protocol: 'gcs', bucket: ctx.names.bucket },
-    shellConstants: [`SECRET_NAME=${shellQuote(gcpSecretId(ctx))}`],
+    shellConstants: [`SECRET_NAME=${shellQuote(gcpSecretId(ctx))}`, `BUCKET=${shellQuote(ctx.names.bucket)}`],
     shellFunctions: SHELL_FUNCTIONS,
   };
 }
@@ -15,7 +15,14 @@ export function gcpAccess(ctx: StackContext): CloudAccess {
 const SHELL_FUNCTIONS = `instance_value() { # instance metadata attributes set by Terraform
   curl -fsS -H 'Metadata-Flavor: Google' "http://metadata.google.internal/computeMetadata/v1/instance/attributes/autostack-$1"
 }
-ensure_cloud_cli() { command -v gcloud >/dev/null 2>&1; }
+ensure_cloud_cli() { command -v gcloud >/dev/null 2>&1; } # preinstalled on Google's images; the same with any egress
+config_read() { # config_read KEY: an object of the plan's bucket on stdout (JSON API, the service account's token)
+  local token object
+  token="$(curl -fsS -H 'Metadata-Flavor: Google' http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')"
+  object="$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1")"
+  curl -fsS -H "Authorization: Bearer $token" "https://storage.googleapis.com/storage/v1/b/$BUCKET/o/$object?alt=media"
+}
 secret_read() {
   gcloud secrets versions access latest --secret="$SECRET_NAME" 2>/dev/null || true
 }

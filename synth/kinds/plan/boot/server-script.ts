@@ -5,18 +5,51 @@ import type { CloudAccess } from '../../../core/registry/kinds.ts';
 import { cronToOnCalendar } from '../../../core/validate/cron.ts';
 import type { PlanModel } from '../model.ts';
 import { renderBootstrap } from './bootstrap.ts';
+import { configObjectKey, renderServerConfig } from './config.ts';
+
+export { configObjectKey };
 
 const RESTORE_CHECK: Record<string, string | undefined> = { daily: '*-*-* 05:30:00', weekly: 'Sun *-*-* 05:30:00', monthly: '*-*-01 05:30:00', never: undefined };
 
-/** The first-boot script of server `index`, from the plan, the chosen image and instance, and the cloud's access. */
+export type Egress = 'nat' | 'public-ip' | 'none';
+
+/**
+ * How the plan's servers reach the internet. `network.egress` is not in the model yet (the
+ * schema change comes with the cloud stacks' egress resources): read defensively, default `nat`.
+ */
+export function egressOf(model: PlanModel): Egress {
+  const egress = (model.network as { egress?: unknown }).egress;
+  return egress === 'public-ip' || egress === 'none' ? egress : 'nat';
+}
+
+/**
+ * The first-boot script of server `index`: only what fixes the server's identity (plan name,
+ * role, index, package source, PostgreSQL major, egress, the cloud's access). A change in it
+ * rebuilds the server; everything else is in `serverConfig`.
+ */
 export function serverScript(model: PlanModel, plan: CloudPlan, index: number, access: CloudAccess): string {
-  const type = catalogFor(plan.cloud).instanceType(plan.instance!.name)!;
   return renderBootstrap({
     planName: model.name,
     role: index === 0 ? 'primary' : 'replica',
     index,
     packaging: plan.image!.distro === 'amazon-linux' ? 'amazon-linux' : packageSourceFor(plan.image!.distro),
     pgVersion: model.postgres.version,
+    egress: egressOf(model),
+    access,
+  });
+}
+
+/**
+ * The configuration document of server `index` (deterministic JSON text): PostgreSQL settings,
+ * pg_hba, pgBackRest, schedules and disk size. The cloud stack stores it in the plan's bucket at
+ * `configObjectKey(index)` and updates it in place; the server's agent applies it within minutes.
+ */
+export function serverConfig(model: PlanModel, plan: CloudPlan, index: number, access: CloudAccess): string {
+  const type = catalogFor(plan.cloud).instanceType(plan.instance!.name)!;
+  return renderServerConfig({
+    planName: model.name,
+    role: index === 0 ? 'primary' : 'replica',
+    index,
     dataDiskGiB: model.storage.sizeGiB,
     settings: tunePostgres({ memoryGiB: type.memoryGiB, vcpu: type.vcpu, maxConnections: model.postgres.maxConnections, replicas: model.postgres.replicas, extra: model.postgres.settings }),
     allowedCidrs: model.network.allowedCidrs,
@@ -26,6 +59,6 @@ export function serverScript(model: PlanModel, plan: CloudPlan, index: number, a
       retentionDays: model.backup.retentionDays,
       validateOnCalendar: RESTORE_CHECK[model.backup.validate],
     },
-    access,
+    storage: access.storage,
   });
 }
