@@ -107,12 +107,15 @@ describe('escaping', () => {
   it('evaluates the escaped strings with the real terraform CLI to the original text', async (ctx) => {
     const which = await promisify(execFile)('sh', ['-c', 'command -v terraform']).catch(() => undefined);
     if (!which) return ctx.skip('terraform is not on PATH');
-    const model = modelOf(text);
+    const base = modelOf(text);
+    const model: PlanModel = { ...base, postgres: { ...base.postgres, settings: { application_name: '${file("/etc/passwd")} %{ if true }x%{ endif }' } } };
     const json = await synthJson(model, 'aws');
     const probe = json.provider.aws[0].default_tags[0].tags.probe as string;
-    const script = json.resource.aws_instance.server_0.user_data as string;
+    // The configuration document (settings travel there) and the first-boot document.
+    const script = json.resource.aws_s3_object.server_0_config.content as string;
+    const userData = json.resource.aws_instance.server_0.user_data as string;
     const dir = await tempDir('autostack-tf-');
-    await writeFiles(dir, { 'main.tf.json': JSON.stringify({ output: { probe: { value: probe }, script: { value: script } } }) });
+    await writeFiles(dir, { 'main.tf.json': JSON.stringify({ output: { probe: { value: probe }, script: { value: script }, user_data: { value: userData } } }) });
     const env = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
     await promisify(execFile)('terraform', ['init', '-input=false', '-backend=false'], { cwd: dir, env });
     await promisify(execFile)('terraform', ['apply', '-auto-approve', '-input=false'], { cwd: dir, env });
@@ -120,7 +123,36 @@ describe('escaping', () => {
     const out = JSON.parse(stdout);
     expect(out.probe.value).toBe('${file("/etc/passwd")}');
     expect(out.script.value).toBe(unescape(script));
-    expect(out.script.value).toContain('lacks: ${missing[*]}');
+    expect(out.script.value).toContain('${file(\\"/etc/passwd\\")} %{ if true }x%{ endif }');
+    expect(out.user_data.value).toBe(unescape(userData));
+  });
+});
+
+describe('server replacement', () => {
+  it('replaces a server exactly when its identity changes, in a form real terraform accepts', async (ctx) => {
+    const which = await promisify(execFile)('sh', ['-c', 'command -v terraform']).catch(() => undefined);
+    if (!which) return ctx.skip('terraform is not on PATH');
+    const stackOf = async (spec: string) => (await synthJson(modelOf(plan('x', `cloud: aws\nregion: us-east-1\n${spec}`)), 'aws')).resource;
+    const a = await stackOf('postgres: { version: "17" }\nstorage: { sizeGiB: 50 }');
+    const lifecycle = a.aws_instance.server_0.lifecycle;
+    expect(lifecycle).toEqual({ ignore_changes: ['ami', 'user_data'], replace_triggered_by: ['terraform_data.server_0_identity'] });
+    // The same lifecycle on a built-in resource, so terraform can run it offline.
+    const config = (identity: unknown) => JSON.stringify({ resource: { terraform_data: { server_0_identity: identity, server_0: { input: 'server', lifecycle: { replace_triggered_by: lifecycle.replace_triggered_by } } } } });
+    const dir = await tempDir('autostack-tf-identity-');
+    const env = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
+    const tf = (args: string[]) => promisify(execFile)('terraform', args, { cwd: dir, env });
+    const strip = (r: Record<string, unknown>) => ({ input: r.input });
+    await writeFiles(dir, { 'main.tf.json': config(strip(a.terraform_data.server_0_identity)) });
+    await tf(['init', '-input=false', '-backend=false']);
+    await tf(['apply', '-auto-approve', '-input=false']);
+    // Disk growth and a new setting: the identity is unchanged, nothing is replaced.
+    const b = await stackOf('postgres: { version: "17", settings: { work_mem: 64MB } }\nstorage: { sizeGiB: 500 }');
+    await writeFiles(dir, { 'main.tf.json': config(strip(b.terraform_data.server_0_identity)) });
+    expect((await tf(['plan', '-no-color', '-input=false'])).stdout).toContain('No changes.');
+    // A new OS: the identity changes and the server is replaced.
+    const c = await stackOf('postgres: { version: "17" }\nos: { distro: ubuntu, version: "24.04" }');
+    await writeFiles(dir, { 'main.tf.json': config(strip(c.terraform_data.server_0_identity)) });
+    expect((await tf(['plan', '-no-color', '-input=false'])).stdout).toContain('terraform_data.server_0 will be replaced due to changes in replace_triggered_by');
   });
 });
 

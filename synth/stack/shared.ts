@@ -1,5 +1,6 @@
 import type { AbstractResource } from '../../knowledge-base/types.ts';
 import type { StackContext } from './context.ts';
+import { DataResource } from '../cdktf/index.ts';
 
 /** Typed access to constructs shared between a stack's resource files. */
 export function share<T>(ctx: StackContext, key: string, value: T): T {
@@ -40,4 +41,16 @@ export function egressOf(ctx: StackContext): 'nat' | 'public-ip' | 'none' {
   const vm = ctx.plan.resources.find((r) => r.kind === 'vm');
   const e = vm?.attrs.egress;
   return e === 'public-ip' || e === 'none' ? e : 'nat';
+}
+
+/**
+ * What server `index` is, as the review's `replaceOn` attributes of its vm resource (image,
+ * PostgreSQL major, region, egress): a `terraform_data` the server is replaced with
+ * (`replace_triggered_by`), so that exactly these changes replace it. Its first-boot document is
+ * ignored after creation: a new AutoStack release never replaces running servers.
+ */
+export function serverIdentity(ctx: StackContext, r: AbstractResource, index: number): string {
+  const input = Object.fromEntries((r.replaceOn ?? []).map((a) => [a, ctx.lit(String(r.attrs[a]))]));
+  // In Terraform JSON, replace_triggered_by takes bare references ("terraform_data.x"), not "${…}".
+  return ctx.synthesis.address(new DataResource(ctx.stack, `server_${index}_identity`, { input }));
 }

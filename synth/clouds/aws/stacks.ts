@@ -16,6 +16,7 @@ export const awsStacks: CloudStacks = {
   resources: { secret: awsSecret, bucket: awsBucket, firewall: awsFirewall, 'public-ip': awsPublicIp, nat: awsNat, vm: awsVm, disk: awsDisk, 'backup-schedule': awsBackupSchedule },
   // Tags come from the provider's default_tags on every taggable resource; these types take none.
   untaggable: {
+    terraform_data: 'the server identity that triggers a replacement: state only, not a cloud resource',
     aws_volume_attachment: 'an attachment is not a resource AWS can tag',
     aws_iam_role_policy: 'inline policies cannot be tagged',
     aws_s3_bucket_ownership_controls: 'bucket sub-configuration; the bucket is tagged',

@@ -2,7 +2,7 @@ import { TerraformOutput } from '../../cdktf/index.ts';
 import { aws } from '../../cdktf/aws.ts';
 import type { Instance, IamRole, Route, S3Bucket, SecretsmanagerSecret, SecurityGroup } from '../../cdktf/aws.ts';
 import type { ResourceSynth, StackContext } from '../../stack/context.ts';
-import { hasPublicIp, maybeShared, share, shared } from '../../stack/shared.ts';
+import { hasPublicIp, maybeShared, serverIdentity, share, shared } from '../../stack/shared.ts';
 import { awsAccess } from './access.ts';
 import { subnetFor } from './base.ts';
 import { cloudConfig } from '../../stack/user-data.ts';
@@ -39,13 +39,13 @@ export const awsVm: ResourceSynth = (ctx, r, i) => {
     metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled', httpPutResponseHopLimit: 1, instanceMetadataTags: 'enabled' },
     rootBlockDevice: { volumeType: 'gp3', volumeSize: 20, encrypted: true, deleteOnTermination: true },
     userData: ctx.lit(userData),
-    userDataReplaceOnChange: true,
     tags: {
       Name: `${names.base}-${i}`,
       'autostack-role': i === 0 ? 'primary' : 'replica',
       ...(primary ? { 'autostack-primary-host': primary.privateIp } : {}),
     },
-    lifecycle: { ignoreChanges: ['ami'] },
+    // Replaced when what it is changes (image, PostgreSQL major, egress); not for a newer AMI or a new AutoStack release.
+    lifecycle: { ignoreChanges: ['ami', 'user_data'], replaceTriggeredBy: [serverIdentity(ctx, r, i)] },
     // First boot needs its way out (NAT route) and its configuration in place.
     dependsOn: [...(bucket ? [bucket] : []), ...(configObject ? [configObject] : []), ...(natRoute ? [natRoute] : [])],
   });

@@ -1,7 +1,7 @@
 import type { CloudAccess } from '../../core/registry/kinds.ts';
 import { shellQuote } from '../../core/render/shell.ts';
 import type { StackContext } from '../../stack/context.ts';
-import { AZURE_BACKUP_CONTAINER } from './bucket.ts';
+import { AZURE_BACKUP_CONTAINER, AZURE_CONFIG_CONTAINER } from './bucket.ts';
 
 /** How a server reaches Blob storage and Key Vault: its system-assigned identity, and tags through the metadata service. */
 export function azureAccess(ctx: StackContext): CloudAccess {
@@ -11,7 +11,7 @@ export function azureAccess(ctx: StackContext): CloudAccess {
       `VAULT_NAME=${shellQuote(ctx.names.keyVault)}`,
       `SECRET_NAME=${shellQuote(`${ctx.workload.slug}-passwords`)}`,
       `STORAGE_ACCOUNT=${shellQuote(ctx.names.storageAccount)}`,
-      `CONTAINER=${shellQuote(AZURE_BACKUP_CONTAINER)}`,
+      `CONTAINER=${shellQuote(AZURE_CONFIG_CONTAINER)}`,
     ],
     shellFunctions: SHELL_FUNCTIONS,
   };
@@ -27,7 +27,7 @@ identity_token() { # identity_token RESOURCE: a token of the VM's system-assigne
     python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
 }
 vault_token() { identity_token https%3A%2F%2Fvault.azure.net; }
-config_read() { # config_read KEY: a blob of the plan's container on stdout
+config_read() { # config_read KEY: a blob of the plan's configuration container on stdout
   local token
   token="$(identity_token https%3A%2F%2Fstorage.azure.com%2F)"
   curl -fsS -H "Authorization: Bearer $token" -H 'x-ms-version: 2021-08-06' "https://$STORAGE_ACCOUNT.blob.core.windows.net/$CONTAINER/$1"

@@ -15,6 +15,7 @@ export const azureStacks: CloudStacks = {
   order: ['secret', 'bucket', 'firewall', 'public-ip', 'nat', 'vm', 'disk', 'backup-schedule'],
   resources: { secret: azureSecret, bucket: azureBucket, firewall: azureFirewall, 'public-ip': azurePublicIp, nat: azureNat, vm: azureVm, disk: azureDisk, 'backup-schedule': azureBackupSchedule },
   untaggable: {
+    terraform_data: 'the server identity that triggers a replacement: state only, not a cloud resource',
     azurerm_subnet: 'subnets cannot be tagged; the virtual network is',
     azurerm_storage_container: 'containers cannot be tagged; the storage account is',
     azurerm_storage_management_policy: 'a policy of the storage account, which is tagged',

@@ -5,7 +5,7 @@ import type { ITerraformDependable } from '../../cdktf/index.ts';
 import { cloudConfig } from '../../stack/user-data.ts';
 import { catalogFor } from '../../../knowledge-base/catalog.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
-import { maybeShared, share, shared } from '../../stack/shared.ts';
+import { maybeShared, serverIdentity, share, shared } from '../../stack/shared.ts';
 import { azureAccess } from './access.ts';
 import { NO_LOGIN_KEY } from './base.ts';
 
@@ -60,6 +60,8 @@ export const azureVm: ResourceSynth = (ctx, r, i) => {
     sourceImageReference: { publisher: String(image.publisher), offer: String(image.offer), sku: String(image.sku), version: 'latest' },
     ...(image.plan ? { plan: { name: String(image.sku), product: String(image.offer), publisher: String(image.publisher) } } : {}),
     customData: Buffer.from(userData).toString('base64'),
+    // Replaced when what it is changes (image, PostgreSQL major, egress); not for a new AutoStack release.
+    lifecycle: { ignoreChanges: ['custom_data'], replaceTriggeredBy: [serverIdentity(ctx, r, i)] },
     tags: { ...ctx.tags, 'autostack-role': i === 0 ? 'primary' : 'replica', ...(primaryNic ? { 'autostack-primary-host': primaryNic.privateIpAddress } : {}) },
     // First boot needs its way out (NAT gateway on the subnet) and its configuration in place.
     dependsOn: [...(configBlob ? [configBlob] : []), ...(nat ? [nat as ITerraformDependable] : [])],

@@ -15,6 +15,7 @@ export const gcpStacks: CloudStacks = {
   order: ['secret', 'bucket', 'firewall', 'disk', 'public-ip', 'nat', 'vm', 'backup-schedule'],
   resources: { secret: gcpSecret, bucket: gcpBucket, firewall: gcpFirewall, disk: gcpDisk, 'public-ip': gcpPublicIp, nat: gcpNat, vm: gcpVm, 'backup-schedule': gcpBackupSchedule },
   untaggable: {
+    terraform_data: 'the server identity that triggers a replacement: state only, not a cloud resource',
     google_compute_network: 'VPC networks take no labels',
     google_compute_subnetwork: 'subnetworks take no labels',
     google_compute_firewall: 'firewall rules take no labels; their description names the plan',

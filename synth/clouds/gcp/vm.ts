@@ -3,7 +3,7 @@ import { gcp } from '../../cdktf/gcp.ts';
 import type { ComputeDisk, ComputeInstance, ComputeRouterNat, ServiceAccount, StorageBucket } from '../../cdktf/gcp.ts';
 import { catalogFor } from '../../../knowledge-base/catalog.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
-import { hasPublicIp, maybeShared, shared, share } from '../../stack/shared.ts';
+import { hasPublicIp, maybeShared, serverIdentity, shared, share } from '../../stack/shared.ts';
 import { gcpAccess } from './access.ts';
 import { gcpLabels } from './base.ts';
 
@@ -40,7 +40,8 @@ export const gcpVm: ResourceSynth = (ctx, r, i) => {
     tags: [names.base],
     labels: { ...gcpLabels(ctx), 'autostack-role': i === 0 ? 'primary' : 'replica' },
     allowStoppingForUpdate: true,
-    lifecycle: { ignoreChanges: ['boot_disk[0].initialize_params[0].image'] },
+    // Replaced when what it is changes (image, PostgreSQL major, egress); not for a newer image or a new AutoStack release.
+    lifecycle: { ignoreChanges: ['boot_disk[0].initialize_params[0].image', 'metadata_startup_script'], replaceTriggeredBy: [serverIdentity(ctx, r, i)] },
     // First boot needs its way out (Cloud NAT) and its configuration in place.
     dependsOn: [...(configObject ? [configObject] : []), ...(nat ? [nat] : [])],
   });

@@ -2,7 +2,7 @@ import { cloudIds } from '../../../knowledge-base/clouds/registry.ts';
 import { counterpartRegion, resolveRegion } from '../../../knowledge-base/regions.ts';
 import type { KindDefinition } from '../../core/registry/kinds.ts';
 import { advisePlan } from './advice.ts';
-import { serverScript } from './boot/server-script.ts';
+import { configObjectKey, serverConfig, serverScript } from './boot/server-script.ts';
 import { describePlanChanges } from './changes.ts';
 import { checkPlan, checkPlanTransition } from './check.ts';
 import { buildCloudPlan } from './cloud-plan.ts';
@@ -46,6 +46,7 @@ export const planKind: KindDefinition<PlanModel> = {
       title: 'PostgreSQL',
       slug: 'postgres',
       bootScript: serverScript,
+      serverConfig: (model, plan, index, access) => ({ key: configObjectKey(index), content: serverConfig(model, plan, index, access) }),
       outputs: {
         primaryAddress: 'Private address of the PostgreSQL primary (port 5432)',
         secret: 'the postgres and replicator passwords',

@@ -3,7 +3,7 @@ import type { CloudPlan } from '../../../../knowledge-base/cloud-plan.ts';
 import { packageSourceFor, tunePostgres } from '../../../../knowledge-base/postgres.ts';
 import type { CloudAccess } from '../../../core/registry/kinds.ts';
 import { cronToOnCalendar } from '../../../core/validate/cron.ts';
-import type { PlanModel } from '../model.ts';
+import type { Egress, PlanModel } from '../model.ts';
 import { renderBootstrap } from './bootstrap.ts';
 import { configObjectKey, renderServerConfig } from './config.ts';
 
@@ -11,15 +11,11 @@ export { configObjectKey };
 
 const RESTORE_CHECK: Record<string, string | undefined> = { daily: '*-*-* 05:30:00', weekly: 'Sun *-*-* 05:30:00', monthly: '*-*-01 05:30:00', never: undefined };
 
-export type Egress = 'nat' | 'public-ip' | 'none';
+export type { Egress };
 
-/**
- * How the plan's servers reach the internet. `network.egress` is not in the model yet (the
- * schema change comes with the cloud stacks' egress resources): read defensively, default `nat`.
- */
+/** How the plan's servers reach the internet (spec.network.egress, resolved). */
 export function egressOf(model: PlanModel): Egress {
-  const egress = (model.network as { egress?: unknown }).egress;
-  return egress === 'public-ip' || egress === 'none' ? egress : 'nat';
+  return model.network.egress;
 }
 
 /**
