@@ -122,3 +122,26 @@ describe('egress: every server has a way out, shown and priced', () => {
     expect(doc.diagnostics.map((d) => d.code)).toContain('plan/egress-conflict');
   });
 });
+
+describe('a server can read its configuration document but never write it', () => {
+  it('AWS: objects readable, writable only under pgbackrest/', async () => {
+    const r = await stack(model('cloud: aws\nregion: us-east'));
+    const statements = r.data?.aws_iam_policy_document?.server_access?.statement ?? (await synthesize([{ kind: 'Plan', model: model('cloud: aws\nregion: us-east') }], settings).then((x) => (x.ok ? JSON.parse(x.stacks[0]!.json).data.aws_iam_policy_document.server_access.statement : [])));
+    const put = statements.find((s: any) => s.actions.includes('s3:PutObject'));
+    expect(put.resources).toEqual(['${aws_s3_bucket.backups.arn}/pgbackrest/*']);
+    expect(statements.find((s: any) => s.actions.includes('s3:GetObject')).actions).toEqual(['s3:GetObject']);
+  });
+
+  it('GCP: viewer on the bucket, writer only for pgbackrest/ objects', async () => {
+    const r = await stack(model('cloud: gcp\nregion: us-east'));
+    expect(r.google_storage_bucket_iam_member.backups_reader.role).toBe('roles/storage.objectViewer');
+    expect(r.google_storage_bucket_iam_member.backups_writer.condition.expression).toMatch(/^resource\.name\.startsWith\("projects\/_\/buckets\/autostack-db-[0-9a-f]{8}\/objects\/pgbackrest\/"\)$/);
+  });
+
+  it('Azure: contributor on the backups container, reader on the configuration container', async () => {
+    const r = await stack(model('cloud: azure\nregion: us-east'));
+    expect(r.azurerm_role_assignment.server_0_backups).toMatchObject({ role_definition_name: 'Storage Blob Data Contributor', scope: '${azurerm_storage_account.backups.id}/blobServices/default/containers/pgbackrest' });
+    expect(r.azurerm_role_assignment.server_0_config_reader).toMatchObject({ role_definition_name: 'Storage Blob Data Reader', scope: '${azurerm_storage_account.backups.id}/blobServices/default/containers/autostack' });
+    expect(r.azurerm_storage_blob.server_0_config).toMatchObject({ storage_container_name: '${azurerm_storage_container.config_container.name}', name: 'autostack/config/server-0.json' });
+  });
+});

@@ -58,7 +58,7 @@ export const awsVm: ResourceSynth = (ctx, r, i) => {
   }
 };
 
-/** The servers' role may use this plan's backup bucket and password secret, and nothing else. */
+/** The servers' role may use this plan's backup bucket (writing only under pgbackrest/) and password secret, and nothing else. */
 function grantAccess(ctx: StackContext): void {
   const secret = maybeShared<SecretsmanagerSecret>(ctx, 'secret');
   const bucket = maybeShared<S3Bucket>(ctx, 'bucket');
@@ -67,7 +67,9 @@ function grantAccess(ctx: StackContext): void {
     ...(bucket
       ? [
           { sid: 'BackupBucket', actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: [bucket.arn] },
-          { sid: 'BackupObjects', actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [`${bucket.arn}/*`] },
+          // Read everything (its configuration document included); write only the backups, never a configuration document.
+          { sid: 'ReadObjects', actions: ['s3:GetObject'], resources: [`${bucket.arn}/*`] },
+          { sid: 'BackupObjects', actions: ['s3:PutObject', 's3:DeleteObject'], resources: [`${bucket.arn}/pgbackrest/*`] },
         ]
       : []),
   ];

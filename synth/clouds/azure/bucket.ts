@@ -27,7 +27,7 @@ export const azureBucket: ResourceSynth = (ctx, r) => {
     blobProperties: { versioningEnabled: true, deleteRetentionPolicy: { days: 7 } },
     tags: ctx.tags,
   }));
-  new azure.StorageContainer(ctx.stack, 'backups_container', { name: AZURE_BACKUP_CONTAINER, storageAccountId: account.id, containerAccessType: 'private' });
+  share(ctx, 'backupContainer', new azure.StorageContainer(ctx.stack, 'backups_container', { name: AZURE_BACKUP_CONTAINER, storageAccountId: account.id, containerAccessType: 'private' }));
   // The servers' configuration documents live apart from the backups: the retention rule never reaches them.
   share(ctx, 'configContainer', new azure.StorageContainer(ctx.stack, 'config_container', { name: AZURE_CONFIG_CONTAINER, storageAccountId: account.id, containerAccessType: 'private' }));
   new azure.StorageManagementPolicy(ctx.stack, 'backups_lifecycle', {

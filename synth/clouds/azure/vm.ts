@@ -3,6 +3,7 @@ import { azure } from '../../cdktf/azure.ts';
 import type { KeyVault, LinuxVirtualMachine, NetworkInterface, NetworkSecurityGroup, PublicIp, ResourceGroup, StorageAccount, StorageContainer } from '../../cdktf/azure.ts';
 import type { ITerraformDependable } from '../../cdktf/index.ts';
 import { cloudConfig } from '../../stack/user-data.ts';
+import { AZURE_BACKUP_CONTAINER, AZURE_CONFIG_CONTAINER } from './bucket.ts';
 import { catalogFor } from '../../../knowledge-base/catalog.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
 import { maybeShared, serverIdentity, share, shared } from '../../stack/shared.ts';
@@ -77,5 +78,11 @@ function grant(ctx: Parameters<ResourceSynth>[0], vm: LinuxVirtualMachine, i: nu
   const vault = maybeShared<KeyVault>(ctx, 'vault');
   if (vault) new azure.RoleAssignment(ctx.stack, `server_${i}_secrets`, { scope: vault.id, roleDefinitionName: 'Key Vault Secrets Officer', principalId });
   const account = maybeShared<StorageAccount>(ctx, 'storageAccount');
-  if (account) new azure.RoleAssignment(ctx.stack, `server_${i}_backups`, { scope: account.id, roleDefinitionName: 'Storage Blob Data Contributor', principalId });
+  if (account) {
+    // Write the backups' container; only read the configuration container (a server never rewrites its own document).
+    const container = (name: string) => `${account.id}/blobServices/default/containers/${name}`;
+    const after = (key: string) => ({ dependsOn: [shared<StorageContainer>(ctx, key)] });
+    new azure.RoleAssignment(ctx.stack, `server_${i}_backups`, { scope: container(AZURE_BACKUP_CONTAINER), roleDefinitionName: 'Storage Blob Data Contributor', principalId, ...after('backupContainer') });
+    new azure.RoleAssignment(ctx.stack, `server_${i}_config_reader`, { scope: container(AZURE_CONFIG_CONTAINER), roleDefinitionName: 'Storage Blob Data Reader', principalId, ...after('configContainer') });
+  }
 }

@@ -20,5 +20,13 @@ export const gcpBucket: ResourceSynth = (ctx, r) => {
     ],
     labels: gcpLabels(ctx),
   }));
-  new gcp.StorageBucketIamMember(ctx.stack, 'backups_writer', { bucket: bucket.name, role: 'roles/storage.objectUser', member: `serviceAccount:${shared<ServiceAccount>(ctx, 'serviceAccount').email}` });
+  const member = `serviceAccount:${shared<ServiceAccount>(ctx, 'serviceAccount').email}`;
+  // Read everything (its configuration document included); write only the backups, never a configuration document.
+  new gcp.StorageBucketIamMember(ctx.stack, 'backups_reader', { bucket: bucket.name, role: 'roles/storage.objectViewer', member });
+  new gcp.StorageBucketIamMember(ctx.stack, 'backups_writer', {
+    bucket: bucket.name,
+    role: 'roles/storage.objectUser',
+    member,
+    condition: { title: 'backups-only', description: 'Objects under pgbackrest/ only', expression: `resource.name.startsWith("projects/_/buckets/${ctx.names.bucket}/objects/pgbackrest/")` },
+  });
 };
