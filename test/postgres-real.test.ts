@@ -416,6 +416,25 @@ describe('the generated server configuration on a real PostgreSQL', { timeout: 2
     await writeFile(join(objects, configObjectKey(0)), text);
   });
 
+  it('updates its own tool from a newer release\'s document, once, and refuses one that does not parse', async () => {
+    const text = await readFile(join(objects, configObjectKey(0)), 'utf8');
+    const doc = JSON.parse(text);
+    expect(doc.tool).toBe(serverTool());
+    await writeFile(join(objects, configObjectKey(0)), JSON.stringify({ ...doc, tool: `${serverTool()}\n# the next release\n` }));
+    const out = await autostackOk(primary, 'agent');
+    expect(out).toMatch(/updated the AutoStack tool from the configuration document\n.*applied configuration [0-9a-f]{12}: changed nothing; PostgreSQL unchanged\n$/);
+    expect(await readFile(tool, 'utf8')).toContain('# the next release');
+    expect(await autostackOk(primary, 'agent')).toBe('');
+    await writeFile(join(objects, configObjectKey(0)), JSON.stringify({ ...doc, tool: '#!/bin/bash\nif then fi\n' }));
+    const broken = await autostack(primary, 'agent');
+    expect(broken.code).not.toBe(0);
+    expect(broken.stderr).toContain('does not parse: keeping this one');
+    expect(await readFile(tool, 'utf8')).toContain('# the next release');
+    await writeFile(tool, serverTool(), { mode: 0o755 });
+    await writeFile(join(objects, configObjectKey(0)), text);
+    await autostackOk(primary, 'agent');
+  });
+
   it('grows the data filesystem online when the cloud grew the disk', async (ctx) => {
     const t0 = Date.now();
     // The data disk as a loop device: an ext4 filesystem labelled pgdata, as the first-boot script makes it.

@@ -76,8 +76,10 @@ export interface Workload<M> {
 
 /**
  * How a server reaches its cloud, provided by the cloud: object storage (by protocol, so a kind
- * maps it to its own tools), and shell constants and functions (`instance_value`,
- * `ensure_cloud_cli`, `secret_read`, `secret_write`) for first-boot scripts.
+ * maps it to its own tools), and shell constants and functions for the servers' scripts:
+ * `instance_value NAME` (a tag or metadata value), `ensure_cloud_cli PACKAGE_SOURCE EGRESS` (never
+ * downloads with egress none), `config_read KEY` (an object of the stack's bucket on stdout: the
+ * server's configuration document), `secret_read`, `secret_write` (value on stdin).
  */
 export interface CloudAccess {
   storage: { protocol: 's3'; bucket: string; region: string; endpoint: string } | { protocol: 'azure-blob'; account: string; container: string } | { protocol: 'gcs'; bucket: string };

@@ -1,4 +1,5 @@
 import type { CloudAccess } from '../../../core/registry/kinds.ts';
+import { serverTool } from './tools.ts';
 
 /**
  * The day-2 configuration of one PostgreSQL server: everything an ordinary plan change touches
@@ -36,6 +37,8 @@ export interface ServerConfigDocument {
   backupOnCalendar: string;
   /** systemd OnCalendar of the restore test; empty: no restore test. */
   restoreCheckOnCalendar: string;
+  /** The server tool of the release that rendered this document: the agent installs it when it differs. */
+  tool: string;
 }
 
 /** Where the document of server `index` lives in the plan's bucket. */
@@ -86,6 +89,7 @@ export function serverConfigDocument(input: ServerConfigInput): ServerConfigDocu
     pgbackrest,
     backupOnCalendar: backups ? input.backup.onCalendar : '',
     restoreCheckOnCalendar: backups ? (input.backup.validateOnCalendar ?? '') : '',
+    tool: serverTool(),
   };
 }
 

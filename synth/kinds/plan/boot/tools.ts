@@ -313,6 +313,21 @@ apply_config() {
   log "applied configuration \${hash:0:12}: changed \${changed[*]:-nothing}; PostgreSQL $action"
 }
 
+# update_tool DOC: the document carries the tool of the AutoStack release that rendered it; when it
+# differs from this one, it replaces this file (checked to parse first). True when it did.
+update_tool() {
+  local self new
+  self="$(readlink -f "$0")"
+  new="$(mktemp)"
+  python3 -c 'import json,sys; sys.stdout.write(json.load(open(sys.argv[1])).get("tool", ""))' "$1" >"$new"
+  if [ ! -s "$new" ] || cmp -s "$new" "$self"; then rm -f "$new"; return 1; fi
+  if ! bash -n "$new" 2>/dev/null; then rm -f "$new"; fail "the tool in $CONFIG_KEY does not parse: keeping this one"; fi
+  install -m 755 "$new" "$self.autostack-new"
+  mv -f "$self.autostack-new" "$self"
+  rm -f "$new"
+  log "updated the AutoStack tool from the configuration document"
+}
+
 cmd_agent() {
   local doc
   install -d -m 755 "$STATE_DIR"
@@ -324,6 +339,12 @@ cmd_agent() {
     if [ "\${1:-}" != --wait ] || [ "$attempt" = 120 ]; then rm -f "$doc"; fail "cannot read the configuration document $CONFIG_KEY"; fi
     sleep 10
   done
+  # A new release's tool first, then its document is applied by the new tool (once: no loop).
+  if [ -z "\${AUTOSTACK_TOOL_UPDATED:-}" ] && update_tool "$doc"; then
+    rm -f "$doc"
+    exec 9>&-
+    AUTOSTACK_TOOL_UPDATED=1 exec "$(readlink -f "$0")" agent "$@"
+  fi
   apply_config "$doc" || { rm -f "$doc"; return 1; }
   rm -f "$doc"
 }
