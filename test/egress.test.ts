@@ -93,12 +93,15 @@ describe('egress: every server has a way out, shown and priced', () => {
   });
 
   it('egress none: nothing leads out, the review says what the image must hold', async () => {
+    const awsNet = resolveSettings({ spec: { network: { aws: { vpcId: 'vpc-0abc', subnetIds: ['subnet-0a'] } } } });
     for (const cloud of ['aws', 'azure', 'gcp']) {
-      const r = await stack(model(`cloud: ${cloud}\n${cluster}\nnetwork: { egress: none }`));
+      const s = cloud === 'aws' ? awsNet : settings;
+      const r = await stack(model(`cloud: ${cloud}\n${cluster}\nnetwork: { egress: none }`, s), s);
       expect(r.aws_nat_gateway ?? r.google_compute_router_nat ?? r.azurerm_nat_gateway).toBeUndefined();
       expect(r.azurerm_public_ip ?? r.aws_eip ?? r.google_compute_address).toBeUndefined();
     }
-    const review = await reviewChange(new MemoryReader({ base: {}, head: { '.autostack/db.yaml': plan('db', `cloud: aws\n${cluster}\nnetwork: { egress: none }`) } }), 'base', 'head', undefined, { now: NOW });
+    const review = await reviewChange(new MemoryReader({ base: {}, head: { '.autostack/db.yaml': plan('db', `cloud: gcp\n${cluster}\nnetwork: { egress: none }`) } }), 'base', 'head', undefined, { now: NOW });
+    expect(review.ok).toBe(true);
     expect(review.plans[0]!.notes.join('\n')).toContain('egress: none');
     expect(review.diagnostics.find((d) => d.code === 'plan/egress-none')?.message).toContain('pgBackRest');
     expect(review.plans[0]!.resources.some((x) => x.kind === 'nat')).toBe(false);
@@ -115,6 +118,14 @@ describe('egress: every server has a way out, shown and priced', () => {
     expect(plans[0]!.notes).toContain('egress: through the route out of your network from autostack.yaml (nothing is created for it)');
     // The comparison clouds still price their own NAT: they have no network of yours.
     expect(plans[1]!.resources.some((x) => x.kind === 'nat')).toBe(true);
+  });
+
+  it('refuses egress none where the plan\'s own network cannot reach the cloud\'s services privately (AWS Secrets Manager)', async () => {
+    const r = await reviewChange(new MemoryReader({ base: {}, head: { '.autostack/db.yaml': plan('db', 'cloud: aws\nregion: us-east\nnetwork: { egress: none }') } }), 'base', 'head', undefined, { now: NOW });
+    expect(r.ok).toBe(false);
+    const d = r.diagnostics.find((x) => x.code === 'plan/egress-none-unreachable')!;
+    expect(d).toMatchObject({ severity: 'error', path: 'spec.network.egress' });
+    expect(d.message).toContain('network.aws');
   });
 
   it('refuses egress public-ip with publicIp: false', () => {

@@ -57,7 +57,7 @@ describe('first-boot user data', () => {
     expect(which, 'cloud-init is not installed: run .ci/run (it installs Debian\'s cloud-init)').toBeDefined();
     const dir = await tempDir('autostack-cloud-init-');
     for (const cloud of ['aws', 'azure']) {
-      for (const spec of ['', '\npostgres: { version: "17", topology: cluster, replicas: 1 }', '\nnetwork: { egress: none }']) {
+      for (const spec of ['', '\npostgres: { version: "17", topology: cluster, replicas: 1 }', cloud === 'aws' ? '\nnetwork: { egress: public-ip }' : '\nnetwork: { egress: none }']) {
         const doc = loadDocument('.autostack/x.yaml', plan('x', `cloud: ${cloud}\nregion: us-east${spec}`), settings);
         const r = await synthesize([{ kind: 'Plan', model: doc.model }], settings);
         expect(r.ok).toBe(true);

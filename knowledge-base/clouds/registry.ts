@@ -26,6 +26,12 @@ export interface CloudKnowledge {
   names: Partial<Record<ResourceKind, string>>;
   /** One price component per abstract resource type the cloud supports. */
   prices: Partial<Record<ResourceKind, PriceComponent>>;
+  /**
+   * Whether servers without any way to the internet (egress none) still reach the cloud's storage
+   * and secret services in the network AutoStack creates; when not, why (egress none then needs a
+   * network of the customer's that provides it).
+   */
+  privateServices: { ok: true } | { ok: false; why: string };
 }
 
 const registry = new Map<CloudId, CloudKnowledge>();

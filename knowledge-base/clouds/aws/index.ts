@@ -14,6 +14,7 @@ export const awsKnowledge: CloudKnowledge = {
   regions,
   images: images as CloudImages,
   names: { firewall: 'security group', secret: 'Secrets Manager secret', vm: 'EC2 instance', bucket: 'S3 bucket', 'public-ip': 'public IPv4 address', nat: 'NAT gateway' },
+  privateServices: { ok: false, why: 'Secrets Manager is reached only through the internet or a paid interface endpoint, which the plan\'s own VPC does not have (S3 has a free gateway endpoint)' },
   prices: {
     ...commonPrices,
     disk: diskPerGiB,

@@ -14,6 +14,7 @@ export const azureKnowledge: CloudKnowledge = {
   regions,
   images: images as CloudImages,
   names: { firewall: 'network security group', secret: 'Key Vault secret', vm: 'Linux VM', bucket: 'Blob container', 'public-ip': 'public IP address', nat: 'NAT gateway' },
+  privateServices: { ok: true },
   prices: {
     ...commonPrices,
     // Managed disks are billed as the smallest size tier that holds them (200 GiB is a P15).

@@ -14,6 +14,7 @@ export const gcpKnowledge: CloudKnowledge = {
   regions,
   images: images as CloudImages,
   names: { firewall: 'VPC firewall rule', secret: 'Secret Manager secret', vm: 'Compute Engine instance', bucket: 'Cloud Storage bucket', 'public-ip': 'external IPv4 address', nat: 'Cloud NAT' },
+  privateServices: { ok: true },
   prices: {
     ...commonPrices,
     disk: diskPerGiB,

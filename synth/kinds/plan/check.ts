@@ -1,5 +1,5 @@
 import { catalogFor } from '../../../knowledge-base/catalog.ts';
-import { cloudIds, displayName } from '../../../knowledge-base/clouds/registry.ts';
+import { cloudIds, cloudKnowledge, displayName } from '../../../knowledge-base/clouds/registry.ts';
 import { chooseImage, defaultDistro, latestVersion } from '../../../knowledge-base/images.ts';
 import { currentVersion, endOfLife, knownVersions, minimumMemoryMiB, packagedVersions, packageSourceFor } from '../../../knowledge-base/postgres.ts';
 import { offeredAliases, resolveRegion } from '../../../knowledge-base/regions.ts';
@@ -35,6 +35,10 @@ export function checkPlan(data: unknown, ctx: KindContext): Diagnostic[] {
   checkPostgres(doc, ctx, cloud, isoDay(ctx.now ?? new Date()), report);
   checkBackup(doc, report);
   checkNetwork(doc, report);
+  const access = cloudKnowledge(cloud).privateServices;
+  if (spec.network?.egress === 'none' && !access.ok && !ctx.settings.network[cloud]) {
+    report(['spec', 'network', 'egress'], 'plan/egress-none-unreachable', `egress: none on ${displayName(cloud)} needs a network of yours: ${access.why}. Name your network in autostack.yaml (network.${cloud}) with that access, or choose egress: nat or public-ip.`);
+  }
   if (spec.migration && spec.migration.from === cloud) {
     report(['spec', 'migration', 'from'], 'plan/migration-same-cloud', `migration.from names the plan's own cloud (${cloud}): it must be the cloud the plan moves away from. Remove migration, or set spec.cloud to the new cloud.`);
   }
