@@ -60,7 +60,8 @@ const running = new Set<ChildProcess>();
 
 function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<Result> {
   return new Promise((resolve) => {
-    const child: ChildProcess = execFile(cmd, args, { env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024, timeout: 300_000 }, (err, stdout, stderr) => {
+    // cwd '/': the postgres user cannot enter a checkout under a private temporary directory (as CI's is).
+    const child: ChildProcess = execFile(cmd, args, { cwd: '/', env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024, timeout: 300_000 }, (err, stdout, stderr) => {
       running.delete(child);
       resolve({ code: err ? Number((err as { code?: number }).code ?? 1) || 1 : 0, stdout: String(stdout), stderr: String(stderr) });
     });
