@@ -77,6 +77,7 @@ export const planEditor: EditorCapability = {
     { title: 'Network and budget', fields: [
       { path: 'spec.network.allowedCidrs', label: 'Allowed CIDRs (comma-separated)', type: 'list' },
       { path: 'spec.network.publicIp', label: 'Public IP', type: 'checkbox' },
+      { path: 'spec.network.egress', label: 'Way out to the internet (NAT, own public IP, none)', type: 'select', options: ['nat', 'public-ip', 'none'] },
       { path: 'spec.budget.monthlyUsd', label: 'Budget (USD per month, optional)', type: 'number' },
     ] },
   ],
