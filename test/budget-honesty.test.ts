@@ -63,3 +63,20 @@ describe('budgets never pass on a missing price', () => {
     expect(r.budgets[0]).toMatchObject({ complete: true, exceeded: false, unpriced: [] });
   });
 });
+
+describe('policy comes from the base branch', () => {
+  it('checks a pull request against the budget in force, not the one it raises, and calls the change out', async () => {
+    const settings = (usd: number) => `apiVersion: autostack.dev/v1\nkind: Settings\nspec:\n  budgets: { monthlyUsd: ${usd} }\n`;
+    const S = '.autostack/autostack.yaml';
+    const db = plan('new-db', 'cloud: aws\nregion: us-east\ncompute: { size: large }\npostgres: { version: "17" }');
+    const r = await reviewChange(new MemoryReader({ base: { [S]: settings(50) }, head: { [S]: settings(100000), '.autostack/new-db.yaml': db } }), 'base', 'head', undefined, { now: NOW });
+    expect(r.ok).toBe(false);
+    expect(r.budgets.find((b) => b.scope === 'repository')).toMatchObject({ limitUsd: 50, exceeded: true });
+    const d = r.diagnostics.find((x) => x.code === 'settings/policy-change')!;
+    expect(d).toMatchObject({ file: S, severity: 'warning', path: 'spec.budgets.monthlyUsd', line: 4 });
+    expect(d.message).toContain('$50/month → $100000/month');
+    // Once merged, the new limit is the base and applies.
+    const later = await reviewChange(new MemoryReader({ base: { [S]: settings(100000) }, head: { [S]: settings(100000), '.autostack/new-db.yaml': db } }), 'base', 'head', undefined, { now: NOW });
+    expect(later.ok).toBe(true);
+  });
+});

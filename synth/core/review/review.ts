@@ -14,6 +14,7 @@ import { AUTOSTACK_DIR, changedFiles, isAutostackFile, readAll, SETTINGS_FILE } 
 import type { RepoReader } from '../load/reader.ts';
 import { locate } from '../parse/parse.ts';
 import { loadSettings } from '../resolve/load-settings.ts';
+import type { LoadedSettings } from '../resolve/load-settings.ts';
 import type { SettingsModel } from '../resolve/settings.ts';
 
 export type PlanStatus = 'added' | 'changed' | 'removed' | 'unchanged' | 'invalid';
@@ -156,8 +157,11 @@ export async function reviewChange(reader: RepoReader, base: string, head: strin
     if (infra && after.plans?.[0]) servers.set(file, after.plans.filter((p) => p.primary || p.kept).reduce((n, p) => n + infra.servers(p), 0));
   }
   diagnostics.push(...(await namesUsedTwice(reader, head, heads)));
-  const unchanged = needsWholeTree(headSettings.model) || options.quota ? await unchangedPlanCosts(reader, head, targets, headSettings.model) : [];
-  const budgets = checkBudgets(plans, unchanged, heads, headSettings.model);
+  // Policy comes from the base branch: a pull request cannot raise the limits it is checked against.
+  const policy = baseSettings.doc ? { ...headSettings.model, budgets: baseSettings.model.budgets, deployBranch: baseSettings.model.deployBranch } : headSettings.model;
+  if (baseSettings.doc) diagnostics.push(...policyChanges(baseSettings.model, headSettings));
+  const unchanged = needsWholeTree(policy) || needsWholeTree(headSettings.model) || options.quota ? await unchangedPlanCosts(reader, head, targets, headSettings.model) : [];
+  const budgets = checkBudgets(plans, unchanged, heads, policy);
   diagnostics.push(...budgetDiagnostics(budgets, heads, plans));
   if (options.quota) diagnostics.push(...quotaDiagnostics(options.quota, plans, unchanged, heads, servers));
   const own = plans.map(deployedCost);
@@ -281,6 +285,22 @@ async function namesUsedTwice(reader: RepoReader, head: string, docs: LoadedDoc[
 
 function basename(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1).replace(/\.ya?ml$/i, '');
+}
+
+/** A change to the repository's policy is called out; it applies from the merge on, never to the change that makes it. */
+function policyChanges(base: SettingsModel, head: LoadedSettings): Diagnostic[] {
+  const doc = head.doc;
+  if (!doc?.parsed) return [];
+  const out: Diagnostic[] = [];
+  const say = (path: string[], what: string) =>
+    out.push({ file: doc.file, ...locate(doc.parsed!, path), severity: 'warning', code: 'settings/policy-change', path: path.join('.'), message: `${what}: a policy change, which applies once merged. This review checks against the current policy of the base branch; have the change approved by whoever owns the budget.` });
+  const money = (n: number | undefined) => (n === undefined ? 'none' : `$${n}/month`);
+  if (base.budgets.monthlyUsd !== head.model.budgets.monthlyUsd) say(['spec', 'budgets', 'monthlyUsd'], `Repository budget ${money(base.budgets.monthlyUsd)} → ${money(head.model.budgets.monthlyUsd)}`);
+  for (const p of [...new Set([...Object.keys(base.budgets.projects), ...Object.keys(head.model.budgets.projects)])].sort()) {
+    if (base.budgets.projects[p] !== head.model.budgets.projects[p]) say(['spec', 'budgets', 'projects', p], `Budget of project ${p} ${money(base.budgets.projects[p])} → ${money(head.model.budgets.projects[p])}`);
+  }
+  if (base.deployBranch !== head.model.deployBranch) say(['spec', 'deployBranch'], `Deploy branch ${base.deployBranch} → ${head.model.deployBranch}`);
+  return out;
 }
 
 function needsWholeTree(settings: SettingsModel): boolean {
