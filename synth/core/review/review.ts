@@ -348,9 +348,10 @@ async function unchangedPlanCosts(reader: RepoReader, head: string, changed: str
 
 function checkBudgets(plans: PlanReview[], unchanged: PlanCost[], docs: LoadedDoc[], settings: SettingsModel): BudgetCheck[] {
   const out: BudgetCheck[] = [];
+  const byFile = new Map(docs.map((d) => [d.file, d]));
   const missing = (p: PlanReview) => p.cost.filter((c) => (c.primary || c.kept) && !c.complete).flatMap((c) => unpricedOf(p.name, c));
   for (const p of plans) {
-    const doc = docs.find((d) => d.file === p.file);
+    const doc = byFile.get(p.file);
     const limit = doc?.model && doc.handler?.infrastructure?.budget ? doc.handler.infrastructure.budget(doc.model)?.monthlyUsd : undefined;
     const own = deployedCost(p);
     if (limit !== undefined && p.status !== 'removed' && p.status !== 'invalid') {
@@ -382,15 +383,16 @@ function checkBudgets(plans: PlanReview[], unchanged: PlanCost[], docs: LoadedDo
 
 function budgetDiagnostics(budgets: BudgetCheck[], docs: LoadedDoc[], plans: PlanReview[]): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const byName = new Map(docs.filter((d) => d.name !== undefined).map((d) => [d.name!, d]));
   for (const b of budgets.filter((x) => x.exceeded && x.scope === 'plan')) {
-    const doc = docs.find((d) => d.name === b.name);
+    const doc = byName.get(b.name);
     const at = doc?.model ? doc.handler?.infrastructure?.budget?.(doc.model)?.path : undefined;
     if (!doc?.parsed || !at) continue;
     out.push({ file: doc.file, ...locate(doc.parsed, at), severity: 'error', code: 'plan/over-budget', path: at.join('.'), message: `Estimated $${b.estimateUsd.toFixed(2)}/month exceeds the budget of $${b.limitUsd.toFixed(2)}/month by $${(b.estimateUsd - b.limitUsd).toFixed(2)}: choose a smaller size, fewer replicas or less storage, or raise the budget.` });
   }
   // A budget cannot pass on a partial estimate: say what has no price and how to get one.
   for (const b of budgets.filter((x) => !x.complete)) {
-    const own = b.scope === 'plan' ? docs.find((d) => d.name === b.name) : undefined;
+    const own = b.scope === 'plan' ? byName.get(b.name) : undefined;
     const at = own?.model ? own.handler?.infrastructure?.budget?.(own.model)?.path : undefined;
     const anchor = own ?? docs.find((d) => d.parsed && isResourceDoc(d) && plans.some((p) => p.file === d.file && p.status !== 'removed'));
     if (!anchor?.parsed) continue;
