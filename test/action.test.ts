@@ -343,6 +343,26 @@ describe('the Action stays inside the checkout and the reviewed, newest render',
   });
 });
 
+describe('the deploy branch head without a token', () => {
+  it('asks the checkout\'s origin: the head is applied, a commit behind it is refused', async () => {
+    const origin = await deployRepo({ 'demo-aws': stack('hello') });
+    const workspace = await tempDir('workspace-');
+    await run('git', ['clone', '-q', '-b', 'autostack/deploy', origin, join(workspace, 'deploy')]);
+    const inputs = { mode: 'apply', stacks: 'changed', 'source-sha': SOURCE, 'working-directory': 'deploy', 'github-token': '' };
+    const fake = await fakeTerraform();
+    const atHead = await action(inputs, gh, { PATH: fake.path, GITHUB_WORKSPACE: workspace });
+    expect(atHead.summary).toContain('terraform plan failed');
+    expect(readFileSync(fake.calls, 'utf8')).toMatch(/deploy\/stacks\/demo-aws init/);
+    // A newer render lands on the branch; this checkout is now behind it.
+    await simpleGit(origin).raw(['commit', '-q', '--allow-empty', '-m', `Render newer\n\nAutoStack-Source: ${'7'.repeat(40)}`]);
+    const fake2 = await fakeTerraform();
+    const behind = await action(inputs, gh, { PATH: fake2.path, GITHUB_WORKSPACE: workspace });
+    expect(behind.code).not.toBe(0);
+    expect(behind.summary).toMatch(/is not the head of the autostack\/deploy branch/);
+    expect(existsSync(fake2.calls)).toBe(false);
+  });
+});
+
 describe('Action inputs and reports', () => {
   const get = (m: Record<string, string>) => (n: string) => m[n] ?? '';
 

@@ -23430,8 +23430,16 @@ function checkBinding(commit, sourceSha) {
   if (commit.manifest && !same(String(commit.manifest.sourceSha), sourceSha)) return `${MANIFEST_PATH} was rendered from ${String(commit.manifest.sourceSha).slice(0, 12)}, not from ${sourceSha.slice(0, 12)}: refusing to apply.`;
   return void 0;
 }
+async function remoteHead(dir, branch) {
+  try {
+    const out = (await run("git", ["-C", dir, "ls-remote", "--exit-code", "origin", `refs/heads/${branch}`], { timeout: 3e4 })).stdout;
+    return /^([0-9a-f]{40})\s/.exec(out)?.[1];
+  } catch {
+    return void 0;
+  }
+}
 function checkHead(commit, branch, head) {
-  if (head === void 0) return `could not confirm that the deploy commit ${commit.sha.slice(0, 7)} is the head of the ${branch} branch (pass github-token with contents: read): refusing to apply what may be an older render.`;
+  if (head === void 0) return `could not confirm that the deploy commit ${commit.sha.slice(0, 7)} is the head of the ${branch} branch (pass github-token with contents: read, or keep the checkout's origin): refusing to apply what may be an older render.`;
   if (head !== commit.sha) return `the deploy commit ${commit.sha.slice(0, 7)} is not the head of the ${branch} branch (${head.slice(0, 7)}): a newer render exists, and applying this one would roll the stacks back. Run the deploy for the latest merge instead.`;
   return void 0;
 }
@@ -25327,7 +25335,7 @@ async function runAction(inputs, rawIo) {
   let refusal = checkBinding(commit, inputs.sourceSha);
   if (!refusal && inputs.mode !== "plan") {
     const branch = commit.branch ?? DEFAULT_DEPLOY_BRANCH;
-    const head = github ? await quietly(io, `reading the head of ${branch}`, () => github.branchHead(branch)) : void 0;
+    const head = github ? await quietly(io, `reading the head of ${branch}`, () => github.branchHead(branch)) : await remoteHead(dir, branch);
     refusal = checkHead(commit, branch, head);
   }
   let results;

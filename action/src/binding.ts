@@ -47,13 +47,23 @@ export function checkBinding(commit: DeployCommit, sourceSha: string | undefined
   return undefined;
 }
 
+/** The deploy branch's head as the checkout's origin has it (when there is no token to ask GitHub). */
+export async function remoteHead(dir: string, branch: string): Promise<string | undefined> {
+  try {
+    const out = (await run('git', ['-C', dir, 'ls-remote', '--exit-code', 'origin', `refs/heads/${branch}`], { timeout: 30_000 })).stdout;
+    return /^([0-9a-f]{40})\s/.exec(out)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Apply only the newest render: the deploy commit must be the deploy branch's head on GitHub. An
  * older deploy commit (a late or re-run dispatch, a checkout of an older SHA) would roll the
  * stacks back to configuration a newer merge replaced.
  */
 export function checkHead(commit: DeployCommit, branch: string, head: string | undefined): string | undefined {
-  if (head === undefined) return `could not confirm that the deploy commit ${commit.sha.slice(0, 7)} is the head of the ${branch} branch (pass github-token with contents: read): refusing to apply what may be an older render.`;
+  if (head === undefined) return `could not confirm that the deploy commit ${commit.sha.slice(0, 7)} is the head of the ${branch} branch (pass github-token with contents: read, or keep the checkout's origin): refusing to apply what may be an older render.`;
   if (head !== commit.sha) return `the deploy commit ${commit.sha.slice(0, 7)} is not the head of the ${branch} branch (${head.slice(0, 7)}): a newer render exists, and applying this one would roll the stacks back. Run the deploy for the latest merge instead.`;
   return undefined;
 }

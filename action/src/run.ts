@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
-import { checkBinding, checkHead, readDeployCommit, selectStacks } from './binding.ts';
+import { checkBinding, checkHead, readDeployCommit, remoteHead, selectStacks } from './binding.ts';
 import type { SelectedStack } from './binding.ts';
 import { ActionGitHub } from './github.ts';
 import type { ActionInputs } from './inputs.ts';
@@ -64,7 +64,7 @@ export async function runAction(inputs: ActionInputs, rawIo: ActionIO): Promise<
   let refusal = checkBinding(commit, inputs.sourceSha);
   if (!refusal && inputs.mode !== 'plan') {
     const branch = commit.branch ?? DEFAULT_DEPLOY_BRANCH;
-    const head = github ? await quietly(io, `reading the head of ${branch}`, () => github.branchHead(branch)) : undefined;
+    const head = github ? await quietly(io, `reading the head of ${branch}`, () => github.branchHead(branch)) : await remoteHead(dir, branch);
     refusal = checkHead(commit, branch, head);
   }
   let results: StackResult[];
