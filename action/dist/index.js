@@ -23395,6 +23395,15 @@ function parseStacks(raw) {
   return [...new Set(names)];
 }
 
+// action/src/log-safe.ts
+function safeLines(text) {
+  return text.split(/\r\n|\r|\n|\u2028|\u2029|\u0085/).map(safeLine);
+}
+function safeLine(line) {
+  const l = line.replace(/##\[/g, "# #[");
+  return /^\s*::/.test(l) ? `› ${l}` : l;
+}
+
 // action/src/run.ts
 import { mkdirSync, readFileSync as readFileSync3, realpathSync } from "node:fs";
 import { isAbsolute, join as join7, resolve as resolve2, sep as sep2 } from "node:path";
@@ -25070,15 +25079,6 @@ async function ensureTerraform(version, addPath2, log) {
   addPath2(await cacheDir(await extractZip(zip), "terraform", version));
 }
 
-// action/src/log-safe.ts
-function safeLines(text) {
-  return text.split(/\r\n|\r|\n|\u2028|\u2029|\u0085/).map(safeLine);
-}
-function safeLine(line) {
-  const l = line.replace(/##\[/g, "# #[");
-  return /^\s*::/.test(l) ? `› ${l}` : l;
-}
-
 // action/src/mask.ts
 var Masker = class _Masker {
   values = /* @__PURE__ */ new Set();
@@ -25436,12 +25436,14 @@ async function quietly(io, what, fn) {
 async function main() {
   try {
     const inputs = parseInputs((name) => getInput(name));
-    const outcome = await runAction(inputs, { env: process.env, log: (l) => info(l), warn: (l) => warning(l), addPath: (d) => addPath(d) });
+    const outcome = await runAction(inputs, { env: process.env, log: (l) => {
+      for (const line of safeLines(l)) info(line);
+    }, warn: (l) => warning(l), addPath: (d) => addPath(d) });
     setOutput("applied", JSON.stringify(outcome.applied));
     setOutput("failed", JSON.stringify(outcome.failed));
     setOutput("summary-json", JSON.stringify(outcome.results.map(({ planText: _planText, ...r }) => r)));
     if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(outcome.report, true).write();
-    else info(outcome.report);
+    else for (const line of safeLines(outcome.report)) info(line);
     if (outcome.error) setFailed(outcome.error);
     else if (outcome.failed.length) setFailed(`${outcome.failed.length} of ${outcome.results.length} stack(s) failed: ${outcome.failed.join(", ")}. The job summary says why.`);
   } catch (e) {
