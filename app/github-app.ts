@@ -35,6 +35,30 @@ class DeliveryLog {
   }
 }
 
+/**
+ * Handlers that write the same things run one after another in this process: two deliveries
+ * for one pull request (or one repository's pushes) at once would both find no check run or
+ * comment and both create one. Across replicas, each side effect is looked up by content first.
+ */
+class KeyedQueue {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.tails.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const tail = prev.then(() => gate);
+    this.tails.set(key, tail);
+    await prev;
+    try {
+      return await fn();
+    } finally {
+      release();
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    }
+  }
+}
+
 type AnyContext = Context<any>;
 
 /**
@@ -47,17 +71,21 @@ export const DOWNTIME_LABEL = 'autostack/downtime-ok';
 export function autostackApp(options: AppOptions): ApplicationFunction {
   return (app: Probot) => {
     const deliveries = new DeliveryLog();
+    const queue = new KeyedQueue();
     const who: Identity = { appId: options.appId };
     const client = (ctx: AnyContext, repo?: RepoRef) => new GitHubClient(ctx.octokit as unknown as OctokitLike, repo ?? ctx.repo());
 
     /** Runs a handler once per delivery; a failure becomes a readable failed check where there is a commit to put it on. */
-    const handle = (fn: (ctx: AnyContext) => Promise<void>, failCheck?: (ctx: AnyContext) => { name: string; sha: string } | undefined) => async (ctx: AnyContext) => {
+    const handle = (fn: (ctx: AnyContext) => Promise<void>, failCheck?: (ctx: AnyContext) => { name: string; sha: string } | undefined, key?: (ctx: AnyContext) => string) => async (ctx: AnyContext) => {
       if (!deliveries.firstTime(ctx.id)) {
         ctx.log.info({ delivery: ctx.id }, 'duplicate delivery ignored');
         return;
       }
       try {
-        await fn(ctx);
+        if (key) {
+          const { owner, repo } = ctx.repo();
+          await queue.run(`${owner}/${repo}${key(ctx)}`, () => fn(ctx));
+        } else await fn(ctx);
       } catch (e) {
         const message = e instanceof Error ? e.message.split('\n')[0]! : String(e);
         ctx.log.error({ delivery: ctx.id, event: ctx.name, status: (e as { status?: number }).status, message }, 'AutoStack handler failed');
@@ -76,11 +104,12 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
       await reviewPullRequest(client(ctx), { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, ...(downtimeOk ? { acknowledgedDowntime: `pull-request label ${DOWNTIME_LABEL}` } : {}) }, who, options.config.quotaFor(owner));
     };
 
-    app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'], handle(async (ctx) => review(ctx, ctx.payload.pull_request), prCheck));
+    const prKey = (ctx: AnyContext) => `#${ctx.payload.pull_request.number}`;
+    app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'], handle(async (ctx) => review(ctx, ctx.payload.pull_request), prCheck, prKey));
     // Adding or removing the downtime label changes the verdict: review again.
     app.on(['pull_request.labeled', 'pull_request.unlabeled'], handle(async (ctx) => {
       if (ctx.payload.label?.name === DOWNTIME_LABEL) await review(ctx, ctx.payload.pull_request);
-    }, prCheck));
+    }, prCheck, prKey));
 
     app.on('check_run.rerequested', handle(async (ctx) => {
       const run = ctx.payload.check_run;
@@ -89,13 +118,13 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
         const full = (await client(ctx).call('getPull', { pull_number: pr.number })).data;
         await review(ctx, full);
       }
-    }, (ctx) => ({ name: CHECK_NAME, sha: ctx.payload.check_run.head_sha })));
+    }, (ctx) => ({ name: CHECK_NAME, sha: ctx.payload.check_run.head_sha }), (ctx) => `#${ctx.payload.check_run.pull_requests?.[0]?.number ?? ctx.payload.check_run.head_sha}`));
 
     app.on('push', handle(async (ctx) => {
       const p = ctx.payload;
       if (p.deleted || p.ref !== `refs/heads/${p.repository.default_branch}`) return;
       await renderAndDeploy(client(ctx), { before: p.before, after: p.after, defaultBranch: p.repository.default_branch }, options.config.actionRef, options.appId);
-    }, (ctx) => (ctx.payload.deleted ? undefined : { name: DEPLOY_CHECK_NAME, sha: ctx.payload.after })));
+    }, (ctx) => (ctx.payload.deleted ? undefined : { name: DEPLOY_CHECK_NAME, sha: ctx.payload.after }), () => ':deploy'));
 
     const onboard = async (ctx: AnyContext, repos: { full_name: string }[]) => {
       for (const r of repos) {
@@ -130,7 +159,7 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
         return;
       }
       await reply((await redeploy(c, parsed.plan)).message);
-    }));
+    }, undefined, (ctx) => `#${ctx.payload.issue.number}`));
 
     app.on('workflow_run.completed', handle(async (ctx) => {
       const run = ctx.payload.workflow_run;

@@ -6,7 +6,7 @@
 // Each variant gets fresh copies of the stacks, so every apply creates the same resources.
 import '../synth/node.ts';
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -27,15 +27,16 @@ async function template(): Promise<string> {
     await writeFile(join(dir, 'stacks', n, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { local: { path: 'terraform.tfstate' } } }, resource: { terraform_data: resources } }));
   }
   await writeFile(join(dir, 'autostack-deploy.json'), JSON.stringify({ version: 1, sourceSha: SOURCE, renderedAt: new Date().toISOString(), stacks: names.map((n) => ({ name: n, plan: n.slice(0, -4), cloud: 'aws', action: 'apply' })) }));
-  await run('git', ['init', '-q'], { cwd: dir });
+  await run('git', ['init', '-q', '-b', 'autostack/deploy'], { cwd: dir });
   await run('git', ['-c', 'user.email=b@example.com', '-c', 'user.name=b', 'add', '.'], { cwd: dir });
   await run('git', ['-c', 'user.email=b@example.com', '-c', 'user.name=b', 'commit', '-qm', `Render\n\nAutoStack-Source: ${SOURCE}`], { cwd: dir });
   return dir;
 }
 
+/** A clone, as the runner's checkout is: the Action confirms with its origin that it applies the branch's head. */
 async function fresh(from: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-action-run-'));
-  await cp(from, dir, { recursive: true });
+  await run('git', ['clone', '-q', '-b', 'autostack/deploy', from, dir]);
   return dir;
 }
 

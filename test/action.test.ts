@@ -1,6 +1,6 @@
 import '../synth/node.ts';
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { simpleGit } from 'simple-git';
@@ -48,8 +48,14 @@ async function deployRepo(stacks: Record<string, string>, source = SOURCE, rollo
   writeFileSync(join(dir, 'autostack-deploy.json'), JSON.stringify({ version: 1, sourceSha: source, renderedAt: '2026-11-23T10:00:00Z', stacks: names.map((n) => ({ name: n, plan: n.replace(/-aws$/, ''), cloud: 'aws', action: 'apply', ...(rollouts[n] ? { rollout: rollouts[n] } : {}) })) }));
   writeFileSync(join(dir, '.gitignore'), '.terraform/\n*.tfstate*\n.terraform.lock.hcl\n');
   const git = simpleGit(dir);
-  await git.init().addConfig('user.email', 't@example.com').addConfig('user.name', 'T').add('.').commit(`Render ${names.join(', ')}\n\nAutoStack-Source: ${source}`);
+  await git.init(['-q', '-b', 'autostack/deploy']).addConfig('user.email', 't@example.com').addConfig('user.name', 'T').add('.').commit(`Render ${names.join(', ')}\n\nAutoStack-Source: ${source}`);
   return dir;
+}
+
+/** GitHub says the deploy branch's head is `sha` (by default the checkout's own HEAD). */
+async function headRoute(gh: FakeGitHubServer, dir: string, sha?: string): Promise<void> {
+  const head = sha ?? (await simpleGit(dir).revparse(['HEAD'])).trim();
+  gh.on('GET', '/repos/acme/infra/git/ref/heads/autostack/deploy', 200, 1, { ref: 'refs/heads/autostack/deploy', object: { sha: head, type: 'commit' } });
 }
 
 interface Run {
@@ -79,6 +85,7 @@ async function action(inputs: Record<string, string>, gh: FakeGitHubServer, extr
     GITHUB_API_URL: gh.url,
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_RUN_ID: '4242',
+    ...(inputs['working-directory'] ? { GITHUB_WORKSPACE: inputs['working-directory'] } : {}),
     'INPUT_GITHUB-TOKEN': TOKEN,
     'INPUT_TERRAFORM-VERSION': '1.11.4',
     INPUT_PARALLELISM: '2',
@@ -136,6 +143,7 @@ describe.skipIf(!HAS_TERRAFORM)('the Action with the real terraform CLI', () => 
 
     // 2. apply: in_progress then success on the App's deployment, the summary table, the outputs.
     deploymentRoutes(gh, 'demo-aws', 'demo', 71, 2);
+    await headRoute(gh, dir);
     const applied = await action({ ...inputs, mode: 'apply' }, gh);
     expect(applied.code, applied.log).toBe(0);
     expect(gh.made('POST', '/deployments/71/statuses').map((r) => r.body.state)).toEqual(['in_progress', 'success']);
@@ -153,6 +161,7 @@ describe.skipIf(!HAS_TERRAFORM)('the Action with the real terraform CLI', () => 
 
     // 3. the same apply again: nothing to change, still a success.
     deploymentRoutes(gh, 'demo-aws', 'demo', 72, 2);
+    await headRoute(gh, dir);
     const again = await action({ ...inputs, mode: 'apply' }, gh);
     expect(again.code, again.log).toBe(0);
     expect(JSON.parse(again.outputs['summary-json']!)[0]).toMatchObject({ status: 'no-changes', add: 0, change: 0, destroy: 0 });
@@ -161,6 +170,7 @@ describe.skipIf(!HAS_TERRAFORM)('the Action with the real terraform CLI', () => 
 
     // 4. destroy.
     deploymentRoutes(gh, 'demo-aws', 'demo', 73, 2);
+    await headRoute(gh, dir);
     const destroyed = await action({ ...inputs, mode: 'destroy' }, gh);
     expect(destroyed.code, destroyed.log).toBe(0);
     expect(JSON.parse(destroyed.outputs['summary-json']!)[0]).toMatchObject({ action: 'destroy', status: 'destroyed', destroy: 2 });
@@ -184,6 +194,7 @@ describe.skipIf(!HAS_TERRAFORM)('the Action with the real terraform CLI', () => 
     const dir = await deployRepo({ 'good-aws': stack('fine'), 'bad-aws': stack('broken', { oops: { no_such_argument: 1 } }) });
     deploymentRoutes(gh, 'good-aws', 'good', 91, 2);
     deploymentRoutes(gh, 'bad-aws', 'bad', 92, 2);
+    await headRoute(gh, dir);
     const r = await action({ mode: 'apply', stacks: 'changed', 'source-sha': SOURCE, 'working-directory': dir }, gh);
     expect(r.code).not.toBe(0);
     expect(JSON.parse(r.outputs.applied!)).toEqual(['good-aws']);
@@ -214,12 +225,14 @@ describe.skipIf(!HAS_TERRAFORM)('a cluster change with the real terraform CLI', 
     const dir = await deployRepo({ 'db-aws': cluster('debian-12') }, SOURCE, { 'db-aws': rollout });
     const inputs = { mode: 'apply', stacks: 'changed', 'source-sha': SOURCE, 'working-directory': dir };
     deploymentRoutes(gh, 'db-aws', 'db', 81, 2);
+    await headRoute(gh, dir);
     expect((await action(inputs, gh)).code).toBe(0);
     gh.verify();
     writeFileSync(join(dir, 'stacks/db-aws/order.log'), '');
     writeFileSync(join(dir, 'stacks/db-aws/cdk.tf.json'), cluster('debian-13'));
     await simpleGit(dir).add('.').commit(`Render db-aws\n\nAutoStack-Source: ${SOURCE}`);
     deploymentRoutes(gh, 'db-aws', 'db', 82, 2);
+    await headRoute(gh, dir);
     const r = await action(inputs, gh);
     expect(r.code, r.log).toBe(0);
     expect(readFileSync(join(dir, 'stacks/db-aws/order.log'), 'utf8').trim().split('\n')).toEqual(['start 2', 'end 2', 'start 1', 'end 1', 'start 0', 'end 0']);
@@ -232,13 +245,132 @@ it(HAS_TERRAFORM ? 'terraform is on PATH: the terraform tests above ran' : 'terr
   expect(typeof HAS_TERRAFORM).toBe('boolean');
 });
 
+/**
+ * A stand-in terraform: records where and how it ran, prints what a hostile stack could make
+ * terraform print (workflow commands on their own lines, after spaces, after a carriage return),
+ * then fails the plan. Runs without terraform or a network.
+ */
+async function fakeTerraform(): Promise<{ path: string; calls: string }> {
+  const bin = await tempDir('fake-terraform-');
+  const calls = join(bin, 'calls.log');
+  writeFileSync(join(bin, 'terraform'), `#!/bin/sh
+echo "$PWD $1" >> "${calls}"
+printf '%s\\n' "::error::pwned-stdout-$1" "   ::add-mask::Terraform" "x ##[error]pwned-legacy"
+printf 'partial\\r::stop-commands::pwnedtoken\\n'
+printf '%s\\n' "::warning::pwned-stderr-$1" >&2
+[ "$1" = init ] && exit 0
+exit 1
+`, { mode: 0o755 });
+  return { path: `${bin}:${process.env.PATH ?? ''}`, calls };
+}
+
+/** Lines of a log the runner would obey as workflow commands (it splits at \r and \n, trims leading spaces, and reads `::` and `##[`). */
+function commandLines(log: string): string[] {
+  return log.split(/\r\n|\r|\n/).filter((l) => /^\s*::/.test(l) || l.includes('##['));
+}
+
+describe('the Action stays inside the checkout and the reviewed, newest render', () => {
+  it('never lets terraform output issue workflow commands: every line is neutralised', async () => {
+    const fake = await fakeTerraform();
+    const dir = await deployRepo({ 'demo-aws': stack('hello') });
+    deploymentRoutes(gh, 'demo-aws', 'demo', 61, 2);
+    await headRoute(gh, dir);
+    const r = await action({ mode: 'apply', stacks: 'changed', 'source-sha': SOURCE, 'working-directory': dir }, gh, { PATH: fake.path });
+    expect(r.code).not.toBe(0);
+    expect(r.log).toContain('pwned-stdout-init');
+    expect(r.log).toContain('pwned-stdout-plan');
+    expect(r.log).toContain('pwned-stderr-plan');
+    // The only command left is the Action's own failure.
+    expect(commandLines(r.log)).toEqual([expect.stringMatching(/^::error::1 of 1 stack\(s\) failed: demo-aws/)]);
+  });
+
+  it('refuses a manifest stack whose name leads out of stacks/, and runs no terraform outside the checkout', async () => {
+    const fake = await fakeTerraform();
+    const workspace = await tempDir('workspace-');
+    const dir = await deployRepo({ 'demo-aws': stack('hello') });
+    // The deploy branch's manifest names ../../escape; that folder exists beside the checkout.
+    const manifest = JSON.parse(readFileSync(join(dir, 'autostack-deploy.json'), 'utf8'));
+    manifest.stacks = [{ name: '../../escape', plan: 'escape', cloud: 'aws', action: 'apply' }];
+    writeFileSync(join(dir, 'autostack-deploy.json'), JSON.stringify(manifest));
+    await simpleGit(dir).add('.').commit(`Render\n\nAutoStack-Source: ${SOURCE}`);
+    const checkout = join(workspace, 'deploy');
+    await run('git', ['clone', '-q', '-b', 'autostack/deploy', dir, checkout]);
+    mkdirSync(join(workspace, 'escape'), { recursive: true });
+    writeFileSync(join(workspace, 'escape', 'main.tf'), '');
+    await headRoute(gh, checkout);
+    const r = await action({ mode: 'apply', stacks: 'changed', 'source-sha': SOURCE, 'working-directory': 'deploy' }, gh, { PATH: fake.path, GITHUB_WORKSPACE: workspace });
+    expect(r.code).not.toBe(0);
+    expect(existsSync(fake.calls)).toBe(false);
+    expect(r.summary).toContain('is not a stack name');
+  });
+
+  it('refuses a working-directory outside GITHUB_WORKSPACE, also through a symbolic link', async () => {
+    const fake = await fakeTerraform();
+    const dir = await deployRepo({ 'demo-aws': stack('hello') });
+    const workspace = await tempDir('workspace-');
+    symlinkSync(dir, join(workspace, 'linked'));
+    for (const wd of [dir, 'linked', '../..']) {
+      const r = await action({ mode: 'apply', stacks: 'changed', 'source-sha': SOURCE, 'working-directory': wd }, gh, { PATH: fake.path, GITHUB_WORKSPACE: workspace });
+      expect(r.code, wd).not.toBe(0);
+      expect(r.summary, wd).toMatch(/outside the workspace/);
+    }
+    expect(existsSync(fake.calls)).toBe(false);
+  });
+
+  it('binds to the full source SHA: a 7-digit prefix is refused, in the input and in the trailer', async () => {
+    const fake = await fakeTerraform();
+    const short = await action({ mode: 'apply', stacks: 'changed', 'source-sha': SOURCE.slice(0, 7), 'working-directory': await deployRepo({ 'demo-aws': stack('hello') }) }, gh, { PATH: fake.path });
+    expect(short.code).not.toBe(0);
+    expect(short.log).toMatch(/full 40-character commit SHA/);
+    const dir = await deployRepo({ 'demo-aws': stack('hello') }, SOURCE.slice(0, 7));
+    deploymentRoutes(gh, 'demo-aws', 'demo', 62, 1);
+    const r = await action({ mode: 'apply', stacks: 'changed', 'source-sha': SOURCE, 'working-directory': dir }, gh, { PATH: fake.path });
+    expect(r.code).not.toBe(0);
+    expect(r.summary).toMatch(/names no source commit/);
+    expect(existsSync(fake.calls)).toBe(false);
+  });
+
+  it('refuses to apply a deploy commit that is not the deploy branch\'s head (an older render)', async () => {
+    const fake = await fakeTerraform();
+    const dir = await deployRepo({ 'demo-aws': stack('hello') });
+    deploymentRoutes(gh, 'demo-aws', 'demo', 63, 1);
+    await headRoute(gh, dir, '9'.repeat(40));
+    const r = await action({ mode: 'apply', stacks: 'changed', 'source-sha': SOURCE, 'working-directory': dir }, gh, { PATH: fake.path });
+    expect(r.code).not.toBe(0);
+    expect(r.summary).toMatch(/is not the head of the autostack\/deploy branch \(9999999\)/);
+    expect(gh.made('POST', '/deployments/63/statuses')[0]!.body.state).toBe('failure');
+    expect(existsSync(fake.calls)).toBe(false);
+  });
+});
+
+describe('the deploy branch head without a token', () => {
+  it('asks the checkout\'s origin: the head is applied, a commit behind it is refused', async () => {
+    const origin = await deployRepo({ 'demo-aws': stack('hello') });
+    const workspace = await tempDir('workspace-');
+    await run('git', ['clone', '-q', '-b', 'autostack/deploy', origin, join(workspace, 'deploy')]);
+    const inputs = { mode: 'apply', stacks: 'changed', 'source-sha': SOURCE, 'working-directory': 'deploy', 'github-token': '' };
+    const fake = await fakeTerraform();
+    const atHead = await action(inputs, gh, { PATH: fake.path, GITHUB_WORKSPACE: workspace });
+    expect(atHead.summary).toContain('terraform plan failed');
+    expect(readFileSync(fake.calls, 'utf8')).toMatch(/deploy\/stacks\/demo-aws init/);
+    // A newer render lands on the branch; this checkout is now behind it.
+    await simpleGit(origin).raw(['commit', '-q', '--allow-empty', '-m', `Render newer\n\nAutoStack-Source: ${'7'.repeat(40)}`]);
+    const fake2 = await fakeTerraform();
+    const behind = await action(inputs, gh, { PATH: fake2.path, GITHUB_WORKSPACE: workspace });
+    expect(behind.code).not.toBe(0);
+    expect(behind.summary).toMatch(/is not the head of the autostack\/deploy branch/);
+    expect(existsSync(fake2.calls)).toBe(false);
+  });
+});
+
 describe('Action inputs and reports', () => {
   const get = (m: Record<string, string>) => (n: string) => m[n] ?? '';
 
   it('checks every input and says how to fix it', () => {
     expect(() => parseInputs(get({ mode: 'yolo' }))).toThrow(/"mode" must be plan, apply or destroy/);
     expect(() => parseInputs(get({ mode: 'apply' }))).toThrow(/"source-sha" is required/);
-    expect(() => parseInputs(get({ mode: 'apply', 'source-sha': 'main; rm -rf /' }))).toThrow(/must be a commit SHA/);
+    expect(() => parseInputs(get({ mode: 'apply', 'source-sha': 'main; rm -rf /' }))).toThrow(/full 40-character commit SHA/);
+    expect(() => parseInputs(get({ mode: 'apply', 'source-sha': '5555555' }))).toThrow(/a shortened SHA could name another commit/);
     expect(() => parseInputs(get({ mode: 'plan', parallelism: '0' }))).toThrow(/from 1 to 16/);
     expect(() => parseInputs(get({ mode: 'plan', 'terraform-version': 'latest' }))).toThrow(/exact version/);
     expect(parseInputs(get({ mode: 'plan' }))).toMatchObject({ mode: 'plan', stacks: 'changed', parallelism: 4, workingDirectory: '.' });

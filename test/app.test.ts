@@ -1,7 +1,10 @@
 import '../synth/node.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MARKER } from '../app/github/sticky-comment.ts';
-import { FakeGitHub, PLAN, payload, probot, APP_ID, OWNER, REPO } from './github/harness.ts';
+import { Probot, ProbotOctokit } from 'probot';
+import { autostackApp } from '../app/github-app.ts';
+import { loadAppConfig } from '../app/services/config.ts';
+import { FakeGitHub, PLAN, payload, probot, APP_ID, OWNER, REPO, TEST_PRIVATE_KEY } from './github/harness.ts';
 
 const BASE = 'b'.repeat(40);
 const HEAD = 'c'.repeat(40);
@@ -158,6 +161,59 @@ describe('pull request review', () => {
 void OWNER;
 void REPO;
 
+describe('idempotent side effects', () => {
+  /** GitHub's comments and check runs on PR 7, kept as state: a list answers with what was created so far. */
+  function statefulPullRequest(fake: FakeGitHub, runs: number, failFirstCommentPost = false) {
+    const checks: { id: number; head_sha: string }[] = [];
+    const comments: { id: number; body: string; user: { login: string; type: string }; performed_via_github_app: { id: number } }[] = [];
+    for (let i = 0; i < runs; i++) {
+      fake.on('GET', fake.repoPath('/pulls/7/files'), 200, [{ filename: F, status: 'modified' }]);
+      expectReviewReads(fake);
+      fake.on('GET', fake.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD } });
+    }
+    fake.on('GET', fake.repoPath(`/commits/${HEAD}/check-runs`), () => [200, { total_count: checks.length, check_runs: [...checks] }], undefined, runs);
+    fake.on('POST', fake.repoPath('/check-runs'), () => {
+      checks.push({ id: 100 + checks.length, head_sha: HEAD });
+      return [201, checks.at(-1)];
+    });
+    fake.on('PATCH', /\/check-runs\/\d+$/, 200, {}, runs);
+    fake.on('GET', fake.repoPath('/issues/7/comments'), () => [200, [...comments]], undefined, runs + (failFirstCommentPost ? 1 : 0));
+    fake.on('POST', fake.repoPath('/issues/7/comments'), (body) => {
+      comments.push({ id: 500 + comments.length, body: body.body, user: { login: 'autostack[bot]', type: 'Bot' }, performed_via_github_app: { id: APP_ID } });
+      // GitHub made the comment, but the answer is lost on the way back.
+      return failFirstCommentPost ? [502, { message: 'Bad Gateway' }] : [201, comments.at(-1)];
+    });
+    if (runs > 1) fake.on('PATCH', /\/issues\/comments\/\d+$/, 200, {}, runs - 1);
+    return { checks, comments };
+  }
+
+  it('two deliveries for the same head at once make one check run and one comment', async () => {
+    gh = new FakeGitHub().token();
+    const state = statefulPullRequest(gh, 2);
+    const app = await probot();
+    await Promise.all([
+      app.receive({ id: 'c1', name: 'pull_request', payload: prPayload('opened') } as never),
+      app.receive({ id: 'c2', name: 'pull_request', payload: prPayload('synchronize') } as never),
+    ]);
+    expect(state.checks).toHaveLength(1);
+    expect(state.comments).toHaveLength(1);
+    expect(gh.made('POST', '/check-runs')).toHaveLength(1);
+    expect(gh.made('POST', '/issues/7/comments')).toHaveLength(1);
+  });
+
+  it('a 502 on creating the comment is not retried blindly: GitHub is asked first, and the comment made is kept', async () => {
+    gh = new FakeGitHub().token();
+    const state = statefulPullRequest(gh, 1, true);
+    // Retries on, as in production (Probot's default), with no waiting.
+    const app = new Probot({ appId: APP_ID, privateKey: TEST_PRIVATE_KEY, secret: 'test-secret', logLevel: 'fatal', Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: true, retryAfterBaseValue: 1 }, throttle: { enabled: false } })) });
+    await app.load(autostackApp({ config: loadAppConfig({}), appId: APP_ID }));
+    await app.receive({ id: 'c3', name: 'pull_request', payload: prPayload('opened') } as never);
+    expect(gh.made('POST', '/issues/7/comments')).toHaveLength(1);
+    expect(state.comments).toHaveLength(1);
+    expect(gh.made('PATCH', '/check-runs/')[0]!.body.conclusion).toBe('success');
+  });
+});
+
 describe('merge: render and deploy', () => {
   const BEFORE = 'e'.repeat(40);
   const AFTER = 'f'.repeat(40);
@@ -170,10 +226,11 @@ describe('merge: render and deploy', () => {
   });
 
   function renderFlow(fake: FakeGitHub, workflow: boolean) {
-    fake.on('GET', fake.repoPath(`/compare/${BEFORE}...${AFTER}`), 200, { files: [{ filename: F, status: 'added' }, { filename: '.autostack/old-db.yaml', status: 'removed' }, { filename: 'README.md', status: 'modified' }] });
+    // Read twice: the files the push changed, then whether it comes after the deploy branch's source (BEFORE).
+    fake.on('GET', fake.repoPath(`/compare/${BEFORE}...${AFTER}`), 200, { status: 'ahead', files: [{ filename: F, status: 'added' }, { filename: '.autostack/old-db.yaml', status: 'removed' }, { filename: 'README.md', status: 'modified' }] }, 2);
     fake.files({ [BEFORE]: { '.autostack/old-db.yaml': PLAN('old-db') }, [AFTER]: { [F]: PLAN('orders-db') } }, [F, '.autostack/old-db.yaml']);
     fake.on('GET', fake.repoPath('/git/ref/heads/autostack/deploy'), 200, { ref: 'refs/heads/autostack/deploy', object: { sha: DEPLOY_HEAD, type: 'commit' } });
-    fake.on('GET', fake.repoPath(`/git/commits/${DEPLOY_HEAD}`), 200, { sha: DEPLOY_HEAD, message: 'Render 0000000: x\n\nAutoStack-Source: 0000000000000000000000000000000000000000\n', tree: { sha: 'tree1' } });
+    fake.on('GET', fake.repoPath(`/git/commits/${DEPLOY_HEAD}`), 200, { sha: DEPLOY_HEAD, message: `Render eeeeeee: x\n\nAutoStack-Source: ${BEFORE}\n`, tree: { sha: 'tree1' } });
     fake.on('GET', fake.repoPath('/contents/autostack-deploy.json'), 200, { type: 'file', encoding: 'base64', content: Buffer.from(JSON.stringify({ version: 1, sourceSha: '0', renderedAt: '', stacks: [{ name: 'old-db-aws', plan: 'old-db', cloud: 'aws', action: 'apply' }, { name: 'gone-aws', plan: 'gone', cloud: 'aws', action: 'destroy' }] })).toString('base64') });
     fake.on('POST', fake.repoPath('/git/trees'), 201, { sha: 'tree2' });
     fake.on('POST', fake.repoPath('/git/commits'), 201, { sha: '2'.repeat(40) });
@@ -186,8 +243,11 @@ describe('merge: render and deploy', () => {
     renderFlow(gh, true);
     gh.on('GET', gh.repoPath('/deployments'), 200, [], 2);
     gh.on('POST', gh.repoPath('/deployments'), (body) => [201, { id: body.environment === 'autostack/orders-db' ? 11 : 12 }], undefined, 2);
+    gh.on('GET', gh.repoPath(`/commits/${AFTER}/check-runs`), 200, { total_count: 0, check_runs: [] });
     gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 50 });
     gh.on('POST', gh.repoPath('/actions/workflows/autostack-deploy.yml/dispatches'), 204);
+    gh.on('POST', gh.repoPath('/deployments/11/statuses'), 201, { id: 1 });
+    gh.on('POST', gh.repoPath('/deployments/12/statuses'), 201, { id: 2 });
     await (await probot()).receive({ id: 'p1', name: 'push', payload: pushPayload() } as never);
     const tree = gh.made('POST', '/git/trees')[0]!.body;
     expect(tree.base_tree).toBe('tree1');
@@ -197,9 +257,11 @@ describe('merge: render and deploy', () => {
     const manifest = JSON.parse(tree.tree[2].content);
     expect(manifest).toMatchObject({ sourceSha: AFTER, stacks: [{ name: 'old-db-aws', action: 'destroy' }, { name: 'orders-db-aws', action: 'apply' }] });
     expect(gh.made('POST', '/git/commits')[0]!.body.message).toContain(`AutoStack-Source: ${AFTER}`);
-    expect(gh.made('POST', '/deployments').map((r) => r.body.environment)).toEqual(['autostack/orders-db', 'autostack/old-db']);
+    expect(gh.made('POST', '/deployments').filter((r) => !r.path.includes('/statuses')).map((r) => r.body.environment)).toEqual(['autostack/orders-db', 'autostack/old-db']);
     const dispatch = gh.made('POST', '/dispatches')[0]!.body;
     expect(dispatch).toEqual({ ref: 'main', inputs: { source_sha: AFTER, stacks: '["orders-db-aws","old-db-aws"]', mode: 'apply' } });
+    // The dispatch is recorded on each deployment, so no later delivery dispatches it again.
+    expect(gh.made('POST', '/deployments/11/statuses')[0]!.body).toMatchObject({ state: 'queued' });
   });
 
   it('without a deploy workflow, says so on the commit and opens the onboarding pull request', async () => {
@@ -221,19 +283,42 @@ describe('merge: render and deploy', () => {
     expect(gh.made('POST', '/pulls')[0]!.body).toMatchObject({ head: 'autostack/onboarding', base: 'main', title: 'Set up AutoStack' });
   });
 
-  it('does nothing twice for a redelivered push: the deploy commit and deployments are reused', async () => {
+  it('does nothing twice for the same push under a new delivery id (or after a restart): deploy commit, deployments, check and dispatch are reused', async () => {
+    gh = new FakeGitHub();
+    for (const delivery of ['p3', 'p3-again', 'p3-after-restart']) {
+      gh.token();
+      gh.on('GET', gh.repoPath(`/compare/${BEFORE}...${AFTER}`), 200, { files: [{ filename: F, status: 'modified' }] });
+      gh.files({ [BEFORE]: { [F]: PLAN('orders-db') }, [AFTER]: { [F]: PLAN('orders-db').replace('50', '60') } }, [F]);
+      gh.on('GET', gh.repoPath('/git/ref/heads/autostack/deploy'), 200, { object: { sha: DEPLOY_HEAD } });
+      gh.on('GET', gh.repoPath(`/git/commits/${DEPLOY_HEAD}`), 200, { sha: DEPLOY_HEAD, message: `Render fffffff: orders-db-aws (apply)\n\nAutoStack-Source: ${AFTER}\n`, tree: { sha: 't' } });
+      gh.on('GET', gh.repoPath('/contents/.github/workflows/autostack-deploy.yml'), 200, { type: 'file' });
+      gh.on('GET', gh.repoPath('/deployments'), 200, [{ id: 11, payload: { stack: 'orders-db-aws' } }]);
+      gh.on('GET', gh.repoPath('/deployments/11/statuses'), 200, [{ id: 1, state: 'queued' }]);
+      gh.on('GET', gh.repoPath(`/commits/${AFTER}/check-runs`), 200, { total_count: 1, check_runs: [{ id: 52, head_sha: AFTER }] });
+      // A new Probot each time: nothing is remembered in memory between deliveries.
+      await (await probot()).receive({ id: delivery, name: 'push', payload: pushPayload() } as never);
+    }
+    expect(gh.requests.filter((r) => r.method !== 'GET' && !r.path.includes('/access_tokens'))).toEqual([]);
+  });
+
+  it('refuses a late or replayed push whose commit the deploy branch\'s render already includes: nothing rendered, deployed or dispatched', async () => {
     gh = new FakeGitHub().token();
+    const NEWER = '9'.repeat(40);
     gh.on('GET', gh.repoPath(`/compare/${BEFORE}...${AFTER}`), 200, { files: [{ filename: F, status: 'modified' }] });
     gh.files({ [BEFORE]: { [F]: PLAN('orders-db') }, [AFTER]: { [F]: PLAN('orders-db').replace('50', '60') } }, [F]);
     gh.on('GET', gh.repoPath('/git/ref/heads/autostack/deploy'), 200, { object: { sha: DEPLOY_HEAD } });
-    gh.on('GET', gh.repoPath(`/git/commits/${DEPLOY_HEAD}`), 200, { sha: DEPLOY_HEAD, message: `Render fffffff: orders-db-aws (apply)\n\nAutoStack-Source: ${AFTER}\n`, tree: { sha: 't' } });
-    gh.on('GET', gh.repoPath('/contents/.github/workflows/autostack-deploy.yml'), 200, { type: 'file' });
-    gh.on('GET', gh.repoPath('/deployments'), 200, [{ id: 11, payload: { stack: 'orders-db-aws' } }]);
-    gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 52 });
-    gh.on('POST', gh.repoPath('/actions/workflows/autostack-deploy.yml/dispatches'), 204);
-    await (await probot()).receive({ id: 'p3', name: 'push', payload: pushPayload() } as never);
-    expect(gh.made('POST', '/git/commits')).toHaveLength(0);
+    gh.on('GET', gh.repoPath(`/git/commits/${DEPLOY_HEAD}`), 200, { sha: DEPLOY_HEAD, message: `Render 9999999: orders-db-aws (apply)\n\nAutoStack-Source: ${NEWER}\n`, tree: { sha: 't' } });
+    // GitHub's compare: the replayed commit is behind the one the deploy branch names.
+    gh.on('GET', gh.repoPath(`/compare/${NEWER}...${AFTER}`), 200, { status: 'behind', ahead_by: 0, behind_by: 3, files: [] });
+    gh.on('GET', gh.repoPath(`/commits/${AFTER}/check-runs`), 200, { total_count: 0, check_runs: [] });
+    gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 53 });
+    gh.on('PATCH', gh.repoPath('/check-runs/53'), 200, {});
+    await (await probot()).receive({ id: 'p-late', name: 'push', payload: pushPayload() } as never);
+    expect(gh.made('POST', '/git/')).toHaveLength(0);
+    expect(gh.made('PATCH', '/git/refs')).toHaveLength(0);
     expect(gh.made('POST', '/deployments')).toHaveLength(0);
+    expect(gh.made('POST', '/dispatches')).toHaveLength(0);
+    expect(gh.made('PATCH', '/check-runs/53')[0]!.body).toMatchObject({ conclusion: 'neutral', output: { title: 'Not deployed: a newer commit is already deployed', summary: expect.stringContaining('roll the stacks back') } });
   });
 
   it('ignores pushes to other branches', async () => {

@@ -36,6 +36,12 @@ export class ActionGitHub {
     return (data as { id: number; payload: unknown }[]).find((d) => payloadStack(d.payload) === stack)?.id;
   }
 
+  /** The commit a branch points at on GitHub. */
+  async branchHead(branch: string): Promise<string> {
+    const { data } = await this.call('GET /repos/{owner}/{repo}/git/ref/{ref}', { ref: `heads/${branch}` });
+    return (data as { object: { sha: string } }).object.sha;
+  }
+
   async setStatus(id: number, state: 'in_progress' | 'success' | 'failure', description: string, logUrl?: string): Promise<void> {
     await this.call('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', { deployment_id: id, state, description: description.slice(0, 140), ...(logUrl ? { log_url: logUrl } : {}) });
   }

@@ -1,3 +1,5 @@
+import { FULL_SHA, STACK_NAME as STACK } from '../../synth/contract/deploy-manifest.ts';
+
 export type Mode = 'plan' | 'apply' | 'destroy';
 
 export interface ActionInputs {
@@ -13,15 +15,13 @@ export interface ActionInputs {
 
 export class InputError extends Error {}
 
-const STACK = /^[a-z0-9][a-z0-9-]{0,80}$/;
-
 /** Reads and checks the inputs; every mistake names the input and how to fix it. */
 export function parseInputs(get: (name: string) => string): ActionInputs {
   const mode = (get('mode') || 'apply').trim();
   if (mode !== 'plan' && mode !== 'apply' && mode !== 'destroy') throw new InputError(`Input "mode" must be plan, apply or destroy, not "${mode}".`);
   const stacks = parseStacks(get('stacks'));
   const sourceSha = get('source-sha').trim();
-  if (sourceSha && !/^[0-9a-f]{7,64}$/.test(sourceSha)) throw new InputError(`Input "source-sha" must be a commit SHA (hex), not "${sourceSha.slice(0, 80)}".`);
+  if (sourceSha && !FULL_SHA.test(sourceSha)) throw new InputError(`Input "source-sha" must be the full 40-character commit SHA (lowercase hex, as in \${{ github.sha }}), not "${sourceSha.slice(0, 80)}": a shortened SHA could name another commit.`);
   if (!sourceSha && mode !== 'plan') throw new InputError(`Input "source-sha" is required for mode ${mode}: the Action only applies what was rendered from that reviewed commit.`);
   const parallelism = Number(get('parallelism') || '4');
   if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > 16) throw new InputError(`Input "parallelism" must be a whole number from 1 to 16, not "${get('parallelism')}".`);

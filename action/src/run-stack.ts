@@ -54,6 +54,8 @@ export async function runStack(s: StackRun): Promise<StackResult> {
     return done({ status: 'failed', error: `stacks/${s.name} is not on the deploy branch: check the stack name, or that the workflow checked out the deploy branch.` });
   }
   const prefix = `[${s.name}] `;
+  /** Every line of terraform's text carries the stack's name in front (so none can start a workflow command). */
+  const say = (text: string) => { for (const l of text.split(/\r\n|\r|\n/)) s.log(prefix + l); };
   const exec = (args: string[], stream: boolean) => terraform(args, { cwd: s.dir, env: s.env, masker: s.masker, ...(stream ? { stream: (l: string) => s.log(prefix + l) } : {}) });
   const fail = (step: Step, r: ExecResult, summary: PlanSummary = EMPTY, planText = '') => done({ ...summary, planText, status: 'failed', error: failureMessage(step, r, s.masker) });
   try {
@@ -61,7 +63,7 @@ export async function runStack(s: StackRun): Promise<StackResult> {
     if (init.code !== 0) return fail('init', init);
     const plan = await exec(['plan', '-input=false', '-no-color', '-lock-timeout=5m', '-detailed-exitcode', `-out=${PLAN_FILE}`, ...(s.action === 'destroy' ? ['-destroy'] : [])], false);
     if (plan.code !== 0 && plan.code !== 2) {
-      s.log(prefix + s.masker.redact(stripVTControlCharacters(plan.stdout + plan.stderr)).trimEnd());
+      say(s.masker.redact(stripVTControlCharacters(plan.stdout + plan.stderr)).trimEnd());
       return fail('plan', plan);
     }
     const json = await exec(['show', '-json', PLAN_FILE], false);
@@ -69,7 +71,7 @@ export async function runStack(s: StackRun): Promise<StackResult> {
     const summary = summarizePlan(json.stdout, s.masker);
     // The plan's own output, held back until the masker knows every sensitive value.
     const planText = s.masker.redact(planBody(plan.stdout));
-    s.log(prefix + planText.split('\n').join(`\n${prefix}`));
+    say(planText);
     if (plan.code === 0) return done({ ...summary, planText, status: 'no-changes' });
     if (!s.applyAfterPlan) return done({ ...summary, planText, status: 'planned' });
     const waves = s.action === 'apply' ? rolloutWaves(s.rollout ?? [], summary) : [];

@@ -1,10 +1,11 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
-import { checkBinding, readDeployCommit, selectStacks } from './binding.ts';
+import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { isAbsolute, join, resolve, sep } from 'node:path';
+import { checkBinding, checkHead, readDeployCommit, remoteHead, selectStacks } from './binding.ts';
 import type { SelectedStack } from './binding.ts';
 import { ActionGitHub } from './github.ts';
 import type { ActionInputs } from './inputs.ts';
 import { ensureTerraform } from './install.ts';
+import { safeLines } from './log-safe.ts';
 import { Masker } from './mask.ts';
 import { Lock, runPool } from './pool.ts';
 import { COMMENT_BUDGET, renderReport } from './report.ts';
@@ -36,12 +37,15 @@ export interface ActionOutcome {
  * 4. every stack in parallel up to `parallelism`: init → plan -out → show → apply the saved plan
  * 5. deployment statuses, the report; in plan mode on a pull request, the plan comment
  */
-export async function runAction(inputs: ActionInputs, io: ActionIO): Promise<ActionOutcome> {
+export async function runAction(inputs: ActionInputs, rawIo: ActionIO): Promise<ActionOutcome> {
+  // Every line printed is shown, never obeyed as a workflow command (stack output reaches the log).
+  const io: ActionIO = { ...rawIo, log: (text) => { for (const l of safeLines(text)) rawIo.log(l); } };
   const env = io.env;
   const masker = new Masker();
   if (inputs.token) masker.add(inputs.token);
-  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-  const dir = isAbsolute(inputs.workingDirectory) ? inputs.workingDirectory : resolve(workspace, inputs.workingDirectory);
+  const located = insideWorkspace(env.GITHUB_WORKSPACE ?? process.cwd(), inputs.workingDirectory);
+  if ('error' in located) return finish([], inputs, masker, undefined, located.error);
+  const dir = located.dir;
   const commit = await readDeployCommit(dir);
   if ('error' in commit) return finish([], inputs, masker, undefined, commit.error);
   const selected = selectStacks(inputs.stacks, inputs.mode, commit.manifest);
@@ -51,12 +55,18 @@ export async function runAction(inputs: ActionInputs, io: ActionIO): Promise<Act
   const reportsDeployments = inputs.mode !== 'plan' && github !== undefined;
   const deployments = new Map<string, number>();
   if (reportsDeployments) {
-    for (const s of selected) {
+    // A stack refused for its name or absence has no deployment of the App's to find.
+    for (const s of selected.filter((x) => !x.problem)) {
       const id = await quietly(io, `finding the deployment of ${s.name}`, () => github!.findDeployment(commit.sha, s.plan, s.name));
       if (id !== undefined) deployments.set(s.name, id);
     }
   }
-  const refusal = checkBinding(commit, inputs.sourceSha);
+  let refusal = checkBinding(commit, inputs.sourceSha);
+  if (!refusal && inputs.mode !== 'plan') {
+    const branch = commit.branch ?? DEFAULT_DEPLOY_BRANCH;
+    const head = github ? await quietly(io, `reading the head of ${branch}`, () => github.branchHead(branch)) : await remoteHead(dir, branch);
+    refusal = checkHead(commit, branch, head);
+  }
   let results: StackResult[];
   if (refusal) {
     results = selected.map((s) => refused(s, refusal));
@@ -65,7 +75,11 @@ export async function runAction(inputs: ActionInputs, io: ActionIO): Promise<Act
     for (const [name, id] of deployments) await quietly(io, `marking ${name} in progress`, () => github!.setStatus(id, 'in_progress', `AutoStack ${inputs.mode} started`, runUrl));
     const tfEnv = terraformEnv(env);
     const initLock = new Lock();
-    results = await runPool(selected, inputs.parallelism, (s) => s.problem ? Promise.resolve(refused(s, s.problem)) : runStack({ name: s.name, action: s.action, ...(s.rollout ? { rollout: s.rollout } : {}), dir: join(dir, 'stacks', s.name), applyAfterPlan: inputs.mode !== 'plan', env: tfEnv, masker, initLock, log: io.log }));
+    results = await runPool(selected, inputs.parallelism, (s) => {
+      const problem = s.problem ?? stackDirProblem(dir, s.name);
+      if (problem) return Promise.resolve(refused(s, problem));
+      return runStack({ name: s.name, action: s.action, ...(s.rollout ? { rollout: s.rollout } : {}), dir: join(dir, 'stacks', s.name), applyAfterPlan: inputs.mode !== 'plan', env: tfEnv, masker, initLock, log: io.log });
+    });
   }
   for (const r of results) {
     const id = deployments.get(r.name);
@@ -78,6 +92,44 @@ export async function runAction(inputs: ActionInputs, io: ActionIO): Promise<Act
     if (pr !== undefined) await quietly(io, 'posting the plan comment', () => github.upsertPlanComment(pr, masker.redact(renderReport(results, { mode: inputs.mode, ...(inputs.sourceSha ? { sourceSha: inputs.sourceSha } : {}), ...(runUrl ? { runUrl } : {}) }, COMMENT_BUDGET))));
   }
   return finish(results, inputs, masker, runUrl);
+}
+
+/** The deploy branch the onboarding workflow checks out, when the checkout is detached. */
+const DEFAULT_DEPLOY_BRANCH = 'autostack/deploy';
+
+/** A path inside another (both already real paths). */
+function within(root: string, path: string): boolean {
+  return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+/**
+ * working-directory, resolved against GITHUB_WORKSPACE with every symbolic link followed: it must
+ * stay inside the workspace (terraform would otherwise run on whatever the path names).
+ */
+function insideWorkspace(workspace: string, input: string): { dir: string } | { error: string } {
+  const wanted = isAbsolute(input) ? input : resolve(workspace, input);
+  let root: string;
+  let real: string;
+  try {
+    root = realpathSync(workspace);
+    real = realpathSync(wanted);
+  } catch {
+    return { error: `working-directory "${input}" does not exist in the workspace: check out the deploy branch (actions/checkout with ref: ${DEFAULT_DEPLOY_BRANCH}) and point working-directory at it.` };
+  }
+  if (!within(root, real)) return { error: `working-directory "${input}" resolves to ${real}, outside the workspace ${root}: the Action only runs terraform in a checkout inside GITHUB_WORKSPACE. Check the deploy branch out there (actions/checkout with path:) and use that path.` };
+  return { dir: real };
+}
+
+/** A stack folder that is a symbolic link out of stacks/ is refused (a missing folder is reported by runStack). */
+function stackDirProblem(dir: string, name: string): string | undefined {
+  let real: string;
+  try {
+    real = realpathSync(join(dir, 'stacks', name));
+  } catch {
+    return undefined;
+  }
+  const stacks = realpathSync(join(dir, 'stacks'));
+  return real !== stacks && within(stacks, real) ? undefined : `stacks/${name} leads outside the stacks/ folder of the deploy branch (a symbolic link?): refusing to run terraform there.`;
 }
 
 /** The outcome and its report; the entry point turns an error into the one failure message. */

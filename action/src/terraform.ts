@@ -33,7 +33,8 @@ export function terraform(args: string[], o: ExecOptions): Promise<ExecResult> {
       if (size < MAX_COLLECT) into.push(chunk);
       size += chunk.length;
       if (!o.stream) return;
-      const lines = (pending[which] + chunk.toString('utf8')).split('\n');
+      // Split where the runner splits (\r too), so every piece is a line of its own with its prefix.
+      const lines = (pending[which] + chunk.toString('utf8')).split(/\r\n|\n|\r(?!$)/);
       pending[which] = lines.pop()!;
       for (const l of lines) o.stream(o.masker.redact(l));
     };

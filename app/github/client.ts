@@ -32,6 +32,19 @@ export async function paginate(octokit: OctokitLike, route: string, params: Reco
   return out;
 }
 
+type Lookup = ((client: GitHubClient, params: Record<string, any>) => Promise<unknown>) | undefined;
+
+/**
+ * The creating POSTs, each with how to find what it would have created (undefined: nothing to
+ * find, so an uncertain failure is reported rather than repeated).
+ */
+const CREATES: Partial<Record<RouteName, Lookup>> = {
+  createComment: async (c, p) => ((await c.list('listComments', { issue_number: p.issue_number })) as { body?: string; user?: { type?: string } | null }[]).find((x) => x.body === p.body && x.user?.type === 'Bot'),
+  createCheckRun: async (c, p) => ((await c.call('listCheckRuns', { ref: p.head_sha, check_name: p.name, filter: 'latest' })).data.check_runs as { head_sha: string }[]).find((r) => r.head_sha === p.head_sha),
+  createDeployment: async (c, p) => ((await c.call('listDeployments', { sha: p.ref, environment: p.environment, per_page: 30 })).data as { payload?: { stack?: string } }[]).find((d) => d.payload?.stack === p.payload?.stack),
+  dispatchWorkflow: undefined,
+};
+
 /**
  * A narrow GitHub client over one repository: every call names its route in ROUTES, so the
  * permissions the App asks for are exactly the ones its code uses.
@@ -46,6 +59,24 @@ export class GitHubClient {
   }
 
   async call(name: RouteName, params: Record<string, unknown> = {}): Promise<{ status: number; data: any }> {
+    if (!(name in CREATES)) return this.send(name, params);
+    // A POST that creates something is never retried blindly: a 502 or a timeout may hide a
+    // success, and a second POST would make a second comment, check run or deployment.
+    const once = { ...params, request: { ...(params.request as object | undefined), retries: 0 } };
+    try {
+      return await this.send(name, once);
+    } catch (e) {
+      const status = (e as { status?: number }).status;
+      const lookup = CREATES[name as keyof typeof CREATES];
+      if ((status !== undefined && status < 500) || !lookup) throw e;
+      // Look first: if the first POST took effect, that is the answer; only otherwise try once more.
+      const found = await lookup(this, params).catch(() => undefined);
+      if (found) return { status: 200, data: found };
+      return this.send(name, once);
+    }
+  }
+
+  private async send(name: RouteName, params: Record<string, unknown>): Promise<{ status: number; data: any }> {
     const r = await this.octokit.request(ROUTES[name].route, { ...this.repo, ...params });
     return { status: r.status, data: r.data };
   }

@@ -33,6 +33,7 @@ export const ROUTES = {
   createCommentReaction: { route: 'POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', permission: ['issues', 'write'] },
   listDeployments: { route: 'GET /repos/{owner}/{repo}/deployments', permission: ['deployments', 'read'] },
   createDeployment: { route: 'POST /repos/{owner}/{repo}/deployments', permission: ['deployments', 'write'] },
+  createDeploymentStatus: { route: 'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', permission: ['deployments', 'write'] },
   listDeploymentStatuses: { route: 'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', permission: ['deployments', 'read'] },
   dispatchWorkflow: { route: 'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', permission: ['actions', 'write'] },
 } as const satisfies Record<string, { route: string; permission: readonly [Scope, Access] }>;

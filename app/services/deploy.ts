@@ -19,7 +19,8 @@ export type DeployOutcome =
   | { kind: 'no-changes' }
   | { kind: 'invalid'; diagnostics: Diagnostic[] }
   | { kind: 'no-workflow'; deployCommit: string; onboarding: string }
-  | { kind: 'dispatched'; deployCommit: string; stacks: DeployStack[]; deployments: number[] };
+  | { kind: 'stale'; deployHead: string; newerSource: string }
+  | { kind: 'dispatched'; deployCommit: string; stacks: DeployStack[]; deployments: number[]; dispatched: string[] };
 
 const ZERO = /^0+$/;
 
@@ -47,17 +48,46 @@ export async function renderAndDeploy(client: GitHubClient, push: PushInput, act
     return { kind: 'invalid', diagnostics: [] };
   }
   const { stacks, settings } = render;
-  const deployCommit = await commitToDeployBranch(client, settings.deployBranch, push.after, render.rendered, stacks);
+  const committed = await commitToDeployBranch(client, settings.deployBranch, push.after, render.rendered, stacks);
+  if ('newerSource' in committed) {
+    // A late or replayed push: the deploy branch already holds a newer render that includes it.
+    await publishCheck(client, { name: DEPLOY_CHECK_NAME, headSha: push.after, conclusion: 'neutral', title: 'Not deployed: a newer commit is already deployed', summary: `The \`${settings.deployBranch}\` branch already holds the render of ${committed.newerSource.slice(0, 7)}, which comes after this commit (${push.after.slice(0, 7)}). Rendering this commit again would roll the stacks back to older configuration, so nothing was rendered, deployed or dispatched. To go back to this configuration, revert to it in a new commit.`, appId });
+    return { kind: 'stale', deployHead: committed.deployHead, newerSource: committed.newerSource };
+  }
+  const deployCommit = committed.sha;
   if (!(await client.maybe('getContent', { path: WORKFLOW_PATH, ref: push.defaultBranch }))) {
     await publishCheck(client, { name: DEPLOY_CHECK_NAME, headSha: push.after, conclusion: 'action_required', title: 'Rendered, not deployed: no deploy workflow', summary: `The Terraform for ${stacks.map((s) => `\`${s.name}\``).join(', ')} is on the \`${settings.deployBranch}\` branch (commit ${deployCommit.slice(0, 7)}), but this repository has no \`${WORKFLOW_PATH}\` on its default branch. Merge the AutoStack onboarding pull request to add it.`, appId });
     const onboarding = await openOnboardingPullRequest(client, push.defaultBranch, actionRef);
     return { kind: 'no-workflow', deployCommit, onboarding };
   }
-  const deployments: number[] = [];
-  for (const s of stacks.filter((x) => x.action !== 'unchanged')) deployments.push(await ensureDeployment(client, deployCommit, s, push.after));
-  await client.call('createCheckRun', { name: DEPLOY_CHECK_NAME, head_sha: push.after, status: 'in_progress', started_at: new Date().toISOString(), output: { title: `Deploying ${stacks.length} stack${stacks.length === 1 ? '' : 's'}`, summary: stacks.map((s) => `- \`${s.name}\`: ${s.action}`).join('\n') } });
-  await dispatch(client, push.defaultBranch, push.after, stacks.filter((s) => s.action !== 'unchanged').map((s) => s.name));
-  return { kind: 'dispatched', deployCommit, stacks, deployments };
+  // Idempotent by content: one deployment per stack of the deploy commit, one deploy check per
+  // source commit, one dispatch per deployment (recorded as its first status), whatever the
+  // number of deliveries, restarts or replicas.
+  const toDeploy = stacks.filter((x) => x.action !== 'unchanged');
+  const ensured: { stack: DeployStack; id: number; dispatched: boolean }[] = [];
+  for (const s of toDeploy) ensured.push({ stack: s, ...(await ensureDeployment(client, deployCommit, s, push.after)) });
+  await ensureDeployCheck(client, push.after, stacks, appId);
+  const pending = ensured.filter((d) => !d.dispatched);
+  if (pending.length) {
+    await dispatch(client, push.defaultBranch, push.after, pending.map((d) => d.stack.name));
+    for (const d of pending) await client.call('createDeploymentStatus', { deployment_id: d.id, state: 'queued', description: `AutoStack dispatched the deploy workflow for ${push.after.slice(0, 7)}` });
+  }
+  return { kind: 'dispatched', deployCommit, stacks, deployments: ensured.map((d) => d.id), dispatched: pending.map((d) => d.stack.name) };
+}
+
+/** The source commit's "AutoStack deploy" check: created once; a later delivery leaves it to the deployment statuses. */
+async function ensureDeployCheck(client: GitHubClient, sourceSha: string, stacks: DeployStack[], appId?: number): Promise<void> {
+  const runs = (await client.call('listCheckRuns', { ref: sourceSha, check_name: DEPLOY_CHECK_NAME, filter: 'latest', ...(appId ? { app_id: appId } : {}) })).data.check_runs as { head_sha: string }[];
+  if (runs.some((r) => r.head_sha === sourceSha)) return;
+  await client.call('createCheckRun', { name: DEPLOY_CHECK_NAME, head_sha: sourceSha, status: 'in_progress', started_at: new Date().toISOString(), output: { title: `Deploying ${stacks.length} stack${stacks.length === 1 ? '' : 's'}`, summary: stacks.map((s) => `- \`${s.name}\`: ${s.action}`).join('\n') } });
+}
+
+/** Whether `commit` is `descendant` or one of its ancestors (GitHub's compare: the head is "behind" the base). */
+async function isAncestorOrSame(client: GitHubClient, commit: string, descendant: string): Promise<boolean> {
+  if (commit === descendant) return true;
+  const cmp = await client.maybe('compareCommits', { basehead: `${descendant}...${commit}`, per_page: 1 });
+  const status = cmp?.data.status as string | undefined;
+  return status === 'behind' || status === 'identical';
 }
 
 export async function dispatch(client: GitHubClient, defaultBranch: string, sourceSha: string, stacks: string[]): Promise<void> {
@@ -71,8 +101,11 @@ async function changedFiles(client: GitHubClient, reader: GitHubReader, push: Pu
   return [...new Set(files.flatMap((f) => [f.filename, f.previous_filename ?? '']))].filter(isAutostackFile).sort();
 }
 
-/** The deploy branch commit for this source commit: reused if a duplicate delivery already made it. */
-async function commitToDeployBranch(client: GitHubClient, branch: string, sourceSha: string, rendered: { path: string; json: string }[], stacks: DeployStack[]): Promise<string> {
+/**
+ * The deploy branch commit for this source commit: reused if a duplicate delivery already made it;
+ * none when the branch already holds the render of a later commit (this push is late or replayed).
+ */
+async function commitToDeployBranch(client: GitHubClient, branch: string, sourceSha: string, rendered: { path: string; json: string }[], stacks: DeployStack[]): Promise<{ sha: string } | { deployHead: string; newerSource: string }> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const ref = await client.maybe('getRef', { ref: `heads/${branch}` });
     const parent = ref?.data.object.sha as string | undefined;
@@ -80,7 +113,9 @@ async function commitToDeployBranch(client: GitHubClient, branch: string, source
     let previous: DeployManifest | undefined;
     if (parent) {
       const commit = await client.call('getCommit', { commit_sha: parent });
-      if (sourceOf(commit.data.message) === sourceSha) return parent;
+      const source = sourceOf(commit.data.message);
+      if (source === sourceSha) return { sha: parent };
+      if (source && (await isAncestorOrSame(client, sourceSha, source))) return { deployHead: parent, newerSource: source };
       baseTree = commit.data.tree.sha;
       const m = await client.maybe('getContent', { path: MANIFEST_PATH, ref: parent });
       previous = parseManifest(m ? Buffer.from(String(m.data.content), 'base64').toString('utf8') : undefined);
@@ -94,7 +129,7 @@ async function commitToDeployBranch(client: GitHubClient, branch: string, source
     try {
       if (parent) await client.call('updateRef', { ref: `heads/${branch}`, sha: commit.data.sha, force: false });
       else await client.call('createRef', { ref: `refs/heads/${branch}`, sha: commit.data.sha });
-      return commit.data.sha as string;
+      return { sha: commit.data.sha as string };
     } catch (e) {
       // Another replica moved the branch first: read it again and retry (bounded).
       if ((e as { status?: number }).status !== 422) throw e;
@@ -103,11 +138,15 @@ async function commitToDeployBranch(client: GitHubClient, branch: string, source
   throw new Error(`the ${branch} branch kept moving; gave up after 3 attempts`);
 }
 
-async function ensureDeployment(client: GitHubClient, deployCommit: string, stack: DeployStack, sourceSha: string): Promise<number> {
+/** The stack's deployment of this deploy commit (reused), and whether the workflow was already dispatched for it (it has a status). */
+async function ensureDeployment(client: GitHubClient, deployCommit: string, stack: DeployStack, sourceSha: string): Promise<{ id: number; dispatched: boolean }> {
   const environment = `autostack/${stack.plan}`;
   const existing = (await client.call('listDeployments', { sha: deployCommit, environment, per_page: 10 })).data as { id: number; payload?: { stack?: string } }[];
   const same = existing.find((d) => d.payload?.stack === stack.name);
-  if (same) return same.id;
+  if (same) {
+    const statuses = (await client.call('listDeploymentStatuses', { deployment_id: same.id, per_page: 1 })).data as unknown[];
+    return { id: same.id, dispatched: statuses.length > 0 };
+  }
   const created = await client.call('createDeployment', {
     ref: deployCommit,
     environment,
@@ -117,5 +156,5 @@ async function ensureDeployment(client: GitHubClient, deployCommit: string, stac
     description: `${stack.action} ${stack.name} from ${sourceSha.slice(0, 7)}`.slice(0, 140),
     payload: { stack: stack.name, action: stack.action, sourceSha },
   });
-  return created.data.id as number;
+  return { id: created.data.id as number, dispatched: false };
 }

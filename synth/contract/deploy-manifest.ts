@@ -26,8 +26,17 @@ export interface DeployStack {
 export const MANIFEST_PATH = 'autostack-deploy.json';
 export const SOURCE_TRAILER = 'AutoStack-Source';
 
+/**
+ * A stack's (and a plan's) name as the render makes it, `<plan>-<cloud>`: lowercase letters, digits
+ * and dashes. It becomes a folder under `stacks/`, so nothing else (no `/`, no `..`) is a stack.
+ */
+export const STACK_NAME = /^[a-z0-9][a-z0-9-]{0,80}$/;
+/** A full commit SHA: the binding between a deploy commit and its source never trusts a prefix. */
+export const FULL_SHA = /^[0-9a-f]{40}$/;
+
+/** The source commit a deploy commit names in its trailer: a full 40-hex SHA, or nothing. */
 export function sourceOf(commitMessage: string): string | undefined {
-  return new RegExp(`^${SOURCE_TRAILER}: ([0-9a-f]{7,64})\\s*$`, 'm').exec(commitMessage)?.[1];
+  return new RegExp(`^${SOURCE_TRAILER}: ([0-9a-f]{40})\\s*$`, 'm').exec(commitMessage)?.[1];
 }
 
 export function parseManifest(text: string | undefined): DeployManifest | undefined {
