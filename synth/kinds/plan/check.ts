@@ -4,7 +4,7 @@ import { chooseImage, defaultDistro, latestVersion } from '../../../knowledge-ba
 import { currentVersion, endOfLife, knownVersions, minimumMemoryMiB, packagedVersions, packageSourceFor } from '../../../knowledge-base/postgres.ts';
 import { offeredAliases, resolveRegion } from '../../../knowledge-base/regions.ts';
 import type { CloudId } from '../../../knowledge-base/types.ts';
-import { isOpenToInternet, parseCidr } from '../../core/validate/cidr.ts';
+import { coversWholeInternet, isOpenToInternet, parseCidr } from '../../core/validate/cidr.ts';
 import { parseCron } from '../../core/validate/cron.ts';
 import type { Diagnostic, Severity } from '../../core/diagnostics.ts';
 import type { KindContext } from '../../core/registry/kinds.ts';
@@ -158,6 +158,8 @@ function checkNetwork(doc: PlanDoc, report: Report): void {
     if (!c.ok) report(['spec', 'network', 'allowedCidrs', i], 'plan/cidr', `${c.message}.`);
     else if (isOpenToInternet(cidr)) report(['spec', 'network', 'allowedCidrs', i], 'plan/open-to-internet', `${cidr} lets the whole internet try to log in to PostgreSQL. List the networks that need access (e.g. your VPC range or office /32).`, 'warning');
   });
+  const union = cidrs.some(isOpenToInternet) ? undefined : coversWholeInternet(cidrs);
+  if (union) report(['spec', 'network', 'allowedCidrs'], 'plan/open-to-internet', `Together these blocks cover ${union}: they let the whole internet try to log in to PostgreSQL. List the networks that need access (e.g. your VPC range or office /32).`, 'warning');
 }
 
 /** YYYY-MM-DD in UTC, the form of the end-of-life dates in knowledge-base/data/postgres.json. */
