@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { hasUnsafeCharacters, quoteVisible } from './characters.ts';
 
 export type CidrCheck = { ok: true; version: 4 | 6; prefix: number } | { ok: false; message: string };
 
@@ -7,24 +8,14 @@ const SHAPE = /^([^/\s]+)\/(\d{1,3})$/;
 /** IPv6 as hexadecimal groups and colons only (no zone index, no embedded dotted IPv4). */
 const IPV6_TEXT = /^[0-9a-fA-F:]+$/;
 
-/** Control characters, invisible and bidi formatting characters, and halves of surrogate pairs. */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]/;
-const UNPRINTABLE_ALL = new RegExp(UNPRINTABLE.source, 'g');
-
-/** The text in quotes with every unprintable character written as \uXXXX, so a message never carries it raw. */
-export function quoteVisible(text: string): string {
-  const short: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-  return `"${text.replace(/["\\]/g, (c) => `\\${c}`).replace(/[\n\r\t]/g, (c) => short[c]!).replace(UNPRINTABLE_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
-}
-
 export function parseCidr(text: string): CidrCheck {
   const m = SHAPE.exec(text);
   if (!m) {
     if (/[\t-\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/.test(text)) return { ok: false, message: `${quoteVisible(text)} contains spaces or line breaks: write only the address and the prefix length, e.g. 10.0.0.0/8` };
-    if (UNPRINTABLE.test(text)) return { ok: false, message: `${quoteVisible(text)} contains control or invisible characters: write only the address and the prefix length, e.g. 10.0.0.0/8` };
+    if (hasUnsafeCharacters(text)) return { ok: false, message: `${quoteVisible(text)} contains control or invisible characters: write only the address and the prefix length, e.g. 10.0.0.0/8` };
     return { ok: false, message: `"${text}" is not a CIDR block: write an address and a prefix length, e.g. 10.0.0.0/8 or 203.0.113.7/32` };
   }
-  if (UNPRINTABLE.test(text)) return { ok: false, message: `${quoteVisible(text)} contains control or invisible characters: write only the address and the prefix length, e.g. 10.0.0.0/8` };
+  if (hasUnsafeCharacters(text)) return { ok: false, message: `${quoteVisible(text)} contains control or invisible characters: write only the address and the prefix length, e.g. 10.0.0.0/8` };
   const [, addr, p] = m as unknown as [string, string, string];
   const prefix = Number(p);
   if (p.length > 1 && p.startsWith('0')) return { ok: false, message: `prefix /${p} in "${text}" has a leading zero: write /${prefix}` };
