@@ -71,7 +71,16 @@ export function gitHubUrlsFromEnv(env: NodeJS.ProcessEnv): { apiUrl: string; web
   return { apiUrl: `${webUrl}/api/v3`, webUrl };
 }
 
-/** Probot's standard variables; refuses to start without a webhook secret. */
+export const MIN_WEBHOOK_SECRET = 20;
+
+/** Why a webhook secret is guessable, or undefined when it is long enough and not one repeated character. */
+export function weakSecret(secret: string): string | undefined {
+  if (secret.trim().length < MIN_WEBHOOK_SECRET) return `${secret.trim().length} character${secret.trim().length === 1 ? '' : 's'}, at least ${MIN_WEBHOOK_SECRET} are needed`;
+  if (new Set(secret).size < 4) return 'it repeats one or two characters';
+  return undefined;
+}
+
+/** Probot's standard variables; refuses to start without a strong webhook secret. */
 export function gitHubModeFromEnv(env: NodeJS.ProcessEnv): GitHubModeOptions | { error: string } | undefined {
   if (!env.APP_ID && !env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH) return undefined;
   if (!env.APP_ID) return { error: 'APP_ID is not set (the GitHub App id, from its settings page).' };
@@ -83,6 +92,8 @@ export function gitHubModeFromEnv(env: NodeJS.ProcessEnv): GitHubModeOptions | {
   }
   if (!privateKey) return { error: 'PRIVATE_KEY or PRIVATE_KEY_PATH is not set (the App private key, PEM).' };
   if (!env.WEBHOOK_SECRET) return { error: 'WEBHOOK_SECRET is not set: AutoStack refuses to accept unsigned webhooks. Set it to the secret configured on the GitHub App.' };
+  const weak = weakSecret(env.WEBHOOK_SECRET);
+  if (weak) return { error: `WEBHOOK_SECRET is too weak (${weak}): anyone who guesses it can forge deliveries. Use at least ${MIN_WEBHOOK_SECRET} random characters (e.g. \`openssl rand -hex 32\`), set the same value on the GitHub App's settings page, and restart.` };
   const urls = gitHubUrlsFromEnv(env);
   if ('error' in urls) return urls;
   return { appId: env.APP_ID, privateKey, secret: env.WEBHOOK_SECRET, ...(env.GHE_HOST ? { baseUrl: urls.apiUrl } : {}) };

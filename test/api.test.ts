@@ -7,6 +7,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../app/api/index.ts';
 import { GitHubPlanStore } from '../app/api/repo-plans.ts';
+import { safeReturnTo } from '../app/api/oauth.ts';
 import { SESSION_COOKIE, SessionSealer } from '../app/api/session.ts';
 import { GitHubClient } from '../app/github/client.ts';
 import type { OctokitLike } from '../app/github/client.ts';
@@ -35,7 +36,7 @@ afterEach(() => {
   gh = undefined;
 });
 
-const cookie = (login = 'octocat', expiresAt = Date.now() + 3600_000) => `${SESSION_COOKIE}=${new SessionSealer(SECRET).seal({ login, token: USER_TOKEN, expiresAt })}`;
+const cookie = (login = 'octocat', expiresAt = Date.now() + 3600_000) => `${SESSION_COOKIE}=${new SessionSealer(SECRET).seal({ login, token: USER_TOKEN, expiresAt }, 'session')}`;
 
 function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${url}${path}`, {
@@ -136,6 +137,38 @@ describe('sign-in with GitHub', () => {
     expect(wrong.status).toBe(400);
     const none = await call('GET', '/api/auth/callback?code=c&state=x');
     expect(none.status).toBe(400);
+  });
+
+  it('returns only to same-origin paths after sign-in (no open redirect through tabs, backslashes or dot segments)', async () => {
+    const attacks = ['/%09/evil.example/phish', '/\t/evil.example', '/%0a/evil.example', '/%00/evil.example', '/\\evil.example', '/%5Cevil.example', '//evil.example', '///evil.example', '/.//evil.example', '/a/..//evil.example', 'https://evil.example/', 'javascript:alert(1)', '%2F%2Fevil.example', '/%E2%80%AE/evil.example', ' /evil.example'];
+    for (const attack of attacks) {
+      expect(safeReturnTo(attack), attack).toBe('/dashboard');
+      const login = await call('GET', `/api/auth/login?return_to=${attack.startsWith('/%') || attack.startsWith('%') ? attack : encodeURIComponent(attack)}`);
+      const state = new URL(login.headers.get('location')!).searchParams.get('state')!;
+      const stateCookie = login.headers.getSetCookie().find((c) => c.startsWith('autostack_oauth='))!.split(';')[0]!;
+      gh = new FakeGitHub();
+      nock('https://github.com').post('/login/oauth/access_token').reply(200, { access_token: USER_TOKEN, token_type: 'bearer', expires_in: 28800 });
+      gh.on('GET', '/user', 200, { login: 'octocat', id: 1 });
+      const cb = await call('GET', `/api/auth/callback?code=c&state=${state}`, undefined, { cookie: stateCookie });
+      const location = cb.headers.get('location')!;
+      expect(location, attack).toBe('/dashboard');
+      expect(new URL(location, 'https://autostack.example').origin).toBe('https://autostack.example');
+      gh.verify();
+    }
+    gh = undefined;
+    expect(safeReturnTo('/./evil.example')).toBe('/evil.example'); // a path on this site, normalised
+    for (const fine of ['/editor', '/dashboard?repo=acme/infra#plans', '/plans/a%20b']) expect(safeReturnTo(fine)).toBe(fine);
+  });
+
+  it('keeps the OAuth-state cookie and the session cookie apart: a sealed state is never a session', async () => {
+    const login = await call('GET', '/api/auth/login?return_to=/editor');
+    const sealedState = login.headers.getSetCookie().find((c) => c.startsWith('autostack_oauth='))!.split(';')[0]!.split('=')[1]!;
+    const asSession = `${SESSION_COOKIE}=${sealedState}`;
+    expect(await (await call('GET', '/api/me', undefined, { cookie: asSession })).json()).toMatchObject({ signedIn: false });
+    expect((await call('GET', PLANS, undefined, { cookie: asSession })).status).toBe(401);
+    // And the other way round: a session cookie does not open as an OAuth state.
+    const cb = await call('GET', '/api/auth/callback?code=c&state=x', undefined, { cookie: `autostack_oauth=${cookie().split('=')[1]}` });
+    expect(cb.status).toBe(400);
   });
 
   it('treats a tampered or expired session as signed out', async () => {

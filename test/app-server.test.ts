@@ -37,6 +37,8 @@ async function deliver(body: string, headers: Record<string, string>): Promise<R
 const HEAD = 'c'.repeat(40);
 const BASE = 'b'.repeat(40);
 
+const WS = 'a-webhook-secret-of-25-chars';
+
 describe('the webhook server on 127.0.0.1', () => {
   it('accepts a correctly signed pull_request.opened, posts the check and one comment, and ignores a redelivery', async () => {
     const gh = new FakeGitHub().token();
@@ -88,10 +90,14 @@ describe('the webhook server on 127.0.0.1', () => {
   it('refuses to start without a webhook secret, and reads Probot variables', () => {
     expect(gitHubModeFromEnv({})).toBeUndefined();
     expect(gitHubModeFromEnv({ APP_ID: '1', PRIVATE_KEY: TEST_PRIVATE_KEY })).toMatchObject({ error: expect.stringContaining('WEBHOOK_SECRET') });
-    expect(gitHubModeFromEnv({ APP_ID: '1', PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: 's', GHE_HOST: 'ghe.acme.com' })).toMatchObject({ appId: '1', secret: 's', baseUrl: 'https://ghe.acme.com/api/v3' });
-    expect(gitHubModeFromEnv({ APP_ID: '1', PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: 's', GHE_HOST: 'ghe.acme.com', GHE_PROTOCOL: 'http' })).toMatchObject({ baseUrl: 'http://ghe.acme.com/api/v3' });
-    expect(gitHubModeFromEnv({ APP_ID: '1', PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: 's', GHE_HOST: 'ghe.acme.com', GHE_PROTOCOL: 'ftp' })).toMatchObject({ error: expect.stringContaining('GHE_PROTOCOL') });
-    expect(gitHubModeFromEnv({ APP_ID: '1', PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: 's', GHE_PROTOCOL: 'http' })).not.toHaveProperty('baseUrl');
+    // A guessable secret lets anyone forge deliveries: at least 20 characters, not one character repeated.
+    for (const weak of ['s', 'secret', 'x'.repeat(19), 'a'.repeat(40), '  '.repeat(15)]) {
+      expect(gitHubModeFromEnv({ APP_ID: '1', PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: weak }), weak).toMatchObject({ error: expect.stringMatching(/WEBHOOK_SECRET is too weak.*at least 20/) });
+    }
+    expect(gitHubModeFromEnv({ APP_ID: '1', PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: WS, GHE_HOST: 'ghe.acme.com' })).toMatchObject({ appId: '1', secret: WS, baseUrl: 'https://ghe.acme.com/api/v3' });
+    expect(gitHubModeFromEnv({ APP_ID: '1', PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: WS, GHE_HOST: 'ghe.acme.com', GHE_PROTOCOL: 'http' })).toMatchObject({ baseUrl: 'http://ghe.acme.com/api/v3' });
+    expect(gitHubModeFromEnv({ APP_ID: '1', PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: WS, GHE_HOST: 'ghe.acme.com', GHE_PROTOCOL: 'ftp' })).toMatchObject({ error: expect.stringContaining('GHE_PROTOCOL') });
+    expect(gitHubModeFromEnv({ APP_ID: '1', PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: WS, GHE_PROTOCOL: 'http' })).not.toHaveProperty('baseUrl');
   });
 });
 

@@ -321,6 +321,22 @@ describe('merge: render and deploy', () => {
     expect(gh.made('PATCH', '/check-runs/53')[0]!.body).toMatchObject({ conclusion: 'neutral', output: { title: 'Not deployed: a newer commit is already deployed', summary: expect.stringContaining('roll the stacks back') } });
   });
 
+  it('quotes plan errors in the deploy check summary as text: no tag or mention from a file name or a value', async () => {
+    gh = new FakeGitHub().token();
+    const file = '.autostack/<img src=x onerror=alert(1)>.yaml';
+    gh.on('GET', gh.repoPath(`/compare/${BEFORE}...${AFTER}`), 200, { files: [{ filename: file, status: 'added' }] });
+    gh.files({ [BEFORE]: {}, [AFTER]: { [file]: PLAN('orders-db').replace('us-east-1', '"<h2>@acme/security</h2>"') } }, [file]);
+    gh.on('GET', gh.repoPath(`/commits/${AFTER}/check-runs`), 200, { total_count: 0, check_runs: [] });
+    gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 53 });
+    gh.on('PATCH', gh.repoPath('/check-runs/53'), 200, {});
+    await (await probot()).receive({ id: 'p5', name: 'push', payload: pushPayload() } as never);
+    const summary = gh.made('PATCH', '/check-runs/53')[0]!.body.output.summary as string;
+    // The file name is a code span (shown as written, never parsed); everything else is escaped text.
+    expect(summary).toContain('`.autostack/<img src=x onerror=alert(1)>.yaml:6:11`');
+    expect(summary.replace(/`[^`\n]*`/g, '')).not.toMatch(/<|@acme/);
+    expect(summary).toContain('&lt;h2&gt;@\u200bacme/security&lt;/h2&gt;');
+  });
+
   it('ignores pushes to other branches', async () => {
     gh = new FakeGitHub().token();
     const p = pushPayload();

@@ -1,7 +1,8 @@
 import '../synth/node.ts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isOpenToInternet, parseCidr } from '../synth/core/validate/cidr.ts';
+import { coversWholeInternet, isOpenToInternet, parseCidr } from '../synth/core/validate/cidr.ts';
+import { serverConfigDocument } from '../synth/kinds/plan/boot/config.ts';
 import { loadDocument } from '../synth/core/validate/document.ts';
 import { resolveSettings } from '../synth/core/resolve/settings.ts';
 import { plan } from './helpers.ts';
@@ -79,11 +80,37 @@ describe('CIDR blocks', () => {
     for (const text of ['10.0.0.0/8', '0.0.0.0/1', '::/1', '0.0.0.0/0\n', ' ::/0', ':::/0', 'nonsense/0', 'nonsense']) expect(isOpenToInternet(text), text).toBe(false);
   });
 
+  it('refuses control, invisible and bidi characters, and shows them escaped in the message', () => {
+    for (const text of ['10.0.0.0/8\u0000', '10.0.0.0\u0000/8', '\u202e10.0.0.0/8', '10.0.0.0/8\u200b', '::/0\u2066', '10.0.0.0/8\u0085', '\ufeff10.0.0.0/8', '10.0.0.0/8\ud800']) {
+      const m = message(text)!;
+      expect(m, JSON.stringify(text)).toContain('control or invisible characters');
+      expect(m, JSON.stringify(text)).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]/);
+      expect(isOpenToInternet(text)).toBe(false);
+    }
+  });
+
+  it('knows when several blocks together cover the whole internet', () => {
+    expect(coversWholeInternet(['0.0.0.0/1', '128.0.0.0/1'])).toBe('0.0.0.0/0');
+    expect(coversWholeInternet(['0.0.0.0/2', '64.0.0.0/2', '128.0.0.0/1', '10.0.0.0/8'])).toBe('0.0.0.0/0');
+    expect(coversWholeInternet(['::/1', '8000::/1'])).toBe('::/0');
+    expect(coversWholeInternet(['0.0.0.0/1', '128.0.0.0/2'])).toBeUndefined();
+    expect(coversWholeInternet(['10.0.0.0/8', '::/1'])).toBeUndefined();
+    expect(coversWholeInternet(['nonsense', '0.0.0.0/1'])).toBeUndefined();
+  });
+
+  it('never writes a malformed block into pg_hba.conf', () => {
+    const input = { planName: 'x', role: 'primary' as const, index: 0, dataDiskGiB: 10, settings: [], backup: { enabled: false, onCalendar: '', retentionDays: 7 }, storage: { protocol: 'gcs' as const, bucket: 'b' } };
+    expect(serverConfigDocument({ ...input, allowedCidrs: ['10.0.0.0/8'] }).pgHba).toContain('hostssl all all 10.0.0.0/8 scram-sha-256');
+    expect(() => serverConfigDocument({ ...input, allowedCidrs: ['10.0.0.0/8\nhost all all 0.0.0.0/0 trust'] })).toThrow(/not a CIDR block|spaces or line breaks/);
+  });
+
   it('turns into review diagnostics: errors for malformed blocks, a warning for the whole internet', () => {
     const settings = resolveSettings(undefined);
     const diags = (cidrs: string) => loadDocument('.autostack/db.yaml', plan('x', `network: { allowedCidrs: [${cidrs}] }`), settings).diagnostics.map((d) => `${d.code} ${d.severity}`);
     expect(diags('"10.0.0.0/8\\n", ":::/0", "12345::/64", "2001:db8::1/32", 0.0.0.0/00')).toEqual(Array(5).fill('plan/cidr error'));
     expect(diags('"::0/0"')).toEqual(['plan/open-to-internet warning']);
     expect(diags('"0:0::/0", 10.0.0.0/8')).toEqual(['plan/open-to-internet warning']);
+    expect(diags('0.0.0.0/1, 128.0.0.0/1')).toEqual(['plan/open-to-internet warning']);
+    expect(diags('"::/1", "8000::/1", 10.0.0.0/8')).toEqual(['plan/open-to-internet warning']);
   });
 });

@@ -25,7 +25,7 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   server.on('request', getRequestListener(createWebApp({ publicUrl: url, apiUrl: 'https://api.github.com', sessionSecret: SECRET, oauth: { clientId: 'Iv1.x', clientSecret: 'y', webUrl: 'https://github.com' } }).fetch));
   context = await launch();
-  await context.addCookies([{ name: SESSION_COOKIE, value: new SessionSealer(SECRET).seal({ login: 'mona', token: USER_TOKEN, expiresAt: Date.now() + 3600_000 }), url }]);
+  await context.addCookies([{ name: SESSION_COOKIE, value: new SessionSealer(SECRET).seal({ login: 'mona', token: USER_TOKEN, expiresAt: Date.now() + 3600_000 }, 'session'), url }]);
 }, 60_000);
 afterAll(async () => {
   await context?.close();

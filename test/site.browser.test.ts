@@ -136,8 +136,10 @@ describe('the site in local mode, in Chromium', () => {
     const changed = await fetch(`${url}/api/repos/${local.repo}/plans/${name}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content: stringify(doc) }) });
     expect(changed.status).toBe(201);
     const { number } = (await changed.json()).pullRequest;
-    // The review quotes the values as written: marked alone would insert them as live HTML.
-    expect((await (await fetch(`${url}/api/local/pulls/${number}`)).json()).review.markdown).toContain(`setting application_name = ${X} added`);
+    // The review quotes the values escaped (entities): GitHub and the page show them as text, never as HTML.
+    const markdown = (await (await fetch(`${url}/api/local/pulls/${number}`)).json()).review.markdown as string;
+    expect(markdown).toContain('setting application\\_name = &lt;img src=x onerror=alert(1)&gt; added');
+    expect(markdown).not.toContain('<img');
 
     const { page, errors } = await recordingPage(context);
     const dialogs: string[] = [];
@@ -148,7 +150,9 @@ describe('the site in local mode, in Chromium', () => {
     await page.goto(`${url}/dashboard/`);
     const review = page.locator(`#pull-${number} .review`);
     await expect.poll(() => review.textContent(), WAIT).toContain('setting application_name =');
-    expect(await review.innerHTML()).not.toMatch(/onerror/i);
+    expect(await review.textContent()).toContain(`setting application_name = ${X} added`);
+    expect(await review.innerHTML()).not.toMatch(/<img|<[^>]*onerror/i);
+    expect(await review.locator('img').count()).toBe(0);
     expect(await review.locator('[onerror]').count()).toBe(0);
     expect(await review.locator('table').count()).toBeGreaterThan(0);
     expect(dialogs).toEqual([]);

@@ -50,6 +50,30 @@ describe('Plan validation', () => {
     expect(d[0]!.message).toMatch(/raise compute.memoryGiB to 6 or lower maxConnections to 1\d\d/);
   });
 
+  it('refuses postgres.settings that AutoStack manages, at the setting, saying what to do instead', () => {
+    const managed = ['hba_file', 'data_directory', 'config_file', 'ident_file', 'include', 'include_dir', 'include_if_exists', 'ssl', 'ssl_cert_file', 'ssl_key_file', 'archive_command', 'archive_mode', 'port', 'listen_addresses', 'unix_socket_directories', 'primary_conninfo', 'restore_command', 'max_connections', 'wal_level', 'dynamic_library_path'];
+    for (const name of managed) {
+      const d = load(plan('x', `postgres:\n  settings:\n    work_mem: 64MB\n    ${name}: "/tmp/x"`)).diagnostics;
+      expect(d.map((x) => `${x.line}:${x.column} ${x.code} ${x.severity}`), name).toEqual([`9:7 plan/managed-setting error`]);
+      expect(d[0]!.message, name).toContain(`AutoStack manages ${name}`);
+      expect(d[0]!.path).toBe(`spec.postgres.settings.${name}`);
+    }
+    expect(load(plan('x', 'postgres: { settings: { max_connections: 500 } }')).diagnostics[0]!.message).toContain('spec.postgres.maxConnections');
+    expect(load(plan('x', 'postgres: { settings: { log_min_duration_statement: 500, work_mem: 64MB } }')).diagnostics).toEqual([]);
+  });
+
+  it('refuses control, bidi and invisible characters and lone surrogates in labels and setting values (they reach cloud tags and postgresql.conf)', () => {
+    for (const bad of ['\\u202eevil', 'a\\0b', 'x\\ud800', 'tab\\there', 'zero\\u200bwidth', 'line\\u2028break', '\\ufeffbom']) {
+      const d = load(plan('x', 'cloud: aws', `  labels: { team: "${bad}" }\n`)).diagnostics;
+      expect(d.map((x) => `${x.line}:${x.column} ${x.code}`), bad).toEqual(['5:19 plan/label-characters']);
+      expect(d[0]!.message).toContain('label team');
+      expect(d[0]!.message).not.toMatch(/[\u0000-\u001f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]/);
+      const s = load(plan('x', `postgres: { settings: { application_name: "${bad}" } }`)).diagnostics;
+      expect(s.map((x) => x.code), bad).toEqual(['plan/setting-characters']);
+    }
+    expect(load(plan('x', 'cloud: aws', '  labels: { team: "Données équipe 数据" }\n')).diagnostics).toEqual([]);
+  });
+
   it('finds plaintext secrets by key and by value', () => {
     const d = load(plan('x', 'postgres: { settings: { password: hunter2 } }', '  labels: { note: "postgres://app:s3cret@db:5432/app" }\n')).diagnostics;
     expect(d.map((x) => x.code)).toEqual(['plan/plaintext-secret', 'plan/plaintext-secret']);

@@ -21,10 +21,35 @@ export function newState(returnTo: string | undefined): OAuthState {
   return { state: randomBytes(24).toString('base64url'), returnTo: safeReturnTo(returnTo), expiresAt: Date.now() + STATE_MINUTES * 60_000 };
 }
 
-/** Only same-site paths: `/dashboard` yes, `//evil.example` and `https://…` no (no open redirect). */
-export function safeReturnTo(v: string | undefined): string {
-  if (!v || !v.startsWith('/') || v.startsWith('//') || v.startsWith('/\\') || /[\r\n]/.test(v)) return '/dashboard';
-  return v;
+/** Control characters (browsers drop tabs and line breaks from a Location), bidi controls, spaces and backslashes. */
+const UNSAFE_IN_PATH = /[\u0000-\u0020\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\\]/;
+/** The same once percent-decoded, where a space is harmless (`/plans/a%20b`). */
+const UNSAFE_DECODED = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\\]/;
+const SITE = 'https://autostack.invalid';
+
+/**
+ * Only same-origin paths: `/dashboard` yes; `//evil.example`, `https://…`, `/\tevil` (a browser drops the
+ * tab and reads `//evil`), `/\\evil`, `/.//evil` no (no open redirect). The path is parsed with the URL
+ * API against a fixed origin and must stay on it; what is returned is the parsed, normalised path.
+ */
+export function safeReturnTo(v: string | undefined, fallback = '/dashboard'): string {
+  if (!v || v.length > 2048 || !v.startsWith('/') || v.startsWith('//') || UNSAFE_IN_PATH.test(v)) return fallback;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(v);
+  } catch {
+    return fallback;
+  }
+  if (UNSAFE_DECODED.test(decoded) || decoded.startsWith('//')) return fallback;
+  let u: URL;
+  try {
+    u = new URL(v, SITE);
+  } catch {
+    return fallback;
+  }
+  if (u.origin !== SITE || !u.pathname.startsWith('/') || u.pathname.startsWith('//')) return fallback;
+  const path = `${u.pathname}${u.search}${u.hash}`;
+  return path.startsWith('//') || path.includes('\\') ? fallback : path;
 }
 
 export function sameState(a: string, b: string): boolean {

@@ -7,7 +7,6 @@ import { ApiError } from './errors.ts';
 import { checkAccess, GitHubPlanStore, listPlans, proposePlanChange, readPlan } from './repo-plans.ts';
 import type { ChangeKind } from './repo-plans.ts';
 import { SESSION_COOKIE } from './session.ts';
-import type { Session } from './session.ts';
 import type { ApiApp, ApiContext, ApiEnv } from './types.ts';
 import { userOctokit } from './user-octokit.ts';
 
@@ -25,8 +24,8 @@ export function addRepoRoutes(api: ApiApp, ctx: ApiContext): void {
       return;
     }
     if (!ctx.oauth || !ctx.sealer) return notConfigured(c);
-    const s = ctx.sealer.open<Session>(getCookie(c, SESSION_COOKIE));
-    if (!s || s.expiresAt < Date.now()) return c.json({ error: 'Sign in with GitHub first (/api/auth/login).' }, 401);
+    const s = ctx.sealer.openSession(getCookie(c, SESSION_COOKIE));
+    if (!s) return c.json({ error: 'Sign in with GitHub first (/api/auth/login).' }, 401);
     c.set('session', s);
     await next();
   };

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../../synth/core/diagnostics.ts';
 import { isAutostackFile } from '../../synth/core/load/reader.ts';
+import { mdCode, mdText } from '../../synth/core/render/escape.ts';
 import { MANIFEST_PATH, parseManifest, sourceOf } from '../../synth/contract/deploy-manifest.ts';
 import type { DeployManifest, DeployStack } from '../../synth/contract/deploy-manifest.ts';
 import { DEPLOY_CHECK_NAME, publishCheck } from '../github/check-run.ts';
@@ -40,11 +41,11 @@ export async function renderAndDeploy(client: GitHubClient, push: PushInput, act
   if (changed.length === 0) return { kind: 'no-changes' };
   const render = await renderChange(reader, ZERO.test(push.before) ? undefined : push.before, push.after, changed);
   if (!render.ok && render.diagnostics.length) {
-    await publishCheck(client, { name: DEPLOY_CHECK_NAME, headSha: push.after, conclusion: 'failure', title: 'Nothing deployed: the plans have errors', summary: render.diagnostics.map((d) => `- \`${d.file}:${d.line}:${d.column}\` ${d.message}`).join('\n'), annotations: render.diagnostics, appId });
+    await publishCheck(client, { name: DEPLOY_CHECK_NAME, headSha: push.after, conclusion: 'failure', title: 'Nothing deployed: the plans have errors', summary: render.diagnostics.map((d) => `- ${mdCode(`${d.file}:${d.line}:${d.column}`)} ${mdText(d.message)}`).join('\n'), annotations: render.diagnostics, appId });
     return { kind: 'invalid', diagnostics: render.diagnostics };
   }
   if (!render.ok) {
-    await publishCheck(client, { name: DEPLOY_CHECK_NAME, headSha: push.after, conclusion: 'failure', title: 'Nothing deployed: rendering failed', summary: render.errors.map((e) => `- ${e}`).join('\n'), appId });
+    await publishCheck(client, { name: DEPLOY_CHECK_NAME, headSha: push.after, conclusion: 'failure', title: 'Nothing deployed: rendering failed', summary: render.errors.map((e) => `- ${mdText(e)}`).join('\n'), appId });
     return { kind: 'invalid', diagnostics: [] };
   }
   const { stacks, settings } = render;

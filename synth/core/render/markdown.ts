@@ -1,4 +1,5 @@
 import { displayName } from '../../../knowledge-base/clouds/registry.ts';
+import { mdCode, mdCodeBlock, mdText, mdTrusted } from './escape.ts';
 import { estimate, money, signedEstimate, signedMoney, unitMoney } from './money.ts';
 import type { CloudId } from '../../../knowledge-base/types.ts';
 import type { Diagnostic } from '../diagnostics.ts';
@@ -14,7 +15,6 @@ const MAX_DIAGNOSTICS = 50;
 const cloudName = (c: CloudId) => displayName(c);
 
 export { money, signedMoney, unitMoney };
-const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const SYMBOL: Record<ResourceChange['action'], string> = { add: '+', change: '~', replace: '±', remove: '-', 'no-op': ' ' };
 
 /** One-line verdict: the first thing a reviewer reads. */
@@ -64,7 +64,7 @@ function overviewTable(r: ReviewResult): string {
   const rows = r.plans.slice(0, 300).map((p) => {
     const own = deployedCost(p);
     const priced = p.cost.length > 0;
-    return `| \`${p.name}\` | ${p.status} | ${p.cloud ? `${cloudName(p.cloud)} ${p.region ?? ''}` : '—'} | ${money(own.before)} | ${priced ? estimate(own.after, own.complete) : 'n/a'}${priced && !own.complete ? '*' : ''} | ${priced ? signedEstimate(own.delta, own.complete) : 'n/a'} |`;
+    return `| ${mdCode(p.name, true)} | ${p.status} | ${p.cloud ? `${cloudName(p.cloud)} ${mdText(p.region ?? '')}` : '—'} | ${money(own.before)} | ${priced ? estimate(own.after, own.complete) : 'n/a'}${priced && !own.complete ? '*' : ''} | ${priced ? signedEstimate(own.delta, own.complete) : 'n/a'} |`;
   });
   const more = r.plans.length > 300 ? `\n\n_${r.plans.length - 300} more plans in the sections below._` : '';
   const star = r.plans.some((p) => p.cost.some((c) => (c.primary || c.kept) && !c.complete)) ? '\n\n\\* some prices are missing from the knowledge base: the figure is a lower bound, and no budget can pass on it.' : '';
@@ -73,7 +73,7 @@ function overviewTable(r: ReviewResult): string {
 
 function renderDiagnostics(list: Diagnostic[]): string {
   if (list.length === 0) return '';
-  const shown = list.slice(0, MAX_DIAGNOSTICS).map((d) => `- ${d.severity === 'error' ? '❌' : d.severity === 'warning' ? '⚠️' : 'ℹ️'} \`${d.file}:${d.line}:${d.column}\` ${escapeCell(d.message)}`);
+  const shown = list.slice(0, MAX_DIAGNOSTICS).map((d) => `- ${d.severity === 'error' ? '❌' : d.severity === 'warning' ? '⚠️' : 'ℹ️'} ${mdCode(`${d.file}:${d.line}:${d.column}`)} ${mdText(d.message)}`);
   const more = list.length > MAX_DIAGNOSTICS ? [`- …and ${list.length - MAX_DIAGNOSTICS} more in the check run annotations`] : [];
   return ['', '#### Diagnostics', ...shown, ...more].join('\n');
 }
@@ -81,24 +81,24 @@ function renderDiagnostics(list: Diagnostic[]): string {
 function renderBudgets(list: BudgetCheck[]): string {
   if (list.length === 0) return '';
   const status = (b: BudgetCheck) => (b.exceeded ? `❌ over by ${money(b.estimateUsd - b.limitUsd)}` : !b.complete ? `❌ cannot be checked: ${b.unpriced.length} item${b.unpriced.length === 1 ? '' : 's'} without a price` : `✅ ${Math.round((b.estimateUsd / b.limitUsd) * 100)}% used`);
-  const rows = list.map((b) => `| ${b.scope} \`${b.name}\` | ${estimate(b.estimateUsd, b.complete)} | ${money(b.limitUsd)} | ${status(b)} |`);
+  const rows = list.map((b) => `| ${b.scope} ${mdCode(b.name, true)} | ${estimate(b.estimateUsd, b.complete)} | ${money(b.limitUsd)} | ${status(b)} |`);
   return ['', '#### Budgets', '| Budget | Estimate / month | Limit | Status |', '|---|---:|---:|---|', ...rows].join('\n');
 }
 
 function planSection(p: PlanReview, details: boolean): string {
-  const where = p.cloud ? ` (${cloudName(p.cloud)} ${p.region ?? ''})` : '';
-  const lines = [`#### \`${p.name}\` — ${p.status}${where}`, `<sub>${p.file}</sub>`];
-  if (p.changes.length) lines.push('', '**Changes**', ...p.changes.map((c) => `- ${escapeCell(c)}`));
+  const where = p.cloud ? ` (${cloudName(p.cloud)} ${mdText(p.region ?? '')})` : '';
+  const lines = [`#### ${mdCode(p.name)} — ${p.status}${where}`, `<sub>${mdText(p.file)}</sub>`];
+  if (p.changes.length) lines.push('', '**Changes**', ...p.changes.map((c) => `- ${mdText(c)}`));
   const deploy = p.deployment;
   if (deploy.length) {
     const counts = (['add', 'change', 'replace', 'remove'] as const).map((a) => [a, deploy.filter((d) => d.action === a).length] as const).filter(([, n]) => n > 0);
     lines.push('', `**Resources**: ${counts.map(([a, n]) => `${n} to ${a}`).join(', ')}`);
-    if (details) lines.push('```diff', ...deploy.map((d) => `${SYMBOL[d.action]} ${d.key}: ${d.before && d.after && d.before !== d.after ? `${d.before} → ${d.after}` : (d.after ?? d.before ?? '')}${d.reason ? ` (${d.reason})` : ''}${d.effect ? ` — ${d.effect}` : ''}`), '```');
+    if (details) lines.push(mdCodeBlock('diff', deploy.map((d) => `${SYMBOL[d.action]} ${d.key}: ${d.before && d.after && d.before !== d.after ? `${d.before} → ${d.after}` : (d.after ?? d.before ?? '')}${d.reason ? ` (${d.reason})` : ''}${d.effect ? ` — ${d.effect}` : ''}`)));
   }
   if (p.migration) lines.push('', migrationSection(p.migration));
   if (p.cost.length) lines.push('', costTable(p.cost));
-  if (p.advice.length) lines.push('', '**Advice**', ...p.advice.map((a) => `- ${a}`));
-  if (details && p.notes.length) lines.push('', ...p.notes.map((n) => `> ${escapeCell(n)}`));
+  if (p.advice.length) lines.push('', '**Advice**', ...p.advice.map((a) => `- ${mdText(a)}`));
+  if (details && p.notes.length) lines.push('', ...p.notes.map((n) => `> ${mdText(n)}`));
   if (details) for (const c of p.cost.filter((x) => x.items.length || x.unpriced.length)) lines.push('', lineItems(c));
   return lines.join('\n');
 }
@@ -106,29 +106,29 @@ function planSection(p: PlanReview, details: boolean): string {
 function migrationSection(m: Migration): string {
   const transfer = m.transferUsd === null ? 'unpriced (no internet data transfer price for the old region)' : `${money(m.transferUsd)} once`;
   return [
-    `**Migration** ${cloudName(m.from.cloud)} ${m.from.region} → ${cloudName(m.to.cloud)} ${m.to.region}: the new stack is added and the old one is kept (and billed) until \`migration\` is removed.`,
+    `**Migration** ${cloudName(m.from.cloud)} ${mdText(m.from.region)} → ${cloudName(m.to.cloud)} ${mdText(m.to.region)}: the new stack is added and the old one is kept (and billed) until \`migration\` is removed.`,
     '',
-    ...m.steps.map((s, i) => `${i + 1}. ${s}`),
+    ...m.steps.map((s, i) => `${i + 1}. ${mdTrusted(s)}`),
     '',
-    `Data copied out of ${cloudName(m.from.cloud)}: about ${m.transferGiB} GiB, ${transfer} (${escapeCell(m.assumption)}).`,
+    `Data copied out of ${cloudName(m.from.cloud)}: about ${m.transferGiB} GiB, ${transfer} (${mdText(m.assumption)}).`,
   ].join('\n');
 }
 
 function costTable(rows: CloudCost[]): string {
   const body = rows.map((c) => {
     const name = `${c.primary ? '**' : ''}${cloudName(c.cloud)}${c.primary ? '** (this plan)' : ''}${c.kept ? ' (kept during the migration)' : ''}${c.cheapest ? ' ★ cheapest' : ''}`;
-    return `| ${name} | ${c.region} | ${money(c.monthlyUsdBefore)} | ${estimate(c.monthlyUsdAfter, c.complete)}${c.complete ? '' : '*'} | ${signedEstimate(c.deltaUsd, c.complete)} |`;
+    return `| ${name} | ${mdText(c.region)} | ${money(c.monthlyUsdBefore)} | ${estimate(c.monthlyUsdAfter, c.complete)}${c.complete ? '' : '*'} | ${signedEstimate(c.deltaUsd, c.complete)} |`;
   });
   return ['| Cloud | Region | Before | After | Δ / month |', '|---|---|---:|---:|---:|', ...body].join('\n');
 }
 
 function lineItems(c: CloudCost): string {
-  const rows = c.items.map((i) => `| ${i.resource} | ${escapeCell(i.sku)} | ${i.quantity} ${i.unit} | ${unitMoney(i.unitPriceUsd)} | ${money(i.monthlyUsd)} |`);
-  const none = c.unpriced.map((u) => `| ${u.resource} | ${escapeCell(u.sku)} | — | ${u.missing ? '**missing**' : 'no charge'} | ${escapeCell(u.reason)} |`);
-  const sources = [...new Set(c.items.map((i) => i.priceSource))].map((s) => `- ${escapeCell(s)}`);
-  const assumptions = [...new Map(c.items.filter((i) => i.assumption).map((i) => [i.assumption!, i.resource.startsWith('bucket/') ? 'backups' : i.resource.split('/')[0]!])).entries()].map(([a, what]) => `- ${what}: ${a}`);
+  const rows = c.items.map((i) => `| ${mdText(i.resource)} | ${mdText(i.sku)} | ${i.quantity} ${mdText(i.unit)} | ${unitMoney(i.unitPriceUsd)} | ${money(i.monthlyUsd)} |`);
+  const none = c.unpriced.map((u) => `| ${mdText(u.resource)} | ${mdText(u.sku)} | — | ${u.missing ? '**missing**' : 'no charge'} | ${mdText(u.reason)} |`);
+  const sources = [...new Set(c.items.map((i) => i.priceSource))].map((s) => `- ${mdTrusted(s)}`);
+  const assumptions = [...new Map(c.items.filter((i) => i.assumption).map((i) => [i.assumption!, i.resource.startsWith('bucket/') ? 'backups' : i.resource.split('/')[0]!])).entries()].map(([a, what]) => `- ${mdText(what)}: ${mdText(a)}`);
   return [
-    `<details><summary>${cloudName(c.cloud)} line items (${c.region})</summary>`,
+    `<details><summary>${cloudName(c.cloud)} line items (${mdText(c.region)})</summary>`,
     '',
     '| Resource | SKU | Quantity | Unit price | Monthly |',
     '|---|---|---:|---:|---:|',

@@ -1,10 +1,11 @@
 import { displayName } from '../../../knowledge-base/clouds/registry.ts';
 import { formatDiagnostic } from '../diagnostics.ts';
+import { oneLine } from './escape.ts';
 import { money, summaryLine } from './markdown.ts';
 import { estimate, signedEstimate } from './money.ts';
 import type { ReviewResult } from '../review/review.ts';
 
-/** The review for a terminal: plain lines, no markup. */
+/** The review for a terminal: plain lines, no markup, no control characters. */
 export function renderText(r: ReviewResult): string {
   const out = [summaryLine(r).replace(/^[✅❌] /, '')];
   for (const d of r.diagnostics) out.push(formatDiagnostic(d));
@@ -24,7 +25,8 @@ export function renderText(r: ReviewResult): string {
     for (const a of p.advice) out.push(`  advice: ${a}`);
   }
   for (const b of r.budgets) out.push(`budget ${b.scope} ${b.name}: ${estimate(b.estimateUsd, b.complete)} of ${money(b.limitUsd)}${b.exceeded ? ' EXCEEDED' : ''}${b.complete ? '' : ` CANNOT BE CHECKED (no price for ${b.unpriced.join('; ')})`}`);
-  return `${out.join('\n')}\n`;
+  // Each entry is one line: a line break, an escape sequence or a bidi control from a plan never reaches the terminal.
+  return `${out.map(oneLine).join('\n')}\n`;
 }
 
 export function renderJson(r: ReviewResult): string {

@@ -2,7 +2,7 @@ import type { CloudPlan } from '../../../knowledge-base/cloud-plan.ts';
 import { displayName } from '../../../knowledge-base/clouds/registry.ts';
 import type { PlanModel } from './model.ts';
 import type { CloudId } from '../../../knowledge-base/types.ts';
-import { isOpenToInternet } from '../../core/validate/cidr.ts';
+import { coversWholeInternet, isOpenToInternet } from '../../core/validate/cidr.ts';
 
 /** A few concrete, actionable remarks; never more than the reviewer will read. */
 export function advisePlan(model: PlanModel, plans: CloudPlan[], costs: { cloud: CloudId; monthlyUsd: number; complete: boolean }[]): string[] {
@@ -23,7 +23,7 @@ export function advisePlan(model: PlanModel, plans: CloudPlan[], costs: { cloud:
   }
   if (!model.backup.enabled) out.push('Backups are off.');
   else if (model.backup.validate === 'never') out.push('Backups are never test-restored; set backup.validate: weekly.');
-  if (model.network.allowedCidrs.some(isOpenToInternet)) out.push('PostgreSQL is open to the whole internet; restrict network.allowedCidrs.');
-  if (model.network.publicIp && !model.network.allowedCidrs.some(isOpenToInternet)) out.push('The server has a public IP; if clients are inside your network, publicIp: false removes an attack surface and its hourly charge.');
+  if (model.network.allowedCidrs.some(isOpenToInternet) || coversWholeInternet(model.network.allowedCidrs)) out.push('PostgreSQL is open to the whole internet; restrict network.allowedCidrs.');
+  if (model.network.publicIp && !model.network.allowedCidrs.some(isOpenToInternet) && !coversWholeInternet(model.network.allowedCidrs)) out.push('The server has a public IP; if clients are inside your network, publicIp: false removes an attack surface and its hourly charge.');
   return out;
 }

@@ -4,11 +4,12 @@ import { chooseImage, defaultDistro, latestVersion } from '../../../knowledge-ba
 import { currentVersion, endOfLife, knownVersions, minimumMemoryMiB, packagedVersions, packageSourceFor } from '../../../knowledge-base/postgres.ts';
 import { offeredAliases, resolveRegion } from '../../../knowledge-base/regions.ts';
 import type { CloudId } from '../../../knowledge-base/types.ts';
-import { isOpenToInternet, parseCidr } from '../../core/validate/cidr.ts';
+import { coversWholeInternet, isOpenToInternet, parseCidr } from '../../core/validate/cidr.ts';
 import { parseCron } from '../../core/validate/cron.ts';
 import type { Diagnostic, Severity } from '../../core/diagnostics.ts';
 import type { KindContext } from '../../core/registry/kinds.ts';
 import { locate } from '../../core/parse/parse.ts';
+import { hasUnsafeCharacters, quoteVisible } from '../../core/validate/characters.ts';
 import { findPlaintextSecrets } from '../../core/validate/secrets.ts';
 import { closest } from '../../core/validate/suggest.ts';
 import { diffResources } from '../../core/diff/diff.ts';
@@ -30,6 +31,7 @@ export function checkPlan(data: unknown, ctx: KindContext): Diagnostic[] {
   const cloud = planCloud(spec, ctx.settings);
   checkSecrets(data, report);
   checkLabels(doc, report);
+  checkSettings(doc, report);
   const region = checkRegion(doc, cloud, ctx, report);
   checkCompute(doc, cloud, region, report);
   checkPostgres(doc, ctx, cloud, isoDay(ctx.now ?? new Date()), report);
@@ -52,8 +54,61 @@ function checkSecrets(data: unknown, report: Report): void {
 }
 
 function checkLabels(doc: PlanDoc, report: Report): void {
-  for (const key of Object.keys(doc.metadata.labels ?? {})) {
+  for (const [key, value] of Object.entries(doc.metadata.labels ?? {})) {
     if (key.startsWith('autostack-') || key === 'managed-by') report(['metadata', 'labels', key], 'plan/reserved-label', `Label "${key}" is set by AutoStack on every resource; choose another key.`, 'error', true);
+    if (hasUnsafeCharacters(key)) report(['metadata', 'labels', key], 'plan/label-characters', `Label key ${quoteVisible(key)} contains control, invisible or bidi characters: labels become cloud tags, where they would mislead. Use letters, digits, '-', '_' and '.'.`, 'error', true);
+    else if (typeof value === 'string' && hasUnsafeCharacters(value)) report(['metadata', 'labels', key], 'plan/label-characters', `The value of label ${key} (${quoteVisible(value)}) contains control, invisible or bidi characters or half of a surrogate pair: labels become cloud tags, where they would mislead. Write it with visible characters only.`);
+  }
+}
+
+/**
+ * postgresql.conf settings AutoStack writes itself: its files, TLS, archiving and restore (pgBackRest),
+ * replication, where the server listens, and the values the plan sets through its own fields.
+ * A plan setting them would break the server, its backups or its access rules.
+ */
+const MANAGED_SETTINGS: Record<string, string> = {
+  data_directory: 'the data directory is on the data disk AutoStack mounts',
+  config_file: 'the configuration files are written by the AutoStack agent',
+  hba_file: 'pg_hba.conf is written from spec.network.allowedCidrs',
+  ident_file: 'the configuration files are written by the AutoStack agent',
+  external_pid_file: 'the configuration files are written by the AutoStack agent',
+  include: 'the configuration files are written by the AutoStack agent',
+  include_dir: 'the configuration files are written by the AutoStack agent',
+  include_if_exists: 'the configuration files are written by the AutoStack agent',
+  ssl: 'connections always use TLS with the certificate AutoStack installs',
+  ssl_cert_file: 'connections always use TLS with the certificate AutoStack installs',
+  ssl_key_file: 'connections always use TLS with the certificate AutoStack installs',
+  ssl_ca_file: 'connections always use TLS with the certificate AutoStack installs',
+  ssl_crl_file: 'connections always use TLS with the certificate AutoStack installs',
+  ssl_crl_dir: 'connections always use TLS with the certificate AutoStack installs',
+  ssl_passphrase_command: 'connections always use TLS with the certificate AutoStack installs',
+  archive_mode: 'WAL archiving is pgBackRest\'s, set from spec.backup',
+  archive_command: 'WAL archiving is pgBackRest\'s, set from spec.backup',
+  archive_library: 'WAL archiving is pgBackRest\'s, set from spec.backup',
+  archive_cleanup_command: 'restores are pgBackRest\'s',
+  restore_command: 'restores are pgBackRest\'s',
+  recovery_end_command: 'restores are pgBackRest\'s',
+  primary_conninfo: 'replicas are connected by AutoStack (spec.postgres.topology: cluster)',
+  primary_slot_name: 'replicas are connected by AutoStack (spec.postgres.topology: cluster)',
+  wal_level: 'backups and replicas need wal_level replica',
+  max_wal_senders: 'it is sized from spec.postgres.replicas',
+  max_replication_slots: 'it is sized from spec.postgres.replicas',
+  port: 'clients and the firewall use port 5432',
+  listen_addresses: 'who may connect is spec.network.allowedCidrs',
+  unix_socket_directories: 'the agent administers the server through its socket',
+  unix_socket_group: 'the agent administers the server through its socket',
+  unix_socket_permissions: 'the agent administers the server through its socket',
+  password_encryption: 'passwords are always scram-sha-256',
+  dynamic_library_path: 'it would load server code from outside the installed packages',
+  max_connections: 'set spec.postgres.maxConnections instead: memory is checked and tuned from it',
+};
+
+function checkSettings(doc: PlanDoc, report: Report): void {
+  for (const [name, value] of Object.entries(doc.spec?.postgres?.settings ?? {})) {
+    const path = ['spec', 'postgres', 'settings', name];
+    const why = MANAGED_SETTINGS[name];
+    if (why) report(path, 'plan/managed-setting', `AutoStack manages ${name} (${why}): remove it from spec.postgres.settings.`, 'error', true);
+    else if (typeof value === 'string' && hasUnsafeCharacters(value)) report(path, 'plan/setting-characters', `The value of ${name} (${quoteVisible(value)}) contains control, invisible or bidi characters or half of a surrogate pair: write it on one line with visible characters only.`);
   }
 }
 
@@ -158,6 +213,8 @@ function checkNetwork(doc: PlanDoc, report: Report): void {
     if (!c.ok) report(['spec', 'network', 'allowedCidrs', i], 'plan/cidr', `${c.message}.`);
     else if (isOpenToInternet(cidr)) report(['spec', 'network', 'allowedCidrs', i], 'plan/open-to-internet', `${cidr} lets the whole internet try to log in to PostgreSQL. List the networks that need access (e.g. your VPC range or office /32).`, 'warning');
   });
+  const union = cidrs.some(isOpenToInternet) ? undefined : coversWholeInternet(cidrs);
+  if (union) report(['spec', 'network', 'allowedCidrs'], 'plan/open-to-internet', `Together these blocks cover ${union}: they let the whole internet try to log in to PostgreSQL. List the networks that need access (e.g. your VPC range or office /32).`, 'warning');
 }
 
 /** YYYY-MM-DD in UTC, the form of the end-of-life dates in knowledge-base/data/postgres.json. */

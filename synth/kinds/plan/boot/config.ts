@@ -1,4 +1,5 @@
 import type { CloudAccess } from '../../../core/registry/kinds.ts';
+import { parseCidr } from '../../../core/validate/cidr.ts';
 import { serverTool } from './tools.ts';
 
 /**
@@ -46,6 +47,13 @@ export function configObjectKey(index: number): string {
   return `autostack/config/server-${index}.json`;
 }
 
+/** A block as it may appear in a pg_hba.conf line; the review refuses anything else, this is the last guard. */
+function validCidr(text: string): string {
+  const c = parseCidr(text);
+  if (!c.ok) throw new Error(`allowedCidrs: ${c.message}`);
+  return text;
+}
+
 export function serverConfigDocument(input: ServerConfigInput): ServerConfigDocument {
   const backups = input.backup.enabled && input.role === 'primary';
   const postgresql = [
@@ -61,7 +69,7 @@ export function serverConfigDocument(input: ServerConfigInput): ServerConfigDocu
     '# Written by the AutoStack agent from the plan; edit the plan, not this file.',
     'local all postgres peer',
     'local all all scram-sha-256',
-    ...input.allowedCidrs.map((c) => `hostssl all all ${c} scram-sha-256`),
+    ...input.allowedCidrs.map((c) => `hostssl all all ${validCidr(c)} scram-sha-256`),
     'hostssl replication replicator samenet scram-sha-256',
   ];
   const pgbackrest = backups
