@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { describe, expect, it } from 'vitest';
+import { proposePlanChange } from '../app/api/repo-plans.ts';
 import { LocalPlatform } from '../app/local/local-platform.ts';
 import { sourceOf } from '../synth/contract/deploy-manifest.ts';
 import { settingsFile } from '../app/services/onboarding.ts';
@@ -136,4 +137,20 @@ describe('local merges: conflicts, re-review against main, crash safety, deploy 
       expect((await local.getPull(pr.number)).state).toBe('open');
     }, 60_000);
   }
+
+  it('proposing the same change twice (two DELETEs of a plan) answers the open pull request instead of a second one', async () => {
+    const { local, git } = await repo({ '.autostack/orders-db.yaml': PLAN('orders-db') });
+    const first = await proposePlanChange(local, { kind: 'remove', login: 'local', name: 'orders-db' });
+    const branches = await refs(git);
+    const second = await proposePlanChange(local, { kind: 'remove', login: 'local', name: 'orders-db' });
+    expect(second).toMatchObject({ number: first.number, branch: first.branch, existing: true });
+    expect(await refs(git)).toBe(branches);
+    expect((await local.listPulls()).map((p) => p.number)).toEqual([first.number]);
+    // A different change is a pull request of its own.
+    const other = await proposePlanChange(local, { kind: 'update', login: 'local', name: 'orders-db', content: PLAN('orders-db').replace('sizeGiB: 50', 'sizeGiB: 60') });
+    expect(other.number).not.toBe(first.number);
+    // Once the first is closed, the same change opens a new one.
+    await local.closePull(first.number);
+    expect((await proposePlanChange(local, { kind: 'remove', login: 'local', name: 'orders-db' })).number).not.toBe(first.number);
+  }, 60_000);
 });

@@ -107,8 +107,14 @@ export class LocalPlatform implements PlanStore {
     return run;
   }
 
-  openPull(p: { branch: string; title: string; commitMessage: string; body: string; files: FileChange[] }): Promise<{ number: number; url: string }> {
+  /**
+   * A pull request for `files`; idempotent by content: when an open pull request already makes
+   * exactly this change (same files, same contents), that one is answered (`existing: true`).
+   */
+  openPull(p: { branch: string; title: string; commitMessage: string; body: string; files: FileChange[] }): Promise<{ number: number; url: string; branch?: string; existing?: boolean }> {
     return this.exclusive(async () => {
+      const same = await this.openPullWithChange(p.files);
+      if (same) return { number: same.number, url: `/dashboard#pull-${same.number}`, branch: same.branch, existing: true };
       const baseSha = await this.mustResolve(this.defaultBranch);
       const headSha = await this.git.commit(baseSha, p.files, p.commitMessage);
       await this.git.setBranch(p.branch, headSha, undefined);
@@ -119,6 +125,16 @@ export class LocalPlatform implements PlanStore {
       await this.writePulls([...pulls, pull]);
       return { number, url: `/dashboard#pull-${number}` };
     });
+  }
+
+  private async openPullWithChange(files: FileChange[]): Promise<LocalPull | undefined> {
+    const paths = files.map((f) => f.path).sort();
+    for (const pull of await this.readPulls()) {
+      if (pull.state !== 'open' || pull.files.length !== paths.length || [...pull.files].sort().some((f, i) => f !== paths[i])) continue;
+      const texts = await Promise.all(files.map((f) => this.git.reader.read(pull.headSha, f.path)));
+      if (files.every((f, i) => (f.content ?? undefined) === texts[i])) return pull;
+    }
+    return undefined;
   }
 
   async listPulls(): Promise<LocalPull[]> {
