@@ -124,6 +124,18 @@ describe('local merges: conflicts, re-review against main, crash safety, deploy 
     expect(manifest.stacks.map((s: { name: string }) => s.name)).toEqual(['a-db-aws', 'b-db-aws']);
   }, 60_000);
 
+  it('a pull request already on main without its render (an earlier version interrupted, or merged by hand) is rendered when merged', async () => {
+    const { local, git } = await repo({});
+    const pr = await change(local, 'add-a', '.autostack/a-db.yaml', PLAN('a-db'));
+    // The state an interrupted merge used to leave: main holds the change, no deploy branch, the pull request open.
+    await git.raw(['merge', '-q', '--ff-only', 'add-a']);
+    const main = (await git.revparse(['main'])).trim();
+    const merged = await local.mergePull(pr.number);
+    expect(merged).toMatchObject({ state: 'merged', merged: { commit: main, render: { kind: 'rendered', stacks: [{ name: 'a-db-aws', action: 'apply' }] } } });
+    expect((await git.revparse(['main'])).trim()).toBe(main);
+    expect(sourceOf(await git.raw(['log', '-1', '--format=%B', 'autostack/deploy']))).toBe(main);
+  }, 60_000);
+
   for (const [name, why] of [['main', /is the default branch/], ['a..b', /not a branch name git accepts/], ['x.lock', /not a branch name git accepts/]] as const) {
     it(`refuses deployBranch ${name} before anything is merged, with a diagnostic at the settings field`, async () => {
       const { local, git } = await repo({}, (s) => s.replace('deployBranch: autostack/deploy', `deployBranch: ${name}`));

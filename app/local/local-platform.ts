@@ -6,7 +6,7 @@ import { loadSettings as loadRepoSettings } from '../../synth/core/resolve/load-
 import { renderMarkdown, summaryLine } from '../../synth/core/render/markdown.ts';
 import { reviewChange } from '../../synth/core/review/review.ts';
 import type { ReviewResult } from '../../synth/core/review/review.ts';
-import { MANIFEST_PATH, parseManifest, SOURCE_TRAILER } from '../../synth/contract/deploy-manifest.ts';
+import { MANIFEST_PATH, parseManifest, SOURCE_TRAILER, sourceOf } from '../../synth/contract/deploy-manifest.ts';
 import { ApiError } from '../api/errors.ts';
 import { readPlan } from '../api/repo-plans.ts';
 import type { ActivityItem, PlanDeployment, PlanStore } from '../services/plan-store.ts';
@@ -164,12 +164,15 @@ export class LocalPlatform implements PlanStore {
       const pulls = await this.readPulls();
       const pull = this.openOne(pulls, n);
       if (!pull.review.ok) throw new ApiError(409, `Pull request #${n} did not pass its AutoStack review (${pull.review.summary}): fix the plan in a new pull request.`);
-      const intent = await this.prepareMerge(pull);
+      const main = await this.mustResolve(pull.base);
+      const intent = (await this.git.isAncestor(pull.headSha, main)) ? await this.prepareLanded(pull, main) : await this.prepareMerge(pull);
       await this.writeIntent(intent);
       await this.step('intent recorded');
       await this.localGit(() => this.git.moveBranches([{ branch: intent.base, to: intent.after, from: intent.before }, ...(intent.deploy ? [{ branch: intent.deploy.branch, to: intent.deploy.commit, from: intent.deploy.parent }] : [])]));
       await this.step('branches moved');
-      return this.finish(intent);
+      const merged = await this.finish(intent);
+      if (!merged) throw new ApiError(409, `Pull request #${n} was merged into ${intent.base} (${intent.after.slice(0, 7)}), but ${this.pullsFile} no longer lists it.`);
+      return merged;
     });
   }
 
@@ -210,12 +213,16 @@ export class LocalPlatform implements PlanStore {
     await this.onStep?.(name);
   }
 
-  private async finish(intent: MergeIntent): Promise<LocalPull> {
+  private async finish(intent: MergeIntent): Promise<LocalPull | undefined> {
     await this.git.followCheckout(intent.base, intent.before, intent.after);
     await this.step('working tree updated');
     const pulls = await this.readPulls();
     const pull = pulls.find((p) => p.number === intent.pull);
-    if (!pull) throw new ApiError(404, `There is no pull request #${intent.pull} in ${this.repo}.`);
+    if (!pull) {
+      // pulls.json was moved away meanwhile: the branches are right, there is nothing to record.
+      await this.removeIntent();
+      return undefined;
+    }
     if (pull.state !== 'merged') {
       pull.state = 'merged';
       pull.merged = { at: intent.at, commit: intent.after, render: intent.render };
@@ -245,6 +252,24 @@ export class LocalPlatform implements PlanStore {
     const { report, deploy } = await this.renderCommit(before, after);
     if (report.kind === 'failed') throw new ApiError(409, `Pull request #${pull.number} cannot be rendered once merged, so it was not merged:\n${report.reason}`);
     return { version: 1, pull: pull.number, base: pull.base, before, after, at: new Date().toISOString(), render: report, ...(deploy ? { deploy } : {}) };
+  }
+
+  /**
+   * A pull request whose commit is already on the default branch (merged by hand, or by an
+   * earlier version interrupted before its render): it is recorded as merged, and its plans are
+   * rendered from the default branch unless the deploy branch already names a commit holding it.
+   */
+  private async prepareLanded(pull: LocalPull, main: string): Promise<MergeIntent> {
+    const at = new Date().toISOString();
+    const branch = await this.deployBranch();
+    const deployHead = await this.git.resolve(`refs/heads/${branch}`);
+    const source = deployHead ? sourceOf(await this.git.message(deployHead)) : undefined;
+    if (source && (await this.git.resolve(source)) && (await this.git.isAncestor(pull.headSha, source))) {
+      return { version: 1, pull: pull.number, base: pull.base, before: main, after: main, at, render: { kind: 'nothing', reason: `the change is already on ${pull.base} and rendered on ${branch} (${deployHead!.slice(0, 7)}).` } };
+    }
+    const { report, deploy } = await this.renderCommit(pull.baseSha, main, pull.files);
+    if (report.kind === 'failed') throw new ApiError(409, `Pull request #${pull.number} is already on ${pull.base}, but its plans cannot be rendered from there:\n${report.reason}`);
+    return { version: 1, pull: pull.number, base: pull.base, before: main, after: main, at, render: report, ...(deploy ? { deploy } : {}) };
   }
 
   /** The deploy commit for a merge (an object only: no branch moves); a bad deploy branch name refuses with a diagnostic. */
