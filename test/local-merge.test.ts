@@ -109,6 +109,26 @@ describe('local merges: conflicts, re-review against main, crash safety, deploy 
     }, 60_000);
   }
 
+  it('a restart renders a merge main holds but the deploy branch does not name (the deploy branch was moved meanwhile)', async () => {
+    const { dir, local, git } = await repo({});
+    const a = await change(local, 'add-a', '.autostack/a-db.yaml', PLAN('a-db'));
+    await local.mergePull(a.number);
+    const b = await change(local, 'add-b', '.autostack/b-db.yaml', PLAN('b-db'));
+    const deployBefore = (await git.revparse(['autostack/deploy'])).trim();
+    local.onStep = (s) => {
+      if (s === 'branches moved') throw new Error('crash');
+    };
+    await expect(local.mergePull(b.number)).rejects.toThrow('crash');
+    // Main has the plan; the deploy branch is put somewhere else by hand (an empty commit on its old head).
+    const other = (await git.raw(['-c', 'user.name=x', '-c', 'user.email=x@x', 'commit-tree', `${deployBefore}^{tree}`, '-p', deployBefore, '-m', 'by hand'])).trim();
+    await git.raw(['update-ref', 'refs/heads/autostack/deploy', other]);
+    const restarted = await LocalPlatform.open(dir);
+    const main = (await git.revparse(['main'])).trim();
+    expect(await restarted.getPull(b.number)).toMatchObject({ state: 'merged', merged: { commit: main, render: { kind: 'rendered', stacks: [{ name: 'b-db-aws', action: 'apply' }] } } });
+    expect((await git.raw(['log', '-1', '--format=%P', 'autostack/deploy'])).trim()).toBe(other);
+    expect(sourceOf(await git.raw(['log', '-1', '--format=%B', 'autostack/deploy']))).toBe(main);
+  }, 60_000);
+
   it('the next merge finishes an interrupted one first (no restart needed)', async () => {
     const { local, git } = await repo({});
     const a = await change(local, 'add-a', '.autostack/a-db.yaml', PLAN('a-db'));

@@ -41,6 +41,8 @@ interface MergeIntent {
   at: string;
   render: RenderReport;
   deploy?: { branch: string; parent: string | undefined; commit: string };
+  /** What the render compares when it is not before → after (a pull request already on the default branch). */
+  renderFrom?: { before: string; files: string[] };
 }
 
 export type RenderReport =
@@ -196,7 +198,7 @@ export class LocalPlatform implements PlanStore {
       if (deployHead !== intent.deploy.commit && !(await this.deployNames(intent.deploy.branch, intent.after))) {
         if (deployHead !== intent.deploy.parent) {
           // The deploy branch moved meanwhile: render the merge again on top of it.
-          const again = await this.renderCommit(intent.before, intent.after);
+          const again = await this.renderCommit(intent.renderFrom?.before ?? intent.before, intent.after, intent.renderFrom?.files);
           intent.render = again.report;
           intent.deploy = again.deploy;
         }
@@ -269,7 +271,7 @@ export class LocalPlatform implements PlanStore {
     }
     const { report, deploy } = await this.renderCommit(pull.baseSha, main, pull.files);
     if (report.kind === 'failed') throw new ApiError(409, `Pull request #${pull.number} is already on ${pull.base}, but its plans cannot be rendered from there:\n${report.reason}`);
-    return { version: 1, pull: pull.number, base: pull.base, before: main, after: main, at, render: report, ...(deploy ? { deploy } : {}) };
+    return { version: 1, pull: pull.number, base: pull.base, before: main, after: main, at, render: report, renderFrom: { before: pull.baseSha, files: pull.files }, ...(deploy ? { deploy } : {}) };
   }
 
   /** The deploy commit for a merge (an object only: no branch moves); a bad deploy branch name refuses with a diagnostic. */
