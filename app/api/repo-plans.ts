@@ -149,7 +149,7 @@ export async function proposePlanChange(store: PlanStore, change: PlanChange): P
     `Proposed by @${change.login} with AutoStack. The AutoStack review on this pull request shows what changes, what it costs per month on AWS, Azure and GCP, and the budget status. Nothing is deployed until this is merged.`,
   ].join('\n');
   const pr = await store.openPull({ branch, title, body, commitMessage: `${title}\n\nProposed by @${change.login} with AutoStack.`, files: [{ path, content: change.kind === 'remove' ? null : change.content! }] });
-  return { ...pr, branch, path };
+  return { ...pr, branch: pr.branch ?? branch, path };
 }
 
 const DEPLOYMENT_LOOKUPS_AT_ONCE = 4;

@@ -1,10 +1,12 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { AUTOSTACK_DIR, isAutostackFile } from '../../synth/core/load/reader.ts';
+import { AUTOSTACK_DIR, isAutostackFile, SETTINGS_FILE } from '../../synth/core/load/reader.ts';
+import { locate } from '../../synth/core/parse/parse.ts';
+import { loadSettings as loadRepoSettings } from '../../synth/core/resolve/load-settings.ts';
 import { renderMarkdown, summaryLine } from '../../synth/core/render/markdown.ts';
 import { reviewChange } from '../../synth/core/review/review.ts';
 import type { ReviewResult } from '../../synth/core/review/review.ts';
-import { MANIFEST_PATH, parseManifest } from '../../synth/contract/deploy-manifest.ts';
+import { MANIFEST_PATH, parseManifest, SOURCE_TRAILER, sourceOf } from '../../synth/contract/deploy-manifest.ts';
 import { ApiError } from '../api/errors.ts';
 import { readPlan } from '../api/repo-plans.ts';
 import type { ActivityItem, PlanDeployment, PlanStore } from '../services/plan-store.ts';
@@ -27,6 +29,20 @@ export interface LocalPull {
   /** The review the App would post on GitHub: markdown, verdict and figures. */
   review: { ok: boolean; summary: string; markdown: string; errors: number; warnings: number; monthlyUsdBefore: number; monthlyUsdAfter: number };
   merged?: { at: string; commit: string; render: RenderReport };
+}
+
+/** A merge between its first branch move and its record in pulls.json (`.git/autostack/merging.json`). */
+interface MergeIntent {
+  version: 1;
+  pull: number;
+  base: string;
+  before: string;
+  after: string;
+  at: string;
+  render: RenderReport;
+  deploy?: { branch: string; parent: string | undefined; commit: string };
+  /** What the render compares when it is not before → after (a pull request already on the default branch). */
+  renderFrom?: { before: string; files: string[] };
 }
 
 export type RenderReport =
@@ -53,9 +69,12 @@ export class LocalPlatform implements PlanStore {
     this.repo = `local/${basename(git.dir).toLowerCase().replace(/[^a-z0-9_.-]/g, '-') || 'repo'}`;
   }
 
+  /** Opens the repository and finishes a merge a crash interrupted, if any. */
   static async open(dir: string): Promise<LocalPlatform> {
     const git = await LocalRepo.open(dir);
-    return new LocalPlatform(git, await git.defaultBranch());
+    const platform = new LocalPlatform(git, await git.defaultBranch());
+    await platform.exclusive(() => platform.recover());
+    return platform;
   }
 
   async readFiles(ref: string): Promise<Record<string, string>> {
@@ -90,8 +109,14 @@ export class LocalPlatform implements PlanStore {
     return run;
   }
 
-  openPull(p: { branch: string; title: string; commitMessage: string; body: string; files: FileChange[] }): Promise<{ number: number; url: string }> {
+  /**
+   * A pull request for `files`; idempotent by content: when an open pull request already makes
+   * exactly this change (same files, same contents), that one is answered (`existing: true`).
+   */
+  openPull(p: { branch: string; title: string; commitMessage: string; body: string; files: FileChange[] }): Promise<{ number: number; url: string; branch?: string; existing?: boolean }> {
     return this.exclusive(async () => {
+      const same = await this.openPullWithChange(p.files);
+      if (same) return { number: same.number, url: `/dashboard#pull-${same.number}`, branch: same.branch, existing: true };
       const baseSha = await this.mustResolve(this.defaultBranch);
       const headSha = await this.git.commit(baseSha, p.files, p.commitMessage);
       await this.git.setBranch(p.branch, headSha, undefined);
@@ -102,6 +127,16 @@ export class LocalPlatform implements PlanStore {
       await this.writePulls([...pulls, pull]);
       return { number, url: `/dashboard#pull-${number}` };
     });
+  }
+
+  private async openPullWithChange(files: FileChange[]): Promise<LocalPull | undefined> {
+    const paths = files.map((f) => f.path).sort();
+    for (const pull of await this.readPulls()) {
+      if (pull.state !== 'open' || pull.files.length !== paths.length || [...pull.files].sort().some((f, i) => f !== paths[i])) continue;
+      const texts = await Promise.all(files.map((f) => this.git.reader.read(pull.headSha, f.path)));
+      if (files.every((f, i) => (f.content ?? undefined) === texts[i])) return pull;
+    }
+    return undefined;
   }
 
   async listPulls(): Promise<LocalPull[]> {
@@ -115,28 +150,202 @@ export class LocalPlatform implements PlanStore {
   }
 
   /**
-   * Merge, then render:
+   * Merge and render, all or nothing:
    * 1. an open pull request only; the review must have passed (as a required check would)
-   * 2. fast-forward or merge commit into the default branch
-   * 3. the changed plans rendered to the deploy branch, one commit naming the merged commit
+   * 2. everything is worked out before anything moves: the merge result (a conflict refuses), the
+   *    review of that result against the default branch as it is now (budgets over every plan,
+   *    plans both sides changed), the deploy branch's name, the render and its deploy commit
+   * 3. the intent is recorded (`.git/autostack/merging.json`), then the default branch and the
+   *    deploy branch move in one git ref transaction; the working tree follows and the pull
+   *    request is marked merged. A crash after step 3 began is finished on the next start or
+   *    merge ({@link recover}): a merge is never left without its render.
    */
   mergePull(n: number): Promise<LocalPull> {
     return this.exclusive(async () => {
+      await this.recover();
       const pulls = await this.readPulls();
       const pull = this.openOne(pulls, n);
       if (!pull.review.ok) throw new ApiError(409, `Pull request #${n} did not pass its AutoStack review (${pull.review.summary}): fix the plan in a new pull request.`);
-      let merged: { before: string; after: string };
-      try {
-        merged = await this.git.merge(pull.base, pull.headSha, `Merge pull request #${n}: ${pull.title}`);
-      } catch (e) {
-        if (e instanceof LocalGitError) throw new ApiError(409, e.message);
-        throw e;
-      }
-      pull.state = 'merged';
-      pull.merged = { at: new Date().toISOString(), commit: merged.after, render: await this.render(merged.before, merged.after) };
-      await this.writePulls(pulls);
-      return pull;
+      const main = await this.mustResolve(pull.base);
+      const intent = (await this.git.isAncestor(pull.headSha, main)) ? await this.prepareLanded(pull, main) : await this.prepareMerge(pull);
+      await this.writeIntent(intent);
+      await this.step('intent recorded');
+      await this.localGit(() => this.git.moveBranches([{ branch: intent.base, to: intent.after, from: intent.before }, ...(intent.deploy ? [{ branch: intent.deploy.branch, to: intent.deploy.commit, from: intent.deploy.parent }] : [])]));
+      await this.step('branches moved');
+      const merged = await this.finish(intent);
+      if (!merged) throw new ApiError(409, `Pull request #${n} was merged into ${intent.base} (${intent.after.slice(0, 7)}), but ${this.pullsFile} no longer lists it.`);
+      return merged;
     });
+  }
+
+  /**
+   * Finishes a merge a crash interrupted (run on start and before every merge): when the default
+   * branch already holds the merge, its deploy commit is put on the deploy branch if it is not
+   * there yet, the working tree follows and the pull request is marked merged; when the default
+   * branch never moved, the intent is dropped and the pull request stays open.
+   */
+  async recover(): Promise<LocalPull | undefined> {
+    const intent = await this.readIntent();
+    if (!intent) return undefined;
+    const head = await this.git.resolve(`refs/heads/${intent.base}`);
+    const landed = head === intent.after || (head !== undefined && head !== intent.before && (await this.git.isAncestor(intent.after, head)));
+    if (!landed) {
+      await this.removeIntent();
+      return undefined;
+    }
+    if (intent.deploy) {
+      const deployHead = await this.git.resolve(`refs/heads/${intent.deploy.branch}`);
+      if (deployHead !== intent.deploy.commit && !(await this.deployNames(intent.deploy.branch, intent.after))) {
+        if (deployHead !== intent.deploy.parent) {
+          // The deploy branch moved meanwhile: render the merge again on top of it.
+          const again = await this.renderCommit(intent.renderFrom?.before ?? intent.before, intent.after, intent.renderFrom?.files);
+          intent.render = again.report;
+          intent.deploy = again.deploy;
+        }
+        if (intent.deploy) await this.localGit(() => this.git.moveBranches([{ branch: intent.deploy!.branch, to: intent.deploy!.commit, from: intent.deploy!.parent }]));
+      }
+    }
+    return this.finish(intent);
+  }
+
+  /** Test hook: called at each step boundary of a merge; a throw there stands for a crash. */
+  onStep?: (step: string) => void | Promise<void>;
+
+  private async step(name: string): Promise<void> {
+    await this.onStep?.(name);
+  }
+
+  private async finish(intent: MergeIntent): Promise<LocalPull | undefined> {
+    await this.git.followCheckout(intent.base, intent.before, intent.after);
+    await this.step('working tree updated');
+    const pulls = await this.readPulls();
+    const pull = pulls.find((p) => p.number === intent.pull);
+    if (!pull) {
+      // pulls.json was moved away meanwhile: the branches are right, there is nothing to record.
+      await this.removeIntent();
+      return undefined;
+    }
+    if (pull.state !== 'merged') {
+      pull.state = 'merged';
+      pull.merged = { at: intent.at, commit: intent.after, render: intent.render };
+      await this.writePulls(pulls);
+    }
+    await this.step('pull request recorded');
+    await this.removeIntent();
+    return pull;
+  }
+
+  /** Everything a merge does, worked out without moving a branch; refusals are 409/422 with what to do. */
+  private async prepareMerge(pull: LocalPull): Promise<MergeIntent> {
+    const { before, after } = await this.localGit(async () => {
+      await this.git.assertCleanIfCheckedOut(pull.base);
+      return this.git.prepareMerge(pull.base, pull.headSha, `Merge pull request #${pull.number}: ${pull.title}`);
+    });
+    const changed = (await this.git.changedFiles(before, after, AUTOSTACK_DIR)).filter(isAutostackFile);
+    if (changed.length > 0) {
+      const review = await reviewChange(this.git.reader, before, after, changed);
+      if (!review.ok) {
+        const errors = review.diagnostics.filter((d) => d.severity === 'error');
+        const budgets = review.budgets.filter((b) => b.exceeded && b.scope !== 'plan').map((b) => `the ${b.scope} budget "${b.name}" of $${b.limitUsd.toFixed(2)}/month would be exceeded ($${b.estimateUsd.toFixed(2)}/month)`);
+        const lines = [...errors.map((d) => `${d.file}:${d.line}:${d.column} ${d.message}`), ...budgets];
+        throw new ApiError(409, `Pull request #${pull.number} passed its review on its own, but not merged with ${pull.base} as it is now (${summaryLine(review).replace(/^[✅❌] AutoStack: /, '')}):\n${lines.join('\n')}\nUpdate the pull request (close it and propose the change again from the plans as they are now on ${pull.base}). Nothing was merged.`, errors);
+      }
+    }
+    const { report, deploy } = await this.renderCommit(before, after);
+    if (report.kind === 'failed') throw new ApiError(409, `Pull request #${pull.number} cannot be rendered once merged, so it was not merged:\n${report.reason}`);
+    return { version: 1, pull: pull.number, base: pull.base, before, after, at: new Date().toISOString(), render: report, ...(deploy ? { deploy } : {}) };
+  }
+
+  /**
+   * A pull request whose commit is already on the default branch (merged by hand, or by an
+   * earlier version interrupted before its render): it is recorded as merged, and its plans are
+   * rendered from the default branch unless the deploy branch already names a commit holding it.
+   */
+  private async prepareLanded(pull: LocalPull, main: string): Promise<MergeIntent> {
+    const at = new Date().toISOString();
+    const branch = await this.deployBranch();
+    const deployHead = await this.git.resolve(`refs/heads/${branch}`);
+    const source = deployHead ? sourceOf(await this.git.message(deployHead)) : undefined;
+    if (source && (await this.git.resolve(source)) && (await this.git.isAncestor(pull.headSha, source))) {
+      return { version: 1, pull: pull.number, base: pull.base, before: main, after: main, at, render: { kind: 'nothing', reason: `the change is already on ${pull.base} and rendered on ${branch} (${deployHead!.slice(0, 7)}).` } };
+    }
+    const { report, deploy } = await this.renderCommit(pull.baseSha, main, pull.files);
+    if (report.kind === 'failed') throw new ApiError(409, `Pull request #${pull.number} is already on ${pull.base}, but its plans cannot be rendered from there:\n${report.reason}`);
+    return { version: 1, pull: pull.number, base: pull.base, before: main, after: main, at, render: report, renderFrom: { before: pull.baseSha, files: pull.files }, ...(deploy ? { deploy } : {}) };
+  }
+
+  /** The deploy commit for a merge (an object only: no branch moves); a bad deploy branch name refuses with a diagnostic. */
+  private async renderCommit(before: string | undefined, after: string, files?: string[]): Promise<{ report: RenderReport; deploy?: MergeIntent['deploy'] }> {
+    const changed = (files ?? (before ? await this.git.changedFiles(before, after, AUTOSTACK_DIR) : [])).filter(isAutostackFile);
+    if (changed.length === 0) return { report: { kind: 'nothing', reason: 'the merge changed no file under .autostack/.' } };
+    await this.checkDeployBranch(after);
+    const r = await renderChange(this.git.reader, before, after, changed);
+    if (!r.ok) return { report: { kind: 'failed', reason: r.diagnostics.length ? r.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.message}`).join('\n') : r.errors.join('\n') } };
+    const branch = r.settings.deployBranch;
+    const parent = await this.git.resolve(`refs/heads/${branch}`);
+    const previous = parent ? parseManifest(await this.git.reader.read(parent, MANIFEST_PATH)) : undefined;
+    const content = deployCommitContent(previous, after, r.rendered, r.stacks);
+    const commit = await this.git.commit(parent, content.files, content.message);
+    const first = r.stacks.find((s) => s.action !== 'destroy');
+    const howToApply = `Apply with your own cloud credentials: git -C ${quote(this.git.dir)} worktree add ../autostack-deploy ${branch}, then terraform -chdir=../autostack-deploy/stacks/${first?.name ?? '<stack>'} init && terraform -chdir=../autostack-deploy/stacks/${first?.name ?? '<stack>'} apply — or push the repository to GitHub and let the AutoStack Action do it.`;
+    return { report: { kind: 'rendered', branch, commit, stacks: r.stacks.map((s) => ({ name: s.name, action: s.action, path: `stacks/${s.name}/cdk.tf.json` })), howToApply }, deploy: { branch, parent, commit } };
+  }
+
+  /**
+   * The settings' deployBranch at `ref` must be a branch name git accepts (`git check-ref-format
+   * --branch`) and not the default branch (renders would land on the plans). 422 with a diagnostic
+   * at the field otherwise.
+   */
+  private async checkDeployBranch(ref: string): Promise<void> {
+    const settings = await loadRepoSettings(this.git.reader, ref);
+    const name = settings.model.deployBranch;
+    let problem: string | undefined;
+    if (!(await this.git.isBranchName(name))) problem = `deployBranch "${name}" is not a branch name git accepts (see git check-ref-format: no "..", no ".lock" ending, no spaces or ~^:?*[\\, no leading "-" or "/"): use a name such as autostack/deploy.`;
+    else if (name === this.defaultBranch) problem = `deployBranch "${name}" is the default branch: rendered Terraform would be committed over your plans. Use a branch of its own, such as autostack/deploy.`;
+    if (!problem) return;
+    const at = settings.doc?.parsed ? locate(settings.doc.parsed, ['spec', 'deployBranch']) : { line: 1, column: 1 };
+    throw new ApiError(422, `${SETTINGS_FILE}:${at.line}:${at.column} ${problem} Nothing was merged or rendered.`, [{ file: SETTINGS_FILE, ...at, severity: 'error', code: 'settings/deploy-branch', path: 'spec.deployBranch', message: problem }]);
+  }
+
+  /** Whether the deploy branch already has a commit rendered from `source` (its `AutoStack-Source` trailer). */
+  private async deployNames(branch: string, source: string): Promise<boolean> {
+    const head = await this.git.resolve(`refs/heads/${branch}`);
+    if (!head) return false;
+    const log = await this.git.git.raw(['log', '-50', `--format=%(trailers:key=${SOURCE_TRAILER},valueonly)`, head]);
+    return log.split('\n').some((l) => l.trim() === source);
+  }
+
+  private async localGit<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof LocalGitError) throw new ApiError(409, e.message);
+      throw e;
+    }
+  }
+
+  private get intentFile(): string {
+    return join(this.git.gitDir, 'autostack', 'merging.json');
+  }
+
+  private async readIntent(): Promise<MergeIntent | undefined> {
+    try {
+      return JSON.parse(await readFile(this.intentFile, 'utf8')) as MergeIntent;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new ApiError(409, `${this.intentFile} (a merge in progress) is not readable JSON: check that the default branch and the deploy branch look right, then remove it.`);
+    }
+  }
+
+  private async writeIntent(intent: MergeIntent): Promise<void> {
+    await mkdir(join(this.git.gitDir, 'autostack'), { recursive: true });
+    const tmp = `${this.intentFile}.${process.pid}.tmp`;
+    await writeFile(tmp, `${JSON.stringify(intent, null, 2)}\n`);
+    await rename(tmp, this.intentFile);
+  }
+
+  private async removeIntent(): Promise<void> {
+    await rm(this.intentFile, { force: true });
   }
 
   closePull(n: number): Promise<LocalPull> {
@@ -163,26 +372,15 @@ export class LocalPlatform implements PlanStore {
     const { path } = await readPlan(this, plan);
     const head = await this.mustResolve(this.defaultBranch);
     // Only this plan's file: the other stacks stay as they are on the deploy branch.
-    const report = await this.exclusive(() => this.render(undefined, head, [path]));
+    const report = await this.exclusive(async () => {
+      await this.recover();
+      const { report, deploy } = await this.renderCommit(undefined, head, [path]);
+      if (deploy) await this.localGit(() => this.git.moveBranches([{ branch: deploy.branch, to: deploy.commit, from: deploy.parent }]));
+      return report;
+    });
     if (report.kind !== 'rendered') return { ok: false, message: report.reason };
     const stack = report.stacks.find((s) => s.action === 'apply')!;
     return { ok: true, message: `rendered \`${stack.name}\` again on ${report.branch} (${report.commit.slice(0, 7)}). ${report.howToApply}`, stack: stack.name };
-  }
-
-  private async render(before: string | undefined, after: string, files?: string[]): Promise<RenderReport> {
-    const changed = files ?? (before ? await this.git.changedFiles(before, after, AUTOSTACK_DIR) : []);
-    if (changed.filter(isAutostackFile).length === 0) return { kind: 'nothing', reason: 'the merge changed no file under .autostack/.' };
-    const r = await renderChange(this.git.reader, before, after, changed.filter(isAutostackFile));
-    if (!r.ok) return { kind: 'failed', reason: r.diagnostics.length ? r.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.message}`).join('\n') : r.errors.join('\n') };
-    const branch = r.settings.deployBranch;
-    const parent = await this.git.resolve(`refs/heads/${branch}`);
-    const previous = parent ? parseManifest(await this.git.reader.read(parent, MANIFEST_PATH)) : undefined;
-    const content = deployCommitContent(previous, after, r.rendered, r.stacks);
-    const commit = await this.git.commit(parent, content.files, content.message);
-    await this.git.setBranch(branch, commit, parent);
-    const first = r.stacks.find((s) => s.action !== 'destroy');
-    const howToApply = `Apply with your own cloud credentials: git -C ${quote(this.git.dir)} worktree add ../autostack-deploy ${branch}, then terraform -chdir=../autostack-deploy/stacks/${first?.name ?? '<stack>'} init && terraform -chdir=../autostack-deploy/stacks/${first?.name ?? '<stack>'} apply — or push the repository to GitHub and let the AutoStack Action do it.`;
-    return { kind: 'rendered', branch, commit, stacks: r.stacks.map((s) => ({ name: s.name, action: s.action, path: `stacks/${s.name}/cdk.tf.json` })), howToApply };
   }
 
   private async review(baseSha: string, headSha: string, files: string[]): Promise<LocalPull['review']> {

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -98,33 +99,57 @@ export class LocalRepo {
   }
 
   /**
-   * Merges `head` into `branch`: a fast-forward when possible, else a merge commit from
-   * `git merge-tree --write-tree`; conflicts refuse the merge. The checked-out branch's working
-   * tree follows, and a working tree with uncommitted changes refuses the merge first.
+   * What merging `head` into `branch` would make, without moving anything: `head` itself for a
+   * fast-forward, else a merge commit object from `git merge-tree --write-tree`. A conflict refuses
+   * with the conflicting files (merge-tree says so by its exit status, not on stderr).
    */
-  async merge(branch: string, head: string, message: string): Promise<{ before: string; after: string }> {
+  async prepareMerge(branch: string, head: string, message: string): Promise<{ before: string; after: string }> {
     const before = await this.resolve(`refs/heads/${branch}`);
     if (!before) throw new LocalGitError(`branch ${branch} does not exist.`);
-    const current = (await this.git.branchLocal()).current;
-    if (current === branch) {
-      const status = await this.git.status();
-      if (!status.isClean()) throw new LocalGitError(`${this.dir} has uncommitted changes on ${branch}: commit or stash them, then merge again.`);
+    if ((await this.git.raw(['merge-base', before, head])).trim() === before) return { before, after: head };
+    const r = await run(this.dir, ['merge-tree', '--write-tree', '--name-only', '--no-messages', before, head]);
+    if (r.code === 1) {
+      const files = [...new Set(r.stdout.split('\n').slice(1).map((l) => l.trim()).filter(Boolean))];
+      throw new LocalGitError(`the pull request conflicts with ${branch} in ${files.join(', ') || 'its files'}: update its branch (rebase it on ${branch}, or close it and propose the change again from the plan as it is now), then merge again. Nothing was merged.`);
     }
-    let after: string;
-    if ((await this.git.raw(['merge-base', before, head])).trim() === before) {
-      after = head;
-    } else {
-      let tree: string;
-      try {
-        tree = (await this.git.raw(['merge-tree', '--write-tree', before, head])).split('\n')[0]!.trim();
-      } catch {
-        throw new LocalGitError(`the pull request conflicts with ${branch}: update its branch, then merge again.`);
-      }
-      after = (await simpleGit({ baseDir: this.dir, config: IDENTITY }).raw(['commit-tree', tree, '-p', before, '-p', head, '-m', message])).trim();
-    }
-    await this.setBranch(branch, after, before);
-    if (current === branch) await this.git.raw(['read-tree', '-u', '-m', before, after]);
+    if (r.code !== 0) throw new LocalGitError(`git merge-tree failed (${r.stderr.trim() || `exit ${r.code}`}): nothing was merged.`);
+    const tree = r.stdout.split('\n')[0]!.trim();
+    if (!/^[0-9a-f]{40,64}$/.test(tree)) throw new LocalGitError(`git merge-tree answered no tree: nothing was merged.`);
+    const after = (await simpleGit({ baseDir: this.dir, config: IDENTITY }).raw(['commit-tree', tree, '-p', before, '-p', head, '-m', message])).trim();
     return { before, after };
+  }
+
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    return (await run(this.dir, ['merge-base', '--is-ancestor', ancestor, descendant])).code === 0;
+  }
+
+  /** Refuses when `branch` is checked out with uncommitted changes (a merge would move its working tree). */
+  async assertCleanIfCheckedOut(branch: string): Promise<void> {
+    if ((await this.git.branchLocal()).current !== branch) return;
+    const status = await this.git.status();
+    if (!status.isClean()) throw new LocalGitError(`${this.dir} has uncommitted changes on ${branch}: commit or stash them, then merge again.`);
+  }
+
+  /** Moves several branches in one git ref transaction: all of them move, or none does. */
+  async moveBranches(updates: { branch: string; to: string; from: string | undefined }[]): Promise<void> {
+    const input = ['start', ...updates.map((u) => `update refs/heads/${u.branch} ${u.to} ${u.from ?? '0'.repeat(40)}`), 'prepare', 'commit', ''].join('\n');
+    const r = await run(this.dir, ['update-ref', '-m', 'autostack', '--stdin'], input);
+    if (r.code !== 0) throw new LocalGitError(`git could not move ${updates.map((u) => u.branch).join(' and ')} (${r.stderr.trim()}): nothing was moved.`);
+  }
+
+  /** When `branch` is checked out and its working tree is still at `before`, brings it to `after`. */
+  async followCheckout(branch: string, before: string, after: string): Promise<void> {
+    if ((await this.git.branchLocal()).current !== branch) return;
+    const index = (await this.git.raw(['write-tree'])).trim();
+    const was = (await this.git.raw(['rev-parse', `${before}^{tree}`])).trim();
+    if (index === was) await this.git.raw(['read-tree', '-u', '-m', before, after]);
+  }
+
+  /** Whether `name` is a branch name git accepts as it is (`git check-ref-format --branch`, no `@{-1}` shorthands). */
+  async isBranchName(name: string): Promise<boolean> {
+    if (!name || name.startsWith('-')) return false;
+    const r = await run(this.dir, ['check-ref-format', '--branch', name]);
+    return r.code === 0 && r.stdout.trim() === name;
   }
 
   async changedFiles(base: string, head: string, dir: string): Promise<string[]> {
@@ -134,6 +159,18 @@ export class LocalRepo {
   async message(sha: string): Promise<string> {
     return this.git.raw(['log', '-1', '--format=%B', sha]);
   }
+}
+
+/** git with its exit status and output (simple-git treats an exit status without stderr as success). */
+function run(dir: string, args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('git', args, { cwd: dir, env: gitEnv(), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : -1) : 0;
+      if (code === -1) reject(error);
+      else resolve({ code, stdout, stderr });
+    });
+    if (input !== undefined) child.stdin!.end(input);
+  });
 }
 
 async function isEmptyDir(dir: string): Promise<boolean> {

@@ -32,8 +32,11 @@ export interface PlanStore {
   readFiles(ref: string): Promise<Record<string, string>>;
   /** The latest deployment of each plan (null: never deployed). */
   latestDeployments(plans: string[]): Promise<Map<string, PlanDeployment | null>>;
-  /** One commit with `files` on the default branch's head, on a new branch, and a pull request. */
-  openPull(p: { branch: string; title: string; commitMessage: string; body: string; files: FileChange[] }): Promise<{ number: number; url: string }>;
+  /**
+   * One commit with `files` on the default branch's head, on a new branch, and a pull request;
+   * a store may answer an open pull request that already makes this change (its branch, `existing`).
+   */
+  openPull(p: { branch: string; title: string; commitMessage: string; body: string; files: FileChange[] }): Promise<{ number: number; url: string; branch?: string; existing?: boolean }>;
   redeploy(plan: string): Promise<RedeployResult>;
   /** Recent AutoStack pull requests and deployments, newest first. */
   activity(): Promise<ActivityItem[]>;
