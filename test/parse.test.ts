@@ -1,6 +1,7 @@
 import '../synth/node.ts';
 import { describe, expect, it } from 'vitest';
-import { locate, MAX_FILE_BYTES, parseYamlFile } from '../synth/core/parse/parse.ts';
+import { locate, MAX_FILE_BYTES, MAX_KEYS_PER_MAPPING, parseYamlFile } from '../synth/core/parse/parse.ts';
+import { evaluateFiles } from '../synth/core/review/evaluate.ts';
 
 describe('parseYamlFile', () => {
   it('parses a plain mapping and locates paths by line and column', () => {
@@ -55,5 +56,81 @@ describe('parseYamlFile', () => {
     expect(r.ok).toBe(false);
     expect(r.diagnostics[0]!.code).toMatch(/^yaml\//);
     expect(r.diagnostics[0]!.line).toBeGreaterThanOrEqual(2);
+  });
+
+  it('finds duplicate keys in a large flow mapping, each at its second occurrence', () => {
+    const keys = Array.from({ length: MAX_KEYS_PER_MAPPING - 1 }, (_, i) => `k${i}: ${i}`);
+    const r = parseYamlFile('d.yaml', `spec: { ${keys.join(', ')}, k7: again }\nother:\n  k7: fine\n  "k7": twice\n`);
+    expect(r.ok).toBe(true);
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({ code: 'yaml/duplicate_key', line: 1, message: expect.stringContaining('"k7"') }),
+      expect.objectContaining({ code: 'yaml/duplicate_key', line: 4, column: 3 }),
+    ]);
+    expect(r.diagnostics[0]!.column).toBe(`spec: { ${keys.join(', ')}, `.length + 1);
+  });
+
+  it('refuses a mapping with more keys than the cap, at the first key past it', () => {
+    const keys = Array.from({ length: MAX_KEYS_PER_MAPPING + 5 }, (_, i) => `k${i}: 1`);
+    const r = parseYamlFile('m.yaml', `spec:\n${keys.map((k) => `  ${k}`).join('\n')}\n`);
+    expect(r).toMatchObject({ ok: false, diagnostics: [{ code: 'yaml/too-many-keys', line: MAX_KEYS_PER_MAPPING + 2, column: 3 }] });
+    expect(r.diagnostics[0]!.message).toContain(`at most ${MAX_KEYS_PER_MAPPING}`);
+  });
+});
+
+/** A plan of about 253 KB (under the 256 KiB cap) with all its keys in one flow mapping: the attack input. */
+export function worstFlowMap(): string {
+  const head = 'apiVersion: autostack.dev/v1\nkind: Plan\nmetadata: { name: x-db, project: shop }\nspec: { ';
+  const keys: string[] = [];
+  let size = head.length + 2;
+  for (let i = 0; size + 11 < MAX_FILE_BYTES - 1024; i++) {
+    const k = `k${i.toString(36).padStart(5, '0')}: 1`;
+    keys.push(k);
+    size += k.length + 2;
+  }
+  return `${head}${keys.join(', ')} }\n`;
+}
+
+/** The same size and number of keys, spread over small block mappings: parsing it is linear work. */
+export function linearBaseline(bytes: number): string {
+  const lines = ['apiVersion: autostack.dev/v1', 'kind: Plan', 'metadata: { name: x-db, project: shop }', 'spec:'];
+  let size = lines.join('\n').length;
+  for (let m = 0; size < bytes - 200; m++) {
+    lines.push(`  m${m}:`);
+    size += `  m${m}:`.length + 1;
+    for (let i = 0; i < 100 && size < bytes - 200; i++) {
+      const l = `    k${i.toString(36).padStart(3, '0')}: 1`;
+      lines.push(l);
+      size += l.length + 1;
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function median(run: () => Promise<unknown>, times = 3): Promise<number> {
+  const t: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const start = performance.now();
+    await run();
+    t.push(performance.now() - start);
+  }
+  return t.sort((a, b) => a - b)[Math.floor(times / 2)]!;
+}
+
+describe('the worst YAML under the size cap', () => {
+  it('is refused with a positioned diagnostic, in work comparable to a linear file of the same size', async () => {
+    const worst = worstFlowMap();
+    const base = linearBaseline(worst.length);
+    expect(worst.length).toBeGreaterThan(250_000);
+    expect(worst.length).toBeLessThan(MAX_FILE_BYTES);
+    expect(worst.split(':').length).toBeGreaterThan(23_000);
+    const files = (text: string) => ({ '.autostack/x-db.yaml': text });
+    const r = await evaluateFiles(files(worst));
+    expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'yaml/too-many-keys', line: 4 })]);
+    await evaluateFiles(files(base)); // warm-up
+    const tBase = await median(() => evaluateFiles(files(base)));
+    const tWorst = await median(() => evaluateFiles(files(worst)));
+    console.log(`evaluateFiles, ${worst.length} bytes: one flow map of ${worst.split(':').length - 6} keys ${tWorst.toFixed(0)} ms, linear baseline ${tBase.toFixed(0)} ms`);
+    // Compared with its own baseline in the same run, not with a fixed time: quadratic work is hundreds of times slower.
+    expect(tWorst).toBeLessThan(5 * tBase);
   });
 });
