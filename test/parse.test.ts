@@ -2,6 +2,7 @@ import '../synth/node.ts';
 import { describe, expect, it } from 'vitest';
 import { locate, MAX_FILE_BYTES, MAX_KEYS_PER_MAPPING, parseYamlFile } from '../synth/core/parse/parse.ts';
 import { evaluateFiles } from '../synth/core/review/evaluate.ts';
+import { linearBaseline, median, worstFlowMap } from './attack-inputs.ts';
 
 describe('parseYamlFile', () => {
   it('parses a plain mapping and locates paths by line and column', () => {
@@ -76,45 +77,6 @@ describe('parseYamlFile', () => {
     expect(r.diagnostics[0]!.message).toContain(`at most ${MAX_KEYS_PER_MAPPING}`);
   });
 });
-
-/** A plan of about 253 KB (under the 256 KiB cap) with all its keys in one flow mapping: the attack input. */
-export function worstFlowMap(): string {
-  const head = 'apiVersion: autostack.dev/v1\nkind: Plan\nmetadata: { name: x-db, project: shop }\nspec: { ';
-  const keys: string[] = [];
-  let size = head.length + 2;
-  for (let i = 0; size + 11 < MAX_FILE_BYTES - 1024; i++) {
-    const k = `k${i.toString(36).padStart(5, '0')}: 1`;
-    keys.push(k);
-    size += k.length + 2;
-  }
-  return `${head}${keys.join(', ')} }\n`;
-}
-
-/** The same size and number of keys, spread over small block mappings: parsing it is linear work. */
-export function linearBaseline(bytes: number): string {
-  const lines = ['apiVersion: autostack.dev/v1', 'kind: Plan', 'metadata: { name: x-db, project: shop }', 'spec:'];
-  let size = lines.join('\n').length;
-  for (let m = 0; size < bytes - 200; m++) {
-    lines.push(`  m${m}:`);
-    size += `  m${m}:`.length + 1;
-    for (let i = 0; i < 100 && size < bytes - 200; i++) {
-      const l = `    k${i.toString(36).padStart(3, '0')}: 1`;
-      lines.push(l);
-      size += l.length + 1;
-    }
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-async function median(run: () => Promise<unknown>, times = 3): Promise<number> {
-  const t: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const start = performance.now();
-    await run();
-    t.push(performance.now() - start);
-  }
-  return t.sort((a, b) => a - b)[Math.floor(times / 2)]!;
-}
 
 describe('the worst YAML under the size cap', () => {
   it('is refused with a positioned diagnostic, in work comparable to a linear file of the same size', async () => {
