@@ -18,6 +18,34 @@ export const HANDLED_EVENTS = ['check_run', 'deployment_status', 'installation',
 export interface AppOptions {
   config: AppConfig;
   appId?: number;
+  /** How long one handler may run before it stops and reports a failed check (HANDLER_DEADLINE_MS). */
+  handlerDeadlineMs?: number;
+}
+
+/**
+ * A handler gives up after this long, whatever GitHub does (each request also times out after
+ * REQUEST_TIMEOUT_MS): it stops making calls and reports a failed check that can be re-run.
+ */
+export const HANDLER_DEADLINE_MS = 30_000;
+const REQUEST_TIMEOUT_MS = 15_000;
+/** The failed check itself gets this long. */
+const FAILURE_REPORT_MS = 10_000;
+
+class DeadlineError extends Error {}
+
+/** The Octokit with every request bound to `signal` and to its own timeout (pagination included). */
+function withSignal(octokit: OctokitLike, signal: AbortSignal): OctokitLike {
+  const request = ((route: string, params: Record<string, unknown> = {}) => {
+    const bound = AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]);
+    return octokit.request(route, { ...params, request: { ...(params.request as object | undefined), signal: bound } });
+  }) as OctokitLike['request'];
+  request.endpoint = octokit.request.endpoint;
+  return Object.assign(Object.create(octokit) as OctokitLike, { request });
+}
+
+/** Resolves never; rejects when `signal` aborts. */
+function whenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
 }
 
 /** Recently handled delivery ids: a redelivered webhook is acknowledged and not handled twice. */
@@ -48,23 +76,39 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
   return (app: Probot) => {
     const deliveries = new DeliveryLog();
     const who: Identity = { appId: options.appId };
-    const client = (ctx: AnyContext, repo?: RepoRef) => new GitHubClient(ctx.octokit as unknown as OctokitLike, repo ?? ctx.repo());
+    const deadlineMs = options.handlerDeadlineMs ?? HANDLER_DEADLINE_MS;
+    /** The signal of the handler running for each delivery: every GitHub call it makes stops when it aborts. */
+    const signals = new WeakMap<AnyContext, AbortSignal>();
+    const client = (ctx: AnyContext, repo?: RepoRef, signal = signals.get(ctx)) => {
+      const octokit = ctx.octokit as unknown as OctokitLike;
+      return new GitHubClient(signal ? withSignal(octokit, signal) : octokit, repo ?? ctx.repo());
+    };
 
-    /** Runs a handler once per delivery; a failure becomes a readable failed check where there is a commit to put it on. */
+    /**
+     * Runs a handler once per delivery, for at most `deadlineMs`; a failure (or the deadline) becomes
+     * a readable failed check where there is a commit to put it on.
+     */
     const handle = (fn: (ctx: AnyContext) => Promise<void>, failCheck?: (ctx: AnyContext) => { name: string; sha: string } | undefined) => async (ctx: AnyContext) => {
       if (!deliveries.firstTime(ctx.id)) {
         ctx.log.info({ delivery: ctx.id }, 'duplicate delivery ignored');
         return;
       }
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(new DeadlineError(`GitHub did not answer in time: the handler stopped after ${Math.round(deadlineMs / 1000)} s`)), deadlineMs);
+      signals.set(ctx, controller.signal);
       try {
-        await fn(ctx);
+        await Promise.race([fn(ctx), whenAborted(controller.signal)]);
       } catch (e) {
-        const message = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+        const message = controller.signal.aborted && controller.signal.reason instanceof DeadlineError ? controller.signal.reason.message : e instanceof Error ? e.message.split('\n')[0]! : String(e);
         ctx.log.error({ delivery: ctx.id, event: ctx.name, status: (e as { status?: number }).status, message }, 'AutoStack handler failed');
         const target = failCheck?.(ctx);
         if (target) {
-          await publishCheck(client(ctx), { name: target.name, headSha: target.sha, conclusion: 'failure', title: 'AutoStack failed', summary: `AutoStack could not finish: ${message}\n\nRe-run this check to try again; if it keeps failing, contact your platform operator.`, appId: options.appId }).catch(() => undefined);
+          await publishCheck(client(ctx, undefined, AbortSignal.timeout(FAILURE_REPORT_MS)), { name: target.name, headSha: target.sha, conclusion: 'failure', title: 'AutoStack failed', summary: `AutoStack could not finish: ${message}\n\nRe-run this check to try again; if it keeps failing, contact your platform operator.`, appId: options.appId }).catch(() => undefined);
         }
+      } finally {
+        clearTimeout(timer);
+        // Whatever the handler still had in flight stops at its next GitHub call.
+        controller.abort(new DeadlineError('the handler finished'));
       }
     };
 
