@@ -91,10 +91,22 @@ export function parseYamlFile(file: string, text: string): ParseResult {
   return { ok: true, diagnostics: dedupe(diagnostics), parsed: { file, text, doc, lineCounter, data: doc.toJS({ maxAliasCount: 0 }) } };
 }
 
+const PLACEHOLDER = /^# autostack: file of (\d+) bytes, not read\n/;
+
+/**
+ * What a reader returns instead of a file too big to read at all: over the size cap, and carrying
+ * the real size for the message.
+ */
+export function oversizedPlaceholder(bytes: number): string {
+  const head = `# autostack: file of ${bytes} bytes, not read\n`;
+  return head + ' '.repeat(Math.max(0, MAX_FILE_BYTES + 1 - head.length));
+}
+
 function refuseInput(file: string, text: string): Diagnostic | undefined {
   const base = { file, line: 1, column: 1, severity: 'error' as const };
   if (text.length > MAX_FILE_BYTES) {
-    return { ...base, code: 'file/too-large', message: `File is ${Math.round(text.length / 1024)} KiB; AutoStack files must be under ${MAX_FILE_BYTES / 1024} KiB. Split it, or check that the right file is under .autostack/.` };
+    const bytes = Number(PLACEHOLDER.exec(text)?.[1] ?? text.length);
+    return { ...base, code: 'file/too-large', message: `File is ${size(bytes)}; AutoStack files must be under ${MAX_FILE_BYTES / 1024} KiB. Split it, or check that the right file is under .autostack/.` };
   }
   const bad = text.search(/[\u0000-\u0008\u000e-\u001f\ufffd]/);
   if (bad >= 0) {
@@ -106,6 +118,10 @@ function refuseInput(file: string, text: string): Diagnostic | undefined {
     return { ...base, line: Math.max(line, 1), code: 'yaml/multi-document', message: 'File holds several YAML documents (---): put one resource in each file.' };
   }
   return undefined;
+}
+
+function size(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
 }
 
 function yamlMessage(code: string, message: string, key?: string): string {
