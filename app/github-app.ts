@@ -27,6 +27,8 @@ export interface AppOptions {
  * REQUEST_TIMEOUT_MS): it stops making calls and reports a failed check that can be re-run.
  */
 export const HANDLER_DEADLINE_MS = 30_000;
+/** A merge render also synthesizes Terraform for every changed plan: it gets longer. */
+export const RENDER_DEADLINE_MS = 120_000;
 const REQUEST_TIMEOUT_MS = 15_000;
 /** The failed check itself gets this long. */
 const FAILURE_REPORT_MS = 10_000;
@@ -76,7 +78,6 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
   return (app: Probot) => {
     const deliveries = new DeliveryLog();
     const who: Identity = { appId: options.appId };
-    const deadlineMs = options.handlerDeadlineMs ?? HANDLER_DEADLINE_MS;
     /** The signal of the handler running for each delivery: every GitHub call it makes stops when it aborts. */
     const signals = new WeakMap<AnyContext, AbortSignal>();
     const client = (ctx: AnyContext, repo?: RepoRef, signal = signals.get(ctx)) => {
@@ -88,13 +89,14 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
      * Runs a handler once per delivery, for at most `deadlineMs`; a failure (or the deadline) becomes
      * a readable failed check where there is a commit to put it on.
      */
-    const handle = (fn: (ctx: AnyContext) => Promise<void>, failCheck?: (ctx: AnyContext) => { name: string; sha: string } | undefined) => async (ctx: AnyContext) => {
+    const handle = (fn: (ctx: AnyContext) => Promise<void>, failCheck?: (ctx: AnyContext) => { name: string; sha: string } | undefined, deadline = HANDLER_DEADLINE_MS) => async (ctx: AnyContext) => {
+      const deadlineMs = options.handlerDeadlineMs ?? deadline;
       if (!deliveries.firstTime(ctx.id)) {
         ctx.log.info({ delivery: ctx.id }, 'duplicate delivery ignored');
         return;
       }
       const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(new DeadlineError(`GitHub did not answer in time: the handler stopped after ${Math.round(deadlineMs / 1000)} s`)), deadlineMs);
+      const timer = setTimeout(() => controller.abort(new DeadlineError(`the work took longer than its ${Math.round(deadlineMs / 1000)} s deadline (GitHub answered too slowly or not at all) and was stopped`)), deadlineMs);
       signals.set(ctx, controller.signal);
       try {
         await Promise.race([fn(ctx), whenAborted(controller.signal)]);
@@ -139,7 +141,7 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
       const p = ctx.payload;
       if (p.deleted || p.ref !== `refs/heads/${p.repository.default_branch}`) return;
       await renderAndDeploy(client(ctx), { before: p.before, after: p.after, defaultBranch: p.repository.default_branch }, options.config.actionRef, options.appId);
-    }, (ctx) => (ctx.payload.deleted ? undefined : { name: DEPLOY_CHECK_NAME, sha: ctx.payload.after })));
+    }, (ctx) => (ctx.payload.deleted ? undefined : { name: DEPLOY_CHECK_NAME, sha: ctx.payload.after }), RENDER_DEADLINE_MS));
 
     const onboard = async (ctx: AnyContext, repos: { full_name: string }[]) => {
       for (const r of repos) {

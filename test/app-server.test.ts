@@ -192,7 +192,7 @@ describe('a webhook handler with GitHub hanging', () => {
       expect(answer.status).toBe(200);
       expect(hanging.length).toBeGreaterThan(0);
       const failure = patches.find((p) => p.conclusion === 'failure')!;
-      expect(failure.output?.summary).toMatch(/GitHub did not answer in time: the handler stopped after 2 s/);
+      expect(failure.output?.summary).toMatch(/AutoStack could not finish: the work took longer than its 2 s deadline \(GitHub answered too slowly or not at all\) and was stopped/);
       expect(failure.output?.summary).toMatch(/Re-run this check/);
     } finally {
       for (const res of open) res.destroy();
