@@ -38,7 +38,7 @@ export interface GitHubModeOptions {
   Octokit?: typeof ProbotOctokit;
   /** Where Probot logs (tests collect the records); Probot's own logger by default. */
   log?: NonNullable<ConstructorParameters<typeof Probot>[0]>['log'];
-  /** How long one webhook handler may take before it stops and reports a failed check (default 30 s). */
+  /** How long every webhook handler may take before it stops and reports a failed check (by default 30 s, 2 min for the merge render). */
   handlerDeadlineMs?: number;
   /** Extra routes (the API and the site) served by the same process. */
   fallback?: (req: IncomingMessage, res: ServerResponse) => void;
