@@ -18,6 +18,36 @@ export const HANDLED_EVENTS = ['check_run', 'deployment_status', 'installation',
 export interface AppOptions {
   config: AppConfig;
   appId?: number;
+  /** How long one handler may run before it stops and reports a failed check (HANDLER_DEADLINE_MS). */
+  handlerDeadlineMs?: number;
+}
+
+/**
+ * A handler gives up after this long, whatever GitHub does (each request also times out after
+ * REQUEST_TIMEOUT_MS): it stops making calls and reports a failed check that can be re-run.
+ */
+export const HANDLER_DEADLINE_MS = 30_000;
+/** A merge render also synthesizes Terraform for every changed plan: it gets longer. */
+export const RENDER_DEADLINE_MS = 120_000;
+const REQUEST_TIMEOUT_MS = 15_000;
+/** The failed check itself gets this long. */
+const FAILURE_REPORT_MS = 10_000;
+
+class DeadlineError extends Error {}
+
+/** The Octokit with every request bound to `signal` and to its own timeout (pagination included). */
+function withSignal(octokit: OctokitLike, signal: AbortSignal): OctokitLike {
+  const request = ((route: string, params: Record<string, unknown> = {}) => {
+    const bound = AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]);
+    return octokit.request(route, { ...params, request: { ...(params.request as object | undefined), signal: bound } });
+  }) as OctokitLike['request'];
+  request.endpoint = octokit.request.endpoint;
+  return Object.assign(Object.create(octokit) as OctokitLike, { request });
+}
+
+/** Resolves never; rejects when `signal` aborts. */
+function whenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
 }
 
 /** Recently handled delivery ids: a redelivered webhook is acknowledged and not handled twice. */
@@ -73,27 +103,47 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
     const deliveries = new DeliveryLog();
     const queue = new KeyedQueue();
     const who: Identity = { appId: options.appId };
-    const client = (ctx: AnyContext, repo?: RepoRef) => new GitHubClient(ctx.octokit as unknown as OctokitLike, repo ?? ctx.repo());
+    /** The signal of the handler running for each delivery: every GitHub call it makes stops when it aborts. */
+    const signals = new WeakMap<AnyContext, AbortSignal>();
+    const client = (ctx: AnyContext, repo?: RepoRef, signal = signals.get(ctx)) => {
+      const octokit = ctx.octokit as unknown as OctokitLike;
+      return new GitHubClient(signal ? withSignal(octokit, signal) : octokit, repo ?? ctx.repo());
+    };
 
-    /** Runs a handler once per delivery; a failure becomes a readable failed check where there is a commit to put it on. */
-    const handle = (fn: (ctx: AnyContext) => Promise<void>, failCheck?: (ctx: AnyContext) => { name: string; sha: string } | undefined, key?: (ctx: AnyContext) => string) => async (ctx: AnyContext) => {
+    /**
+     * Runs a handler once per delivery, one at a time per `key` (a pull request, a repository's
+     * pushes), for at most `deadlineMs` from when it starts; a failure (or the deadline) becomes a
+     * readable failed check where there is a commit to put it on.
+     */
+    const handle = (fn: (ctx: AnyContext) => Promise<void>, failCheck?: (ctx: AnyContext) => { name: string; sha: string } | undefined, key?: (ctx: AnyContext) => string, deadline = HANDLER_DEADLINE_MS) => async (ctx: AnyContext) => {
+      const deadlineMs = options.handlerDeadlineMs ?? deadline;
       if (!deliveries.firstTime(ctx.id)) {
         ctx.log.info({ delivery: ctx.id }, 'duplicate delivery ignored');
         return;
       }
-      try {
-        if (key) {
-          const { owner, repo } = ctx.repo();
-          await queue.run(`${owner}/${repo}${key(ctx)}`, () => fn(ctx));
-        } else await fn(ctx);
-      } catch (e) {
-        const message = e instanceof Error ? e.message.split('\n')[0]! : String(e);
-        ctx.log.error({ delivery: ctx.id, event: ctx.name, status: (e as { status?: number }).status, message }, 'AutoStack handler failed');
-        const target = failCheck?.(ctx);
-        if (target) {
-          await publishCheck(client(ctx), { name: target.name, headSha: target.sha, conclusion: 'failure', title: 'AutoStack failed', summary: `AutoStack could not finish: ${message}\n\nRe-run this check to try again; if it keeps failing, contact your platform operator.`, appId: options.appId }).catch(() => undefined);
+      const run = async () => {
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(new DeadlineError(`the work took longer than its ${Math.round(deadlineMs / 1000)} s deadline (GitHub answered too slowly or not at all) and was stopped`)), deadlineMs);
+        signals.set(ctx, controller.signal);
+        try {
+          await Promise.race([fn(ctx), whenAborted(controller.signal)]);
+        } catch (e) {
+          const message = controller.signal.aborted && controller.signal.reason instanceof DeadlineError ? controller.signal.reason.message : e instanceof Error ? e.message.split('\n')[0]! : String(e);
+          ctx.log.error({ delivery: ctx.id, event: ctx.name, status: (e as { status?: number }).status, message }, 'AutoStack handler failed');
+          const target = failCheck?.(ctx);
+          if (target) {
+            await publishCheck(client(ctx, undefined, AbortSignal.timeout(FAILURE_REPORT_MS)), { name: target.name, headSha: target.sha, conclusion: 'failure', title: 'AutoStack failed', summary: `AutoStack could not finish: ${message}\n\nRe-run this check to try again; if it keeps failing, contact your platform operator.`, appId: options.appId }).catch(() => undefined);
+          }
+        } finally {
+          clearTimeout(timer);
+          // Whatever the handler still had in flight stops at its next GitHub call.
+          controller.abort(new DeadlineError('the handler finished'));
         }
-      }
+      };
+      if (key) {
+        const { owner, repo } = ctx.repo();
+        await queue.run(`${owner}/${repo}${key(ctx)}`, run);
+      } else await run();
     };
 
     const prCheck = (ctx: AnyContext) => ({ name: CHECK_NAME, sha: ctx.payload.pull_request.head.sha as string });
@@ -124,7 +174,7 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
       const p = ctx.payload;
       if (p.deleted || p.ref !== `refs/heads/${p.repository.default_branch}`) return;
       await renderAndDeploy(client(ctx), { before: p.before, after: p.after, defaultBranch: p.repository.default_branch }, options.config.actionRef, options.appId);
-    }, (ctx) => (ctx.payload.deleted ? undefined : { name: DEPLOY_CHECK_NAME, sha: ctx.payload.after }), () => ':deploy'));
+    }, (ctx) => (ctx.payload.deleted ? undefined : { name: DEPLOY_CHECK_NAME, sha: ctx.payload.after }), () => ':deploy', RENDER_DEADLINE_MS));
 
     const onboard = async (ctx: AnyContext, repos: { full_name: string }[]) => {
       for (const r of repos) {

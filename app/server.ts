@@ -1,23 +1,25 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { getPrivateKey } from '@probot/get-private-key';
-import { createNodeMiddleware, Probot, ProbotOctokit } from 'probot';
+import { Probot, ProbotOctokit } from 'probot';
 import { autostackApp } from './github-app.ts';
 import { loadAppConfig } from './services/config.ts';
 import type { AppConfig } from './services/config.ts';
 
-/** GitHub never sends webhook bodies over 25 MB; anything bigger is refused unread. */
+/** GitHub never sends webhook bodies over 25 MB; reading stops there, whatever the transfer encoding. */
 export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
+/** GitHub waits 10 s for an answer: after 9 s a delivery still being handled is answered 202. */
+const ANSWER_WITHIN_MS = 9_000;
 export const WEBHOOK_PATH = '/api/github/webhooks';
-const REQUEST_TIMEOUT_MS = 15_000;
 
 /**
- * Octokit for the App: a timeout on every request, two retries for server errors, and at most
- * one wait on a rate limit, never longer than a minute (no unbounded retry loops).
+ * Octokit for the App: two retries for server errors, and at most one wait on a rate limit, never
+ * longer than a minute (no unbounded retry loops). Each handler binds every request to its own
+ * deadline and a per-request timeout (app/github-app.ts: Octokit has no timeout option of its own).
  */
 export const AppOctokit = ProbotOctokit.defaults((o: Record<string, any>) => ({
   ...o,
-  request: { ...o.request, timeout: REQUEST_TIMEOUT_MS },
   retry: { retries: 2, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451] },
   throttle: {
     ...o.throttle,
@@ -34,28 +36,108 @@ export interface GitHubModeOptions {
   config?: AppConfig;
   /** Tests replace the Octokit (no write spacing); production uses AppOctokit. */
   Octokit?: typeof ProbotOctokit;
+  /** Where Probot logs (tests collect the records); Probot's own logger by default. */
+  log?: NonNullable<ConstructorParameters<typeof Probot>[0]>['log'];
+  /** How long every webhook handler may take before it stops and reports a failed check (by default 30 s, 2 min for the merge render). */
+  handlerDeadlineMs?: number;
   /** Extra routes (the API and the site) served by the same process. */
   fallback?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
-/** The webhook endpoint (signature checked by Probot on the raw body) in front of everything else. */
+/**
+ * The webhook endpoint in front of everything else. A delivery is read while counting (refused with
+ * 413 at 25 MB), its signature checked on the raw bytes before anything is parsed, and only then
+ * handed to the App. A refused delivery is logged once, without its payload.
+ */
 export async function createGitHubServer(o: GitHubModeOptions): Promise<Server> {
-  const probot = new Probot({ appId: o.appId, privateKey: o.privateKey, secret: o.secret, Octokit: o.Octokit ?? AppOctokit, ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}), logLevel: (process.env.LOG_LEVEL as 'info') ?? 'info' });
-  const webhooks = await createNodeMiddleware(autostackApp({ config: o.config ?? loadAppConfig(), appId: Number(o.appId) }), { probot, webhooksPath: WEBHOOK_PATH });
+  const probot = new Probot({ appId: o.appId, privateKey: o.privateKey, secret: o.secret, Octokit: o.Octokit ?? AppOctokit, ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}), ...(o.log ? { log: o.log } : {}), logLevel: (process.env.LOG_LEVEL as 'info') ?? 'info' });
+  await probot.load(autostackApp({ config: o.config ?? loadAppConfig(), appId: Number(o.appId), ...(o.handlerDeadlineMs ? { handlerDeadlineMs: o.handlerDeadlineMs } : {}) }));
   return createServer((req, res) => {
     if (req.url?.split('?')[0] === WEBHOOK_PATH) {
-      const length = Number(req.headers['content-length'] ?? 0);
-      if (length > MAX_WEBHOOK_BYTES) {
-        res.writeHead(413, { 'content-type': 'text/plain' }).end('payload too large\n');
-        req.destroy();
-        return;
-      }
-      void webhooks(req, res, () => res.writeHead(404).end());
+      void receiveWebhook(probot, o.secret, req, res).catch((e: unknown) => {
+        probot.log.error({ message: (e as Error).message?.split('\n')[0] }, 'webhook endpoint failed');
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error\n');
+      });
       return;
     }
     if (o.fallback) o.fallback(req, res);
     else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
   });
+}
+
+async function receiveWebhook(probot: Probot, secret: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const header = (name: string) => {
+    const v = req.headers[name];
+    return typeof v === 'string' ? v.slice(0, 200) : undefined;
+  };
+  const delivery = header('x-github-delivery');
+  const event = header('x-github-event');
+  const refuse = (status: number, reason: string, bytes: number) => {
+    // Once, without the payload or any header value beyond the delivery id and event name.
+    probot.log.warn({ delivery, event, bytes, status, reason }, 'webhook delivery refused');
+    const close = status === 413 || !req.complete;
+    res.writeHead(status, { 'content-type': 'text/plain', ...(close ? { connection: 'close' } : {}) }).end(`${reason}\n`, () => {
+      if (close) req.destroy();
+    });
+  };
+  if (req.method !== 'POST') return void res.writeHead(405, { allow: 'POST', 'content-type': 'text/plain' }).end('webhooks are POSTed\n');
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_WEBHOOK_BYTES) return refuse(413, `payload larger than GitHub's ${MAX_WEBHOOK_BYTES / 1024 / 1024} MB limit`, declared);
+  const body = await readAtMost(req, MAX_WEBHOOK_BYTES);
+  if (body.tooLarge) return refuse(413, `payload larger than GitHub's ${MAX_WEBHOOK_BYTES / 1024 / 1024} MB limit`, body.bytes);
+  const raw = body.data;
+  if (!event || !delivery) return refuse(400, 'x-github-event and x-github-delivery headers are required', raw.length);
+  if (!validSignature(secret, raw, header('x-hub-signature-256'))) return refuse(401, 'signature missing or not matching the webhook secret', raw.length);
+  let payload: unknown;
+  try {
+    payload = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return refuse(400, 'payload is not JSON (set the webhook content type to application/json)', raw.length);
+  }
+  const handled = probot.receive({ id: delivery, name: event as never, payload: payload as never }).then(() => true, (e: unknown) => {
+    probot.log.error({ delivery, event, message: (e as Error).message?.split('\n')[0] }, 'webhook handler failed');
+    return false;
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), ANSWER_WITHIN_MS)));
+  const outcome = await Promise.race([handled, late]);
+  clearTimeout(timer);
+  if (outcome === 'late') res.writeHead(202, { 'content-type': 'text/plain' }).end('still processing\n');
+  else if (outcome) res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+  else res.writeHead(500, { 'content-type': 'text/plain' }).end('handler failed\n');
+}
+
+/** The body, or how much was read before it passed `max` (then reading stops). */
+function readAtMost(req: IncomingMessage, max: number): Promise<{ tooLarge: false; data: Buffer } | { tooLarge: true; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    const onData = (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > max) {
+        req.off('data', onData);
+        req.pause();
+        chunks.length = 0;
+        resolve({ tooLarge: true, bytes });
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve({ tooLarge: false, data: Buffer.concat(chunks) }));
+    req.once('error', reject);
+    req.once('close', () => {
+      if (!req.complete && bytes <= max) reject(new Error('the client closed the connection before sending the whole delivery'));
+    });
+  });
+}
+
+/** X-Hub-Signature-256 (`sha256=<hex HMAC of the raw body>`), compared in constant time. */
+export function validSignature(secret: string, body: Buffer, signature: string | undefined): boolean {
+  if (!signature?.startsWith('sha256=')) return false;
+  const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
+  const given = Buffer.from(signature);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 /**

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_REQUEST_BYTES } from '../app/api/http.ts';
 import { createApi } from '../app/api/index.ts';
 import { GitHubPlanStore } from '../app/api/repo-plans.ts';
 import { safeReturnTo } from '../app/api/oauth.ts';
@@ -13,6 +14,7 @@ import { GitHubClient } from '../app/github/client.ts';
 import type { OctokitLike } from '../app/github/client.ts';
 import { apiOptionsFromEnv } from '../app/main.ts';
 import { FakeGitHub, OWNER, PLAN, REPO, ROOT_PLAN_FILE, TEST_PRIVATE_KEY } from './github/harness.ts';
+import { chunkedUpload, linearBaseline, median, worstFlowMap } from './attack-inputs.ts';
 import { tempDir } from './helpers.ts';
 
 const SECRET = 's'.repeat(40);
@@ -77,6 +79,48 @@ describe('POST /api/validate', () => {
     expect((await call('POST', '/api/validate', { content: 'a: 1', path: '.autostack/../../x.yaml' })).status).toBe(400);
     const many = await call('POST', '/api/validate', { files: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`.autostack/p${i}.yaml`, 'a: 1'])) });
     expect(many.status).toBe(400);
+  });
+});
+
+describe('POST /api/validate under attack', () => {
+  it('stops reading a chunked body at the limit and answers 413 with what to send instead', async () => {
+    const total = 40 * 1024 * 1024;
+    for (const type of ['application/json', 'application/yaml']) {
+      const r = await chunkedUpload(`${url}/api/validate`, total, { 'content-type': type });
+      expect(r.status).toBe(413);
+      expect(JSON.parse(r.body).error).toMatch(/larger than 2 MiB, so it was not read\. Send at most 50 files/);
+      // The answer came while the upload was still going: the server did not wait for (or keep) the rest.
+      expect(r.sentBeforeAnswer).toBeLessThan(total / 2);
+      console.log(`chunked ${type} upload of ${total >> 20} MiB: 413 after ${(r.sentBeforeAnswer / 1048576).toFixed(1)} MiB sent (limit ${MAX_REQUEST_BYTES >> 20} MiB)`);
+    }
+    // A declared oversized length is refused before reading.
+    const declared = await chunkedUpload(`${url}/api/validate`, 0, { 'content-length': String(MAX_REQUEST_BYTES + 1), 'transfer-encoding': '' }).catch((e: Error) => e);
+    if (!(declared instanceof Error)) expect(declared.status).toBe(413);
+    // Just under the limit is read and answered.
+    const ok = await call('POST', '/api/validate', { content: PLAN('orders-db') + '#'.repeat(1000) });
+    expect(ok.status).toBe(200);
+  });
+
+  it('answers a concurrent GET while the worst plan under the size cap is validated', async () => {
+    const worst = worstFlowMap();
+    const base = linearBaseline(worst.length);
+    const validate = async (text: string) => {
+      const r = await call('POST', '/api/validate', text, { 'content-type': 'application/yaml' });
+      return (await r.json()) as { ok: boolean; diagnostics: { code: string; line: number }[] };
+    };
+    await (await call('GET', '/api/templates')).json(); // warm: the templates are loaded once
+    await validate(base);
+    const tBase = await median(() => validate(base));
+    const started = performance.now();
+    const posted = validate(worst).then((r) => ({ r, at: performance.now() - started }));
+    const got = call('GET', '/api/templates').then(async (r) => ({ status: r.status, at: (await r.text(), performance.now() - started) }));
+    const [p, g] = await Promise.all([posted, got]);
+    console.log(`worst plan (${worst.length} bytes, one flow map) answered in ${p.at.toFixed(0)} ms; concurrent GET in ${g.at.toFixed(0)} ms; linear baseline of the same size ${tBase.toFixed(0)} ms`);
+    expect(p.r.ok).toBe(false);
+    expect(p.r.diagnostics).toEqual([expect.objectContaining({ code: 'yaml/too-many-keys', line: 4 })]);
+    expect(g.status).toBe(200);
+    // The GET waits at most for work comparable to an ordinary file of the same size (before: about a minute).
+    expect(g.at).toBeLessThan(5 * tBase);
   });
 });
 

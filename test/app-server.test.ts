@@ -1,16 +1,19 @@
 import '../synth/node.ts';
 import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANDLED_EVENTS } from '../app/github-app.ts';
 import { requiredPermissions } from '../app/github/routes.ts';
-import { createGitHubServer, gitHubModeFromEnv, MAX_WEBHOOK_BYTES, WEBHOOK_PATH } from '../app/server.ts';
+import { AppOctokit, createGitHubServer, gitHubModeFromEnv, MAX_WEBHOOK_BYTES, WEBHOOK_PATH } from '../app/server.ts';
 import { canWrite, parseCommand } from '../app/services/commands.ts';
 import { loadAppConfig } from '../app/services/config.ts';
 import fc from 'fast-check';
 import { APP_ID, FakeGitHub, operationsCalled, PLAN, payload, ROOT_PLAN_FILE, TEST_OCTOKIT, TEST_PRIVATE_KEY, undeclaredOperation } from './github/harness.ts';
+import { chunkedUpload } from './attack-inputs.ts';
 import { ROOT } from './helpers.ts';
 
 const SECRET = 'a-webhook-secret';
@@ -98,6 +101,110 @@ describe('the webhook server on 127.0.0.1', () => {
     expect(gitHubModeFromEnv({ APP_ID: '1', PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: WS, GHE_HOST: 'ghe.acme.com', GHE_PROTOCOL: 'http' })).toMatchObject({ baseUrl: 'http://ghe.acme.com/api/v3' });
     expect(gitHubModeFromEnv({ APP_ID: '1', PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: WS, GHE_HOST: 'ghe.acme.com', GHE_PROTOCOL: 'ftp' })).toMatchObject({ error: expect.stringContaining('GHE_PROTOCOL') });
     expect(gitHubModeFromEnv({ APP_ID: '1', PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: WS, GHE_PROTOCOL: 'http' })).not.toHaveProperty('baseUrl');
+  });
+});
+
+describe('the webhook endpoint under attack (no secret)', () => {
+  /** A logger that keeps every record as JSON text. */
+  const collecting = () => {
+    const records: string[] = [];
+    const log: Record<string, unknown> = {};
+    for (const level of ['trace', 'debug', 'info', 'warn', 'error', 'fatal']) log[level] = (...args: unknown[]) => records.push(`${level} ${JSON.stringify(args, (_k, v) => (v instanceof Error ? { ...v, message: v.message } : v))}`);
+    log.child = () => log;
+    log.level = 'info';
+    return { records, log };
+  };
+
+  it('stops reading a chunked delivery at 25 MB (413), checks the signature before parsing, and logs a refusal once without its payload', async () => {
+    const { records, log } = collecting();
+    const server = await createGitHubServer({ appId: String(APP_ID), privateKey: TEST_PRIVATE_KEY, secret: SECRET, Octokit: TEST_OCTOKIT, config: loadAppConfig({}), log: log as never });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const at = `http://127.0.0.1:${(server.address() as AddressInfo).port}${WEBHOOK_PATH}`;
+    try {
+      const total = 64 * 1024 * 1024;
+      const rss = process.memoryUsage().rss;
+      const big = await chunkedUpload(at, total, { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'big-1', 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` });
+      const grew = process.memoryUsage().rss - rss;
+      console.log(`chunked unsigned delivery of ${total >> 20} MiB: ${big.status} after ${(big.sentBeforeAnswer / 1048576).toFixed(1)} MiB sent; server RSS +${(grew / 1048576).toFixed(0)} MiB`);
+      expect(big.status).toBe(413);
+      expect(big.sentBeforeAnswer).toBeLessThan(MAX_WEBHOOK_BYTES + 8 * 1024 * 1024);
+
+      // A forged delivery: the payload is never parsed or logged; one record says who, what, how big and why.
+      const marker = 'PAYLOAD-MARKER-7f3a';
+      const forged = JSON.stringify({ ...payload('pull_request', 'opened'), marker: marker.repeat(1000) });
+      const refused = await deliver(forged, { 'x-hub-signature-256': sign(forged, 'not-the-secret'), 'x-github-delivery': 'forged-1' });
+      expect(refused.status).toBe(401);
+      const notJson = 'not json at all';
+      expect((await deliver(notJson, { 'x-hub-signature-256': sign(notJson), 'x-github-delivery': 'garbled-1' }).then((r) => r.status))).toBe(400);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(records.some((r) => r.includes(marker))).toBe(false);
+      const about = (id: string) => records.filter((r) => r.includes(id));
+      expect(about('forged-1')).toHaveLength(1);
+      expect(JSON.parse(about('forged-1')[0]!.replace(/^\w+ /, ''))[0]).toEqual({ delivery: 'forged-1', event: 'pull_request', bytes: Buffer.byteLength(forged), status: 401, reason: expect.stringMatching(/signature/) });
+      expect(about('big-1')).toHaveLength(1);
+      expect(about('big-1')[0]).toMatch(/"status":413/);
+      expect(about('garbled-1')).toHaveLength(1);
+    } finally {
+      server.close();
+    }
+
+    async function deliver(body: string, headers: Record<string, string>): Promise<Response> {
+      return fetch(at, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', ...headers } });
+    }
+  });
+});
+
+describe('a webhook handler with GitHub hanging', () => {
+  it('stops at its deadline and reports a failed check, although GitHub never answers the review\'s calls', async () => {
+    const hanging: string[] = [];
+    const patches: { conclusion?: string; output?: { summary?: string } }[] = [];
+    const open = new Set<ServerResponse>();
+    // GitHub on 127.0.0.1: a token and the check-run calls answer; every other call is left hanging.
+    const github = createServer((req: IncomingMessage, res: ServerResponse) => {
+      let text = '';
+      req.on('data', (c) => (text += c));
+      req.on('end', () => {
+        const path = (req.url ?? '').split('?')[0]!;
+        const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        if (req.method === 'POST' && /\/app\/installations\/\d+\/access_tokens$/.test(path)) return json(201, { token: 'ghs_hang', expires_at: '2099-01-01T00:00:00Z', permissions: {} });
+        if (req.method === 'GET' && path.endsWith('/check-runs')) return json(200, { total_count: 0, check_runs: [] });
+        if (req.method === 'POST' && path.endsWith('/check-runs')) return json(201, { id: 99 });
+        if (req.method === 'PATCH' && path.endsWith('/check-runs/99')) {
+          patches.push(JSON.parse(text));
+          return json(200, { id: 99 });
+        }
+        hanging.push(`${req.method} ${path}`);
+        open.add(res);
+      });
+    });
+    await new Promise<void>((r) => github.listen(0, '127.0.0.1', r));
+    const api = `http://127.0.0.1:${(github.address() as AddressInfo).port}`;
+    const deadlineMs = 1500;
+    // The production Octokit (retries, throttling): none of it may carry a handler past its deadline.
+    const app = await createGitHubServer({ appId: String(APP_ID), privateKey: TEST_PRIVATE_KEY, secret: SECRET, baseUrl: api, Octokit: AppOctokit, config: loadAppConfig({}), handlerDeadlineMs: deadlineMs });
+    await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+    try {
+      const body = JSON.stringify(payload('pull_request', 'opened', (p) => {
+        p.number = 8;
+        p.pull_request.number = 8;
+        p.pull_request.head.sha = HEAD;
+        p.pull_request.base.sha = BASE;
+      }));
+      const started = performance.now();
+      const answer = await fetch(`http://127.0.0.1:${(app.address() as AddressInfo).port}${WEBHOOK_PATH}`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-hub-signature-256': sign(body), 'x-github-delivery': 'hang-1' } });
+      const answeredAfter = performance.now() - started;
+      await waitFor(() => patches.some((p) => p.conclusion === 'failure'), 20_000);
+      console.log(`GitHub hanging: webhook answered ${answer.status} after ${answeredAfter.toFixed(0)} ms, failed check after ${(performance.now() - started).toFixed(0)} ms (deadline ${deadlineMs} ms); calls left hanging: ${hanging.join(', ')}`);
+      expect(answer.status).toBe(200);
+      expect(hanging.length).toBeGreaterThan(0);
+      const failure = patches.find((p) => p.conclusion === 'failure')!;
+      expect(failure.output?.summary).toMatch(/AutoStack could not finish: the work took longer than its 2 s deadline \(GitHub answered too slowly or not at all\) and was stopped/);
+      expect(failure.output?.summary).toMatch(/Re-run this check/);
+    } finally {
+      for (const res of open) res.destroy();
+      app.close();
+      github.close();
+    }
   });
 });
 

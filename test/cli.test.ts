@@ -47,6 +47,22 @@ describe('autostack validate', () => {
     }
   });
 
+  it('reports a 5 MB file with its real size, and a folder without .autostack/ as an error', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'five.yaml'), `a: "${'x'.repeat(5 * 1024 * 1024)}"\n`);
+    const big = await autostack(['validate', 'five.yaml'], dir);
+    expect(big.code).toBe(1);
+    expect(big.stdout).toMatch(/File is 5\.0 MiB; AutoStack files must be under 256 KiB/);
+    const empty = await tempDir();
+    await writeFiles(empty, { 'plans/a.yaml': plan('a', 'cloud: aws') });
+    for (const args of [['validate'], ['validate', 'plans']]) {
+      const r = await autostack(args, empty);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toMatch(/There is no \.autostack\/ folder in (this folder|plans), so nothing was checked/);
+      expect(r.stderr).not.toMatch(/files? checked/);
+    }
+  });
+
   it('validates a whole repository and exits 0 when it is clean', async () => {
     const dir = await tempDir();
     await writeFiles(dir, { '.autostack/a.yaml': plan('a', 'cloud: aws'), '.autostack/b.yaml': plan('b', 'cloud: gcp\nregion: eu-west') });

@@ -1,6 +1,8 @@
 import '../synth/node.ts';
 import { describe, expect, it } from 'vitest';
-import { locate, MAX_FILE_BYTES, parseYamlFile } from '../synth/core/parse/parse.ts';
+import { locate, MAX_FILE_BYTES, MAX_KEYS_PER_MAPPING, parseYamlFile } from '../synth/core/parse/parse.ts';
+import { evaluateFiles } from '../synth/core/review/evaluate.ts';
+import { linearBaseline, median, worstFlowMap } from './attack-inputs.ts';
 
 describe('parseYamlFile', () => {
   it('parses a plain mapping and locates paths by line and column', () => {
@@ -55,5 +57,42 @@ describe('parseYamlFile', () => {
     expect(r.ok).toBe(false);
     expect(r.diagnostics[0]!.code).toMatch(/^yaml\//);
     expect(r.diagnostics[0]!.line).toBeGreaterThanOrEqual(2);
+  });
+
+  it('finds duplicate keys in a large flow mapping, each at its second occurrence', () => {
+    const keys = Array.from({ length: MAX_KEYS_PER_MAPPING - 1 }, (_, i) => `k${i}: ${i}`);
+    const r = parseYamlFile('d.yaml', `spec: { ${keys.join(', ')}, k7: again }\nother:\n  k7: fine\n  "k7": twice\n`);
+    expect(r.ok).toBe(true);
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({ code: 'yaml/duplicate_key', line: 1, message: expect.stringContaining('"k7"') }),
+      expect.objectContaining({ code: 'yaml/duplicate_key', line: 4, column: 3 }),
+    ]);
+    expect(r.diagnostics[0]!.column).toBe(`spec: { ${keys.join(', ')}, `.length + 1);
+  });
+
+  it('refuses a mapping with more keys than the cap, at the first key past it', () => {
+    const keys = Array.from({ length: MAX_KEYS_PER_MAPPING + 5 }, (_, i) => `k${i}: 1`);
+    const r = parseYamlFile('m.yaml', `spec:\n${keys.map((k) => `  ${k}`).join('\n')}\n`);
+    expect(r).toMatchObject({ ok: false, diagnostics: [{ code: 'yaml/too-many-keys', line: MAX_KEYS_PER_MAPPING + 2, column: 3 }] });
+    expect(r.diagnostics[0]!.message).toContain(`at most ${MAX_KEYS_PER_MAPPING}`);
+  });
+});
+
+describe('the worst YAML under the size cap', () => {
+  it('is refused with a positioned diagnostic, in work comparable to a linear file of the same size', async () => {
+    const worst = worstFlowMap();
+    const base = linearBaseline(worst.length);
+    expect(worst.length).toBeGreaterThan(250_000);
+    expect(worst.length).toBeLessThan(MAX_FILE_BYTES);
+    expect(worst.split(':').length).toBeGreaterThan(23_000);
+    const files = (text: string) => ({ '.autostack/x-db.yaml': text });
+    const r = await evaluateFiles(files(worst));
+    expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'yaml/too-many-keys', line: 4 })]);
+    await evaluateFiles(files(base)); // warm-up
+    const tBase = await median(() => evaluateFiles(files(base)));
+    const tWorst = await median(() => evaluateFiles(files(worst)));
+    console.log(`evaluateFiles, ${worst.length} bytes: one flow map of ${worst.split(':').length - 6} keys ${tWorst.toFixed(0)} ms, linear baseline ${tBase.toFixed(0)} ms`);
+    // Compared with its own baseline in the same run, not with a fixed time: quadratic work is hundreds of times slower.
+    expect(tWorst).toBeLessThan(5 * tBase);
   });
 });

@@ -9,11 +9,37 @@ export function notConfigured(c: Context) {
   return c.json({ error: 'Sign-in with GitHub is not configured on this server: set GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET (from the GitHub App settings) and SESSION_SECRET (32+ random characters).' }, 503);
 }
 
+const tooLarge = () => new ApiError(413, `The request body is larger than ${MAX_REQUEST_BYTES / 1024 / 1024} MiB, so it was not read. Send at most ${MAX_FILES} files of at most 256 KiB each.`);
+
+/**
+ * The request body as text, read while counting: reading stops at MAX_REQUEST_BYTES whatever the
+ * transfer encoding (a chunked body has no Content-Length to check first), so an oversized upload
+ * costs at most that much memory.
+ */
+export async function bodyText(c: Context): Promise<string> {
+  const declared = c.req.header('content-length');
+  if (declared !== undefined && Number(declared) > MAX_REQUEST_BYTES) throw tooLarge();
+  const body = c.req.raw.body;
+  if (!body) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_REQUEST_BYTES) {
+      // The server drains or closes the rest of the upload; nothing more is kept.
+      reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export async function jsonBody(c: Context): Promise<unknown> {
-  const length = Number(c.req.header('content-length') ?? 0);
-  if (length > MAX_REQUEST_BYTES) throw new ApiError(400, `The request is larger than ${MAX_REQUEST_BYTES / 1024 / 1024} MiB.`);
-  const text = await c.req.text();
-  if (text.length > MAX_REQUEST_BYTES) throw new ApiError(400, `The request is larger than ${MAX_REQUEST_BYTES / 1024 / 1024} MiB.`);
+  const text = await bodyText(c);
   try {
     return text.trim() ? JSON.parse(text) : {};
   } catch {
@@ -25,8 +51,7 @@ export async function jsonBody(c: Context): Promise<unknown> {
 export async function readFiles(c: Context): Promise<Record<string, string>> {
   const type = c.req.header('content-type') ?? '';
   if (!type.includes('json')) {
-    const text = await c.req.text();
-    if (text.length > MAX_REQUEST_BYTES) throw new ApiError(400, `The request is larger than ${MAX_REQUEST_BYTES / 1024 / 1024} MiB.`);
+    const text = await bodyText(c);
     return { [filePath(c.req.query('path'))]: text };
   }
   const body = (await jsonBody(c)) as { files?: unknown; content?: unknown; path?: unknown };

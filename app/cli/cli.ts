@@ -1,6 +1,6 @@
 import '../../synth/node.ts';
 import { stat } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parse, UsageError } from './args.ts';
 import type { CliIo } from './args.ts';
 import { formatDiagnostic, hasErrors } from '../../synth/core/diagnostics.ts';
@@ -94,6 +94,10 @@ async function validateCommand(args: string[], io: CliIo): Promise<number> {
     // A repository root (with .autostack/) or the .autostack folder itself.
     const inside = basename(target) === AUTOSTACK_DIR;
     const root = inside ? dirname(target) : target;
+    if (!inside && !(await stat(join(root, AUTOSTACK_DIR)).catch(() => undefined))?.isDirectory()) {
+      io.err(`There is no ${AUTOSTACK_DIR}/ folder in ${positionals[0] ?? 'this folder'}, so nothing was checked: AutoStack files live in ${AUTOSTACK_DIR}/ at the repository root. Run autostack validate from the repository root, or pass a file (autostack validate path/to/plan.yaml).\n`);
+      return 1;
+    }
     ({ diagnostics, files } = await validateTree(new FsReader(root), WORKTREE));
   }
   for (const d of diagnostics) io.out(`${formatDiagnostic(d)}\n`);

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { RepoReader } from '../../synth/core/load/reader.ts';
-import { MAX_FILE_BYTES } from '../../synth/core/parse/parse.ts';
+import { MAX_FILE_BYTES, oversizedPlaceholder } from '../../synth/core/parse/parse.ts';
 
 /** Reads the working tree under `root`; the ref is ignored. Used by `autostack validate` and for uncommitted changes. */
 export class FsReader implements RepoReader {
@@ -34,9 +34,9 @@ export class FsReader implements RepoReader {
   async read(_ref: string, path: string): Promise<string | undefined> {
     const abs = join(this.root, path);
     try {
-      // Refuse to load huge files into memory: the parser reports the size from the placeholder.
+      // Refuse to load huge files into memory: the parser reports the real size from the placeholder.
       const info = await stat(abs);
-      if (info.size > MAX_FILE_BYTES * 4) return ' '.repeat(MAX_FILE_BYTES + 1);
+      if (info.size > MAX_FILE_BYTES * 4) return oversizedPlaceholder(info.size);
       return await readFile(abs, 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;

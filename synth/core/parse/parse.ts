@@ -4,6 +4,11 @@ import type { Diagnostic } from '../diagnostics.ts';
 
 /** Plan files are small; anything bigger is a mistake (or an attack) and is refused before parsing. */
 export const MAX_FILE_BYTES = 256 * 1024;
+/**
+ * No AutoStack mapping comes near this many keys; a bigger one is refused where it passes the cap,
+ * so nothing downstream (schema errors, positions) ever works through tens of thousands of keys.
+ */
+export const MAX_KEYS_PER_MAPPING = 1000;
 
 export interface ParsedFile {
   file: string;
@@ -29,18 +34,38 @@ export function parseYamlFile(file: string, text: string): ParseResult {
   const refused = refuseInput(file, text);
   if (refused) return { ok: false, diagnostics: [refused] };
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, schema: 'core', uniqueKeys: true, prettyErrors: false, strict: true });
+  // Duplicate keys are found below with one Set per mapping: the library's own check compares every
+  // key with every earlier one (24,000 keys in one flow map took about a minute).
+  const doc = parseDocument(text, { lineCounter, schema: 'core', uniqueKeys: false, prettyErrors: false, strict: true });
   const at = (offset: number) => lineCounter.linePos(offset);
   const diagnostics: Diagnostic[] = [];
   let fatal = false;
   for (const e of [...doc.errors, ...doc.warnings]) {
     const pos = at(e.pos[0]);
-    if (e.code !== 'DUPLICATE_KEY') fatal = true;
-    const key = e.code === 'DUPLICATE_KEY' ? /^[^\s:#]+|^"[^"]*"|^'[^']*'/.exec(text.slice(e.pos[0]))?.[0] : undefined;
-    diagnostics.push({ file, ...toLineCol(pos), severity: 'error', code: `yaml/${e.code.toLowerCase()}`, message: yamlMessage(e.code, e.message, key) });
+    fatal = true;
+    diagnostics.push({ file, ...toLineCol(pos), severity: 'error', code: `yaml/${e.code.toLowerCase()}`, message: yamlMessage(e.code, e.message) });
   }
   const keyRanges: [number, number][] = [];
   visit(doc, {
+    Map(_key, map) {
+      if (map.items.length > MAX_KEYS_PER_MAPPING) {
+        fatal = true;
+        const first = map.items[MAX_KEYS_PER_MAPPING]!.key as Node | null;
+        diagnostics.push({ file, ...toLineCol(at(first?.range?.[0] ?? map.range?.[0] ?? 0)), severity: 'error', code: 'yaml/too-many-keys', message: `This mapping has ${map.items.length} keys; AutoStack allows at most ${MAX_KEYS_PER_MAPPING} in one mapping. Remove the extra keys (from here on), or check that the right file is under .autostack/.` });
+        return visit.SKIP;
+      }
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const name = String(pair.key.value);
+        if (!seen.has(name)) {
+          seen.add(name);
+          continue;
+        }
+        diagnostics.push({ file, ...toLineCol(at(pair.key.range?.[0] ?? 0)), severity: 'error', code: 'yaml/duplicate_key', message: yamlMessage('DUPLICATE_KEY', '', name) });
+      }
+      return undefined;
+    },
     Alias(_key, node) {
       fatal = true;
       diagnostics.push({ file, ...toLineCol(at(node.range?.[0] ?? 0)), severity: 'error', code: 'yaml/alias', message: `YAML aliases (*${node.source}) are not allowed in AutoStack files: write the value out in full.` });
@@ -66,10 +91,22 @@ export function parseYamlFile(file: string, text: string): ParseResult {
   return { ok: true, diagnostics: dedupe(diagnostics), parsed: { file, text, doc, lineCounter, data: doc.toJS({ maxAliasCount: 0 }) } };
 }
 
+const PLACEHOLDER = /^# autostack: file of (\d+) bytes, not read\n/;
+
+/**
+ * What a reader returns instead of a file too big to read at all: over the size cap, and carrying
+ * the real size for the message.
+ */
+export function oversizedPlaceholder(bytes: number): string {
+  const head = `# autostack: file of ${bytes} bytes, not read\n`;
+  return head + ' '.repeat(Math.max(0, MAX_FILE_BYTES + 1 - head.length));
+}
+
 function refuseInput(file: string, text: string): Diagnostic | undefined {
   const base = { file, line: 1, column: 1, severity: 'error' as const };
   if (text.length > MAX_FILE_BYTES) {
-    return { ...base, code: 'file/too-large', message: `File is ${Math.round(text.length / 1024)} KiB; AutoStack files must be under ${MAX_FILE_BYTES / 1024} KiB. Split it, or check that the right file is under .autostack/.` };
+    const bytes = Number(PLACEHOLDER.exec(text)?.[1] ?? text.length);
+    return { ...base, code: 'file/too-large', message: `File is ${size(bytes)}; AutoStack files must be under ${MAX_FILE_BYTES / 1024} KiB. Split it, or check that the right file is under .autostack/.` };
   }
   const bad = text.search(/[\u0000-\u0008\u000e-\u001f\ufffd]/);
   if (bad >= 0) {
@@ -81,6 +118,10 @@ function refuseInput(file: string, text: string): Diagnostic | undefined {
     return { ...base, line: Math.max(line, 1), code: 'yaml/multi-document', message: 'File holds several YAML documents (---): put one resource in each file.' };
   }
   return undefined;
+}
+
+function size(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
 }
 
 function yamlMessage(code: string, message: string, key?: string): string {
