@@ -19,7 +19,7 @@ if (mode === 'probot') {
   const { Probot } = await import('probot');
   const probot = new Probot({ appId: '1', privateKey, secret: 'a-webhook-secret-of-length', logLevel: 'fatal' });
   await probot.load(() => {});
-  server = createServer((req, res) => res.writeHead(404).end());
+  server = createServer((_req, res) => res.writeHead(404).end());
 } else {
   await import('../synth/node.ts');
   if (mode === 'eager') await import('../synth/stack/synthesize.ts');
