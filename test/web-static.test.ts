@@ -55,6 +55,7 @@ describe('the built site over HTTP', () => {
     expect(r.body.length).toBeLessThan(ASSET.length / 5);
     expect(brotliDecompressSync(r.body).equals(ASSET)).toBe(true);
     expect(r.headers['content-type']).toMatch(/javascript/);
+    expect(r.headers['x-content-type-options']).toBe('nosniff');
   });
 
   it('falls back to gzip, and sends the raw bytes to a client that accepts no encoding', async () => {
