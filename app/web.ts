@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { createApi } from './api/index.ts';
 import type { ApiOptions } from './api/index.ts';
+import { serveSite } from './static-site.ts';
 
 export const SITE_DIR = resolve(new URL('../site/dist', import.meta.url).pathname);
 
@@ -18,7 +18,7 @@ export function createWebApp(api: ApiOptions, siteDir = SITE_DIR): Hono {
   });
   app.route('/', createApi(api));
   if (existsSync(siteDir)) {
-    app.use('/*', serveStatic({ root: siteDir }));
+    app.use('/*', serveSite(siteDir));
   } else {
     app.get('/', (c) => c.text('The site is not built: run `npm run build:site` (npm start does it for you).', 503));
   }

@@ -1,15 +1,21 @@
 // What the site costs a visitor: `node bench/site.bench.ts` (npm run bench:site), after `npm run build:site`.
 // 1. JavaScript shipped per page, gzipped: every script the built HTML loads (inline scripts,
 //    module scripts, island components and renderers, and the chunks they import), each counted once.
-//    Targets: marketplace pages < 30 KB, editor < 300 KB.
+//    Targets: marketplace pages < 30 KB, editor < 300 KB. Next to it, what the server actually sends
+//    for the same scripts and the page itself (the site served by app/web.ts on 127.0.0.1, fetched
+//    with Accept-Encoding: br, gzip, bytes on the wire), and the raw size.
 // 2. One live cost recompute in the editor (the same reviewDocs the editor runs on each edit),
 //    median and p95 over 300 runs after warm-up, against a bare YAML parse of the same document
 //    measured in the same run. Target < 16 ms (one frame).
 import '../synth/node.ts';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { getRequestListener } from '@hono/node-server';
 import { parse } from 'yaml';
+import { createWebApp } from '../app/web.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const DIST = join(ROOT, 'site/dist');
@@ -42,18 +48,36 @@ function withImports(files: string[]): Set<string> {
 }
 
 const gz = (s: string | Buffer) => gzipSync(s, { level: 9 }).length;
-console.log('JavaScript per page (gzipped)');
+const server = createServer(getRequestListener(createWebApp({ publicUrl: 'http://127.0.0.1', apiUrl: 'https://api.github.com' }, DIST).fetch));
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+/** Bytes of the body as sent (not decompressed), with the encoding the server chose. */
+const transfer = (path: string) => new Promise<{ bytes: number; encoding: string }>((resolve, reject) => {
+  request(`${origin}${path}`, { headers: { 'accept-encoding': 'br, gzip' } }, (res) => {
+    let bytes = 0;
+    res.on('data', (c: Buffer) => (bytes += c.length));
+    res.on('end', () => (res.statusCode === 200 ? resolve({ bytes, encoding: String(res.headers['content-encoding'] ?? 'none') }) : reject(new Error(`${path}: ${res.statusCode}`))));
+  }).on('error', reject).end();
+});
+const kb = (n: number) => `${(n / 1024).toFixed(1).padStart(7)} KB`;
+console.log('JavaScript per page: gzipped (target), sent by the server (br when accepted), raw; then the page HTML as sent (sent and raw count the script files: inline scripts travel in the HTML)');
 const rows: [string, number][] = [];
 for (const page of pages(DIST).sort()) {
   const html = readFileSync(page, 'utf8');
   const { inline, files } = scriptsOf(html);
   const all = withImports(files);
   const bytes = inline.reduce((s, t) => s + gz(t), 0) + [...all].reduce((s, f) => s + gz(readFileSync(join(DIST, f))), 0);
+  const raw = [...all].reduce((s, f) => s + statSync(join(DIST, f)).size, 0);
+  let sent = 0;
+  for (const f of all) sent += (await transfer(f)).bytes;
   const route = `/${relative(DIST, page).replace(/index\.html$/, '')}`;
+  const htmlSent = await transfer(route);
   rows.push([route, bytes]);
   const target = route.startsWith('/marketplace') ? 30 : route.startsWith('/editor') ? 300 : undefined;
-  console.log(`  ${route.padEnd(34)} ${(bytes / 1024).toFixed(1).padStart(7)} KB${target ? `   target < ${target} KB ${bytes / 1024 < target ? 'ok' : 'OVER'}` : ''}`);
+  console.log(`  ${route.padEnd(34)} ${kb(bytes)}${(target ? `   target < ${target} KB ${bytes / 1024 < target ? 'ok' : 'OVER'}` : '').padEnd(25)}   sent ${kb(sent)}   raw ${kb(raw)}   html sent ${kb(htmlSent.bytes)} (${htmlSent.encoding})`);
 }
+
+server.close();
 
 const { reviewDocs, toYaml } = await import('../site/src/lib/live-review.ts');
 const { PALETTE } = await import('../site/src/lib/palette.ts');

@@ -1,9 +1,12 @@
 import '../synth/node.ts';
+import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANDLED_EVENTS } from '../app/github-app.ts';
@@ -205,6 +208,13 @@ describe('a webhook handler with GitHub hanging', () => {
       app.close();
       github.close();
     }
+  });
+});
+
+describe('start-up', () => {
+  it('loads no CDKTF module until a merge is rendered (the server, main and the App loaded into Probot)', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'test/fixtures/app-start-probe.ts')], { cwd: ROOT });
+    expect(JSON.parse(stdout)).toEqual({ cdktf: 0, first: [] });
   });
 });
 

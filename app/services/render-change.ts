@@ -8,7 +8,6 @@ import { loadSettings as loadRepoSettings } from '../../synth/core/resolve/load-
 import type { SettingsModel } from '../../synth/core/resolve/settings.ts';
 import { MANIFEST_PATH, SOURCE_TRAILER } from '../../synth/contract/deploy-manifest.ts';
 import type { DeployManifest, DeployStack } from '../../synth/contract/deploy-manifest.ts';
-import { synthesize } from '../../synth/stack/synthesize.ts';
 
 export type RenderOutcome =
   | { ok: true; settings: SettingsModel; rendered: { path: string; json: string }[]; stacks: DeployStack[] }
@@ -27,6 +26,8 @@ export async function renderChange(reader: RepoReader, before: string | undefine
   const old = before ? await loadModels(reader, before, changed, settings.model, []) : new Map<string, LoadedDoc>();
   const now = await loadModels(reader, after, changed, settings.model, diagnostics);
   if (hasErrors(diagnostics)) return { ok: false, diagnostics, errors: [] };
+  // CDKTF and its providers load here, on the first render, not when the App starts (idle memory, start time).
+  const { synthesize } = await import('../../synth/stack/synthesize.ts');
   const synth = await synthesize([...now.values()].map((d) => ({ kind: d.kind!, model: d.model })), settings.model);
   if (!synth.ok) return { ok: false, diagnostics: [], errors: synth.errors };
   const stacks: DeployStack[] = synth.stacks.map((s) => ({ name: s.name, plan: s.plan, cloud: s.cloud, action: 'apply', ...(s.rollout.length > 1 ? { rollout: s.rollout } : {}) }));
