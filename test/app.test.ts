@@ -34,7 +34,7 @@ function expectReReview(gh: FakeGitHub, commentId: number): void {
 }
 
 function expectReviewReads(fake: FakeGitHub) {
-  fake.files({ [BASE]: { [F]: PLAN('orders-db') }, [HEAD]: { [F]: PLAN('orders-db').replace('sizeGiB: 50', 'sizeGiB: 200') } }, [F]);
+  fake.graphql({ [BASE]: { [F]: PLAN('orders-db') }, [HEAD]: { [F]: PLAN('orders-db').replace('sizeGiB: 50', 'sizeGiB: 200') } });
 }
 
 describe('pull request review', () => {
@@ -61,7 +61,7 @@ describe('pull request review', () => {
     const resized = PLAN('orders-db').replace('compute: { vcpu: 2, memoryGiB: 8 }', 'compute: { vcpu: 4, memoryGiB: 16 }');
     const expectRun = (checkId: number) => {
       gh.on('GET', gh.repoPath('/pulls/7/files'), 200, [{ filename: F, status: 'modified' }]);
-      gh.files({ [BASE]: { [F]: PLAN('orders-db') }, [HEAD]: { [F]: resized } }, [F]);
+      gh.graphql({ [BASE]: { [F]: PLAN('orders-db') }, [HEAD]: { [F]: resized } });
       gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 1, check_runs: [{ id: checkId, head_sha: HEAD }] });
       gh.on('PATCH', gh.repoPath(`/check-runs/${checkId}`), 200, {});
       gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD } });
@@ -96,7 +96,7 @@ describe('pull request review', () => {
   it('updates its own comment in place on a new push, and fails the check on errors with annotations', async () => {
     gh = new FakeGitHub().token();
     gh.on('GET', gh.repoPath('/pulls/7/files'), 200, [{ filename: F, status: 'modified' }]);
-    gh.files({ [BASE]: { [F]: PLAN('orders-db') }, [HEAD]: { [F]: PLAN('orders-db').replace('region: us-east-1', 'region: mars-1') } }, [F]);
+    gh.graphql({ [BASE]: { [F]: PLAN('orders-db') }, [HEAD]: { [F]: PLAN('orders-db').replace('region: us-east-1', 'region: mars-1') } });
     gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 1, check_runs: [{ id: 99, head_sha: HEAD }] });
     gh.on('PATCH', gh.repoPath('/check-runs/99'), 200, {});
     gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD } });
@@ -518,7 +518,7 @@ describe('scale', () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 200; i++) files[`.autostack/db-${i}.yaml`] = PLAN(`db-${i}`, '  network: { allowedCidrs: [0.0.0.0/0] }\n').replace('storage: { sizeGiB: 50 }', `storage: { sizeGiB: ${50 + i} }`);
     gh.pages(gh.repoPath('/pulls/7/files'), Object.keys(files).map((filename) => ({ filename, status: 'added' })));
-    gh.files({ [BASE]: {}, [HEAD]: files }, Object.keys(files));
+    gh.graphql({ [BASE]: {}, [HEAD]: files }, 2);
     gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 0, check_runs: [] });
     gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 99 });
     gh.on('PATCH', gh.repoPath('/check-runs/99'), 200, {}, 4);
