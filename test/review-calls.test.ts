@@ -108,3 +108,18 @@ describe('GitHubReader, batched', () => {
     await expect(reader.read('main', '.autostack/other.yaml')).rejects.toThrow('GitHub GraphQL query failed: Something went wrong');
   });
 });
+
+describe('GitHubClient.graphql', () => {
+  it('posts to /api/graphql on GitHub Enterprise Server (REST under /api/v3) and to /graphql on github.com', async () => {
+    const { GitHubClient } = await import('../app/github/client.ts');
+    const { TEST_OCTOKIT: Octokit } = await import('./github/harness.ts');
+    const seen: string[] = [];
+    const fetch = async (url: string) => {
+      seen.push(String(url));
+      return new Response(JSON.stringify({ data: {} }), { headers: { 'content-type': 'application/json' } });
+    };
+    await new GitHubClient(new Octokit({ baseUrl: 'https://ghe.example/api/v3', request: { fetch } }) as never, { owner: 'a', repo: 'b' }).graphql('query { x }');
+    await new GitHubClient(new Octokit({ request: { fetch } }) as never, { owner: 'a', repo: 'b' }).graphql('query { x }');
+    expect(seen).toEqual(['https://ghe.example/api/graphql', 'https://api.github.com/graphql']);
+  });
+});

@@ -86,7 +86,10 @@ export class GitHubClient {
    * with an `errors` list when a query fails: that is thrown, naming the first error.
    */
   async graphql(query: string, variables: Record<string, unknown> = {}): Promise<any> {
-    const r = await this.octokit.request(ROUTES.graphql.route, { query, variables: { owner: this.repo.owner, repo: this.repo.repo, ...variables } });
+    // GitHub Enterprise Server serves REST under /api/v3 and GraphQL at /api/graphql.
+    const rest = (this.octokit.request.endpoint as { DEFAULTS?: { baseUrl?: string } }).DEFAULTS?.baseUrl;
+    const base = rest && /\/api\/v3\/?$/.test(rest) ? { baseUrl: rest.replace(/\/api\/v3\/?$/, '/api') } : {};
+    const r = await this.octokit.request(ROUTES.graphql.route, { ...base, query, variables: { owner: this.repo.owner, repo: this.repo.repo, ...variables } });
     const body = r.data as { data?: any; errors?: { message?: string }[] };
     if (body.errors?.length) throw new Error(`GitHub GraphQL query failed: ${body.errors[0]?.message ?? 'unknown error'}${body.errors.length > 1 ? ` (and ${body.errors.length - 1} more)` : ''}`);
     return body.data;
