@@ -49,7 +49,7 @@ describe('the webhook server on 127.0.0.1', () => {
   it('accepts a correctly signed pull_request.opened, posts the check and one comment, and ignores a redelivery', async () => {
     const gh = new FakeGitHub().token();
     gh.on('GET', gh.repoPath('/pulls/7/files'), 200, [{ filename: ROOT_PLAN_FILE, status: 'added' }]);
-    gh.files({ [BASE]: {}, [HEAD]: { [ROOT_PLAN_FILE]: PLAN('orders-db') } }, [ROOT_PLAN_FILE]);
+    gh.graphql({ [BASE]: {}, [HEAD]: { [ROOT_PLAN_FILE]: PLAN('orders-db') } });
     gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 0, check_runs: [] });
     gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 99 });
     gh.on('PATCH', gh.repoPath('/check-runs/99'), 200, {});

@@ -34,7 +34,7 @@ function expectReReview(gh: FakeGitHub, commentId: number): void {
 }
 
 function expectReviewReads(fake: FakeGitHub) {
-  fake.files({ [BASE]: { [F]: PLAN('orders-db') }, [HEAD]: { [F]: PLAN('orders-db').replace('sizeGiB: 50', 'sizeGiB: 200') } }, [F]);
+  fake.graphql({ [BASE]: { [F]: PLAN('orders-db') }, [HEAD]: { [F]: PLAN('orders-db').replace('sizeGiB: 50', 'sizeGiB: 200') } });
 }
 
 describe('pull request review', () => {
@@ -61,7 +61,7 @@ describe('pull request review', () => {
     const resized = PLAN('orders-db').replace('compute: { vcpu: 2, memoryGiB: 8 }', 'compute: { vcpu: 4, memoryGiB: 16 }');
     const expectRun = (checkId: number) => {
       gh.on('GET', gh.repoPath('/pulls/7/files'), 200, [{ filename: F, status: 'modified' }]);
-      gh.files({ [BASE]: { [F]: PLAN('orders-db') }, [HEAD]: { [F]: resized } }, [F]);
+      gh.graphql({ [BASE]: { [F]: PLAN('orders-db') }, [HEAD]: { [F]: resized } });
       gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 1, check_runs: [{ id: checkId, head_sha: HEAD }] });
       gh.on('PATCH', gh.repoPath(`/check-runs/${checkId}`), 200, {});
       gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD } });
@@ -96,7 +96,7 @@ describe('pull request review', () => {
   it('updates its own comment in place on a new push, and fails the check on errors with annotations', async () => {
     gh = new FakeGitHub().token();
     gh.on('GET', gh.repoPath('/pulls/7/files'), 200, [{ filename: F, status: 'modified' }]);
-    gh.files({ [BASE]: { [F]: PLAN('orders-db') }, [HEAD]: { [F]: PLAN('orders-db').replace('region: us-east-1', 'region: mars-1') } }, [F]);
+    gh.graphql({ [BASE]: { [F]: PLAN('orders-db') }, [HEAD]: { [F]: PLAN('orders-db').replace('region: us-east-1', 'region: mars-1') } });
     gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 1, check_runs: [{ id: 99, head_sha: HEAD }] });
     gh.on('PATCH', gh.repoPath('/check-runs/99'), 200, {});
     gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD } });
@@ -228,7 +228,7 @@ describe('merge: render and deploy', () => {
   function renderFlow(fake: FakeGitHub, workflow: boolean) {
     // Read twice: the files the push changed, then whether it comes after the deploy branch's source (BEFORE).
     fake.on('GET', fake.repoPath(`/compare/${BEFORE}...${AFTER}`), 200, { status: 'ahead', files: [{ filename: F, status: 'added' }, { filename: '.autostack/old-db.yaml', status: 'removed' }, { filename: 'README.md', status: 'modified' }] }, 2);
-    fake.files({ [BEFORE]: { '.autostack/old-db.yaml': PLAN('old-db') }, [AFTER]: { [F]: PLAN('orders-db') } }, [F, '.autostack/old-db.yaml']);
+    fake.graphql({ [BEFORE]: { '.autostack/old-db.yaml': PLAN('old-db') }, [AFTER]: { [F]: PLAN('orders-db') } });
     fake.on('GET', fake.repoPath('/git/ref/heads/autostack/deploy'), 200, { ref: 'refs/heads/autostack/deploy', object: { sha: DEPLOY_HEAD, type: 'commit' } });
     fake.on('GET', fake.repoPath(`/git/commits/${DEPLOY_HEAD}`), 200, { sha: DEPLOY_HEAD, message: `Render eeeeeee: x\n\nAutoStack-Source: ${BEFORE}\n`, tree: { sha: 'tree1' } });
     fake.on('GET', fake.repoPath('/contents/autostack-deploy.json'), 200, { type: 'file', encoding: 'base64', content: Buffer.from(JSON.stringify({ version: 1, sourceSha: '0', renderedAt: '', stacks: [{ name: 'old-db-aws', plan: 'old-db', cloud: 'aws', action: 'apply' }, { name: 'gone-aws', plan: 'gone', cloud: 'aws', action: 'destroy' }] })).toString('base64') });
@@ -288,7 +288,7 @@ describe('merge: render and deploy', () => {
     for (const delivery of ['p3', 'p3-again', 'p3-after-restart']) {
       gh.token();
       gh.on('GET', gh.repoPath(`/compare/${BEFORE}...${AFTER}`), 200, { files: [{ filename: F, status: 'modified' }] });
-      gh.files({ [BEFORE]: { [F]: PLAN('orders-db') }, [AFTER]: { [F]: PLAN('orders-db').replace('50', '60') } }, [F]);
+      gh.graphql({ [BEFORE]: { [F]: PLAN('orders-db') }, [AFTER]: { [F]: PLAN('orders-db').replace('50', '60') } });
       gh.on('GET', gh.repoPath('/git/ref/heads/autostack/deploy'), 200, { object: { sha: DEPLOY_HEAD } });
       gh.on('GET', gh.repoPath(`/git/commits/${DEPLOY_HEAD}`), 200, { sha: DEPLOY_HEAD, message: `Render fffffff: orders-db-aws (apply)\n\nAutoStack-Source: ${AFTER}\n`, tree: { sha: 't' } });
       gh.on('GET', gh.repoPath('/contents/.github/workflows/autostack-deploy.yml'), 200, { type: 'file' });
@@ -298,14 +298,15 @@ describe('merge: render and deploy', () => {
       // A new Probot each time: nothing is remembered in memory between deliveries.
       await (await probot()).receive({ id: delivery, name: 'push', payload: pushPayload() } as never);
     }
-    expect(gh.requests.filter((r) => r.method !== 'GET' && !r.path.includes('/access_tokens'))).toEqual([]);
+    // POST /graphql is the batched read of the plans, not a write.
+    expect(gh.requests.filter((r) => r.method !== 'GET' && !r.path.includes('/access_tokens') && r.path !== '/graphql')).toEqual([]);
   });
 
   it('refuses a late or replayed push whose commit the deploy branch\'s render already includes: nothing rendered, deployed or dispatched', async () => {
     gh = new FakeGitHub().token();
     const NEWER = '9'.repeat(40);
     gh.on('GET', gh.repoPath(`/compare/${BEFORE}...${AFTER}`), 200, { files: [{ filename: F, status: 'modified' }] });
-    gh.files({ [BEFORE]: { [F]: PLAN('orders-db') }, [AFTER]: { [F]: PLAN('orders-db').replace('50', '60') } }, [F]);
+    gh.graphql({ [BEFORE]: { [F]: PLAN('orders-db') }, [AFTER]: { [F]: PLAN('orders-db').replace('50', '60') } });
     gh.on('GET', gh.repoPath('/git/ref/heads/autostack/deploy'), 200, { object: { sha: DEPLOY_HEAD } });
     gh.on('GET', gh.repoPath(`/git/commits/${DEPLOY_HEAD}`), 200, { sha: DEPLOY_HEAD, message: `Render 9999999: orders-db-aws (apply)\n\nAutoStack-Source: ${NEWER}\n`, tree: { sha: 't' } });
     // GitHub's compare: the replayed commit is behind the one the deploy branch names.
@@ -325,7 +326,7 @@ describe('merge: render and deploy', () => {
     gh = new FakeGitHub().token();
     const file = '.autostack/<img src=x onerror=alert(1)>.yaml';
     gh.on('GET', gh.repoPath(`/compare/${BEFORE}...${AFTER}`), 200, { files: [{ filename: file, status: 'added' }] });
-    gh.files({ [BEFORE]: {}, [AFTER]: { [file]: PLAN('orders-db').replace('us-east-1', '"<h2>@acme/security</h2>"') } }, [file]);
+    gh.graphql({ [BEFORE]: {}, [AFTER]: { [file]: PLAN('orders-db').replace('us-east-1', '"<h2>@acme/security</h2>"') } });
     gh.on('GET', gh.repoPath(`/commits/${AFTER}/check-runs`), 200, { total_count: 0, check_runs: [] });
     gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 53 });
     gh.on('PATCH', gh.repoPath('/check-runs/53'), 200, {});
@@ -518,7 +519,7 @@ describe('scale', () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 200; i++) files[`.autostack/db-${i}.yaml`] = PLAN(`db-${i}`, '  network: { allowedCidrs: [0.0.0.0/0] }\n').replace('storage: { sizeGiB: 50 }', `storage: { sizeGiB: ${50 + i} }`);
     gh.pages(gh.repoPath('/pulls/7/files'), Object.keys(files).map((filename) => ({ filename, status: 'added' })));
-    gh.files({ [BASE]: {}, [HEAD]: files }, Object.keys(files));
+    gh.graphql({ [BASE]: {}, [HEAD]: files }, 2);
     gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 0, check_runs: [] });
     gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 99 });
     gh.on('PATCH', gh.repoPath('/check-runs/99'), 200, {}, 4);

@@ -81,6 +81,20 @@ export class GitHubClient {
     return { status: r.status, data: r.data };
   }
 
+  /**
+   * One GraphQL query (with `$owner` and `$repo` bound to this repository). GitHub answers 200
+   * with an `errors` list when a query fails: that is thrown, naming the first error.
+   */
+  async graphql(query: string, variables: Record<string, unknown> = {}): Promise<any> {
+    // GitHub Enterprise Server serves REST under /api/v3 and GraphQL at /api/graphql.
+    const rest = (this.octokit.request.endpoint as { DEFAULTS?: { baseUrl?: string } }).DEFAULTS?.baseUrl;
+    const base = rest && /\/api\/v3\/?$/.test(rest) ? { baseUrl: rest.replace(/\/api\/v3\/?$/, '/api') } : {};
+    const r = await this.octokit.request(ROUTES.graphql.route, { ...base, query, variables: { owner: this.repo.owner, repo: this.repo.repo, ...variables } });
+    const body = r.data as { data?: any; errors?: { message?: string }[] };
+    if (body.errors?.length) throw new Error(`GitHub GraphQL query failed: ${body.errors[0]?.message ?? 'unknown error'}${body.errors.length > 1 ? ` (and ${body.errors.length - 1} more)` : ''}`);
+    return body.data;
+  }
+
   /** Every item of a list endpoint (see `paginate`). */
   async list(name: RouteName, params: Record<string, unknown> = {}): Promise<any[]> {
     return paginate(this.octokit, ROUTES[name].route, { ...this.repo, ...params });

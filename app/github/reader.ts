@@ -1,28 +1,142 @@
 import type { RepoReader } from '../../synth/core/load/reader.ts';
 import type { GitHubClient } from './client.ts';
 
+/** Expressions (`<ref>:<path>`) per GraphQL query: a review of 100 changed files (both refs, settings, the listing) fits in one. */
+export const GRAPHQL_BATCH = 250;
+/** Directory levels under the listed directory read in the GraphQL listing; deeper trees are listed through REST. */
+const LIST_DEPTH = 4;
+
+type TreeNode = { name: string; type: string; object?: { entries?: TreeNode[] } | null };
+
+const BLOB_FIELDS = '... on Blob { oid text isBinary isTruncated }';
+const treeFields = (depth: number): string => (depth === 0 ? 'name type' : `name type object { ... on Tree { entries { ${treeFields(depth - 1)} } } }`);
+const TREE_FIELDS = `... on Tree { entries { ${treeFields(LIST_DEPTH)} } }`;
+
+interface Pending {
+  kind: 'read' | 'list';
+  ref: string;
+  path: string;
+  resolve: (v: any) => void;
+  reject: (e: unknown) => void;
+}
+
 /**
- * RepoReader over the GitHub API. Listing reads two trees (the root, then `.autostack`
- * recursively), never the whole repository; file bodies come from blobs, fetched once each.
+ * RepoReader over the GitHub API.
+ *
+ * Default (REST): listing reads two trees (the root, then `.autostack` recursively), never the
+ * whole repository; file bodies come from blobs, fetched once each.
+ *
+ * Batched (`{ batch: true }`, GraphQL): every read and listing asked for in the same turn of the
+ * event loop goes out as one query, `object(expression: "<ref>:<path>")` per file, at most
+ * GRAPHQL_BATCH a query; `prefetch` queues files the caller knows it will need, so a review reads
+ * its settings, changed files at both refs and the listing in one request. Text GitHub truncates
+ * or does not return (binary) is read from its blob.
  */
 export class GitHubReader implements RepoReader {
   private readonly client: GitHubClient;
+  private readonly batch: boolean;
   private readonly trees = new Map<string, Promise<Map<string, string>>>();
   private readonly blobs = new Map<string, Promise<string>>();
+  private readonly cache = new Map<string, Promise<any>>();
+  private pending: Pending[] = [];
+  private scheduled = false;
 
-  constructor(client: GitHubClient) {
+  constructor(client: GitHubClient, options: { batch?: boolean } = {}) {
     this.client = client;
+    this.batch = options.batch ?? false;
   }
 
   async list(ref: string, dir: string): Promise<string[]> {
+    if (this.batch) return [...(await this.queue('list', ref, dir) as string[])].sort();
     const tree = await this.tree(ref, dir);
     return [...tree.keys()].sort();
   }
 
   async read(ref: string, path: string): Promise<string | undefined> {
+    if (this.batch) return this.queue('read', ref, path);
     const dir = path.split('/')[0]!;
     const sha = (await this.tree(ref, dir)).get(path);
     if (!sha) return undefined;
+    return this.blob(sha);
+  }
+
+  /** Queues reads (and listings) to go out in the next batch; later `read`/`list` calls for them are answered from it. */
+  prefetch(reads: { ref: string; paths: readonly string[] }[], lists: { ref: string; dir: string }[] = []): void {
+    if (!this.batch) return;
+    for (const r of reads) for (const p of r.paths) this.queue('read', r.ref, p).catch(() => undefined);
+    for (const l of lists) this.queue('list', l.ref, l.dir).catch(() => undefined);
+  }
+
+  private queue(kind: 'read' | 'list', ref: string, path: string): Promise<any> {
+    const key = `${kind} ${ref}:${path}`;
+    let p = this.cache.get(key);
+    if (!p) {
+      p = new Promise((resolve, reject) => this.pending.push({ kind, ref, path, resolve, reject }));
+      this.cache.set(key, p);
+      if (!this.scheduled) {
+        this.scheduled = true;
+        // Everything asked for in this turn (Promise.all over both refs) joins one query.
+        setTimeout(() => void this.flush(), 0);
+      }
+    }
+    return p;
+  }
+
+  private async flush(): Promise<void> {
+    const all = this.pending;
+    this.pending = [];
+    this.scheduled = false;
+    for (let i = 0; i < all.length; i += GRAPHQL_BATCH) {
+      const chunk = all.slice(i, i + GRAPHQL_BATCH);
+      try {
+        const vars: Record<string, string> = {};
+        const fields = chunk.map((q, n) => {
+          vars[`e${n}`] = `${q.ref}:${q.path}`;
+          return `f${n}: object(expression: $e${n}) { ${q.kind === 'read' ? BLOB_FIELDS : TREE_FIELDS} }`;
+        });
+        const query = `query($owner: String!, $repo: String!${chunk.map((_, n) => `, $e${n}: String!`).join('')}) { repository(owner: $owner, name: $repo) { ${fields.join(' ')} } }`;
+        const data = await this.client.graphql(query, vars);
+        const repo = data?.repository;
+        if (!repo) throw new Error(`GitHub GraphQL: repository ${this.client.repo.owner}/${this.client.repo.repo} not found`);
+        await Promise.all(chunk.map(async (q, n) => {
+          try {
+            q.resolve(q.kind === 'read' ? await this.blobText(repo[`f${n}`]) : await this.listing(q.ref, q.path, repo[`f${n}`]));
+          } catch (e) {
+            q.reject(e);
+          }
+        }));
+      } catch (e) {
+        for (const q of chunk) q.reject(e);
+      }
+    }
+  }
+
+  private async blobText(o: { oid?: string; text?: string | null; isTruncated?: boolean } | null | undefined): Promise<string | undefined> {
+    if (!o || o.oid === undefined) return undefined;
+    if (typeof o.text === 'string' && !o.isTruncated) return o.text;
+    return this.blob(o.oid);
+  }
+
+  /** Files under `dir` from the nested GraphQL tree; a tree deeper than it reaches is listed through REST instead. */
+  private async listing(ref: string, dir: string, o: { entries?: TreeNode[] } | null | undefined): Promise<string[]> {
+    if (!o?.entries) return [];
+    const out: string[] = [];
+    let deeper = false;
+    const walk = (entries: TreeNode[], prefix: string) => {
+      for (const e of entries) {
+        const path = `${prefix}/${e.name}`;
+        if (e.type === 'blob') out.push(path);
+        else if (e.type === 'tree') {
+          if (e.object?.entries) walk(e.object.entries, path);
+          else if (e.object === undefined) deeper = true;
+        }
+      }
+    };
+    walk(o.entries, dir);
+    return deeper ? [...(await this.tree(ref, dir.split('/')[0]!)).keys()] : out;
+  }
+
+  private blob(sha: string): Promise<string> {
     let blob = this.blobs.get(sha);
     if (!blob) {
       blob = this.client.call('getBlob', { file_sha: sha }).then(({ data }) => Buffer.from(String(data.content), data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8'));

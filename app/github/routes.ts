@@ -13,6 +13,8 @@ export const ROUTES = {
   getRef: { route: 'GET /repos/{owner}/{repo}/git/ref/{ref}', permission: ['contents', 'read'] },
   getCommit: { route: 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}', permission: ['contents', 'read'] },
   compareCommits: { route: 'GET /repos/{owner}/{repo}/compare/{basehead}', permission: ['contents', 'read'] },
+  // GraphQL, used only to read blobs and trees (several files at two refs in one request).
+  graphql: { route: 'POST /graphql', permission: ['contents', 'read'] },
   getContent: { route: 'GET /repos/{owner}/{repo}/contents/{path}', permission: ['contents', 'read'] },
   createBlob: { route: 'POST /repos/{owner}/{repo}/git/blobs', permission: ['contents', 'write'] },
   createTree: { route: 'POST /repos/{owner}/{repo}/git/trees', permission: ['contents', 'write'] },

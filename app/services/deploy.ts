@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../../synth/core/diagnostics.ts';
-import { isAutostackFile } from '../../synth/core/load/reader.ts';
+import { isAutostackFile, SETTINGS_FILE } from '../../synth/core/load/reader.ts';
 import { mdCode, mdText } from '../../synth/core/render/escape.ts';
 import { MANIFEST_PATH, parseManifest, sourceOf } from '../../synth/contract/deploy-manifest.ts';
 import type { DeployManifest, DeployStack } from '../../synth/contract/deploy-manifest.ts';
@@ -36,9 +36,12 @@ const ZERO = /^0+$/;
  *    deploy workflow — or, without that workflow, say so and open the onboarding PR
  */
 export async function renderAndDeploy(client: GitHubClient, push: PushInput, actionRef: string, appId?: number): Promise<DeployOutcome> {
-  const reader = new GitHubReader(client);
+  const reader = new GitHubReader(client, { batch: true });
   const changed = await changedFiles(client, reader, push);
   if (changed.length === 0) return { kind: 'no-changes' };
+  // The render reads settings and the changed files at both commits: one batched read (GraphQL).
+  const paths = [...new Set([SETTINGS_FILE, ...changed])];
+  reader.prefetch([{ ref: push.after, paths }, ...(ZERO.test(push.before) ? [] : [{ ref: push.before, paths }])]);
   const render = await renderChange(reader, ZERO.test(push.before) ? undefined : push.before, push.after, changed);
   if (!render.ok && render.diagnostics.length) {
     await publishCheck(client, { name: DEPLOY_CHECK_NAME, headSha: push.after, conclusion: 'failure', title: 'Nothing deployed: the plans have errors', summary: render.diagnostics.map((d) => `- ${mdCode(`${d.file}:${d.line}:${d.column}`)} ${mdText(d.message)}`).join('\n'), annotations: render.diagnostics, appId });

@@ -1,4 +1,4 @@
-import { isAutostackFile } from '../../synth/core/load/reader.ts';
+import { AUTOSTACK_DIR, isAutostackFile, SETTINGS_FILE } from '../../synth/core/load/reader.ts';
 import { renderMarkdown, summaryLine } from '../../synth/core/render/markdown.ts';
 import { reviewChange } from '../../synth/core/review/review.ts';
 import type { Quota, ReviewResult } from '../../synth/core/review/review.ts';
@@ -37,7 +37,12 @@ export async function reviewPullRequest(client: GitHubClient, pr: PullRequestInp
     const id = await publishCheck(client, { name: CHECK_NAME, headSha: pr.headSha, conclusion: 'success', title: 'No AutoStack changes', summary: 'This pull request changes no file under `.autostack/`.', appId: who.appId });
     return { comment: 'none', checkRunId: id };
   }
-  const result = await reviewChange(new GitHubReader(client), pr.baseSha, pr.headSha, changed, { ...(quota ? { quota } : {}), ...(pr.acknowledgedDowntime ? { acknowledgedDowntime: pr.acknowledgedDowntime } : {}) });
+  // One batched read (GraphQL) for what the review needs: settings and the changed files at both
+  // refs, and the listing at head (duplicate names); a budget's other plans come in one more.
+  const reader = new GitHubReader(client, { batch: true });
+  const paths = [...new Set([SETTINGS_FILE, ...changed])];
+  reader.prefetch([{ ref: pr.headSha, paths }, { ref: pr.baseSha, paths }], [{ ref: pr.headSha, dir: AUTOSTACK_DIR }]);
+  const result = await reviewChange(reader, pr.baseSha, pr.headSha, changed, { ...(quota ? { quota } : {}), ...(pr.acknowledgedDowntime ? { acknowledgedDowntime: pr.acknowledgedDowntime } : {}) });
   const markdown = renderMarkdown(result);
   const checkRunId = await publishCheck(client, {
     name: CHECK_NAME,

@@ -134,6 +134,34 @@ export class FakeGitHub {
     return this;
   }
 
+  /**
+   * GitHub's GraphQL endpoint for the batched reader: `times` POST /graphql, each checked for its
+   * shape (a query string declaring `$owner`, `$repo` and one `$eN: String!` per aliased
+   * `object(expression: $eN)` selecting a Blob or a Tree, variables binding each to `<ref>:<path>`)
+   * and answered from `refs` (null for a missing path, like GitHub).
+   */
+  graphql(refs: Record<string, Record<string, string>>, times = 1): this {
+    const scope = nock(API).post('/graphql').times(times);
+    scope.reply(async (request: Request) => {
+      const text = await request.text();
+      const body = text.length ? JSON.parse(text) : undefined;
+      this.requests.push({ method: 'POST', path: '/graphql', body, auth: request.headers.get('authorization'), operation: 'POST /graphql' });
+      const problems = graphqlProblems(body);
+      this.problems.push(...problems);
+      if (problems.length) return [400, { message: problems.join('; ') }];
+      operationsCalled.add('POST /graphql');
+      const repository: Record<string, unknown> = {};
+      for (const m of (body.query as string).matchAll(/(\w+): object\(expression: \$(\w+)\) \{ \.\.\. on (Blob|Tree)/g)) {
+        const expr = body.variables[m[2]!] as string;
+        const at = expr.indexOf(':');
+        const files = refs[expr.slice(0, at)] ?? {};
+        repository[m[1]!] = m[3] === 'Blob' ? blobNode(files[expr.slice(at + 1)]) : treeNode(files, expr.slice(at + 1));
+      }
+      return [200, { data: { repository } }];
+    });
+    return this;
+  }
+
   /** One commit on main's head, a branch and pull request `number`, through the Git Data API. */
   pullRequest(number: number): this {
     this.on('GET', this.repoPath('/git/ref/heads/main'), 200, { ref: 'refs/heads/main', object: { sha: 'a'.repeat(40), type: 'commit' } });
@@ -155,6 +183,43 @@ export class FakeGitHub {
     const all = [...this.problems, ...pending.map((p) => `unused interceptor ${p}`)];
     if (all.length) throw new Error(`GitHub fake:\n${all.join('\n')}`);
   }
+}
+
+function graphqlProblems(body: any): string[] {
+  if (typeof body !== 'object' || body === null || typeof body.query !== 'string') return ['POST /graphql: the body must be { query: string, variables?: object }'];
+  const out: string[] = [];
+  const vars = body.variables ?? {};
+  if (typeof vars !== 'object' || Array.isArray(vars)) return ['POST /graphql: variables must be an object'];
+  const head = /^query\((\$\w+: String!(?:, )?)+\) \{ repository\(owner: \$owner, name: \$repo\) \{ (.*) \} \}$/s.exec(body.query);
+  if (!head) return [`POST /graphql: unexpected query shape: ${body.query.slice(0, 200)}`];
+  const declared = new Set<string>([...(body.query as string).slice(0, (body.query as string).indexOf(")")).matchAll(/\$(\w+): String!/g)].map((m) => m[1]!));
+  if (vars.owner !== OWNER || vars.repo !== REPO) out.push(`POST /graphql: $owner/$repo are ${vars.owner}/${vars.repo}, not ${OWNER}/${REPO}`);
+  const aliases = [...body.query.matchAll(/(\w+): object\(expression: \$(\w+)\) \{ \.\.\. on (Blob|Tree)/g)];
+  if (!aliases.length) out.push('POST /graphql: no object(expression:) selected');
+  for (const [, , v] of aliases) {
+    if (!declared.has(v)) out.push(`POST /graphql: $${v} is used but not declared`);
+    if (typeof vars[v] !== 'string' || !/^[^:]+:.+/.test(vars[v])) out.push(`POST /graphql: $${v} must be "<ref>:<path>", got ${JSON.stringify(vars[v])}`);
+  }
+  for (const d of declared) if (!(d in vars)) out.push(`POST /graphql: $${d} is declared but has no value`);
+  return out;
+}
+
+function blobNode(text: string | undefined): unknown {
+  return text === undefined ? null : { oid: blobSha(text), text, isBinary: false, isTruncated: false };
+}
+
+/** A Tree for `dir` with its entries nested (the reader asks for every level it walks). */
+function treeNode(files: Record<string, string>, dir: string): unknown {
+  const under = Object.keys(files).filter((p) => p.startsWith(`${dir}/`)).map((p) => p.slice(dir.length + 1));
+  if (!under.length) return null;
+  const level = (paths: string[]): unknown[] => {
+    const names = [...new Set(paths.map((p) => p.split('/')[0]!))].sort();
+    return names.map((name) => {
+      const inner = paths.filter((p) => p.startsWith(`${name}/`)).map((p) => p.slice(name.length + 1));
+      return inner.length ? { name, type: 'tree', object: { entries: level(inner) } } : { name, type: 'blob' };
+    });
+  };
+  return { entries: level(under) };
 }
 
 export function blobSha(text: string): string {
