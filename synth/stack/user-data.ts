@@ -27,3 +27,10 @@ export function cloudConfig(script: string): string {
     '',
   ].join('\n');
 }
+
+/** A first-boot document within the cloud's limit, or a synth error naming the server and the limit. */
+export function withinLimit(doc: string, limit: number, what: string): string {
+  const bytes = Buffer.byteLength(doc);
+  if (bytes > limit) throw new Error(`synth: ${what} is ${bytes} bytes, over the cloud's limit of ${limit}`);
+  return doc;
+}

@@ -5,7 +5,7 @@ import type { ResourceSynth, StackContext } from '../../stack/context.ts';
 import { hasPublicIp, maybeShared, serverIdentity, share, shared } from '../../stack/shared.ts';
 import { awsAccess } from './access.ts';
 import { subnetFor } from './base.ts';
-import { cloudConfig } from '../../stack/user-data.ts';
+import { cloudConfig, withinLimit } from '../../stack/user-data.ts';
 
 /** EC2 takes at most 16 KB of user data, before base64 (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html). */
 export const AWS_USER_DATA_LIMIT = 16 * 1024;
@@ -24,8 +24,7 @@ export const awsVm: ResourceSynth = (ctx, r, i) => {
   const primary = i === 0 ? undefined : shared<Instance>(ctx, 'vm0');
   const bucket = maybeShared<S3Bucket>(ctx, 'bucket');
   const access = awsAccess(ctx);
-  const userData = cloudConfig(ctx.bootScript(i, access));
-  if (Buffer.byteLength(userData) > AWS_USER_DATA_LIMIT) throw new Error(`synth: user data of server ${i} is ${Buffer.byteLength(userData)} bytes, over EC2's ${AWS_USER_DATA_LIMIT}`);
+  const userData = withinLimit(cloudConfig(ctx.bootScript(i, access)), AWS_USER_DATA_LIMIT, `the user data of server ${i}`);
   const config = ctx.serverConfig(i, access);
   const configObject = config && bucket ? new aws.S3Object(stack, `server_${i}_config`, { bucket: bucket.id, key: config.key, content: ctx.lit(config.content), contentType: 'application/json' }) : undefined;
   const natRoute = maybeShared<Route>(ctx, 'natRoute');

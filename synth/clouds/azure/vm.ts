@@ -2,7 +2,7 @@ import { TerraformOutput } from '../../cdktf/index.ts';
 import { azure } from '../../cdktf/azure.ts';
 import type { KeyVault, LinuxVirtualMachine, NetworkInterface, NetworkSecurityGroup, PublicIp, ResourceGroup, StorageAccount, StorageContainer } from '../../cdktf/azure.ts';
 import type { ITerraformDependable } from '../../cdktf/index.ts';
-import { cloudConfig } from '../../stack/user-data.ts';
+import { cloudConfig, withinLimit } from '../../stack/user-data.ts';
 import { AZURE_BACKUP_CONTAINER, AZURE_CONFIG_CONTAINER } from './bucket.ts';
 import { catalogFor } from '../../../knowledge-base/catalog.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
@@ -37,8 +37,7 @@ export const azureVm: ResourceSynth = (ctx, r, i) => {
   const primaryNic = i === 0 ? undefined : shared<NetworkInterface>(ctx, 'nic0');
   const image = plan.image!.ref;
   const access = azureAccess(ctx);
-  const userData = cloudConfig(ctx.bootScript(i, access));
-  if (Buffer.byteLength(userData) > AZURE_CUSTOM_DATA_LIMIT) throw new Error(`synth: custom data of server ${i} is ${Buffer.byteLength(userData)} bytes, over Azure's ${AZURE_CUSTOM_DATA_LIMIT}`);
+  const userData = withinLimit(cloudConfig(ctx.bootScript(i, access)), AZURE_CUSTOM_DATA_LIMIT, `the custom data of server ${i}`);
   const config = ctx.serverConfig(i, access);
   const account = maybeShared<StorageAccount>(ctx, 'storageAccount');
   const container = maybeShared<StorageContainer>(ctx, 'configContainer');

@@ -5,6 +5,7 @@ import { catalogFor } from '../../../knowledge-base/catalog.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
 import { hasPublicIp, maybeShared, serverIdentity, shared, share } from '../../stack/shared.ts';
 import { gcpAccess } from './access.ts';
+import { withinLimit } from '../../stack/user-data.ts';
 import { gcpLabels } from './base.ts';
 
 /** A metadata value (the startup script) holds at most 256 KB (https://cloud.google.com/compute/docs/metadata/setting-custom-metadata#limitations). */
@@ -20,8 +21,7 @@ export const gcpVm: ResourceSynth = (ctx, r, i) => {
   const zones = catalogFor('gcp').zones(plan.region);
   const primary = i === 0 ? undefined : shared<ComputeInstance>(ctx, 'vm0');
   const access = gcpAccess(ctx);
-  const script = ctx.bootScript(i, access);
-  if (Buffer.byteLength(script) > GCP_METADATA_VALUE_LIMIT) throw new Error(`synth: the startup script of server ${i} is ${Buffer.byteLength(script)} bytes, over GCP's ${GCP_METADATA_VALUE_LIMIT} per metadata value`);
+  const script = withinLimit(ctx.bootScript(i, access), GCP_METADATA_VALUE_LIMIT, `the startup script of server ${i}`);
   const config = ctx.serverConfig(i, access);
   const bucket = maybeShared<StorageBucket>(ctx, 'bucket');
   const configObject = config && bucket ? new gcp.StorageBucketObject(stack, `server_${i}_config`, { bucket: bucket.name, name: config.key, content: ctx.lit(config.content), contentType: 'application/json' }) : undefined;

@@ -316,6 +316,11 @@ interface PlanCost {
   vms: number;
 }
 
+/** What has no price where a plan is deployed (its own cloud, and a stack kept during a migration). */
+function unpricedDeployed(p: PlanReview): string[] {
+  return p.cost.filter((c) => (c.primary || c.kept) && !c.complete).flatMap((c) => unpricedOf(p.name, c));
+}
+
 /** The missing prices of a cost estimate, named for a diagnostic. */
 function unpricedOf(name: string, c: { unpriced: CostEstimate['unpriced']; complete: boolean; region: string } | undefined): string[] {
   if (!c) return [`${name}: no estimate`];
@@ -349,7 +354,7 @@ async function unchangedPlanCosts(reader: RepoReader, head: string, changed: str
 function checkBudgets(plans: PlanReview[], unchanged: PlanCost[], docs: LoadedDoc[], settings: SettingsModel): BudgetCheck[] {
   const out: BudgetCheck[] = [];
   const byFile = new Map(docs.map((d) => [d.file, d]));
-  const missing = (p: PlanReview) => p.cost.filter((c) => (c.primary || c.kept) && !c.complete).flatMap((c) => unpricedOf(p.name, c));
+  const missing = unpricedDeployed;
   for (const p of plans) {
     const doc = byFile.get(p.file);
     const limit = doc?.model && doc.handler?.infrastructure?.budget ? doc.handler.infrastructure.budget(doc.model)?.monthlyUsd : undefined;
@@ -412,7 +417,7 @@ function quotaDiagnostics(quota: Quota, plans: PlanReview[], unchanged: PlanCost
   if (!anchor?.parsed) return [];
   const at = { file: anchor.file, ...locate(anchor.parsed, ['metadata', 'name']), severity: 'error' as const, path: 'metadata.name' };
   const out: Diagnostic[] = [];
-  const unpriced = [...live.flatMap((p) => p.cost.filter((c) => (c.primary || c.kept) && !c.complete).flatMap((c) => unpricedOf(p.name, c))), ...unchanged.flatMap((u) => u.unpriced)];
+  const unpriced = [...live.flatMap(unpricedDeployed), ...unchanged.flatMap((u) => u.unpriced)];
   if (quota.maxMonthlyUsd !== undefined && unpriced.length) {
     out.push({ ...at, code: 'quota/unpriced', message: `Quota maxMonthlyUsd of ${quota.scope} cannot be checked: no price for ${unpriced.slice(0, 5).join('; ')}. Choose a region the knowledge base prices, or add the missing prices.` });
   }

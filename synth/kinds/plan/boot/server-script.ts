@@ -13,11 +13,6 @@ const RESTORE_CHECK: Record<string, string | undefined> = { daily: '*-*-* 05:30:
 
 export type { Egress };
 
-/** How the plan's servers reach the internet (spec.network.egress, resolved). */
-export function egressOf(model: PlanModel): Egress {
-  return model.network.egress;
-}
-
 /**
  * The first-boot script of server `index`: only what fixes the server's identity (plan name,
  * role, index, package source, PostgreSQL major, egress, the cloud's access). A change in it
@@ -30,7 +25,7 @@ export function serverScript(model: PlanModel, plan: CloudPlan, index: number, a
     index,
     packaging: plan.image!.distro === 'amazon-linux' ? 'amazon-linux' : packageSourceFor(plan.image!.distro),
     pgVersion: model.postgres.version,
-    egress: egressOf(model),
+    egress: model.network.egress,
     access,
   });
 }
