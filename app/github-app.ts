@@ -91,6 +91,14 @@ class KeyedQueue {
 
 type AnyContext = Context<any>;
 
+/** The repository a delivery is about, by id (stable across renames and transfers); its full name only for a payload without one. */
+function repositoryKey(ctx: AnyContext): string {
+  const id = (ctx.payload as { repository?: { id?: unknown } }).repository?.id;
+  if (typeof id === 'number') return `repository:${id}`;
+  const { owner, repo } = ctx.repo();
+  return `${owner}/${repo}`;
+}
+
 /**
  * The Probot app: one small handler per event. Handlers turn the webhook into plain inputs and a
  * narrow GitHub client, call one service, and are the only place errors become a failed check.
@@ -140,18 +148,24 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
           controller.abort(new DeadlineError('the handler finished'));
         }
       };
-      if (key) {
-        const { owner, repo } = ctx.repo();
-        await queue.run(`${owner}/${repo}${key(ctx)}`, run);
-      } else await run();
+      try {
+        // A repository is keyed by its id, which a rename or a transfer keeps (its full name changes).
+        if (key) await queue.run(`${repositoryKey(ctx)}${key(ctx)}`, run);
+        else await run();
+      } catch (e) {
+        // Nothing reaches Probot's error handler, which would log the whole event with its payload.
+        ctx.log.error({ delivery: ctx.id, event: ctx.name, message: e instanceof Error ? e.message.split('\n')[0] : String(e) }, 'AutoStack handler failed');
+      }
     };
 
     const prCheck = (ctx: AnyContext) => ({ name: CHECK_NAME, sha: ctx.payload.pull_request.head.sha as string });
     const review = async (ctx: AnyContext, pr: { number: number; head: { sha: string }; base: { sha: string }; labels?: { name?: string }[] }) => {
       const owner = ctx.repo().owner;
+      // The organisation's quota follows its id through a rename (the login in the payload is today's name).
+      const ownerId = (ctx.payload as { repository?: { owner?: { id?: unknown } } }).repository?.owner?.id;
       // The label is read from the pull request itself (payload or API), never from the files it changes.
       const downtimeOk = (pr.labels ?? []).some((l) => l.name === DOWNTIME_LABEL);
-      await reviewPullRequest(client(ctx), { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, ...(downtimeOk ? { acknowledgedDowntime: `pull-request label ${DOWNTIME_LABEL}` } : {}) }, who, options.config.quotaFor(owner));
+      await reviewPullRequest(client(ctx), { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, ...(downtimeOk ? { acknowledgedDowntime: `pull-request label ${DOWNTIME_LABEL}` } : {}) }, who, options.config.quotaFor(owner, typeof ownerId === 'number' ? ownerId : undefined));
     };
 
     const prKey = (ctx: AnyContext) => `#${ctx.payload.pull_request.number}`;

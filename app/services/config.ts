@@ -10,7 +10,8 @@ export const ONBOARDING_BRANCH = 'autostack/onboarding';
 
 export interface AppConfig {
   actionRef: string;
-  quotaFor(org: string): Quota | undefined;
+  /** The organisation's quota: by its id (`id:<number>` in the file, which a rename keeps), else by its name, else the default. */
+  quotaFor(org: string, orgId?: number): Quota | undefined;
 }
 
 type QuotaFile = { default?: Omit<Quota, 'scope'>; orgs?: Record<string, Omit<Quota, 'scope'>> };
@@ -19,6 +20,7 @@ type QuotaFile = { default?: Omit<Quota, 'scope'>; orgs?: Record<string, Omit<Qu
  * Operator settings from the environment: AUTOSTACK_ACTION_REF, and per-organisation quotas in
  * AUTOSTACK_QUOTAS (JSON) or AUTOSTACK_QUOTAS_FILE (YAML or JSON):
  * `{ default: { maxMonthlyUsd, maxVms }, orgs: { acme: { maxMonthlyUsd: 5000, maxVms: 20 } } }`.
+ * An organisation may also be named by its id (`"id:1234567"`), which stays the same when it is renamed.
  */
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   let quotas: QuotaFile = {};
@@ -32,8 +34,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   return {
     actionRef: env.AUTOSTACK_ACTION_REF ?? DEFAULT_ACTION_REF,
-    quotaFor(org) {
-      const q = quotas.orgs?.[org.toLowerCase()] ?? quotas.orgs?.[org];
+    quotaFor(org, orgId) {
+      const q = (orgId !== undefined ? quotas.orgs?.[`id:${orgId}`] : undefined) ?? quotas.orgs?.[org.toLowerCase()] ?? quotas.orgs?.[org];
       if (q) return { scope: `organisation ${org}`, ...q };
       return quotas.default ? { scope: 'the platform default', ...quotas.default } : undefined;
     },
