@@ -32,6 +32,12 @@ export interface GitHubModeOptions {
   appId: string;
   privateKey: string;
   secret: string;
+  /**
+   * Earlier webhook secrets still accepted while the App's secret is being changed
+   * (WEBHOOK_SECRET_PREVIOUS): GitHub signs with one secret at a time, so during the switch
+   * deliveries signed with either are genuine. Remove it once the App's settings hold the new one.
+   */
+  previousSecrets?: readonly string[];
   baseUrl?: string;
   config?: AppConfig;
   /** Tests replace the Octokit (no write spacing); production uses AppOctokit. */
@@ -45,16 +51,18 @@ export interface GitHubModeOptions {
 }
 
 /**
- * The webhook endpoint in front of everything else. A delivery is read while counting (refused with
- * 413 at 25 MB), its signature checked on the raw bytes before anything is parsed, and only then
- * handed to the App. A refused delivery is logged once, without its payload.
+ * The webhook endpoint in front of everything else (exactly WEBHOOK_PATH; any other spelling goes to
+ * `fallback`). The method, Content-Type and GitHub's headers are checked before a byte of the body is
+ * read; a delivery is read while counting (refused with 413 at 25 MB), its signature checked on the
+ * raw bytes before anything is parsed, and only then handed to the App. A refused delivery is logged
+ * once, without its payload; an accepted one is logged by id and event only.
  */
 export async function createGitHubServer(o: GitHubModeOptions): Promise<Server> {
   const probot = new Probot({ appId: o.appId, privateKey: o.privateKey, secret: o.secret, Octokit: o.Octokit ?? AppOctokit, ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}), ...(o.log ? { log: o.log } : {}), logLevel: (process.env.LOG_LEVEL as 'info') ?? 'info' });
   await probot.load(autostackApp({ config: o.config ?? loadAppConfig(), appId: Number(o.appId), ...(o.handlerDeadlineMs ? { handlerDeadlineMs: o.handlerDeadlineMs } : {}) }));
   return createServer((req, res) => {
     if (req.url?.split('?')[0] === WEBHOOK_PATH) {
-      void receiveWebhook(probot, o.secret, req, res).catch((e: unknown) => {
+      void receiveWebhook(probot, [o.secret, ...(o.previousSecrets ?? [])], req, res).catch((e: unknown) => {
         probot.log.error({ message: (e as Error).message?.split('\n')[0] }, 'webhook endpoint failed');
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error\n');
       });
@@ -65,36 +73,44 @@ export async function createGitHubServer(o: GitHubModeOptions): Promise<Server> 
   });
 }
 
-async function receiveWebhook(probot: Probot, secret: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function receiveWebhook(probot: Probot, secrets: readonly string[], req: IncomingMessage, res: ServerResponse): Promise<void> {
   const header = (name: string) => {
     const v = req.headers[name];
     return typeof v === 'string' ? v.slice(0, 200) : undefined;
   };
   const delivery = header('x-github-delivery');
   const event = header('x-github-event');
-  const refuse = (status: number, reason: string, bytes: number) => {
+  const refuse = (status: number, reason: string, bytes: number, headers: Record<string, string> = {}) => {
     // Once, without the payload or any header value beyond the delivery id and event name.
     probot.log.warn({ delivery, event, bytes, status, reason }, 'webhook delivery refused');
+    // A body still on its way is not read: the connection is closed after the answer.
     const close = status === 413 || !req.complete;
-    res.writeHead(status, { 'content-type': 'text/plain', ...(close ? { connection: 'close' } : {}) }).end(`${reason}\n`, () => {
+    res.writeHead(status, { 'content-type': 'text/plain', ...headers, ...(close ? { connection: 'close' } : {}) }).end(`${reason}\n`, () => {
       if (close) req.destroy();
     });
   };
-  if (req.method !== 'POST') return void res.writeHead(405, { allow: 'POST', 'content-type': 'text/plain' }).end('webhooks are POSTed\n');
   const declared = Number(req.headers['content-length'] ?? 0);
+  // Everything that can be refused from the request line and headers is, before a byte of the body is read.
+  if (req.method !== 'POST') return refuse(405, `webhooks are POSTed to ${WEBHOOK_PATH}, not sent with ${String(req.method).slice(0, 10)}`, declared, { allow: 'POST' });
+  const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') return refuse(415, 'webhook deliveries must be sent as application/json (set the webhook content type to application/json on the GitHub App)', declared);
+  if (!event || !delivery) return refuse(400, 'x-github-event and x-github-delivery headers are required', declared);
+  const signature = req.headers['x-hub-signature-256'];
+  if (signature === undefined) return refuse(401, 'x-hub-signature-256 header missing: deliveries must be signed with SHA-256 (a SHA-1 x-hub-signature alone is not accepted)', declared);
   if (declared > MAX_WEBHOOK_BYTES) return refuse(413, `payload larger than GitHub's ${MAX_WEBHOOK_BYTES / 1024 / 1024} MB limit`, declared);
   const body = await readAtMost(req, MAX_WEBHOOK_BYTES);
   if (body.tooLarge) return refuse(413, `payload larger than GitHub's ${MAX_WEBHOOK_BYTES / 1024 / 1024} MB limit`, body.bytes);
   const raw = body.data;
-  if (!event || !delivery) return refuse(400, 'x-github-event and x-github-delivery headers are required', raw.length);
-  if (!validSignature(secret, raw, header('x-hub-signature-256'))) return refuse(401, 'signature missing or not matching the webhook secret', raw.length);
+  if (!validSignature(secrets, raw, typeof signature === 'string' ? signature : undefined)) return refuse(401, 'x-hub-signature-256 does not match the webhook secret (expected sha256= and the 64-digit hex HMAC of the body as sent)', raw.length);
   let payload: unknown;
   try {
     payload = JSON.parse(raw.toString('utf8'));
   } catch {
     return refuse(400, 'payload is not JSON (set the webhook content type to application/json)', raw.length);
   }
-  const handled = probot.receive({ id: delivery, name: event as never, payload: payload as never }).then(() => true, (e: unknown) => {
+  // Not probot.receive(): it logs the whole event, payload included, at debug level.
+  probot.log.debug({ delivery, event, bytes: raw.length }, 'webhook delivery received');
+  const handled = probot.ready().then(() => probot.webhooks.receive({ id: delivery, name: event as never, payload: payload as never })).then(() => true, (e: unknown) => {
     probot.log.error({ delivery, event, message: (e as Error).message?.split('\n')[0] }, 'webhook handler failed');
     return false;
   });
@@ -132,12 +148,23 @@ function readAtMost(req: IncomingMessage, max: number): Promise<{ tooLarge: fals
   });
 }
 
-/** X-Hub-Signature-256 (`sha256=<hex HMAC of the raw body>`), compared in constant time. */
-export function validSignature(secret: string, body: Buffer, signature: string | undefined): boolean {
-  if (!signature?.startsWith('sha256=')) return false;
-  const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
+/**
+ * X-Hub-Signature-256 (`sha256=<hex HMAC of the raw body>`) against each accepted secret, compared in
+ * constant time (`timingSafeEqual`; a length mismatch answers false at once, which tells nothing
+ * about the secret). Only SHA-256 is accepted; anything else (empty, SHA-1, not hex, another
+ * length, a header sent twice and joined with ", ") is not equal to any expected value.
+ */
+export function validSignature(secrets: string | readonly string[], body: Buffer, signature: string | undefined): boolean {
+  if (typeof signature !== 'string' || !signature.startsWith('sha256=')) return false;
   const given = Buffer.from(signature);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  let valid = false;
+  // Every secret is tried (no early return): which one matched takes the same time.
+  for (const secret of typeof secrets === 'string' ? [secrets] : secrets) {
+    if (!secret) continue;
+    const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
+    if (given.length === expected.length && timingSafeEqual(given, expected)) valid = true;
+  }
+  return valid;
 }
 
 /**
@@ -178,5 +205,10 @@ export function gitHubModeFromEnv(env: NodeJS.ProcessEnv): GitHubModeOptions | {
   if (weak) return { error: `WEBHOOK_SECRET is too weak (${weak}): anyone who guesses it can forge deliveries. Use at least ${MIN_WEBHOOK_SECRET} random characters (e.g. \`openssl rand -hex 32\`), set the same value on the GitHub App's settings page, and restart.` };
   const urls = gitHubUrlsFromEnv(env);
   if ('error' in urls) return urls;
-  return { appId: env.APP_ID, privateKey, secret: env.WEBHOOK_SECRET, ...(env.GHE_HOST ? { baseUrl: urls.apiUrl } : {}) };
+  const previous = env.WEBHOOK_SECRET_PREVIOUS;
+  if (previous) {
+    const weakPrevious = weakSecret(previous);
+    if (weakPrevious) return { error: `WEBHOOK_SECRET_PREVIOUS is too weak (${weakPrevious}): while it is set, deliveries signed with it are accepted. Unset it, or finish the rotation and remove it.` };
+  }
+  return { appId: env.APP_ID, privateKey, secret: env.WEBHOOK_SECRET, ...(previous ? { previousSecrets: [previous] } : {}), ...(env.GHE_HOST ? { baseUrl: urls.apiUrl } : {}) };
 }

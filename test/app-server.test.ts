@@ -88,7 +88,7 @@ describe('the webhook server on 127.0.0.1', () => {
   });
 
   it('refuses bodies above GitHub 25 MB cap without reading them', async () => {
-    const res = await fetch(`${url}${WEBHOOK_PATH}`, { method: 'POST', body: 'x', headers: { 'content-length': String(MAX_WEBHOOK_BYTES + 1), 'x-github-event': 'push' } }).catch((e: Error) => e);
+    const res = await fetch(`${url}${WEBHOOK_PATH}`, { method: 'POST', body: 'x', headers: { 'content-type': 'application/json', 'content-length': String(MAX_WEBHOOK_BYTES + 1), 'x-github-event': 'push', 'x-github-delivery': 'too-big-1', 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` } }).catch((e: Error) => e);
     if (res instanceof Error) expect(res.message).toMatch(/fetch failed|socket|closed/i);
     else expect(res.status).toBe(413);
   });
