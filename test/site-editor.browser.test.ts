@@ -118,6 +118,8 @@ describe('the visual editor in local mode, in Chromium', () => {
     await page.waitForSelector('[data-testid="canvas-node"]');
     await expect.poll(() => page.locator('#f-spec-storage-sizeGiB').inputValue(), WAIT).toBe('100');
     await page.fill('#f-spec-storage-sizeGiB', '150');
+    // Emptied on the way (the key leaves the document), then typed: it comes back on its own line.
+    await page.fill('#f-spec-postgres-maxConnections', '');
     await page.fill('#f-spec-postgres-maxConnections', '120');
     await expect.poll(() => page.locator('[data-testid="canvas-node"]').textContent(), WAIT).toContain('150 GiB');
     await expect.poll(() => page.locator('[data-testid="open-pr"]').isEnabled(), WAIT).toBe(true);

@@ -16,9 +16,11 @@ import { PropertiesPanel } from './PropertiesPanel.tsx';
  * One component on the canvas. `text` is the document as the user sees it in the YAML tab and
  * exactly what is saved; `doc` is its data (the last that parsed, while `yamlError` says the text
  * does not); `saved` is the text as last loaded from or sent to the repository; `source.base` the
- * text on the default branch it was loaded from (the review compares against it).
+ * text on the default branch it was loaded from (the review compares against it). Property edits
+ * are applied to `anchor`, the text as the user last wrote it (loaded, created or typed in the YAML
+ * tab), so a value cleared and typed again returns to its own line rather than the end of its block.
  */
-export type NodeData = { doc: Doc; text: string; yamlError: YamlError | null; saved?: string; kind: string; source?: { repo: string; name: string; base: string }; errors: number; costUsd: number | null };
+export type NodeData = { doc: Doc; text: string; anchor: string; yamlError: YamlError | null; saved?: string; kind: string; source?: { repo: string; name: string; base: string }; errors: number; costUsd: number | null };
 type EditorNode = Node<NodeData, 'component'>;
 type Me = { signedIn?: boolean; login?: string; local?: { repo: string } };
 
@@ -115,7 +117,7 @@ function Canvas() {
     let name = `postgres-${counter.current}`;
     while (existing.has(name)) name = `postgres-${++counter.current}`;
     const data = doc ?? item.starter(name);
-    const node: EditorNode = { id, type: 'component', position, data: { kind, doc: data, text: text ?? toYaml(data), yamlError: null, errors: 0, costUsd: null, ...(source ? { source, saved: text } : {}) }, selected: true };
+    const node: EditorNode = { id, type: 'component', position, data: { kind, doc: data, text: text ?? toYaml(data), anchor: text ?? toYaml(data), yamlError: null, errors: 0, costUsd: null, ...(source ? { source, saved: text } : {}) }, selected: true };
     setNodes((ns) => [...ns.map((n) => ({ ...n, selected: false })), node]);
     setSelected(id);
   }, [nodes, setNodes]);
@@ -140,7 +142,7 @@ function Canvas() {
   const updateDoc = (id: string, doc: Doc) => setNodes((ns) => ns.map((n) => {
     if (n.id !== id || n.data.yamlError) return n;
     try {
-      return { ...n, data: { ...n.data, doc, text: updateYamlText(n.data.text, doc) } };
+      return { ...n, data: { ...n.data, doc, text: updateYamlText(n.data.anchor, doc) } };
     } catch {
       return n; // the text does not parse: the properties are locked until the YAML tab is fixed
     }
@@ -149,7 +151,7 @@ function Canvas() {
   const updateText = (id: string, text: string) => setNodes((ns) => ns.map((n) => {
     if (n.id !== id) return n;
     const read = readYaml(text);
-    return { ...n, data: { ...n.data, text, ...(read.error ? { yamlError: read.error } : { doc: read.doc, yamlError: null }) } };
+    return { ...n, data: { ...n.data, text, ...(read.error ? { yamlError: read.error } : { doc: read.doc, anchor: text, yamlError: null }) } };
   }));
   const file = selectedNode ? review?.fileOf.get(selectedNode.id) : undefined;
   const diagnostics: Diagnostic[] = review && file ? review.result.diagnostics.filter((d) => d.file === file) : [];
