@@ -86,7 +86,8 @@ describe('the site in local mode, in Chromium', () => {
     await page.dragAndDrop('[data-testid="palette-Plan"]', '[data-testid="canvas"]', { targetPosition: { x: 300, y: 200 } });
     await page.waitForSelector('[data-testid="canvas-node"]');
     // The panel comes from the kind's editor capability; its cloud choices from the cloud registry.
-    expect(await page.locator('#f-spec-cloud option').allTextContents()).toEqual(['aws', 'azure', 'gcp']);
+    expect(await page.locator('#f-spec-cloud option').allTextContents()).toEqual(['AWS', 'Azure', 'GCP']);
+    expect(await page.locator('#f-spec-cloud option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['aws', 'azure', 'gcp']);
     await page.fill('#f-metadata-name', 'editor-db');
     await page.fill('#f-spec-compute-vcpu', '4');
     await page.fill('#f-spec-compute-memoryGiB', '16');
@@ -97,7 +98,7 @@ describe('the site in local mode, in Chromium', () => {
     expect(await page.locator('[data-testid="open-pr"]').isDisabled()).toBe(true);
     // A 10 TiB disk has no Azure price (its tier is not in the price list): a lower bound, never $0.00 or a plain figure.
     await page.fill('#f-spec-storage-sizeGiB', '10000');
-    await expect.poll(() => page.locator('[data-testid="cost-table"]').textContent(), WAIT).toMatch(/AZURE\s*eastus\s*≥ \$[\d,]+\.\d\d/);
+    await expect.poll(() => page.locator('[data-testid="cost-table"]').textContent(), WAIT).toMatch(/Azure\s*eastus\s*≥ \$[\d,]+\.\d\d/);
     await page.fill('#f-spec-storage-sizeGiB', '120');
     await expect.poll(() => page.locator('[data-testid="field-diagnostic"]').count(), WAIT).toBe(0);
     await expect.poll(() => page.locator('[data-testid="canvas-node"]').textContent(), WAIT).toContain('4 vCPU / 16 GiB · 120 GiB');

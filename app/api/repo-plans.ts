@@ -126,8 +126,8 @@ export async function proposePlanChange(store: PlanStore, change: PlanChange): P
   if (change.kind === 'add') {
     name = planName(change.content!, change.path ?? '.autostack/new.yaml', repoFiles.settings);
     path = change.path ?? `.autostack/${name}.yaml`;
-    if (repoFiles.byName.has(name)) throw new ApiError(409, `A plan named "${name}" already exists in ${repoFiles.byName.get(name)}: edit it (PUT) or pick another metadata.name.`);
-    if (path in repoFiles.texts) throw new ApiError(409, `${path} already exists: edit it (PUT) or choose another path.`);
+    if (repoFiles.byName.has(name)) throw new ApiError(409, `A plan named "${name}" already exists in ${repoFiles.byName.get(name)}: open it in the editor and change it there, or pick another metadata.name.`);
+    if (path in repoFiles.texts) throw new ApiError(409, `${path} already exists: open it in the editor and change it there, or choose another path.`);
   } else {
     name = change.name ?? '';
     const existing = repoFiles.byName.get(name);

@@ -104,6 +104,8 @@ export interface EditorField {
   label: string;
   type: 'text' | 'number' | 'select' | 'list' | 'checkbox';
   options?: string[];
+  /** What the user reads for an option (a cloud's display name for its id); the option itself otherwise. */
+  optionLabels?: Record<string, string>;
   /** Shown only when this holds (e.g. the vCPU field only when sizing by vCPU). */
   when?: (doc: EditorDoc) => boolean;
 }

@@ -42,7 +42,7 @@ export const planEditor: EditorCapability = {
     { title: 'Server', fields: [
       { path: 'metadata.name', label: 'Name', type: 'text' },
       { path: 'metadata.project', label: 'Project', type: 'text' },
-      { path: 'spec.cloud', label: 'Cloud', type: 'select', options: cloudIds() },
+      { path: 'spec.cloud', label: 'Cloud', type: 'select', options: cloudIds(), optionLabels: Object.fromEntries(cloudIds().map((c) => [c, displayName(c)])) },
       { path: 'spec.region', label: 'Region (us-east, eu-west… or the cloud\'s own name)', type: 'text' },
       { path: 'spec.os.distro', label: 'OS', type: 'select', options: ['amazon-linux', 'ubuntu', 'debian', 'rocky'] },
       { path: 'spec.os.version', label: 'OS version', type: 'text' },
