@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import '../synth/node.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -385,6 +386,29 @@ describe('plans as the signed-in user', () => {
     expect(r.status).toBe(201);
     expect(gh.made('POST', '/git/trees')[0]!.body.tree).toEqual([{ path: ROOT_PLAN_FILE, mode: '100644', type: 'blob', sha: null }]);
     expect(gh.made('POST', '/pulls')[0]!.body.title).toBe('Remove plan orders-db');
+  });
+
+  it('asked twice for the same change, answers the open pull request instead of opening an identical one', async () => {
+    const blobSha = (text: string) => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0`).update(text).digest('hex');
+    const openPull = (n: number, ref: string) => ({ number: n, html_url: `https://github.com/acme/infra/pull/${n}`, head: { ref, repo: { full_name: `${OWNER}/${REPO}` } } });
+    const changed = PLAN('orders-db').replace('sizeGiB: 50', 'sizeGiB: 60');
+    gh = new FakeGitHub();
+    gh.on('GET', gh.repoPath(''), 200, repoData(true), 3);
+    for (let i = 0; i < 3; i++) gh.files({ main: { [ROOT_PLAN_FILE]: PLAN('orders-db') } }, [ROOT_PLAN_FILE]);
+    gh.on('GET', gh.repoPath('/pulls'), 200, [openPull(21, 'feature/by-hand'), openPull(13, 'autostack/remove-orders-db-abc123'), openPull(14, 'autostack/update-orders-db-def456')], 2);
+    gh.on('GET', gh.repoPath('/pulls/13/files'), 200, [{ filename: ROOT_PLAN_FILE, status: 'removed', sha: blobSha(PLAN('orders-db')) }], 2);
+    gh.on('GET', gh.repoPath('/pulls/14/files'), 200, [{ filename: ROOT_PLAN_FILE, status: 'modified', sha: blobSha(changed) }], 2);
+    const removal = await asUser('DELETE', `${PLANS}/orders-db`);
+    expect(removal.status).toBe(201);
+    expect((await removal.json()).pullRequest).toMatchObject({ number: 13, existing: true, branch: 'autostack/remove-orders-db-abc123' });
+    const same = await asUser('PUT', `${PLANS}/orders-db`, { content: changed });
+    expect((await same.json()).pullRequest).toMatchObject({ number: 14, existing: true });
+    // Different content is another change: a new pull request.
+    gh.pullRequest(15, [openPull(14, 'autostack/update-orders-db-def456')]);
+    const other = await asUser('PUT', `${PLANS}/orders-db`, { content: changed.replace('sizeGiB: 60', 'sizeGiB: 70') });
+    expect((await other.json()).pullRequest).toMatchObject({ number: 15 });
+    expect(gh.made('POST', '/pulls')).toHaveLength(1);
+    expect(gh.made('POST', '/git/trees')).toHaveLength(1);
   });
 
   it('refuses an invalid plan with its diagnostics and opens nothing', async () => {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import pLimit from 'p-limit';
 import { hasErrors } from '../../synth/core/diagnostics.ts';
 import { loadDocument } from '../../synth/core/validate/document.ts';
@@ -199,7 +199,9 @@ export class GitHubPlanStore implements PlanStore {
     return { state: s?.state ?? 'pending', updatedAt: s?.updated_at ?? d.updated_at, environment, ...(url ? { url } : {}) };
   }
 
-  async openPull(p: { branch: string; title: string; commitMessage: string; body: string; files: { path: string; content: string | null }[] }): Promise<{ number: number; url: string }> {
+  async openPull(p: { branch: string; title: string; commitMessage: string; body: string; files: { path: string; content: string | null }[] }): Promise<{ number: number; url: string; branch?: string; existing?: boolean }> {
+    const same = await this.openPullWithChange(p.files);
+    if (same) return { ...same, existing: true };
     const base = (await this.client.call('getRef', { ref: `heads/${this.defaultBranch}` })).data.object.sha as string;
     const baseTree = (await this.client.call('getCommit', { commit_sha: base })).data.tree.sha as string;
     const tree = await this.client.call('createTree', { base_tree: baseTree, tree: p.files.map((f) => (f.content === null ? { path: f.path, mode: '100644', type: 'blob', sha: null } : { path: f.path, mode: '100644', type: 'blob', content: f.content })) });
@@ -207,6 +209,24 @@ export class GitHubPlanStore implements PlanStore {
     await this.client.call('createRef', { ref: `refs/heads/${p.branch}`, sha: commit.data.sha });
     const pr = await this.client.call('createPull', { title: p.title, head: p.branch, base: this.defaultBranch, body: p.body, maintainer_can_modify: true });
     return { number: pr.data.number as number, url: pr.data.html_url as string };
+  }
+
+  /**
+   * An open AutoStack pull request into the default branch that makes exactly this change: the same
+   * paths, each removed or holding the same content (git's blob SHA), so asking twice — a double
+   * click, a retried request — answers the first pull request instead of opening an identical one.
+   */
+  private async openPullWithChange(files: { path: string; content: string | null }[]): Promise<{ number: number; url: string; branch: string } | undefined> {
+    const pulls = (await this.client.call('listPulls', { state: 'open', base: this.defaultBranch, sort: 'created', direction: 'desc', per_page: 100 })).data as { number: number; html_url: string; head: { ref: string; repo: { full_name: string } | null } }[];
+    const want = new Map(files.map((f) => [f.path, f.content === null ? null : gitBlobSha(f.content)]));
+    const ours = pulls.filter((p) => p.head.ref.startsWith('autostack/') && p.head.repo?.full_name === this.repo).slice(0, 10);
+    for (const pull of ours) {
+      const changed = (await this.client.call('listPullFiles', { pull_number: pull.number, per_page: 100 })).data as { filename: string; status: string; sha: string | null }[];
+      if (changed.length !== want.size) continue;
+      const same = changed.every((f) => want.has(f.filename) && (want.get(f.filename) === null ? f.status === 'removed' : f.status !== 'removed' && f.sha === want.get(f.filename)));
+      if (same) return { number: pull.number, url: pull.html_url, branch: pull.head.ref };
+    }
+    return undefined;
   }
 
   redeploy(plan: string) {
@@ -238,4 +258,10 @@ function withoutFile(texts: Record<string, string>, path: string): Record<string
   const out = { ...texts };
   delete out[path];
   return out;
+}
+
+/** The SHA git gives a file's content (what GitHub lists as a changed file's `sha`). */
+function gitBlobSha(content: string): string {
+  const bytes = Buffer.from(content, 'utf8');
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }

@@ -162,8 +162,10 @@ export class FakeGitHub {
     return this;
   }
 
-  /** One commit on main's head, a branch and pull request `number`, through the Git Data API. */
-  pullRequest(number: number): this {
+  /** No open pull request with the same change, then one commit on main's head, a branch and pull request `number`, through the Git Data API. */
+  pullRequest(number: number, open: unknown[] = []): this {
+    // The store first looks for an open pull request making the same change (none by default).
+    this.on('GET', this.repoPath('/pulls'), 200, open);
     this.on('GET', this.repoPath('/git/ref/heads/main'), 200, { ref: 'refs/heads/main', object: { sha: 'a'.repeat(40), type: 'commit' } });
     this.on('GET', this.repoPath(`/git/commits/${'a'.repeat(40)}`), 200, { sha: 'a'.repeat(40), tree: { sha: 't'.repeat(40) } });
     this.on('POST', this.repoPath('/git/trees'), 201, { sha: 'n'.repeat(40) });
