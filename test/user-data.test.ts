@@ -114,7 +114,7 @@ describe('first-boot user data', () => {
     expect(files.map((f) => Object.keys(f)), where).toEqual([['path', 'permissions', 'owner', 'encoding', 'content']]);
     expect(files[0], where).toMatchObject({ path: BOOT_SCRIPT_PATH, permissions: '0700', owner: 'root:root', encoding: 'gz+b64' });
     // The document is exactly the serializer's output for its script: nothing else was written into it.
-    const script = gunzipSync(Buffer.from(files[0]!.content, 'base64')).toString('utf8');
+    const script = gunzipSync(Buffer.from(files[0]!.content!, 'base64')).toString('utf8');
     expect(doc, where).toBe(cloudConfig(script));
     return script;
   }
