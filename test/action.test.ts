@@ -399,6 +399,34 @@ describe('Action inputs and reports', () => {
     expect(m.redact('x hunter2-long-er y hunter2-long z')).toBe('x *** y *** z');
   });
 
+  it('redacts secret formats nobody registered, in a whole text and line by line, and leaves SHAs, IDs and links alone', () => {
+    const m = new Masker();
+    const key = ['-----BEGIN OPENSSH PRIVATE KEY-----', 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW', 'QyNTUxOQAAACDZ5yHy3H1Xq7sV7nK4o9W9rIt1cW3dZzQZ8m4r6k2mWQAAAJg1e4ZHNXuG', '-----END OPENSSH PRIVATE KEY-----'];
+    const plan = [
+      '  # terraform_data.k will be created',
+      '      + input  = <<-EOT',
+      ...key.map((l) => `            ${l}`),
+      '        EOT',
+      '      + env    = { AWS_ACCESS_KEY_ID = "ASIAY34FZKBOKMUTVV7A", note = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" }',
+      '      + url    = "mysql://root:correct-horse@10.0.0.5:3306/db"',
+      '      + inline = "-----BEGIN EC PRIVATE KEY-----\\nMHcCAQEEIIrYSSNQFaA2Hwf1duRSxKtLYX5CB04fSeQ6tF1aY/PuoAoGCCqGSM49\\n-----END EC PRIVATE KEY-----\\n"',
+      '      + db_password = "opensesame"',
+      '      + "client_secret": "abc.def"',
+      `      source ${'5'.repeat(40)} lock 8d7e3f6a-6dda-d623-71d4-2a763e656f17 https://github.com/acme/infra/actions/runs/4242 secret_arn = "arn:aws:secretsmanager:us-east-1:1:secret:x"`,
+      '  # the key block without its end line (cut short):',
+      '-----BEGIN RSA PRIVATE KEY-----',
+      'MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun',
+      'Apply complete! Resources: 1 added, 0 changed, 0 destroyed.',
+    ].join('\n');
+    const line = m.lineRedactor();
+    for (const out of [m.redact(plan), plan.split('\n').map(line).join('\n')]) {
+      for (const secret of [...key.slice(1, 3), 'ASIAY34FZKBOKMUTVV7A', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'correct-horse', 'MHcCAQEEIIrYSSNQFaA2Hwf1duRSxKtLYX5CB04fSeQ6tF1aY', 'opensesame', 'abc.def', 'MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun']) expect(out).not.toContain(secret);
+      expect(out).toContain('mysql://root:***@10.0.0.5:3306/db');
+      expect(out).toContain('db_password = "***"');
+      for (const kept of ['5'.repeat(40), '8d7e3f6a-6dda-d623-71d4-2a763e656f17', 'https://github.com/acme/infra/actions/runs/4242', 'arn:aws:secretsmanager:us-east-1:1:secret:x', 'Apply complete! Resources: 1 added', '# terraform_data.k will be created', 'EOT']) expect(out).toContain(kept);
+    }
+  });
+
   it('keeps the plan comment under GitHub\'s limit however long the plans are', () => {
     const big = (name: string): StackResult => ({ name, action: 'apply', status: 'planned', add: 1, change: 0, destroy: 0, resources: [{ address: 'x.y', action: 'create' }], outputs: [], planText: `<script>${'z'.repeat(100_000)}`, durationMs: 1 });
     const text = renderReport([big('a-aws'), big('b-aws'), big('c-aws')], { mode: 'plan' }, 60_000);
@@ -432,7 +460,7 @@ exit $code
 /** The terraform commands a wrapped run made, one per line, without the wrapper's own hook commands. */
 const commands = (calls: string) => readFileSync(calls, 'utf8').trim().split('\n');
 
-describe.skipIf(!HAS_TERRAFORM)('state locks and saved plans with the real terraform CLI', () => {
+describe.skipIf(!HAS_TERRAFORM)('state locks, saved plans and secret formats with the real terraform CLI', () => {
   it('waits a bounded -lock-timeout for a state lock another process holds, then fails naming the lock and its owner; never -lock=false', async () => {
     const dir = await deployRepo({ 'demo-aws': stack('hello') });
     const stackDir = join(dir, 'stacks/demo-aws');

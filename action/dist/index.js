@@ -25106,30 +25106,16 @@ var Masker = class _Masker {
   }
   /** A whole text (a plan, a report): registered values, then every known secret format. */
   redact(text) {
-    return redactFormats(this.redactValues(text));
+    const inKey = keyBlock();
+    return redactFormats(this.redactValues(text)).split("\n").map(inKey).join("\n");
   }
   /**
    * For text that arrives one line at a time (terraform's streamed output): a private key spans
-   * lines, so once a line opens a key block every line is redacted until the block's end line.
+   * lines, so once a line opens a key block its body lines are redacted up to the block's end.
    */
   lineRedactor() {
-    let inKey = false;
-    return (raw) => {
-      let line = this.redactValues(raw);
-      if (inKey) {
-        const end = PEM_END.exec(line);
-        if (!end) return _Masker.REDACTED;
-        inKey = false;
-        line = _Masker.REDACTED + line.slice(end.index + end[0].length);
-      }
-      line = redactFormats(line);
-      const open2 = PEM_BEGIN.exec(line);
-      if (open2) {
-        inKey = true;
-        line = `${line.slice(0, open2.index)}${_Masker.REDACTED}`;
-      }
-      return line;
-    };
+    const inKey = keyBlock();
+    return (line) => inKey(redactFormats(this.redactValues(line)));
   }
   redactValues(text) {
     if (this.values.size === 0) return text;
@@ -25140,6 +25126,24 @@ var Masker = class _Masker {
 };
 var PEM_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/;
 var PEM_END = /-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/;
+function keyBlock() {
+  let inKey = false;
+  return (line) => {
+    if (inKey) {
+      const end = PEM_END.exec(line);
+      if (end) {
+        inKey = false;
+        return Masker.REDACTED + line.slice(end.index + end[0].length);
+      }
+      if (/^[\s"'|>]*(?:[A-Za-z0-9+/=]*|[A-Za-z-]+: .*)[\s"',]*$/.test(line)) return Masker.REDACTED;
+      inKey = false;
+    }
+    const open2 = PEM_BEGIN.exec(line);
+    if (!open2) return line;
+    inKey = true;
+    return line.slice(0, open2.index) + Masker.REDACTED;
+  };
+}
 var FORMATS = [
   // A whole private key block, also when terraform shows it with `\n` escapes on one line.
   [/-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/g, Masker.REDACTED],

@@ -26,31 +26,17 @@ export class Masker {
 
   /** A whole text (a plan, a report): registered values, then every known secret format. */
   redact(text: string): string {
-    return redactFormats(this.redactValues(text));
+    const inKey = keyBlock();
+    return redactFormats(this.redactValues(text)).split('\n').map(inKey).join('\n');
   }
 
   /**
    * For text that arrives one line at a time (terraform's streamed output): a private key spans
-   * lines, so once a line opens a key block every line is redacted until the block's end line.
+   * lines, so once a line opens a key block its body lines are redacted up to the block's end.
    */
   lineRedactor(): (line: string) => string {
-    let inKey = false;
-    return (raw) => {
-      let line = this.redactValues(raw);
-      if (inKey) {
-        const end = PEM_END.exec(line);
-        if (!end) return Masker.REDACTED;
-        inKey = false;
-        line = Masker.REDACTED + line.slice(end.index + end[0].length);
-      }
-      line = redactFormats(line);
-      const open = PEM_BEGIN.exec(line);
-      if (open) {
-        inKey = true;
-        line = `${line.slice(0, open.index)}${Masker.REDACTED}`;
-      }
-      return line;
-    };
+    const inKey = keyBlock();
+    return (line) => inKey(redactFormats(this.redactValues(line)));
   }
 
   private redactValues(text: string): string {
@@ -64,6 +50,29 @@ export class Masker {
 
 const PEM_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/;
 const PEM_END = /-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/;
+
+/**
+ * Lines of a private key block whose end is not on the same line: the opening line from its
+ * marker on, then every body line (base64, or a `Proc-Type:`-style header) up to the end marker.
+ */
+function keyBlock(): (line: string) => string {
+  let inKey = false;
+  return (line) => {
+    if (inKey) {
+      const end = PEM_END.exec(line);
+      if (end) {
+        inKey = false;
+        return Masker.REDACTED + line.slice(end.index + end[0].length);
+      }
+      if (/^[\s"'|>]*(?:[A-Za-z0-9+/=]*|[A-Za-z-]+: .*)[\s"',]*$/.test(line)) return Masker.REDACTED;
+      inKey = false;
+    }
+    const open = PEM_BEGIN.exec(line);
+    if (!open) return line;
+    inKey = true;
+    return line.slice(0, open.index) + Masker.REDACTED;
+  };
+}
 
 /** Secret formats redacted wherever they appear, with what replaces them. */
 const FORMATS: [RegExp, string | ((...m: string[]) => string)][] = [
