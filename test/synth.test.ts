@@ -17,6 +17,8 @@ import { cloudStacks } from '../synth/stack/registry.ts';
 import { synthesize } from '../synth/stack/synthesize.ts';
 import { serverConfig } from '../synth/kinds/plan/boot/server-script.ts';
 import { planKind } from '../synth/kinds/plan/index.ts';
+import { Synthesis, TerraformOutput } from '../synth/cdktf/index.ts';
+import { onPath } from '../action/src/install.ts';
 import { plan, ROOT, tempDir, writeFiles } from './helpers.ts';
 
 const settings = resolveSettings(undefined);
@@ -126,6 +128,52 @@ describe('escaping', () => {
     expect(out.script.value).toContain('${file(\\"/etc/passwd\\")} %{ if true }x%{ endif }');
     expect(out.user_data.value).toBe(unescape(userData));
   });
+});
+
+describe('escaping through the real terraform CLI (property)', () => {
+  /**
+   * Characters that matter to Terraform's template syntax, to JSON and to lines, mixed with any
+   * Unicode code point (astral, combining marks, controls, NUL, U+2028).
+   */
+  const piece = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom('$', '{', '}', '%', '~', '"', '\\', '\n', '\r', '\t', '${', '%{', '$${', '%%{', '$$', '%%', '${~', '~}', '\u0000') },
+    { weight: 2, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
+    { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }) },
+  );
+  const userText = fc.string({ unit: piece, maxLength: 24 });
+
+  it('gives back every random string as the same text, through literal() into cdk.tf.json and terraform output -json (one terraform run)', async (ctx) => {
+    if (!onPath('terraform')) return ctx.skip('terraform is not on PATH');
+    const values = fc.sample(userText, 400);
+    // Through the synth's own path: a user string enters as a literal and is escaped into the JSON.
+    const synthesis = new Synthesis();
+    const stack = synthesis.stack('probe');
+    values.forEach((v, i) => new TerraformOutput(stack, `v${i}`, { value: synthesis.literal(v) }));
+    const dir = await tempDir('autostack-tf-property-');
+    await writeFiles(dir, { 'main.tf.json': synthesis.toJson(stack) });
+    const env = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
+    await promisify(execFile)('terraform', ['init', '-input=false', '-backend=false'], { cwd: dir, env });
+    await promisify(execFile)('terraform', ['apply', '-auto-approve', '-input=false'], { cwd: dir, env });
+    const { stdout } = await promisify(execFile)('terraform', ['output', '-json'], { cwd: dir, env, maxBuffer: 16 * 1024 * 1024 });
+    const out = JSON.parse(stdout) as Record<string, { value: string }>;
+    // HCL normalises every string to Unicode NFC (no escape can stop that): the same text means the same NFC text.
+    // Terraform quirk: after a bare carriage return (a \r not followed by \n), `$$${` and `%%%{` come back
+    // with one `$` or `%` too many. Still text, never an interpolation, and AutoStack refuses control
+    // characters (\r among them) in every user string before synthesis (checked below).
+    const bareCr = (v: string) => /\r(?!\n)/.test(v);
+    const results = values.map((v, i) => ({ input: v, want: v.normalize('NFC'), got: out[`v${i}`]?.value }));
+    const wrong = results.filter((x) => !bareCr(x.input) && x.got !== x.want);
+    expect(wrong, `terraform changed ${wrong.length} of ${values.length} strings`).toEqual([]);
+    const withoutOpenerRuns = (t: string) => t.replace(/[$%]+\{/g, '{');
+    const interpolated = results.filter((x) => bareCr(x.input) && (typeof x.got !== 'string' || withoutOpenerRuns(x.got) !== withoutOpenerRuns(x.want)));
+    expect(interpolated).toEqual([]);
+    // The sample did exercise the syntax: interpolation and directive openers outside the quirk.
+    expect(values.filter((v) => !bareCr(v) && v.includes('${')).length).toBeGreaterThan(20);
+    expect(values.filter((v) => !bareCr(v) && v.includes('%{')).length).toBeGreaterThan(20);
+    // The quirk cannot be reached: a carriage return in a label or a setting is refused.
+    const cr = loadDocument('.autostack/x.yaml', plan('x', 'cloud: aws\npostgres: { settings: { application_name: "a\\r$${" } }', '  labels: { probe: "a\\r$${" }\n'), settings);
+    expect(cr.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code).sort()).toEqual(['plan/label-characters', 'plan/setting-characters']);
+  }, 120_000);
 });
 
 describe('server replacement', () => {

@@ -36,6 +36,12 @@ export class ActionGitHub {
     return (data as { id: number; payload: unknown }[]).find((d) => payloadStack(d.payload) === stack)?.id;
   }
 
+  /** Whether a deployment already has a success status (an earlier run applied it). */
+  async deploymentSucceeded(id: number): Promise<boolean> {
+    const { data } = await this.call('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', { deployment_id: id, per_page: 100 });
+    return (data as { state: string }[]).some((st) => st.state === 'success');
+  }
+
   /** The commit a branch points at on GitHub. */
   async branchHead(branch: string): Promise<string> {
     const { data } = await this.call('GET /repos/{owner}/{repo}/git/ref/{ref}', { ref: `heads/${branch}` });

@@ -11,7 +11,12 @@ export interface ActionInputs {
   terraformVersion: string;
   token?: string;
   parallelism: number;
+  /** How long terraform waits for a state lock held by another run: `-lock-timeout`, at most 30 minutes. */
+  lockTimeout: string;
 }
+
+/** The longest -lock-timeout the Action accepts: a run never waits without bound for a lock. */
+export const MAX_LOCK_TIMEOUT_SECONDS = 30 * 60;
 
 export class InputError extends Error {}
 
@@ -27,8 +32,11 @@ export function parseInputs(get: (name: string) => string): ActionInputs {
   if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > 16) throw new InputError(`Input "parallelism" must be a whole number from 1 to 16, not "${get('parallelism')}".`);
   const terraformVersion = (get('terraform-version') || '1.11.4').trim();
   if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?$/.test(terraformVersion)) throw new InputError(`Input "terraform-version" must be an exact version such as 1.11.4, not "${terraformVersion}".`);
+  const lockTimeout = (get('lock-timeout') || '5m').trim();
+  const lock = /^(\d{1,5})(s|m)$/.exec(lockTimeout);
+  if (!lock || Number(lock[1]) * (lock[2] === 'm' ? 60 : 1) > MAX_LOCK_TIMEOUT_SECONDS) throw new InputError(`Input "lock-timeout" must be a duration in seconds or minutes from 0s to 30m, such as 5m or 90s, not "${lockTimeout.slice(0, 80)}": it bounds how long terraform waits for a state lock another run holds.`);
   const token = get('github-token').trim();
-  return { mode, stacks, ...(sourceSha ? { sourceSha } : {}), workingDirectory: get('working-directory').trim() || '.', terraformVersion, ...(token ? { token } : {}), parallelism };
+  return { mode, stacks, ...(sourceSha ? { sourceSha } : {}), workingDirectory: get('working-directory').trim() || '.', terraformVersion, ...(token ? { token } : {}), parallelism, lockTimeout };
 }
 
 export function parseStacks(raw: string): string[] | 'changed' {

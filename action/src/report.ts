@@ -5,7 +5,7 @@ export const COMMENT_MARKER = '<!-- autostack:terraform-plan -->';
 /** GitHub refuses comments over 65,536 characters; stay well below. */
 export const COMMENT_BUDGET = 60_000;
 
-const ICON: Record<StackResult['status'], string> = { applied: '✅ applied', destroyed: '✅ destroyed', planned: '📝 planned', 'no-changes': '✅ no changes', failed: '❌ failed', refused: '⛔ refused' };
+const ICON: Record<StackResult['status'], string> = { applied: '✅ applied', destroyed: '✅ destroyed', planned: '📝 planned', 'no-changes': '✅ no changes', failed: '❌ failed', refused: '⛔ refused', 'already-deployed': '✅ already deployed' };
 
 export interface ReportContext {
   mode: Mode;
@@ -22,7 +22,7 @@ export function renderReport(results: StackResult[], ctx: ReportContext, budget 
     '|---|---|--:|--:|--:|--:|',
     ...results.map((r) => `| \`${r.name}\`${r.action === 'destroy' ? ' (destroy)' : ''} | ${ICON[r.status]} | ${r.add} | ${r.change} | ${r.destroy} | ${(r.durationMs / 1000).toFixed(1)} s |`),
     '',
-    ...results.filter((r) => r.error).map((r) => `- **${r.name}**: ${escapeHtml(r.error!)}`),
+    ...results.filter((r) => r.error ?? r.note).map((r) => `- **${r.name}**: ${escapeHtml((r.error ?? r.note)!)}`),
     ...(ctx.runUrl ? ['', `[Workflow run](${ctx.runUrl})`] : []),
   ].join('\n');
   const details = (limit: number) => results.filter((r) => r.planText).map((r) => {

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import type { Masker } from './mask.ts';
@@ -13,8 +14,10 @@ export type StackAction = 'apply' | 'destroy';
 export interface StackResult extends PlanSummary {
   name: string;
   action: StackAction;
-  status: 'applied' | 'destroyed' | 'planned' | 'no-changes' | 'failed' | 'refused';
+  status: 'applied' | 'destroyed' | 'planned' | 'no-changes' | 'failed' | 'refused' | 'already-deployed';
   error?: string;
+  /** Why a stack that did not fail ran nothing (its deployment already succeeded). */
+  note?: string;
   /** `terraform show` of the saved plan, redacted (terraform itself hides values marked sensitive). */
   planText: string;
   durationMs: number;
@@ -30,6 +33,8 @@ export interface StackRun {
    */
   rollout?: string[][];
   applyAfterPlan: boolean;
+  /** How long terraform waits for a state lock another run holds (`-lock-timeout`), e.g. `5m`. */
+  lockTimeout: string;
   env: NodeJS.ProcessEnv;
   masker: Masker;
   initLock: Lock;
@@ -58,14 +63,16 @@ export async function runStack(s: StackRun): Promise<StackResult> {
   const say = (text: string) => { for (const l of text.split(/\r\n|\r|\n/)) s.log(prefix + l); };
   const exec = (args: string[], stream: boolean) => terraform(args, { cwd: s.dir, env: s.env, masker: s.masker, ...(stream ? { stream: (l: string) => s.log(prefix + l) } : {}) });
   const fail = (step: Step, r: ExecResult, summary: PlanSummary = EMPTY, planText = '') => done({ ...summary, planText, status: 'failed', error: failureMessage(step, r, s.masker) });
+  const lock = `-lock-timeout=${s.lockTimeout}`;
   try {
     const init = await s.initLock.run(() => exec(['init', '-input=false', '-no-color'], true));
     if (init.code !== 0) return fail('init', init);
-    const plan = await exec(['plan', '-input=false', '-no-color', '-lock-timeout=5m', '-detailed-exitcode', `-out=${PLAN_FILE}`, ...(s.action === 'destroy' ? ['-destroy'] : [])], false);
+    const plan = await exec(['plan', '-input=false', '-no-color', lock, '-detailed-exitcode', `-out=${PLAN_FILE}`, ...(s.action === 'destroy' ? ['-destroy'] : [])], false);
     if (plan.code !== 0 && plan.code !== 2) {
       say(s.masker.redact(stripVTControlCharacters(plan.stdout + plan.stderr)).trimEnd());
       return fail('plan', plan);
     }
+    const planHash = fileHash(join(s.dir, PLAN_FILE));
     const json = await exec(['show', '-json', PLAN_FILE], false);
     if (json.code !== 0) return fail('show', json);
     const summary = summarizePlan(json.stdout, s.masker);
@@ -76,11 +83,13 @@ export async function runStack(s: StackRun): Promise<StackResult> {
     if (!s.applyAfterPlan) return done({ ...summary, planText, status: 'planned' });
     const waves = s.action === 'apply' ? rolloutWaves(s.rollout ?? [], summary) : [];
     if (waves.length > 1) {
-      const rolled = await rollOut(s, exec, waves, summary);
+      const rolled = await rollOut(s, exec, waves, summary, lock);
       if (rolled) return fail(rolled.step, rolled.result, summary, planText);
       return done({ ...summary, planText, status: 'applied' });
     }
-    const apply = await exec(['apply', '-input=false', '-no-color', '-lock-timeout=5m', PLAN_FILE], true);
+    const tampered = planChanged(join(s.dir, PLAN_FILE), planHash);
+    if (tampered) return done({ ...summary, planText, status: 'failed', error: tampered });
+    const apply = await exec(['apply', '-input=false', '-no-color', lock, PLAN_FILE], true);
     if (apply.code !== 0) return fail('apply', apply, summary, planText);
     return done({ ...summary, planText, status: s.action === 'destroy' ? 'destroyed' : 'applied' });
   } finally {
@@ -103,21 +112,24 @@ export function rolloutWaves(rollout: string[][], reviewed: PlanSummary): string
  * then applied; a last plan takes the rest. A wave that fails stops the rollout, so at most one
  * server is ever down.
  */
-async function rollOut(s: StackRun, exec: (args: string[], stream: boolean) => Promise<ExecResult>, waves: string[][], reviewed: PlanSummary): Promise<{ step: Step; result: ExecResult } | undefined> {
+async function rollOut(s: StackRun, exec: (args: string[], stream: boolean) => Promise<ExecResult>, waves: string[][], reviewed: PlanSummary, lock: string): Promise<{ step: Step; result: ExecResult } | undefined> {
   const prefix = `[${s.name}] `;
   const allowed = new Map(reviewed.resources.map((r) => [r.address, r.action]));
   const step = async (targets: string[], label: string): Promise<{ step: Step; result: ExecResult } | undefined> => {
     s.log(`${prefix}rollout: ${label}`);
-    const plan = await exec(['plan', '-input=false', '-no-color', '-lock-timeout=5m', '-detailed-exitcode', `-out=${WAVE_FILE}`, ...targets.map((t) => `-target=${t}`)], false);
+    const plan = await exec(['plan', '-input=false', '-no-color', lock, '-detailed-exitcode', `-out=${WAVE_FILE}`, ...targets.map((t) => `-target=${t}`)], false);
     if (plan.code === 0) return undefined;
     if (plan.code !== 2) return { step: 'plan', result: plan };
+    const waveHash = fileHash(join(s.dir, WAVE_FILE));
     const json = await exec(['show', '-json', WAVE_FILE], false);
     if (json.code !== 0) return { step: 'show', result: json };
     const extra = summarizePlan(json.stdout, s.masker).resources.filter((r) => r.action !== 'read' && allowed.get(r.address) !== r.action);
     if (extra.length) {
       return { step: 'plan', result: { code: 1, stdout: '', stderr: `the rollout plan changes what the reviewed plan did not (${extra.map((r) => `${r.action} ${r.address}`).join(', ')}): stopping; re-run the deploy.` } };
     }
-    const apply = await exec(['apply', '-input=false', '-no-color', '-lock-timeout=5m', WAVE_FILE], true);
+    const tampered = planChanged(join(s.dir, WAVE_FILE), waveHash);
+    if (tampered) return { step: 'apply', result: { code: 1, stdout: '', stderr: tampered } };
+    const apply = await exec(['apply', '-input=false', '-no-color', lock, WAVE_FILE], true);
     return apply.code === 0 ? undefined : { step: 'apply', result: apply };
   };
   for (const [i, wave] of waves.entries()) {
@@ -125,6 +137,22 @@ async function rollOut(s: StackRun, exec: (args: string[], stream: boolean) => P
     if (failed) return failed;
   }
   return step([], 'the rest of the reviewed plan');
+}
+
+/** SHA-256 of a saved plan as terraform wrote it (undefined when there is none). */
+function fileHash(path: string): string | undefined {
+  try {
+    return createHash('sha256').update(readFileSync(path)).digest('hex');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why a saved plan must not be applied: it is gone, or its bytes are not the ones terraform wrote and showed. */
+function planChanged(path: string, expected: string | undefined): string | undefined {
+  const now = fileHash(path);
+  if (expected !== undefined && now === expected) return undefined;
+  return `the saved plan ${path.split('/').pop()} ${now === undefined ? 'is gone' : 'was modified'} between terraform plan and apply (its SHA-256 is not the one it had when terraform wrote it): refusing to apply it, so nothing was applied. Something else in this job writes to the stack's folder; remove that step and run the deploy again.`;
 }
 
 /** Plan output without terraform's refresh chatter and "Saved the plan to…" footer. */

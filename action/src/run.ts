@@ -61,26 +61,39 @@ export async function runAction(inputs: ActionInputs, rawIo: ActionIO): Promise<
       if (id !== undefined) deployments.set(s.name, id);
     }
   }
-  let refusal = checkBinding(commit, inputs.sourceSha);
-  if (!refusal && inputs.mode !== 'plan') {
+  // A retried dispatch (a re-run, a redelivered dispatch) of a deployment that already succeeded
+  // applies nothing again and leaves that deployment's statuses alone.
+  const done = new Set<string>();
+  for (const [name, id] of deployments) {
+    if (await quietly(io, `reading the statuses of ${name}'s deployment`, () => github!.deploymentSucceeded(id))) done.add(name);
+  }
+  for (const name of done) deployments.delete(name);
+  const todo = selected.filter((s) => !done.has(s.name));
+  const alreadyDone = new Map(selected.filter((s) => done.has(s.name)).map((s) => [s.name, alreadyDeployed(s)] as const));
+  let refusal = todo.length ? checkBinding(commit, inputs.sourceSha) : undefined;
+  if (!refusal && todo.length && inputs.mode !== 'plan') {
     const branch = commit.branch ?? DEFAULT_DEPLOY_BRANCH;
     const head = github ? await quietly(io, `reading the head of ${branch}`, () => github.branchHead(branch)) : await remoteHead(dir, branch);
     refusal = checkHead(commit, branch, head);
   }
-  let results: StackResult[];
+  let ran: StackResult[];
   if (refusal) {
-    results = selected.map((s) => refused(s, refusal));
+    ran = todo.map((s) => refused(s, refusal));
+  } else if (todo.length === 0) {
+    ran = [];
   } else {
     await ensureTerraform(inputs.terraformVersion, io.addPath, io.log);
     for (const [name, id] of deployments) await quietly(io, `marking ${name} in progress`, () => github!.setStatus(id, 'in_progress', `AutoStack ${inputs.mode} started`, runUrl));
     const tfEnv = terraformEnv(env);
     const initLock = new Lock();
-    results = await runPool(selected, inputs.parallelism, (s) => {
+    ran = await runPool(todo, inputs.parallelism, (s) => {
       const problem = s.problem ?? stackDirProblem(dir, s.name);
       if (problem) return Promise.resolve(refused(s, problem));
-      return runStack({ name: s.name, action: s.action, ...(s.rollout ? { rollout: s.rollout } : {}), dir: join(dir, 'stacks', s.name), applyAfterPlan: inputs.mode !== 'plan', env: tfEnv, masker, initLock, log: io.log });
+      return runStack({ name: s.name, action: s.action, ...(s.rollout ? { rollout: s.rollout } : {}), dir: join(dir, 'stacks', s.name), applyAfterPlan: inputs.mode !== 'plan', lockTimeout: inputs.lockTimeout, env: tfEnv, masker, initLock, log: io.log });
     });
   }
+  const byName = new Map(ran.map((r, i) => [todo[i]!, r] as const));
+  const results = selected.map((s) => alreadyDone.get(s.name) ?? byName.get(s)!);
   for (const r of results) {
     const id = deployments.get(r.name);
     if (id === undefined) continue;
@@ -135,6 +148,7 @@ function stackDirProblem(dir: string, name: string): string | undefined {
 /** The outcome and its report; the entry point turns an error into the one failure message. */
 function finish(results: StackResult[], inputs: ActionInputs, masker: Masker, runUrl: string | undefined, error?: string): ActionOutcome {
   const ok = (r: StackResult) => r.status === 'applied' || r.status === 'destroyed' || (inputs.mode !== 'plan' && r.status === 'no-changes');
+  // 'already-deployed' is neither: it succeeded in an earlier run and nothing ran now.
   const body = error ? `### AutoStack ${inputs.mode}\n\n⛔ ${error}` : results.length === 0 ? `### AutoStack ${inputs.mode}\n\nNo stack changed in this deploy commit: nothing to do.` : renderReport(results, { mode: inputs.mode, ...(inputs.sourceSha ? { sourceSha: inputs.sourceSha } : {}), ...(runUrl ? { runUrl } : {}) });
   return {
     results,
@@ -143,6 +157,10 @@ function finish(results: StackResult[], inputs: ActionInputs, masker: Masker, ru
     failed: results.filter((r) => r.status === 'failed' || r.status === 'refused').map((r) => r.name),
     ...(error ? { error: masker.redact(error) } : {}),
   };
+}
+
+function alreadyDeployed(s: SelectedStack): StackResult {
+  return { name: s.name, action: s.action, status: 'already-deployed', note: `this deployment already succeeded in an earlier run, so this run (a retried dispatch or a re-run) applies nothing again. To deploy again on purpose, use \`/autostack deploy ${s.plan}\` on a pull request: it makes a new deployment.`, add: 0, change: 0, destroy: 0, resources: [], outputs: [], planText: '', durationMs: 0 };
 }
 
 function refused(s: SelectedStack, why: string): StackResult {

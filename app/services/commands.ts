@@ -9,7 +9,11 @@ export const HELP = `**AutoStack commands** (on pull requests, for people with w
 /** Reads the first `/autostack` line of a comment. Never throws: anything odd is `ignore` or a polite reply. */
 export function parseCommand(body: unknown): ParsedComment {
   if (typeof body !== 'string' || body.length > 65_536) return { kind: 'ignore' };
-  const line = body.split(/\r?\n/).map((l) => l.trim()).find((l) => /^\/autostack(\s|$)/i.test(l));
+  const lines = body.split(/\r?\n/).map((l) => l.trim());
+  const line = lines.find((l) => /^\/autostack(\s|$)/i.test(l));
+  // Fullwidth or other compatibility forms (／autostack, ｄeploy) read like a command but are not one: say so, run nothing.
+  const lookalike = (l: string) => l !== l.normalize('NFKC') && /^\/autostack(\s|$)/i.test(l.normalize('NFKC'));
+  if (line ? lookalike(line) : lines.some(lookalike)) return { kind: 'reply', text: `That looks like an AutoStack command, but it is written with lookalike (fullwidth or compatibility) characters, so nothing was run. Type it in plain ASCII.\n\n${HELP}` };
   if (!line) return { kind: 'ignore' };
   const [, sub = '', ...rest] = line.split(/\s+/);
   switch (sub.toLowerCase()) {

@@ -35,7 +35,7 @@ export const aws: CloudDefinition = {
     steps: [
       '      - name: AWS credentials (OIDC)',
       "        if: ${{ vars.AUTOSTACK_AWS_ROLE_ARN != '' }}",
-      '        uses: aws-actions/configure-aws-credentials@v4',
+      '        uses: aws-actions/configure-aws-credentials@7474bc4690e29a8392af63c5b98e7449536d5c3a # v4.3.1',
       '        with:',
       '          role-to-assume: ${{ vars.AUTOSTACK_AWS_ROLE_ARN }}',
       "          aws-region: ${{ vars.AUTOSTACK_AWS_REGION || 'us-east-1' }}",

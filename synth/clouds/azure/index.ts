@@ -36,7 +36,7 @@ export const azure: CloudDefinition = {
     steps: [
       '      - name: Azure credentials (OIDC)',
       "        if: ${{ vars.AUTOSTACK_AZURE_CLIENT_ID != '' }}",
-      '        uses: azure/login@v2',
+      '        uses: azure/login@7184910d9eb2b1c5e48f7073824a90609bb9b6d6 # v2.3.1',
       '        with:',
       '          client-id: ${{ vars.AUTOSTACK_AZURE_CLIENT_ID }}',
       '          tenant-id: ${{ vars.AUTOSTACK_AZURE_TENANT_ID }}',

@@ -32,7 +32,7 @@ export const gcp: CloudDefinition = {
     steps: [
       '      - name: Google Cloud credentials (OIDC)',
       "        if: ${{ vars.AUTOSTACK_GCP_WORKLOAD_IDENTITY_PROVIDER != '' }}",
-      '        uses: google-github-actions/auth@v2',
+      '        uses: google-github-actions/auth@c200f3691d83b41bf9bbd8638997a462592937ed # v2.1.13',
       '        with:',
       '          workload_identity_provider: ${{ vars.AUTOSTACK_GCP_WORKLOAD_IDENTITY_PROVIDER }}',
       '          service_account: ${{ vars.AUTOSTACK_GCP_SERVICE_ACCOUNT }}',

@@ -3,7 +3,9 @@
 const SECRET_KEY = /(^|[_.-])(password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)($|[_.-])/i;
 const SECRET_VALUE: [RegExp, string][] = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a private key'],
-  [/\bAKIA[0-9A-Z]{16}\b/, 'an AWS access key id'],
+  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, 'an AWS access key id'],
+  // 40 characters of base64 mixing upper case, lower case and digits, alone: the shape of an AWS secret access key.
+  [/(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]*[A-Z])(?=[A-Za-z0-9/+]*[a-z])(?=[A-Za-z0-9/+]*[0-9])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/, 'an AWS secret access key'],
   [/\bgh[pousr]_[A-Za-z0-9]{36,}\b/, 'a GitHub token'],
   [/\bxox[baprs]-[A-Za-z0-9-]{10,}\b/, 'a Slack token'],
   [/:\/\/[^/\s:@]+:[^/\s@]+@/, 'a URL with a password in it'],
