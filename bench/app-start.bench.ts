@@ -6,6 +6,7 @@
 // ratios (and of the raw figures) and the verdict against the target: idle memory <= 1.5x.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { availableParallelism, loadavg } from 'node:os';
 
 const RUNS = Number(process.env.RUNS ?? 7);
 const TARGET = 1.5;
@@ -28,6 +29,7 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
+console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} CPUs (a loaded machine slows every figure; the ratios to the same run's baseline much less)`);
 console.log(`App start-up, medians of ${RUNS} runs each (fresh process, idle RSS after a full GC); ratios are per run, to the bare Probot app of the same run`);
 const ratios: Record<string, number> = {};
 for (const mode of MODES) {

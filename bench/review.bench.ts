@@ -9,6 +9,7 @@ import { parseDocument } from 'yaml';
 import { MemoryReader } from '../synth/core/load/reader.ts';
 import { renderMarkdown } from '../synth/core/render/markdown.ts';
 import { reviewChange } from '../synth/core/review/review.ts';
+import { availableParallelism, loadavg } from 'node:os';
 
 const SIZES = [1, 10, 100, 1000];
 const CLOUDS = ['aws', 'azure', 'gcp'];
@@ -64,6 +65,7 @@ async function paired(subject: () => Promise<unknown>, baseline: () => unknown, 
 // Warm up module loading, schema compilation and catalog indexes once.
 await reviewChange(new MemoryReader({ b: { '.autostack/w.yaml': planText(0, false) }, h: { '.autostack/w.yaml': planText(0, true) } }), 'b', 'h');
 
+console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} CPUs (a loaded machine slows every figure; the ratios to the same run's baseline much less)`);
 console.log('files | runs | review ms | parse ms | ratio (median of per-run ratios) | review µs/file | RSS MB');
 console.log('----: | ---: | --------: | -------: | ----: | -------------: | -----:');
 const rows: { n: number; ratio: number; perFile: number }[] = [];

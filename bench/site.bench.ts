@@ -20,6 +20,7 @@ import { gzipSync } from 'node:zlib';
 import { getRequestListener } from '@hono/node-server';
 import { parse } from 'yaml';
 import { createWebApp } from '../app/web.ts';
+import { availableParallelism, loadavg } from 'node:os';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -71,6 +72,7 @@ async function transfer(path: string, accept = 'br, gzip'): Promise<{ bytes: num
   return { bytes: medianOf(runs.map((r) => r.bytes)), encoding: runs[0]!.encoding };
 }
 const kb = (n: number) => `${(n / 1024).toFixed(1).padStart(7)} KB`;
+console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} CPUs (a loaded machine slows every figure; the ratios to the same run's baseline much less)`);
 console.log('1. JavaScript per page, gzipped (inline scripts and every script file, each once)');
 const sizes: { route: string; files: string[] }[] = [];
 for (const page of pages(DIST).sort()) {

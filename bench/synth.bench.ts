@@ -8,7 +8,7 @@
 import '../synth/node.ts';
 import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -73,6 +73,7 @@ async function timeCommand(args: string[], cwd: string): Promise<number> {
 
 interface ChildResult { n: number; stacks: number; importMs: number; synthMs: number; reviewMs: number; maxRssMb: number; mb: number }
 
+console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} CPUs (a loaded machine slows every figure; the ratios to the same run's baseline much less)`);
 console.log(`medians of ${RUNS} fresh processes per size; review = the review of the same plans in the same process (baseline)`);
 console.log('plans | stacks | import ms | synth ms | ms/stack | review ms | synth / review | peak RSS MB | JSON MB');
 console.log('----: | -----: | --------: | -------: | -------: | --------: | -------------: | ----------: | ------:');
