@@ -23,7 +23,8 @@ const USER_TOKEN = 'ghu_usertoken000000000000000000000000000';
 let url = '';
 let close: () => void;
 let gh: FakeGitHub | undefined;
-const pool = new ValidationPool();
+// A generous deadline: on a loaded test machine the worst plan can take seconds (the deadline is tested on its own).
+const pool = new ValidationPool({ deadlineMs: 120_000 });
 
 beforeAll(async () => {
   const server = createServer();
@@ -135,7 +136,7 @@ describe('POST /api/validate under attack', () => {
   });
 
   it('refuses validations beyond the queue with 503 and Retry-After, and stops one past its deadline', async () => {
-    const small = new ValidationPool({ workers: 1, queue: 1 });
+    const small = new ValidationPool({ workers: 1, queue: 1, deadlineMs: 120_000 });
     const server = createServer(getRequestListener(createApi({ publicUrl: 'http://127.0.0.1', validation: small }).fetch));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const at = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/validate`;

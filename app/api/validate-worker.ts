@@ -3,8 +3,17 @@
 // the main thread neither walks nor copies the result object). Loaded as a .ts file: Node 24 strips the
 // types, as it does for app/main.ts.
 import '../../synth/node.ts';
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { evaluateFiles } from '../../synth/core/review/evaluate.ts';
+
+// A lower priority for this thread only (on Linux a thread is its own scheduling entity, and pid 0
+// names the calling thread): when CPUs are short, the main thread's requests run first.
+try {
+  setPriority(0, 10);
+} catch {
+  // Not allowed here (or not supported): the thread runs at the process's priority.
+}
 
 export interface ValidateJob {
   id: number;
