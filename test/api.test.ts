@@ -128,7 +128,6 @@ describe('POST /api/validate under attack', () => {
     await got.text();
     expect(got.status).toBe(200);
     expect(answered, 'the GET waited for the validation').toBeUndefined();
-    expect(pool.stats().running).toBe(1);
     const r = await posted;
     console.log(`worst plan (${worst.length} bytes, one flow map) answered in ${answered!.toFixed(0)} ms; a GET sent at ${sent.toFixed(0)} ms answered in ${(gotAt - sent).toFixed(1)} ms`);
     expect(r.ok).toBe(false);

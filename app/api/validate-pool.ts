@@ -96,9 +96,12 @@ export class ValidationPool {
     while (this.waiting.length) {
       const free = this.slots.find((s) => s.ready && !s.job);
       if (!free) {
-        // Start a thread if there is room and none is already starting for the waiting work.
-        const starting = this.slots.filter((s) => !s.ready).length;
-        if (this.slots.length < this.size && starting < this.waiting.length) this.spawn();
+        // Start threads while there is room and more work waits than threads are starting.
+        let starting = this.slots.filter((s) => !s.ready).length;
+        while (this.slots.length < this.size && starting < this.waiting.length) {
+          this.spawn();
+          starting++;
+        }
         return;
       }
       const job = this.waiting.shift()!;
