@@ -1,6 +1,6 @@
 import '../synth/node.ts';
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -69,6 +69,43 @@ describe('autostack validate', () => {
     const r = await autostack(['validate'], dir);
     expect(r).toMatchObject({ code: 0, stdout: '' });
     expect(r.stderr).toContain('2 files checked, 0 errors');
+  });
+
+  it('prints the diagnostics as one JSON document with --json, with the same exit codes', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'bad.yaml'), BAD_PLAN);
+    const text = await autostack(['validate', 'bad.yaml'], dir);
+    const r = await autostack(['validate', '--json', 'bad.yaml'], dir);
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(Object.keys(json)).toEqual(['version', 'ok', 'files', 'errors', 'warnings', 'diagnostics']);
+    expect(json).toMatchObject({ version: 1, ok: false, files: 1, errors: 4, warnings: 0 });
+    // The same diagnostics as the text form, field by field.
+    expect(json.diagnostics.map((d: { file: string; line: number; column: number; severity: string; message: string; code: string }) => `${d.file}:${d.line}:${d.column} ${d.severity} ${d.message} [${d.code}]`).join('\n')).toBe(text.stdout.trim());
+    for (const d of json.diagnostics) expect(Object.keys(d).filter((k) => k !== 'path')).toEqual(['file', 'line', 'column', 'severity', 'code', 'message']);
+
+    await writeFiles(dir, { '.autostack/a.yaml': plan('a', 'cloud: aws') });
+    const clean = await autostack(['validate', '.', '--json'], dir);
+    expect(clean.code).toBe(0);
+    expect(JSON.parse(clean.stdout)).toEqual({ version: 1, ok: true, files: 1, errors: 0, warnings: 0, diagnostics: [] });
+
+    // No .autostack/ folder: still one JSON document, and exit 1 as without --json.
+    const empty = await autostack(['validate', '--json'], await tempDir());
+    expect(empty.code).toBe(1);
+    expect(JSON.parse(empty.stdout)).toMatchObject({ ok: false, files: 0, diagnostics: [{ code: 'cli/no-autostack-folder', severity: 'error' }] });
+    // Usage mistakes stay exit 2 with a message, no JSON.
+    const usage = await autostack(['validate', '--json', 'missing.yaml'], dir);
+    expect(usage).toMatchObject({ code: 2, stdout: '' });
+  });
+
+  it('prints its version with --version and -V', async () => {
+    const dir = await tempDir();
+    const { version } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
+    for (const flag of ['--version', '-V']) {
+      const r = await autostack([flag], dir);
+      expect(r, flag).toMatchObject({ code: 0, stdout: `autostack ${version}\n`, stderr: '' });
+    }
+    expect((await autostack(['--version', 'x'], dir)).code).toBe(2);
   });
 
   it('explains usage mistakes in one line, without a stack trace', async () => {

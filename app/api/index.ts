@@ -7,6 +7,7 @@ import { addPublicRoutes } from './public-routes.ts';
 import { ApiError } from './errors.ts';
 import { addRepoRoutes } from './repo-routes.ts';
 import { SESSION_COOKIE, SessionSealer } from './session.ts';
+import { ValidationPool } from './validate-pool.ts';
 import type { ApiEnv, ApiOptions } from './types.ts';
 
 export type { ApiOptions } from './types.ts';
@@ -31,6 +32,8 @@ export function createApi(o: ApiOptions): Hono<ApiEnv> {
     ...(o.sessionSecret ? { sealer: new SessionSealer(o.sessionSecret) } : {}),
     ...(o.templatesDir ? { templatesDir: o.templatesDir } : {}),
     ...(o.local ? { local: o.local } : {}),
+    // Threads start on the first validation, not here: an idle server holds none.
+    validation: o.validation instanceof ValidationPool ? o.validation : new ValidationPool(o.validation),
   };
   const api = new Hono<ApiEnv>().basePath('/api');
   api.onError((err, c) => {

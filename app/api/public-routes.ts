@@ -6,6 +6,7 @@ import { summarizeTemplate } from '../../synth/core/templates/summary.ts';
 import type { TemplateSummary } from '../../synth/core/templates/summary.ts';
 import { jsonBody, readFiles } from './http.ts';
 import { ApiError } from './errors.ts';
+import { PoolFull, ValidationRefused } from './validate-pool.ts';
 import type { ApiApp, ApiContext } from './types.ts';
 
 /** Validation and templates: no sign-in, no GitHub. */
@@ -16,9 +17,17 @@ export function addPublicRoutes(api: ApiApp, ctx: ApiContext): void {
     return { bundles, summaries: await Promise.all(bundles.map(summarizeTemplate)) };
   })());
 
+  // Checked on a worker thread (validate-pool.ts): the worst file under the size cap costs about half
+  // a second of CPU, which on the main thread every other request would wait for.
   api.post('/validate', async (c) => {
-    const review = await evaluateFiles(await readFiles(c));
-    return c.json({ ok: review.ok, diagnostics: review.diagnostics, plans: review.plans, budgets: review.budgets, totals: review.totals });
+    const files = await readFiles(c);
+    try {
+      return c.body(await ctx.validation.validate(files), 200, { 'content-type': 'application/json; charset=utf-8' });
+    } catch (e) {
+      if (e instanceof PoolFull) return c.json({ error: e.message }, 503, { 'retry-after': String(e.retryAfterSeconds) });
+      if (e instanceof ValidationRefused) return c.json({ error: e.message }, 422);
+      throw e;
+    }
   });
 
   api.get('/templates', async (c) => c.json({ templates: (await loadAll()).summaries }));

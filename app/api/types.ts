@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import type { LocalPlatform } from '../local/local-platform.ts';
 import type { OAuthConfig } from './oauth.ts';
+import type { PoolOptions, ValidationPool } from './validate-pool.ts';
 import type { Session, SessionSealer } from './session.ts';
 
 export interface ApiOptions {
@@ -14,6 +15,8 @@ export interface ApiOptions {
   templatesDir?: string;
   /** Local mode: the platform on a local git repository instead of GitHub. */
   local?: LocalPlatform;
+  /** The worker threads that check files sent to POST /api/validate: a pool, or its options (defaults in validate-pool.ts). */
+  validation?: ValidationPool | PoolOptions;
 }
 
 export type ApiEnv = { Variables: { session: Session } };
@@ -29,4 +32,5 @@ export interface ApiContext {
   sealer?: SessionSealer;
   templatesDir?: string;
   local?: LocalPlatform;
+  validation: ValidationPool;
 }

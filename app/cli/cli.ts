@@ -1,4 +1,5 @@
 import '../../synth/node.ts';
+import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse, UsageError } from './args.ts';
@@ -23,6 +24,7 @@ export const USAGE = `Usage: autostack <command> [options]
 Commands:
   validate [path]   Check AutoStack files: a repository (its .autostack/ folder), a folder or one file.
                     Prints file:line:col severity message; exits 1 on any error.
+      --json        Print the diagnostics as one JSON document (shape in the README)
   plan              Review the .autostack/ changes between two git refs: what changes,
                     what it costs on AWS, Azure and GCP, budgets and advice.
       --base REF    Compare from REF (default: merge base with the default branch)
@@ -39,6 +41,7 @@ Commands:
       --cloud NAME  aws, azure or gcp (default: each plan's own cloud)
       --plan NAME   Only this plan (repeatable)
   help              Show this help.
+  --version, -V     Print the version.
 
 Exit codes: 0 success, 1 errors in the files or a budget exceeded, 2 usage error.`;
 
@@ -67,6 +70,11 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       return planCommand(rest, io);
     case 'synth':
       return (await import('./synth-command.ts')).synthCommand(rest, io);
+    case '--version':
+    case '-V':
+      if (rest.length) throw new UsageError(`${command} takes no arguments`);
+      io.out(`autostack ${version()}\n`);
+      return 0;
     case undefined:
     case 'help':
     case '--help':
@@ -78,8 +86,41 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** The version in package.json, read once (the CLI runs from the source tree, so the file is beside it). */
+export function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * `autostack validate --json`: one document on stdout, this shape (version 1; fields are only ever added):
+ * { "version": 1, "ok": boolean, "files": number, "errors": number, "warnings": number,
+ *   "diagnostics": [{ "file", "line", "column", "severity": "error"|"warning"|"info", "code", "message", "path"? }] }
+ * The exit code is the same as without --json; usage mistakes (exit 2) print no JSON, only the message on stderr.
+ */
+export interface ValidateJson {
+  version: 1;
+  ok: boolean;
+  files: number;
+  errors: number;
+  warnings: number;
+  diagnostics: Diagnostic[];
+}
+
+function validateJson(diagnostics: Diagnostic[], files: number): ValidateJson {
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  return {
+    version: 1,
+    ok: errors === 0,
+    files,
+    errors,
+    warnings: diagnostics.filter((d) => d.severity === 'warning').length,
+    diagnostics: diagnostics.map((d) => ({ file: d.file, line: d.line, column: d.column, severity: d.severity, code: d.code, message: d.message, ...(d.path !== undefined ? { path: d.path } : {}) })),
+  };
+}
+
 async function validateCommand(args: string[], io: CliIo): Promise<number> {
-  const { positionals } = parse(args, {});
+  const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+  const json = values.json === true;
   if (positionals.length > 1) throw new UsageError('validate takes at most one path');
   const target = resolve(io.cwd, positionals[0] ?? '.');
   const info = await stat(target).catch(() => undefined);
@@ -95,10 +136,18 @@ async function validateCommand(args: string[], io: CliIo): Promise<number> {
     const inside = basename(target) === AUTOSTACK_DIR;
     const root = inside ? dirname(target) : target;
     if (!inside && !(await stat(join(root, AUTOSTACK_DIR)).catch(() => undefined))?.isDirectory()) {
+      if (json) {
+        const where = positionals[0] ?? '.';
+        io.out(`${JSON.stringify(validateJson([{ file: where, line: 1, column: 1, severity: 'error', code: 'cli/no-autostack-folder', message: `There is no ${AUTOSTACK_DIR}/ folder in ${where}, so nothing was checked: run autostack validate from the repository root, or pass a file.` }], 0))}\n`);
+      }
       io.err(`There is no ${AUTOSTACK_DIR}/ folder in ${positionals[0] ?? 'this folder'}, so nothing was checked: AutoStack files live in ${AUTOSTACK_DIR}/ at the repository root. Run autostack validate from the repository root, or pass a file (autostack validate path/to/plan.yaml).\n`);
       return 1;
     }
     ({ diagnostics, files } = await validateTree(new FsReader(root), WORKTREE));
+  }
+  if (json) {
+    io.out(`${JSON.stringify(validateJson(diagnostics, files), null, 2)}\n`);
+    return hasErrors(diagnostics) ? 1 : 0;
   }
   for (const d of diagnostics) io.out(`${formatDiagnostic(d)}\n`);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
