@@ -238,6 +238,8 @@ export class LocalPlatform implements PlanStore {
     if (!this.operation) return;
     this.current = { ...this.operation, step, text, ...(stack ? { stack } : {}) };
     await this.onProgress?.(this.current);
+    // Rendering keeps the event loop busy: let a waiting progress request be answered between steps.
+    await new Promise((r) => setImmediate(r));
   }
 
   /**
