@@ -61,6 +61,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Serve
   } else {
     console.log(`AutoStack (local mode) on ${where}`);
     console.log(`  repository: ${local!.git.dir} (${local!.repo}, default branch ${local!.defaultBranch})`);
+    console.log(`  deploy folder (the newest rendered Terraform): ${local!.deployDir}`);
     console.log('  no GitHub App configured: set APP_ID, PRIVATE_KEY and WEBHOOK_SECRET to run as the GitHub App');
   }
   return server;

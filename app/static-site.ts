@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -65,6 +65,15 @@ export function pickEncoding(acceptEncoding: string | undefined): 'br' | 'gzip' 
  * /_astro/ are cached by browsers for a year; HTML is revalidated on every visit (ETag, Last-Modified).
  */
 export function serveSite(root: string): MiddlewareHandler {
+  return siteFiles(root).serve;
+}
+
+/**
+ * The site's files as two handlers: `serve` answers a file that exists (else passes on), `notFound`
+ * answers the site's own 404 page (404.html, in the site's layout) with status 404, or plain text
+ * when the site has none.
+ */
+export function siteFiles(root: string): { serve: MiddlewareHandler; notFound: (c: Context) => Promise<Response> } {
   const base = resolve(root);
   const cache = new Map<string, Entry>();
   /** Files being read and compressed: concurrent first requests share the work (compression runs off the event loop). */
@@ -112,7 +121,33 @@ export function serveSite(root: string): MiddlewareHandler {
     return entry;
   }
 
-  return async (c, next) => {
+  /** The entry as a response: compressed when accepted; 304 when the browser's copy is current (200s only). */
+  function respond(c: Context, entry: Entry, path: string, status: 200 | 404): Response {
+    const encoding = entry.br || entry.gzip ? pickEncoding(c.req.header('accept-encoding')) : undefined;
+    const body = encoding === 'br' ? entry.br ?? entry.gzip : encoding === 'gzip' ? entry.gzip : undefined;
+    const sent = body === entry.br && body ? 'br' : body ? 'gzip' : undefined;
+    const headers: Record<string, string> = {
+      'content-type': entry.type,
+      'cache-control': status === 200 && path.startsWith('/_astro/') ? IMMUTABLE : 'no-cache',
+      etag: sent ? `${entry.etag.slice(0, -1)}-${sent}"` : entry.etag,
+      'last-modified': entry.lastModified,
+    };
+    if (entry.br || entry.gzip) headers.vary = 'Accept-Encoding';
+    if (sent) headers['content-encoding'] = sent;
+    if (status === 200) {
+      const inm = c.req.header('if-none-match');
+      const fresh = inm
+        ? inm.split(',').some((t) => t.trim().replace(/^W\//, '') === headers.etag)
+        : c.req.header('if-modified-since') !== undefined && Date.parse(c.req.header('if-modified-since')!) >= Date.parse(entry.lastModified);
+      if (fresh) return c.body(null, 304, headers);
+    }
+    const bytes = body ?? entry.raw;
+    headers['content-length'] = String(bytes.length);
+    if (c.req.method === 'HEAD') return c.body(null, status, headers);
+    return c.body(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) as Uint8Array<ArrayBuffer>, status, headers);
+  }
+
+  const serve: MiddlewareHandler = async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
     let path: string;
     try {
@@ -125,25 +160,14 @@ export function serveSite(root: string): MiddlewareHandler {
     if (file !== base && !file.startsWith(base + sep)) return next();
     const entry = await load(file);
     if (!entry) return next();
-    const encoding = entry.br || entry.gzip ? pickEncoding(c.req.header('accept-encoding')) : undefined;
-    const body = encoding === 'br' ? entry.br ?? entry.gzip : encoding === 'gzip' ? entry.gzip : undefined;
-    const sent = body === entry.br && body ? 'br' : body ? 'gzip' : undefined;
-    const headers: Record<string, string> = {
-      'content-type': entry.type,
-      'cache-control': path.startsWith('/_astro/') ? IMMUTABLE : 'no-cache',
-      etag: sent ? `${entry.etag.slice(0, -1)}-${sent}"` : entry.etag,
-      'last-modified': entry.lastModified,
-    };
-    if (entry.br || entry.gzip) headers.vary = 'Accept-Encoding';
-    if (sent) headers['content-encoding'] = sent;
-    const inm = c.req.header('if-none-match');
-    const fresh = inm
-      ? inm.split(',').some((t) => t.trim().replace(/^W\//, '') === headers.etag)
-      : c.req.header('if-modified-since') !== undefined && Date.parse(c.req.header('if-modified-since')!) >= Date.parse(entry.lastModified);
-    if (fresh) return c.body(null, 304, headers);
-    const bytes = body ?? entry.raw;
-    headers['content-length'] = String(bytes.length);
-    if (c.req.method === 'HEAD') return c.body(null, 200, headers);
-    return c.body(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) as Uint8Array<ArrayBuffer>, 200, headers);
+    return respond(c, entry, path, 200);
   };
+
+  const notFound = async (c: Context): Promise<Response> => {
+    const page = c.req.method === 'GET' || c.req.method === 'HEAD' ? await load(join(base, '404.html')) : undefined;
+    if (!page) return c.text(`There is no page at ${c.req.path}.`, 404, { 'cache-control': 'no-cache' });
+    return respond(c, page, c.req.path, 404);
+  };
+
+  return { serve, notFound };
 }

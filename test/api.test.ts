@@ -398,7 +398,7 @@ describe('plans as the signed-in user', () => {
     gh.on('GET', gh.repoPath('/deployments/8/statuses'), 200, [{ state: 'success', created_at: '2026-11-20T09:09:00Z', log_url: 'https://github.com/acme/infra/actions/runs/3' }]);
     const { activity } = await (await asUser('GET', `/api/repos/${OWNER}/${REPO}/activity`)).json();
     expect(activity).toEqual([
-      { kind: 'deployment', title: 'billing-db: apply billing-db-aws', state: 'success', at: '2026-11-20T09:09:00Z', url: 'https://github.com/acme/infra/actions/runs/3' },
+      { kind: 'deployment', title: 'billing-db: apply billing-db-aws', state: 'success', at: '2026-11-20T09:09:00Z', plans: ['billing-db'], url: 'https://github.com/acme/infra/actions/runs/3' },
       { kind: 'pull', title: 'Add plan billing-db', state: 'merged', at: '2026-11-20T09:00:00Z', url: 'https://github.com/acme/infra/pull/12' },
     ]);
   });

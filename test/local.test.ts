@@ -124,7 +124,7 @@ describe('local mode: the platform on a local git repository', () => {
     // "Render again" re-renders that plan only; the other stacks stay unchanged on the deploy branch.
     const again = await call('POST', '/api/repos/local/repo/plans/a-db/deploy', {});
     expect(again.status).toBe(202);
-    expect((await again.json()).message).toMatch(/rendered `a-db-aws` again on autostack\/deploy/);
+    expect((await again.json()).message).toMatch(/^Rendered a-db-aws again on autostack\/deploy/);
     const manifest = JSON.parse(await git.raw(['show', 'autostack/deploy:autostack-deploy.json']));
     expect(manifest.stacks.map((s: { name: string; action: string }) => `${s.name}:${s.action}`)).toEqual(['a-db-aws:apply', 'b-db-aws:unchanged']);
     expect((await call('POST', '/api/repos/local/repo/plans/ghost-db/deploy', {})).status).toBe(404);

@@ -240,7 +240,7 @@ export class GitHubPlanStore implements PlanStore {
     const items: ActivityItem[] = pulls.filter((p) => p.head.ref.startsWith('autostack/')).slice(0, 10).map((p) => ({ kind: 'pull', title: p.title, state: p.merged_at ? 'merged' : p.state, at: p.updated_at, url: p.html_url }));
     for (const d of deployments.filter((x) => x.environment.startsWith('autostack/'))) {
       const s = ((await this.client.call('listDeploymentStatuses', { deployment_id: d.id, per_page: 1 })).data as { state: string; created_at: string; log_url?: string }[])[0];
-      items.push({ kind: 'deployment', title: `${d.environment.slice('autostack/'.length)}${d.description ? `: ${d.description}` : ''}`, state: s?.state ?? 'pending', at: s?.created_at ?? d.created_at, ...(s?.log_url ? { url: s.log_url } : {}) });
+      items.push({ kind: 'deployment', title: `${d.environment.slice('autostack/'.length)}${d.description ? `: ${d.description}` : ''}`, state: s?.state ?? 'pending', at: s?.created_at ?? d.created_at, plans: [d.environment.slice('autostack/'.length)], ...(s?.log_url ? { url: s.log_url } : {}) });
     }
     return items.sort((a, b) => b.at.localeCompare(a.at));
   }

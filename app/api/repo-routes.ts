@@ -25,7 +25,7 @@ export function addRepoRoutes(api: ApiApp, ctx: ApiContext): void {
     }
     if (!ctx.oauth || !ctx.sealer) return notConfigured(c);
     const s = ctx.sealer.openSession(getCookie(c, SESSION_COOKIE));
-    if (!s) return c.json({ error: 'Sign in with GitHub first (/api/auth/login).' }, 401);
+    if (!s) return c.json({ error: 'Sign in with GitHub first (the Sign in link at the top of the site).' }, 401);
     c.set('session', s);
     await next();
   };

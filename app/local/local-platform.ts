@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { AUTOSTACK_DIR, isAutostackFile, SETTINGS_FILE } from '../../synth/core/load/reader.ts';
@@ -6,7 +7,7 @@ import { loadSettings as loadRepoSettings } from '../../synth/core/resolve/load-
 import { renderMarkdown, summaryLine } from '../../synth/core/render/markdown.ts';
 import { reviewChange } from '../../synth/core/review/review.ts';
 import type { ReviewResult } from '../../synth/core/review/review.ts';
-import { MANIFEST_PATH, parseManifest, SOURCE_TRAILER, sourceOf } from '../../synth/contract/deploy-manifest.ts';
+import { MANIFEST_PATH, parseManifest, SOURCE_TRAILER, sourceOf, STACK_NAME } from '../../synth/contract/deploy-manifest.ts';
 import { ApiError } from '../api/errors.ts';
 import { readPlan } from '../api/repo-plans.ts';
 import type { ActivityItem, PlanDeployment, PlanStore } from '../services/plan-store.ts';
@@ -46,9 +47,42 @@ interface MergeIntent {
 }
 
 export type RenderReport =
-  | { kind: 'rendered'; branch: string; commit: string; stacks: { name: string; action: string; path: string }[]; howToApply: string }
+  | { kind: 'rendered'; branch: string; commit: string; stacks: { name: string; action: string; path: string }[]; howToApply: string; commands?: string[] }
   | { kind: 'nothing'; reason: string }
   | { kind: 'failed'; reason: string };
+
+/** What a merge or a render is doing now, for the page to show while it runs. */
+export interface LocalProgress {
+  operation: 'merge' | 'render';
+  /** The pull request being merged, or the plans being rendered again. */
+  pull?: number;
+  plans?: string[];
+  step: 'merging' | 'reviewing' | 'rendering' | 'writing';
+  /** In words, for the page. */
+  text: string;
+  stack?: { k: number; n: number; name: string };
+  startedAt: string;
+}
+
+/**
+ * The deploy folder: a worktree of the repository beside it (`<repository>-deploy`) holding the
+ * newest render of the deploy branch, updated after every render, where terraform runs with the
+ * user's own credentials.
+ */
+export interface DeployFolder {
+  branch: string;
+  /** The deploy branch's head; undefined before the first render. */
+  head?: string;
+  dir: string;
+  /** current: at the head; behind: at an older commit or with rendered files changed by hand; missing: not there; foreign: the path holds something that is not this repository's worktree. */
+  state: 'current' | 'behind' | 'missing' | 'foreign' | 'nothing rendered';
+  commit?: string;
+  /** Commands to bring the folder to the head (when it is not current). */
+  update: string[];
+  /** Commands to apply (or destroy) each stack with your own credentials, from any folder. */
+  commands: string[];
+  stacks: { name: string; plan: string; cloud: string; action: string; renderedAt: string }[];
+}
 
 /**
  * The platform on a local git repository, no GitHub needed: pull requests are branches plus a
@@ -62,6 +96,10 @@ export class LocalPlatform implements PlanStore {
   readonly git: LocalRepo;
   defaultBranch: string;
   private queue: Promise<unknown> = Promise.resolve();
+  private operation?: Pick<LocalProgress, 'operation' | 'pull' | 'plans' | 'startedAt'>;
+  private current?: LocalProgress;
+  /** Told of every progress step (tests pause a merge here). */
+  onProgress?: (p: LocalProgress) => void | Promise<void>;
 
   private constructor(git: LocalRepo, defaultBranch: string) {
     this.git = git;
@@ -73,7 +111,10 @@ export class LocalPlatform implements PlanStore {
   static async open(dir: string): Promise<LocalPlatform> {
     const git = await LocalRepo.open(dir);
     const platform = new LocalPlatform(git, await git.defaultBranch());
-    await platform.exclusive(() => platform.recover());
+    await platform.exclusive(async () => {
+      await platform.recover();
+      await platform.syncDeployFolder();
+    });
     return platform;
   }
 
@@ -97,7 +138,7 @@ export class LocalPlatform implements PlanStore {
     if (!head || !manifest) return out;
     for (const plan of plans) {
       const stack = manifest.stacks.find((s) => s.plan === plan);
-      if (stack) out.set(plan, { state: stack.action === 'destroy' ? 'rendered for destroy' : 'rendered', updatedAt: manifest.renderedAt, environment: `autostack/${plan}`, note: `Terraform in stacks/${stack.name}/ on branch ${branch} (${head.slice(0, 7)}); nothing is applied to a cloud in local mode.` });
+      if (stack) out.set(plan, { state: stack.action === 'destroy' ? 'rendered for destroy' : 'rendered', updatedAt: stack.renderedAt ?? manifest.renderedAt, environment: `autostack/${plan}`, note: `Terraform in ${join(this.deployDir, 'stacks', stack.name)} (branch ${branch}, ${head.slice(0, 7)}); nothing is applied to a cloud in local mode.` });
     }
     return out;
   }
@@ -161,7 +202,7 @@ export class LocalPlatform implements PlanStore {
    *    merge ({@link recover}): a merge is never left without its render.
    */
   mergePull(n: number): Promise<LocalPull> {
-    return this.exclusive(async () => {
+    return this.exclusive(() => this.tracked({ operation: 'merge', pull: n }, async () => {
       await this.recover();
       const pulls = await this.readPulls();
       const pull = this.openOne(pulls, n);
@@ -175,7 +216,30 @@ export class LocalPlatform implements PlanStore {
       const merged = await this.finish(intent);
       if (!merged) throw new ApiError(409, `Pull request #${n} was merged into ${intent.base} (${intent.after.slice(0, 7)}), but ${this.pullsFile} no longer lists it.`);
       return merged;
-    });
+    }));
+  }
+
+  /** What the merge or render running now is doing, if one is. */
+  progress(): LocalProgress | undefined {
+    return this.current;
+  }
+
+  private async tracked<T>(op: Omit<NonNullable<LocalPlatform['operation']>, 'startedAt'>, fn: () => Promise<T>): Promise<T> {
+    this.operation = { ...op, startedAt: new Date().toISOString() };
+    try {
+      return await fn();
+    } finally {
+      this.operation = undefined;
+      this.current = undefined;
+    }
+  }
+
+  private async say(step: LocalProgress['step'], text: string, stack?: LocalProgress['stack']): Promise<void> {
+    if (!this.operation) return;
+    this.current = { ...this.operation, step, text, ...(stack ? { stack } : {}) };
+    await this.onProgress?.(this.current);
+    // Rendering keeps the event loop busy: let a waiting progress request be answered between steps.
+    await new Promise((r) => setImmediate(r));
   }
 
   /**
@@ -223,6 +287,7 @@ export class LocalPlatform implements PlanStore {
     if (!pull) {
       // pulls.json was moved away meanwhile: the branches are right, there is nothing to record.
       await this.removeIntent();
+      await this.syncDeployFolder();
       return undefined;
     }
     if (pull.state !== 'merged') {
@@ -232,17 +297,20 @@ export class LocalPlatform implements PlanStore {
     }
     await this.step('pull request recorded');
     await this.removeIntent();
+    await this.syncDeployFolder();
     return pull;
   }
 
   /** Everything a merge does, worked out without moving a branch; refusals are 409/422 with what to do. */
   private async prepareMerge(pull: LocalPull): Promise<MergeIntent> {
+    await this.say('merging', `Merging ${pull.branch} into ${pull.base}`);
     const { before, after } = await this.localGit(async () => {
       await this.git.assertCleanIfCheckedOut(pull.base);
       return this.git.prepareMerge(pull.base, pull.headSha, `Merge pull request #${pull.number}: ${pull.title}`);
     });
     const changed = (await this.git.changedFiles(before, after, AUTOSTACK_DIR)).filter(isAutostackFile);
     if (changed.length > 0) {
+      await this.say('reviewing', `Reviewing the merge result against ${pull.base} as it is now (budgets over every plan)`);
       const review = await reviewChange(this.git.reader, before, after, changed);
       if (!review.ok) {
         const errors = review.diagnostics.filter((d) => d.severity === 'error');
@@ -279,16 +347,64 @@ export class LocalPlatform implements PlanStore {
     const changed = (files ?? (before ? await this.git.changedFiles(before, after, AUTOSTACK_DIR) : [])).filter(isAutostackFile);
     if (changed.length === 0) return { report: { kind: 'nothing', reason: 'the merge changed no file under .autostack/.' } };
     await this.checkDeployBranch(after);
-    const r = await renderChange(this.git.reader, before, after, changed);
+    await this.say('rendering', 'Rendering the Terraform: loading the renderer (the first render after a start takes longest)');
+    const r = await renderChange(this.git.reader, before, after, changed, (k, n, name) => this.say('rendering', `Rendering stack ${k} of ${n} (${name})`, { k, n, name }));
     if (!r.ok) return { report: { kind: 'failed', reason: r.diagnostics.length ? r.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.message}`).join('\n') : r.errors.join('\n') } };
     const branch = r.settings.deployBranch;
+    await this.say('writing', `Writing the deploy branch ${branch}`);
     const parent = await this.git.resolve(`refs/heads/${branch}`);
     const previous = parent ? parseManifest(await this.git.reader.read(parent, MANIFEST_PATH)) : undefined;
     const content = deployCommitContent(previous, after, r.rendered, r.stacks);
     const commit = await this.git.commit(parent, content.files, content.message);
-    const first = r.stacks.find((s) => s.action !== 'destroy');
-    const howToApply = `Apply with your own cloud credentials: git -C ${quote(this.git.dir)} worktree add ../autostack-deploy ${branch}, then terraform -chdir=../autostack-deploy/stacks/${first?.name ?? '<stack>'} init && terraform -chdir=../autostack-deploy/stacks/${first?.name ?? '<stack>'} apply — or push the repository to GitHub and let the AutoStack Action do it.`;
-    return { report: { kind: 'rendered', branch, commit, stacks: r.stacks.map((s) => ({ name: s.name, action: s.action, path: `stacks/${s.name}/cdk.tf.json` })), howToApply }, deploy: { branch, parent, commit } };
+    const commands = this.applyCommands(r.stacks);
+    const howToApply = `Apply with your own cloud credentials in ${this.deployDir}, a folder AutoStack keeps at the newest render of ${branch}: ${commands.join(' && ')} — or push the repository to GitHub and let the AutoStack Action do it.`;
+    return { report: { kind: 'rendered', branch, commit, stacks: r.stacks.map((s) => ({ name: s.name, action: s.action, path: `stacks/${s.name}/cdk.tf.json` })), howToApply, commands }, deploy: { branch, parent, commit } };
+  }
+
+  /** The deploy folder: a worktree beside the repository, kept at the deploy branch's newest render. */
+  get deployDir(): string {
+    return `${this.git.dir}-deploy`;
+  }
+
+  /** Shell commands that apply (or destroy) these stacks from any folder: cd to the deploy folder, then terraform per stack. */
+  private applyCommands(stacks: { name: string; action: string }[]): string[] {
+    const out = [`cd ${quote(this.deployDir)}`];
+    for (const s of stacks.filter((x) => STACK_NAME.test(x.name))) {
+      out.push(`terraform -chdir=stacks/${s.name} init`, `terraform -chdir=stacks/${s.name} ${s.action === 'destroy' ? 'destroy' : 'apply'}`);
+    }
+    return out;
+  }
+
+  /**
+   * Brings the deploy folder to the deploy branch's head (created on the first render). Never
+   * forced: when it cannot (a rendered file changed by hand there, the path taken by something
+   * else), {@link deployFolder} says so and how to update it.
+   */
+  private async syncDeployFolder(): Promise<void> {
+    try {
+      const head = await this.git.resolve(`refs/heads/${await this.deployBranch()}`);
+      if (!head) return;
+      await this.say('writing', `Updating the deploy folder ${this.deployDir}`);
+      await this.git.checkoutWorktree(this.deployDir, head);
+    } catch {
+      // Reported by deployFolder(): behind, with the command to update it.
+    }
+  }
+
+  /** Where the rendered Terraform is on this machine, whether that folder is current, and how to apply it. */
+  async deployFolder(): Promise<DeployFolder> {
+    const branch = await this.deployBranch();
+    const dir = this.deployDir;
+    const head = await this.git.resolve(`refs/heads/${branch}`);
+    if (!head) return { branch, dir, state: 'nothing rendered', update: [], commands: [], stacks: [] };
+    const manifest = parseManifest(await this.git.reader.read(head, MANIFEST_PATH));
+    const stacks = (manifest?.stacks ?? []).map((s) => ({ name: s.name, plan: s.plan, cloud: s.cloud, action: s.action, renderedAt: s.renderedAt ?? manifest!.renderedAt }));
+    const commit = existsSync(dir) ? await this.git.worktreeHead(dir) : undefined;
+    const state: DeployFolder['state'] = !existsSync(dir) ? 'missing' : !commit ? 'foreign' : commit === head && !(await this.git.worktreeChanged(dir)) ? 'current' : 'behind';
+    const update = state === 'missing' ? [`git -C ${quote(this.git.dir)} worktree add --detach ${quote(dir)} ${quote(branch)}`]
+      : state === 'behind' ? [`git -C ${quote(dir)} checkout --detach ${quote(branch)}`]
+      : state === 'foreign' ? [`git -C ${quote(this.git.dir)} worktree add --detach <another folder> ${quote(branch)}`] : [];
+    return { branch, head, dir, state, ...(commit ? { commit } : {}), update, commands: this.applyCommands(stacks), stacks };
   }
 
   /**
@@ -358,13 +474,28 @@ export class LocalPlatform implements PlanStore {
     });
   }
 
+  /** Pull requests, and every render on the deploy branch (of a merge, or of "Render again"), newest first. */
   async activity(): Promise<ActivityItem[]> {
-    const items: ActivityItem[] = [];
-    for (const p of await this.readPulls()) {
-      items.push({ kind: 'pull', title: `#${p.number} ${p.title}`, state: p.state, at: p.merged?.at ?? p.createdAt, url: `/dashboard/#pull-${p.number}` });
-      if (p.merged?.render.kind === 'rendered') items.push({ kind: 'deployment', title: `rendered ${p.merged.render.stacks.map((s) => s.name).join(', ')}`, state: 'rendered', at: p.merged.at });
-    }
+    const items: ActivityItem[] = (await this.readPulls()).map((p) => ({ kind: 'pull' as const, title: `#${p.number} ${p.title}`, state: p.state, at: p.merged?.at ?? p.createdAt, url: `/dashboard/#pull-${p.number}` }));
+    items.push(...(await this.renders(20)));
     return items.sort((a, b) => b.at.localeCompare(a.at)).slice(0, 20);
+  }
+
+  /** Each commit on the deploy branch is one render; its manifest says which stacks it changed (reads go to git in one batch). */
+  private async renders(max: number): Promise<ActivityItem[]> {
+    const branch = await this.deployBranch();
+    const head = await this.git.resolve(`refs/heads/${branch}`);
+    if (!head) return [];
+    const commits = await this.git.log(head, max);
+    const manifests = await Promise.all(commits.map((c) => this.git.reader.read(c.sha, MANIFEST_PATH)));
+    return commits.flatMap((c, i): ActivityItem[] => {
+      const m = parseManifest(manifests[i]);
+      if (!m) return [];
+      const changed = m.stacks.filter((s) => s.action !== 'unchanged');
+      const source = sourceOf(c.message);
+      const names = changed.map((s) => (s.action === 'destroy' ? `${s.name} (to destroy)` : s.name)).join(', ') || 'no stack';
+      return [{ kind: 'deployment', title: `rendered ${names}${source ? ` from ${source.slice(0, 7)}` : ''} on ${branch}`, state: 'rendered', at: m.renderedAt || c.at, plans: [...new Set(changed.filter((s) => s.action === 'apply').map((s) => s.plan))] }];
+    });
   }
 
   /** Local "re-deploy": render the plan again from the default branch; applying stays with you. */
@@ -372,15 +503,16 @@ export class LocalPlatform implements PlanStore {
     const { path } = await readPlan(this, plan);
     const head = await this.mustResolve(this.defaultBranch);
     // Only this plan's file: the other stacks stay as they are on the deploy branch.
-    const report = await this.exclusive(async () => {
+    const report = await this.exclusive(() => this.tracked({ operation: 'render', plans: [plan] }, async () => {
       await this.recover();
       const { report, deploy } = await this.renderCommit(undefined, head, [path]);
       if (deploy) await this.localGit(() => this.git.moveBranches([{ branch: deploy.branch, to: deploy.commit, from: deploy.parent }]));
+      await this.syncDeployFolder();
       return report;
-    });
+    }));
     if (report.kind !== 'rendered') return { ok: false, message: report.reason };
     const stack = report.stacks.find((s) => s.action === 'apply')!;
-    return { ok: true, message: `rendered \`${stack.name}\` again on ${report.branch} (${report.commit.slice(0, 7)}). ${report.howToApply}`, stack: stack.name };
+    return { ok: true, message: `Rendered ${stack.name} again on ${report.branch} (${report.commit.slice(0, 7)}). ${report.howToApply}`, stack: stack.name };
   }
 
   private async review(baseSha: string, headSha: string, files: string[]): Promise<LocalPull['review']> {

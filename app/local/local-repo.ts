@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { simpleGit } from 'simple-git';
@@ -158,6 +158,50 @@ export class LocalRepo {
 
   async message(sha: string): Promise<string> {
     return this.git.raw(['log', '-1', '--format=%B', sha]);
+  }
+
+  /** Commits of `ref`, newest first: sha, committer date (ISO) and message. */
+  async log(ref: string, max: number): Promise<{ sha: string; at: string; message: string }[]> {
+    const out = await this.git.raw(['log', `-${max}`, '--format=%H%x1f%cI%x1f%B%x1e', ref, '--']);
+    return out.split('\x1e').map((r) => r.trim()).filter(Boolean).map((r) => {
+      const [sha, at, message] = r.split('\x1f');
+      return { sha: sha!, at: at!, message: message ?? '' };
+    });
+  }
+
+  /**
+   * A linked worktree of this repository at `dir` with `commit` checked out (detached: the branch
+   * itself stays free to move). Returns false when `dir` exists and is not one of ours.
+   */
+  async checkoutWorktree(dir: string, commit: string): Promise<boolean> {
+    if (!existsSync(dir)) {
+      await run(this.dir, ['worktree', 'prune']);
+      const r = await run(this.dir, ['worktree', 'add', '--detach', '--quiet', dir, commit]);
+      if (r.code !== 0) throw new LocalGitError(`git could not create the folder ${dir} (${r.stderr.trim()}).`);
+      return true;
+    }
+    if ((await this.worktreeHead(dir)) === undefined) return false;
+    // Not forced: a file changed by hand there is kept, and the folder is reported behind.
+    const r = await run(dir, ['checkout', '--detach', '--quiet', commit]);
+    if (r.code !== 0) throw new LocalGitError(`git could not update ${dir} (${r.stderr.trim()}).`);
+    return true;
+  }
+
+  /** The commit checked out in `dir` when it is a worktree of this repository, else undefined. */
+  async worktreeHead(dir: string): Promise<string | undefined> {
+    if (!existsSync(join(dir, '.git'))) return undefined;
+    const r = await run(dir, ['rev-parse', '--path-format=absolute', '--git-common-dir', '--show-toplevel', 'HEAD']);
+    if (r.code !== 0) return undefined;
+    const [common, top, head] = r.stdout.split('\n').map((l) => l.trim());
+    const same = async (a: string | undefined, b: string) => a !== undefined && (await realpath(a).catch(() => a)) === (await realpath(b).catch(() => b));
+    if (!(await same(common, this.gitDir)) || !(await same(top, dir))) return undefined;
+    return /^[0-9a-f]{40,64}$/.test(head ?? '') ? head : undefined;
+  }
+
+  /** Whether tracked files in the worktree `dir` differ from its checked-out commit. */
+  async worktreeChanged(dir: string): Promise<boolean> {
+    const r = await run(dir, ['status', '--porcelain', '--untracked-files=no']);
+    return r.code !== 0 || r.stdout.trim() !== '';
   }
 }
 

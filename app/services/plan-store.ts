@@ -16,6 +16,8 @@ export interface ActivityItem {
   state: string;
   at: string;
   url?: string;
+  /** The plans a deployment or render was for (the page offers to deploy or render each again). */
+  plans?: string[];
 }
 
 /**

@@ -8,6 +8,7 @@ import { loadSettings as loadRepoSettings } from '../../synth/core/resolve/load-
 import type { SettingsModel } from '../../synth/core/resolve/settings.ts';
 import { MANIFEST_PATH, SOURCE_TRAILER } from '../../synth/contract/deploy-manifest.ts';
 import type { DeployManifest, DeployStack } from '../../synth/contract/deploy-manifest.ts';
+import type { StackProgress } from '../../synth/stack/synthesize.ts';
 
 export type RenderOutcome =
   | { ok: true; settings: SettingsModel; rendered: { path: string; json: string }[]; stacks: DeployStack[] }
@@ -20,7 +21,7 @@ export type RenderOutcome =
  * 3. synth of the changed plans (a migration keeps the old cloud's stack); stacks no longer rendered
  *    (plan removed or renamed, migration finished) are marked for destroy
  */
-export async function renderChange(reader: RepoReader, before: string | undefined, after: string, changed: string[]): Promise<RenderOutcome> {
+export async function renderChange(reader: RepoReader, before: string | undefined, after: string, changed: string[], onStack?: StackProgress): Promise<RenderOutcome> {
   const settings = await loadSettings(reader, after);
   const diagnostics: Diagnostic[] = [...settings.diagnostics];
   const old = before ? await loadModels(reader, before, changed, settings.model, []) : new Map<string, LoadedDoc>();
@@ -28,7 +29,7 @@ export async function renderChange(reader: RepoReader, before: string | undefine
   if (hasErrors(diagnostics)) return { ok: false, diagnostics, errors: [] };
   // CDKTF and its providers load here, on the first render, not when the App starts (idle memory, start time).
   const { synthesize } = await import('../../synth/stack/synthesize.ts');
-  const synth = await synthesize([...now.values()].map((d) => ({ kind: d.kind!, model: d.model })), settings.model);
+  const synth = await synthesize([...now.values()].map((d) => ({ kind: d.kind!, model: d.model })), settings.model, undefined, onStack);
   if (!synth.ok) return { ok: false, diagnostics: [], errors: synth.errors };
   const stacks: DeployStack[] = synth.stacks.map((s) => ({ name: s.name, plan: s.plan, cloud: s.cloud, action: 'apply', ...(s.rollout.length > 1 ? { rollout: s.rollout } : {}) }));
   // A stack that was deployed and no longer is (plan removed or renamed, moved without a kept stack, migration finished) is destroyed.
@@ -44,12 +45,14 @@ export async function renderChange(reader: RepoReader, before: string | undefine
 
 /**
  * The deploy-branch commit for a source commit: the rendered stacks, stacks destroyed last time
- * removed, unchanged ones kept, the manifest, and a message naming the source in a trailer.
+ * removed, unchanged ones kept, the manifest, and a message naming the source in a trailer. Each
+ * stack carries the time it was last rendered (kept stacks keep theirs).
  */
 export function deployCommitContent(previous: DeployManifest | undefined, sourceSha: string, rendered: { path: string; json: string }[], stacks: DeployStack[]): { files: { path: string; content: string | null }[]; manifest: DeployManifest; message: string } {
   const gone = (previous?.stacks ?? []).filter((s) => s.action === 'destroy' && !stacks.some((x) => x.name === s.name));
-  const kept = (previous?.stacks ?? []).filter((s) => s.action !== 'destroy' && !stacks.some((x) => x.name === s.name)).map((s) => ({ ...s, action: 'unchanged' as const }));
-  const manifest: DeployManifest = { version: 1, sourceSha, renderedAt: new Date().toISOString(), stacks: [...stacks, ...kept].sort((a, b) => a.name.localeCompare(b.name)) };
+  const renderedAt = new Date().toISOString();
+  const kept = (previous?.stacks ?? []).filter((s) => s.action !== 'destroy' && !stacks.some((x) => x.name === s.name)).map((s) => ({ ...s, action: 'unchanged' as const, renderedAt: s.renderedAt ?? previous!.renderedAt }));
+  const manifest: DeployManifest = { version: 1, sourceSha, renderedAt, stacks: [...stacks.map((s) => ({ ...s, renderedAt })), ...kept].sort((a, b) => a.name.localeCompare(b.name)) };
   const files = [
     ...rendered.map((r) => ({ path: r.path, content: r.json })),
     ...gone.map((s) => ({ path: `stacks/${s.name}/cdk.tf.json`, content: null })),

@@ -21,6 +21,8 @@ export interface DeployStack {
    * several groups, the Action applies them one group at a time (replicas first, the primary last).
    */
   rollout?: string[][];
+  /** When this stack was last rendered (a stack kept unchanged keeps the time of its own render). */
+  renderedAt?: string;
 }
 
 export const MANIFEST_PATH = 'autostack-deploy.json';

@@ -1,5 +1,7 @@
 import type { CloudId } from '../../knowledge-base/types.ts';
+import type { CloudPlan } from '../../knowledge-base/cloud-plan.ts';
 import { kindDefinition } from '../core/registry/kinds.ts';
+import type { InfrastructureCapability } from '../core/registry/kinds.ts';
 import type { SettingsModel } from '../core/resolve/settings.ts';
 import { Synthesis } from '../cdktf/index.ts';
 import { buildStack } from './build.ts';
@@ -31,28 +33,35 @@ export type SynthOutcome = { ok: true; stacks: SynthesizedStack[] } | { ok: fals
  * region the review priced them in). All stacks are built before any is returned, so a failure
  * never leaves half an output behind. Kinds without infrastructure have no stacks.
  */
-export async function synthesize(inputs: SynthInput[], settings: SettingsModel, clouds?: CloudId[]): Promise<SynthOutcome> {
+export async function synthesize(inputs: SynthInput[], settings: SettingsModel, clouds?: CloudId[], onStack?: StackProgress): Promise<SynthOutcome> {
   const stacks: SynthesizedStack[] = [];
   const errors: string[] = [];
+  // Every stack first, so progress can say "k of n".
+  const jobs: { infra: InfrastructureCapability<unknown>; model: unknown; name: string; cloud: CloudId; plans: CloudPlan[] }[] = [];
   for (const { kind, model } of inputs) {
     const infra = kindDefinition(kind)?.infrastructure;
     if (!infra) continue;
     const plans = infra.plan(model);
     const name = infra.subject(model).name;
     // Deployed: the model's own cloud, and the old cloud while a migration keeps its stack.
-    for (const cloud of clouds ?? plans.filter((p) => p.primary || p.kept).map((p) => p.cloud)) {
-      const plan = plans.find((p) => p.cloud === cloud);
-      if (!plan || plan.problems.length) {
-        errors.push(`${name} on ${cloud}: ${plan ? plan.problems.join('; ') : 'not a registered cloud'}`);
-        continue;
-      }
-      // One construct tree per stack: it is serialized at once and can then be collected.
-      const built = await buildStack(new Synthesis(), await cloudStacks(cloud), infra, model, plan, settings);
-      stacks.push({ name: built.name, plan: name, cloud, path: `stacks/${built.name}/cdk.tf.json`, json: built.json, resourceCount: countResources(built.json), rollout: built.rollout });
+    for (const cloud of clouds ?? plans.filter((p) => p.primary || p.kept).map((p) => p.cloud)) jobs.push({ infra, model, name, cloud, plans });
+  }
+  for (const [i, { infra, model, name, cloud, plans }] of jobs.entries()) {
+    const plan = plans.find((p) => p.cloud === cloud);
+    if (!plan || plan.problems.length) {
+      errors.push(`${name} on ${cloud}: ${plan ? plan.problems.join('; ') : 'not a registered cloud'}`);
+      continue;
     }
+    await onStack?.(i + 1, jobs.length, `${name}-${cloud}`);
+    // One construct tree per stack: it is serialized at once and can then be collected.
+    const built = await buildStack(new Synthesis(), await cloudStacks(cloud), infra, model, plan, settings);
+    stacks.push({ name: built.name, plan: name, cloud, path: `stacks/${built.name}/cdk.tf.json`, json: built.json, resourceCount: countResources(built.json), rollout: built.rollout });
   }
   return errors.length ? { ok: false, errors } : { ok: true, stacks };
 }
+
+/** Told before each stack is built: the k-th of n, and the stack's name (for progress shown while a render runs). */
+export type StackProgress = (k: number, n: number, stack: string) => void | Promise<void>;
 
 function countResources(json: string): number {
   const resources = (JSON.parse(json) as { resource?: Record<string, Record<string, unknown>> }).resource ?? {};
