@@ -5,7 +5,7 @@ import type { OctokitLike, RepoRef } from './github/client.ts';
 import type { Identity } from './github/sticky-comment.ts';
 import { canWrite, HELP, parseCommand } from './services/commands.ts';
 import type { AppConfig } from './services/config.ts';
-import { WORKFLOW_PATH } from './services/config.ts';
+import { DOWNTIME_LABEL, WORKFLOW_PATH } from './services/config.ts';
 import { renderAndDeploy } from './services/deploy.ts';
 import { redeploy } from './services/redeploy.ts';
 import { reflectDeployment, reflectFailedRun } from './services/deploy-results.ts';
@@ -95,8 +95,7 @@ type AnyContext = Context<any>;
  * The Probot app: one small handler per event. Handlers turn the webhook into plain inputs and a
  * narrow GitHub client, call one service, and are the only place errors become a failed check.
  */
-/** The pull-request label that acknowledges stopping or replacing servers for that pull request. */
-export const DOWNTIME_LABEL = 'autostack/downtime-ok';
+export { DOWNTIME_LABEL };
 
 export function autostackApp(options: AppOptions): ApplicationFunction {
   return (app: Probot) => {
@@ -151,7 +150,8 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
       const owner = ctx.repo().owner;
       // The label is read from the pull request itself (payload or API), never from the files it changes.
       const downtimeOk = (pr.labels ?? []).some((l) => l.name === DOWNTIME_LABEL);
-      await reviewPullRequest(client(ctx), { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, ...(downtimeOk ? { acknowledgedDowntime: `pull-request label ${DOWNTIME_LABEL}` } : {}) }, who, options.config.quotaFor(owner));
+      const defaultBranch = ctx.payload.repository?.default_branch as string | undefined;
+      await reviewPullRequest(client(ctx), { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, ...(downtimeOk ? { acknowledgedDowntime: `pull-request label ${DOWNTIME_LABEL}` } : {}), ...(defaultBranch ? { defaultBranch } : {}) }, who, options.config.quotaFor(owner));
     };
 
     const prKey = (ctx: AnyContext) => `#${ctx.payload.pull_request.number}`;

@@ -42,7 +42,7 @@ export async function renderAndDeploy(client: GitHubClient, push: PushInput, act
   // The render reads settings and the changed files at both commits: one batched read (GraphQL).
   const paths = [...new Set([SETTINGS_FILE, ...changed])];
   reader.prefetch([{ ref: push.after, paths }, ...(ZERO.test(push.before) ? [] : [{ ref: push.before, paths }])]);
-  const render = await renderChange(reader, ZERO.test(push.before) ? undefined : push.before, push.after, changed);
+  const render = await renderChange(reader, ZERO.test(push.before) ? undefined : push.before, push.after, changed, { defaultBranch: push.defaultBranch });
   if (!render.ok && render.diagnostics.length) {
     await publishCheck(client, { name: DEPLOY_CHECK_NAME, headSha: push.after, conclusion: 'failure', title: 'Nothing deployed: the plans have errors', summary: render.diagnostics.map((d) => `- ${mdCode(`${d.file}:${d.line}:${d.column}`)} ${mdText(d.message)}`).join('\n'), annotations: render.diagnostics, appId });
     return { kind: 'invalid', diagnostics: render.diagnostics };

@@ -14,6 +14,8 @@ export interface PullRequestInput {
   baseSha: string;
   /** Set when the pull request carries the downtime label: stopping or replacing servers is accepted. */
   acknowledgedDowntime?: string;
+  /** The repository's default branch (the settings may not make it the deploy branch). */
+  defaultBranch?: string;
 }
 
 export interface ReviewOutcome {
@@ -42,7 +44,7 @@ export async function reviewPullRequest(client: GitHubClient, pr: PullRequestInp
   const reader = new GitHubReader(client, { batch: true });
   const paths = [...new Set([SETTINGS_FILE, ...changed])];
   reader.prefetch([{ ref: pr.headSha, paths }, { ref: pr.baseSha, paths }], [{ ref: pr.headSha, dir: AUTOSTACK_DIR }]);
-  const result = await reviewChange(reader, pr.baseSha, pr.headSha, changed, { ...(quota ? { quota } : {}), ...(pr.acknowledgedDowntime ? { acknowledgedDowntime: pr.acknowledgedDowntime } : {}) });
+  const result = await reviewChange(reader, pr.baseSha, pr.headSha, changed, { ...(quota ? { quota } : {}), ...(pr.acknowledgedDowntime ? { acknowledgedDowntime: pr.acknowledgedDowntime } : {}), ...(pr.defaultBranch ? { defaultBranch: pr.defaultBranch } : {}) });
   const markdown = renderMarkdown(result);
   const checkRunId = await publishCheck(client, {
     name: CHECK_NAME,
