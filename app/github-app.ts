@@ -63,6 +63,40 @@ class DeliveryLog {
     if (this.seen.size > this.max) this.seen.delete(this.seen.keys().next().value!);
     return true;
   }
+  /** A delivery whose handler failed is forgotten: a redelivery (by a person, or docs/operations.md's job) runs it again. */
+  forget(id: string): void {
+    this.seen.delete(id);
+  }
+}
+
+/**
+ * Installations and repositories the App can no longer act on (uninstalled, suspended, the
+ * repository removed from the installation): work already queued for them is dropped with one log
+ * line, not tried and retried against GitHub. Learnt from the installation events and from GitHub
+ * refusing the installation's token.
+ */
+class Lost {
+  private readonly installations = new Set<number>();
+  private readonly repos = new Set<string>();
+  installation(id: number | undefined, lost: boolean): void {
+    if (id === undefined) return;
+    if (lost) this.installations.add(id);
+    else this.installations.delete(id);
+  }
+  repo(fullName: string | undefined, lost: boolean): void {
+    if (!fullName) return;
+    if (lost) this.repos.add(fullName.toLowerCase());
+    else this.repos.delete(fullName.toLowerCase());
+  }
+  has(installation: number | undefined, repo: string | undefined): boolean {
+    return (installation !== undefined && this.installations.has(installation)) || (repo !== undefined && this.repos.has(repo.toLowerCase()));
+  }
+}
+
+/** GitHub refused the installation's token: the App was uninstalled or suspended there. */
+function tokenRefused(e: unknown): boolean {
+  const err = e as { status?: number; request?: { url?: string } };
+  return (err.status === 401 || err.status === 403 || err.status === 404) && /\/app\/installations\/\d+\/access_tokens/.test(String(err.request?.url ?? ''));
 }
 
 /**
@@ -101,6 +135,7 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
   return (app: Probot) => {
     const deliveries = new DeliveryLog();
     const queue = new KeyedQueue();
+    const lost = new Lost();
     const who: Identity = { appId: options.appId };
     /** The signal of the handler running for each delivery: every GitHub call it makes stops when it aborts. */
     const signals = new WeakMap<AnyContext, AbortSignal>();
@@ -120,13 +155,26 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
         ctx.log.info({ delivery: ctx.id }, 'duplicate delivery ignored');
         return;
       }
+      const installation = ctx.payload.installation?.id as number | undefined;
+      const repository = ctx.payload.repository?.full_name as string | undefined;
       const run = async () => {
+        if (lost.has(installation, repository)) {
+          ctx.log.warn({ delivery: ctx.id, event: ctx.name, installation, repository }, 'the App can no longer act on this installation or repository (uninstalled, suspended or removed): delivery dropped');
+          return;
+        }
         const controller = new AbortController();
         const timer = setTimeout(() => controller.abort(new DeadlineError(`the work took longer than its ${Math.round(deadlineMs / 1000)} s deadline (GitHub answered too slowly or not at all) and was stopped`)), deadlineMs);
         signals.set(ctx, controller.signal);
         try {
           await Promise.race([fn(ctx), whenAborted(controller.signal)]);
         } catch (e) {
+          deliveries.forget(ctx.id);
+          if (tokenRefused(e)) {
+            // Nothing can be written there any more, not even a failed check: stop, once, without retrying.
+            lost.installation(installation, true);
+            ctx.log.warn({ delivery: ctx.id, event: ctx.name, installation, status: (e as { status?: number }).status }, 'GitHub refused the installation token (the App was uninstalled or suspended): delivery dropped');
+            return;
+          }
           const message = controller.signal.aborted && controller.signal.reason instanceof DeadlineError ? controller.signal.reason.message : e instanceof Error ? e.message.split('\n')[0]! : String(e);
           ctx.log.error({ delivery: ctx.id, event: ctx.name, status: (e as { status?: number }).status, message }, 'AutoStack handler failed');
           const target = failCheck?.(ctx);
@@ -186,6 +234,15 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
         ctx.log.info({ repo: r.full_name, outcome }, 'onboarding');
       }
     };
+    // What the App lost or got back: queued work for a lost installation or repository is dropped.
+    app.on(['installation.deleted', 'installation.suspend'], async (ctx: AnyContext) => lost.installation(ctx.payload.installation?.id, true));
+    app.on(['installation.created', 'installation.unsuspend'], async (ctx: AnyContext) => lost.installation(ctx.payload.installation?.id, false));
+    app.on('installation_repositories.removed', async (ctx: AnyContext) => {
+      for (const r of ctx.payload.repositories_removed ?? []) lost.repo(r.full_name, true);
+    });
+    app.on('installation_repositories.added', async (ctx: AnyContext) => {
+      for (const r of ctx.payload.repositories_added ?? []) lost.repo(r.full_name, false);
+    });
     app.on('installation.created', handle(async (ctx) => onboard(ctx, ctx.payload.repositories ?? [])));
     app.on('installation_repositories.added', handle(async (ctx) => onboard(ctx, ctx.payload.repositories_added ?? [])));
 
