@@ -76,11 +76,12 @@ class DeliveryLog {
  * refusing the installation's token.
  */
 class Lost {
-  private readonly installations = new Set<number>();
+  /** Installation id → until when its work is dropped (an hour, unless an event says it is back). */
+  private readonly installations = new Map<number, number>();
   private readonly repos = new Set<string>();
   installation(id: number | undefined, lost: boolean): void {
     if (id === undefined) return;
-    if (lost) this.installations.add(id);
+    if (lost) this.installations.set(id, Date.now() + 3600_000);
     else this.installations.delete(id);
   }
   repo(fullName: string | undefined, lost: boolean): void {
@@ -89,14 +90,21 @@ class Lost {
     else this.repos.delete(fullName.toLowerCase());
   }
   has(installation: number | undefined, repo: string | undefined): boolean {
-    return (installation !== undefined && this.installations.has(installation)) || (repo !== undefined && this.repos.has(repo.toLowerCase()));
+    const until = installation === undefined ? undefined : this.installations.get(installation);
+    if (until !== undefined && until < Date.now()) this.installations.delete(installation!);
+    return (until !== undefined && until >= Date.now()) || (repo !== undefined && this.repos.has(repo.toLowerCase()));
   }
 }
 
-/** GitHub refused the installation's token: the App was uninstalled or suspended there. */
-function tokenRefused(e: unknown): boolean {
+/**
+ * GitHub refused the installation's token: minting it (404: the App was uninstalled there; 403:
+ * suspended), or using it (401: revoked). A 401 on minting is the App's own key or clock, not the
+ * installation: that stays an ordinary failure.
+ */
+function tokenRefused(e: unknown): 'mint' | 'revoked' | undefined {
   const err = e as { status?: number; request?: { url?: string } };
-  return (err.status === 401 || err.status === 403 || err.status === 404) && /\/app\/installations\/\d+\/access_tokens/.test(String(err.request?.url ?? ''));
+  if (/\/app\/installations\/\d+\/access_tokens/.test(String(err.request?.url ?? ''))) return err.status === 403 || err.status === 404 ? 'mint' : undefined;
+  return err.status === 401 ? 'revoked' : undefined;
 }
 
 /**
@@ -169,9 +177,10 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
           await Promise.race([fn(ctx), whenAborted(controller.signal)]);
         } catch (e) {
           deliveries.forget(ctx.id);
-          if (tokenRefused(e)) {
+          const refused = tokenRefused(e);
+          if (refused) {
             // Nothing can be written there any more, not even a failed check: stop, once, without retrying.
-            lost.installation(installation, true);
+            if (refused === 'mint') lost.installation(installation, true);
             ctx.log.warn({ delivery: ctx.id, event: ctx.name, installation, status: (e as { status?: number }).status }, 'GitHub refused the installation token (the App was uninstalled or suspended): delivery dropped');
             return;
           }

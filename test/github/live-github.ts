@@ -54,11 +54,13 @@ export class LiveGitHub {
   readonly checkRuns: CheckRun[] = [];
   readonly comments: Comment[] = [];
   readonly refs = new Map<string, string>();
-  readonly commits = new Map<string, { message: string; tree: string }>();
+  readonly commits = new Map<string, { message: string; tree: string; parents: string[] }>();
   readonly deployments: { id: number; sha: string; environment: string; payload: any }[] = [];
   readonly statuses = new Map<number, { id: number; state: string }[]>();
   readonly dispatches: any[] = [];
   readonly compares = new Map<string, { status: string; files: { filename: string; status: string }[] }>();
+  /** The default branch's commits, oldest first (compare answers from it when no answer is set). */
+  history: string[] = [];
   workflow = true;
   /** GitHub refuses redeliveries (422), as it does for a delivery too old to send again. */
   refuseRedelivery = false;
@@ -246,7 +248,11 @@ export class LiveGitHub {
     }
     if (r.method === 'GET' && (x = m(/\/compare\/(.+)$/))) {
       const cmp = this.compares.get(x[1]!);
-      return cmp ? [200, cmp] : [404, { message: 'Not Found' }];
+      if (cmp) return [200, cmp];
+      // Otherwise from the default branch's history: a later commit is ahead, an earlier one behind.
+      const [a, b] = x[1]!.split('...').map((c) => this.history.indexOf(c));
+      if (a === undefined || b === undefined || a < 0 || b < 0) return [404, { message: 'Not Found' }];
+      return [200, { status: b > a ? 'ahead' : b < a ? 'behind' : 'identical', ahead_by: Math.max(0, b - a), behind_by: Math.max(0, a - b), files: [] }];
     }
     if (r.method === 'GET' && (x = m(/\/git\/ref\/(.+)$/))) {
       const sha = this.refs.get(`refs/${x[1]}`);
@@ -263,7 +269,7 @@ export class LiveGitHub {
     if (r.method === 'POST' && p === '/git/trees') return [201, { sha: `tree${++this.ids}` }];
     if (r.method === 'POST' && p === '/git/commits') {
       const sha = (++this.ids).toString(16).padStart(40, 'd');
-      this.commits.set(sha, { message: r.body.message, tree: r.body.tree });
+      this.commits.set(sha, { message: r.body.message, tree: r.body.tree, parents: r.body.parents ?? [] });
       return [201, { sha }];
     }
     if (r.method === 'POST' && p === '/git/refs') {
@@ -272,6 +278,8 @@ export class LiveGitHub {
       return [201, { ref: r.body.ref, object: { sha: r.body.sha } }];
     }
     if (r.method === 'PATCH' && (x = m(/\/git\/refs\/(.+)$/))) {
+      // Without force, only a fast-forward (the new commit's parent is the ref's commit), as GitHub checks.
+      if (!r.body.force && !this.commits.get(r.body.sha)?.parents.includes(this.refs.get(`refs/${x[1]}`) ?? '')) return [422, { message: 'Update is not a fast forward' }];
       this.refs.set(`refs/${x[1]}`, r.body.sha);
       return [200, { ref: `refs/${x[1]}`, object: { sha: r.body.sha } }];
     }
