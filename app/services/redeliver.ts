@@ -44,7 +44,7 @@ export interface RedeliverLimits {
 
 export const DEFAULT_LIMITS: RedeliverLimits = { windowMs: 6 * 3600_000, minAgeMs: 5 * 60_000, maxPerRun: 20, maxAttempts: 3, maxPages: 10 };
 
-/** Events the App handles (the rest is never redelivered). */
+/** `failed`: the last attempt got no 2xx answer; `accepted`: it was answered 202 (work maybe unfinished). */
 export type Verdict = 'failed' | 'accepted';
 
 export interface Candidate {
