@@ -5,7 +5,7 @@ import type { OctokitLike, RepoRef } from './github/client.ts';
 import type { Identity } from './github/sticky-comment.ts';
 import { canWrite, HELP, parseCommand } from './services/commands.ts';
 import type { AppConfig } from './services/config.ts';
-import { WORKFLOW_PATH } from './services/config.ts';
+import { DOWNTIME_LABEL, WORKFLOW_PATH } from './services/config.ts';
 import { renderAndDeploy } from './services/deploy.ts';
 import { redeploy } from './services/redeploy.ts';
 import { reflectDeployment, reflectFailedRun } from './services/deploy-results.ts';
@@ -63,6 +63,48 @@ class DeliveryLog {
     if (this.seen.size > this.max) this.seen.delete(this.seen.keys().next().value!);
     return true;
   }
+  /** A delivery whose handler failed is forgotten: a redelivery (by a person, or docs/operations.md's job) runs it again. */
+  forget(id: string): void {
+    this.seen.delete(id);
+  }
+}
+
+/**
+ * Installations and repositories the App can no longer act on (uninstalled, suspended, the
+ * repository removed from the installation): work already queued for them is dropped with one log
+ * line, not tried and retried against GitHub. Learnt from the installation events and from GitHub
+ * refusing the installation's token.
+ */
+class Lost {
+  /** Installation id → until when its work is dropped (an hour, unless an event says it is back). */
+  private readonly installations = new Map<number, number>();
+  private readonly repos = new Set<string>();
+  installation(id: number | undefined, lost: boolean): void {
+    if (id === undefined) return;
+    if (lost) this.installations.set(id, Date.now() + 3600_000);
+    else this.installations.delete(id);
+  }
+  repo(fullName: string | undefined, lost: boolean): void {
+    if (!fullName) return;
+    if (lost) this.repos.add(fullName.toLowerCase());
+    else this.repos.delete(fullName.toLowerCase());
+  }
+  has(installation: number | undefined, repo: string | undefined): boolean {
+    const until = installation === undefined ? undefined : this.installations.get(installation);
+    if (until !== undefined && until < Date.now()) this.installations.delete(installation!);
+    return (until !== undefined && until >= Date.now()) || (repo !== undefined && this.repos.has(repo.toLowerCase()));
+  }
+}
+
+/**
+ * GitHub refused the installation's token: minting it (404: the App was uninstalled there; 403:
+ * suspended), or using it (401: revoked). A 401 on minting is the App's own key or clock, not the
+ * installation: that stays an ordinary failure.
+ */
+function tokenRefused(e: unknown): 'mint' | 'revoked' | undefined {
+  const err = e as { status?: number; request?: { url?: string } };
+  if (/\/app\/installations\/\d+\/access_tokens/.test(String(err.request?.url ?? ''))) return err.status === 403 || err.status === 404 ? 'mint' : undefined;
+  return err.status === 401 ? 'revoked' : undefined;
 }
 
 /**
@@ -103,13 +145,13 @@ function repositoryKey(ctx: AnyContext): string {
  * The Probot app: one small handler per event. Handlers turn the webhook into plain inputs and a
  * narrow GitHub client, call one service, and are the only place errors become a failed check.
  */
-/** The pull-request label that acknowledges stopping or replacing servers for that pull request. */
-export const DOWNTIME_LABEL = 'autostack/downtime-ok';
+export { DOWNTIME_LABEL };
 
 export function autostackApp(options: AppOptions): ApplicationFunction {
   return (app: Probot) => {
     const deliveries = new DeliveryLog();
     const queue = new KeyedQueue();
+    const lost = new Lost();
     const who: Identity = { appId: options.appId };
     /** The signal of the handler running for each delivery: every GitHub call it makes stops when it aborts. */
     const signals = new WeakMap<AnyContext, AbortSignal>();
@@ -129,13 +171,27 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
         ctx.log.info({ delivery: ctx.id }, 'duplicate delivery ignored');
         return;
       }
+      const installation = ctx.payload.installation?.id as number | undefined;
+      const repository = ctx.payload.repository?.full_name as string | undefined;
       const run = async () => {
+        if (lost.has(installation, repository)) {
+          ctx.log.warn({ delivery: ctx.id, event: ctx.name, installation, repository }, 'the App can no longer act on this installation or repository (uninstalled, suspended or removed): delivery dropped');
+          return;
+        }
         const controller = new AbortController();
         const timer = setTimeout(() => controller.abort(new DeadlineError(`the work took longer than its ${Math.round(deadlineMs / 1000)} s deadline (GitHub answered too slowly or not at all) and was stopped`)), deadlineMs);
         signals.set(ctx, controller.signal);
         try {
           await Promise.race([fn(ctx), whenAborted(controller.signal)]);
         } catch (e) {
+          deliveries.forget(ctx.id);
+          const refused = tokenRefused(e);
+          if (refused) {
+            // Nothing can be written there any more, not even a failed check: stop, once, without retrying.
+            if (refused === 'mint') lost.installation(installation, true);
+            ctx.log.warn({ delivery: ctx.id, event: ctx.name, installation, status: (e as { status?: number }).status }, 'GitHub refused the installation token (the App was uninstalled or suspended): delivery dropped');
+            return;
+          }
           const message = controller.signal.aborted && controller.signal.reason instanceof DeadlineError ? controller.signal.reason.message : e instanceof Error ? e.message.split('\n')[0]! : String(e);
           ctx.log.error({ delivery: ctx.id, event: ctx.name, status: (e as { status?: number }).status, message }, 'AutoStack handler failed');
           const target = failCheck?.(ctx);
@@ -165,7 +221,8 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
       const ownerId = (ctx.payload as { repository?: { owner?: { id?: unknown } } }).repository?.owner?.id;
       // The label is read from the pull request itself (payload or API), never from the files it changes.
       const downtimeOk = (pr.labels ?? []).some((l) => l.name === DOWNTIME_LABEL);
-      await reviewPullRequest(client(ctx), { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, ...(downtimeOk ? { acknowledgedDowntime: `pull-request label ${DOWNTIME_LABEL}` } : {}) }, who, options.config.quotaFor(owner, typeof ownerId === 'number' ? ownerId : undefined));
+      const defaultBranch = ctx.payload.repository?.default_branch as string | undefined;
+      await reviewPullRequest(client(ctx), { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, ...(downtimeOk ? { acknowledgedDowntime: `pull-request label ${DOWNTIME_LABEL}` } : {}), ...(defaultBranch ? { defaultBranch } : {}) }, who, options.config.quotaFor(owner, typeof ownerId === 'number' ? ownerId : undefined));
     };
 
     const prKey = (ctx: AnyContext) => `#${ctx.payload.pull_request.number}`;
@@ -200,6 +257,15 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
         ctx.log.info({ repo: r.full_name, outcome }, 'onboarding');
       }
     };
+    // What the App lost or got back: queued work for a lost installation or repository is dropped.
+    app.on(['installation.deleted', 'installation.suspend'], async (ctx: AnyContext) => lost.installation(ctx.payload.installation?.id, true));
+    app.on(['installation.created', 'installation.unsuspend'], async (ctx: AnyContext) => lost.installation(ctx.payload.installation?.id, false));
+    app.on('installation_repositories.removed', async (ctx: AnyContext) => {
+      for (const r of ctx.payload.repositories_removed ?? []) lost.repo(r.full_name, true);
+    });
+    app.on('installation_repositories.added', async (ctx: AnyContext) => {
+      for (const r of ctx.payload.repositories_added ?? []) lost.repo(r.full_name, false);
+    });
     app.on('installation.created', handle(async (ctx) => onboard(ctx, ctx.payload.repositories ?? [])));
     app.on('installation_repositories.added', handle(async (ctx) => onboard(ctx, ctx.payload.repositories_added ?? [])));
 

@@ -57,6 +57,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Serve
   if (github) {
     console.log(`AutoStack GitHub App ${github.appId} listening on ${where}`);
     console.log(`  webhooks: ${new URL(WEBHOOK_PATH, where)}`);
+    console.log(`  lost deliveries: ${github.redeliverEveryMs ? `looked for every ${github.redeliverEveryMs / 60_000} min and redelivered` : 'not looked for (AUTOSTACK_REDELIVER_MINUTES=0)'}`);
     console.log(`  sign-in:  ${apiOptions.oauth ? 'configured' : 'off (set GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET, SESSION_SECRET)'}`);
   } else {
     console.log(`AutoStack (local mode) on ${where}`);

@@ -3,7 +3,9 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { getPrivateKey } from '@probot/get-private-key';
 import { Probot, ProbotOctokit } from 'probot';
-import { autostackApp } from './github-app.ts';
+import { autostackApp, HANDLED_EVENTS } from './github-app.ts';
+import { Redeliverer, redeliverIntervalFromEnv, scheduleRuns } from './services/redeliver.ts';
+import type { RedeliverLimits } from './services/redeliver.ts';
 import { loadAppConfig } from './services/config.ts';
 import type { AppConfig } from './services/config.ts';
 
@@ -48,6 +50,12 @@ export interface GitHubModeOptions {
   handlerDeadlineMs?: number;
   /** Extra routes (the API and the site) served by the same process. */
   fallback?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** How often to look for lost webhook deliveries and ask GitHub to redeliver them (docs/operations.md); off when unset or 0. */
+  redeliverEveryMs?: number;
+  /** Tests shorten the redelivery job's limits (the age before a delivery is judged). */
+  redeliverLimits?: Partial<RedeliverLimits>;
+  /** How long a delivery may be handled before it is answered 202 (9 s: GitHub waits 10). */
+  answerWithinMs?: number;
 }
 
 /**
@@ -60,9 +68,9 @@ export interface GitHubModeOptions {
 export async function createGitHubServer(o: GitHubModeOptions): Promise<Server> {
   const probot = new Probot({ appId: o.appId, privateKey: o.privateKey, secret: o.secret, Octokit: o.Octokit ?? AppOctokit, ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}), ...(o.log ? { log: o.log } : {}), logLevel: (process.env.LOG_LEVEL as 'info') ?? 'info' });
   await probot.load(autostackApp({ config: o.config ?? loadAppConfig(), appId: Number(o.appId), ...(o.handlerDeadlineMs ? { handlerDeadlineMs: o.handlerDeadlineMs } : {}) }));
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     if (req.url?.split('?')[0] === WEBHOOK_PATH) {
-      void receiveWebhook(probot, [o.secret, ...(o.previousSecrets ?? [])], req, res).catch((e: unknown) => {
+      void receiveWebhook(probot, [o.secret, ...(o.previousSecrets ?? [])], req, res, o.answerWithinMs ?? ANSWER_WITHIN_MS).catch((e: unknown) => {
         probot.log.error({ message: (e as Error).message?.split('\n')[0] }, 'webhook endpoint failed');
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error\n');
       });
@@ -71,9 +79,16 @@ export async function createGitHubServer(o: GitHubModeOptions): Promise<Server> 
     if (o.fallback) o.fallback(req, res);
     else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
   });
+  if (o.redeliverEveryMs) {
+    // Recovers deliveries a crash or an outage lost (GitHub never redelivers by itself).
+    const redeliverer = new Redeliverer({ appId: Number(o.appId), auth: (id) => probot.auth(id) as never, handledEvents: HANDLED_EVENTS, log: probot.log, ...(o.redeliverLimits ? { limits: o.redeliverLimits } : {}) });
+    const schedule = scheduleRuns(() => redeliverer.runOnce(), o.redeliverEveryMs, probot.log);
+    server.on('close', () => schedule.stop());
+  }
+  return server;
 }
 
-async function receiveWebhook(probot: Probot, secrets: readonly string[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function receiveWebhook(probot: Probot, secrets: readonly string[], req: IncomingMessage, res: ServerResponse, answerWithinMs: number): Promise<void> {
   const header = (name: string) => {
     const v = req.headers[name];
     return typeof v === 'string' ? v.slice(0, 200) : undefined;
@@ -115,7 +130,7 @@ async function receiveWebhook(probot: Probot, secrets: readonly string[], req: I
     return false;
   });
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), ANSWER_WITHIN_MS)));
+  const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), answerWithinMs)));
   const outcome = await Promise.race([handled, late]);
   clearTimeout(timer);
   if (outcome === 'late') res.writeHead(202, { 'content-type': 'text/plain' }).end('still processing\n');
@@ -210,5 +225,7 @@ export function gitHubModeFromEnv(env: NodeJS.ProcessEnv): GitHubModeOptions | {
     const weakPrevious = weakSecret(previous);
     if (weakPrevious) return { error: `WEBHOOK_SECRET_PREVIOUS is too weak (${weakPrevious}): while it is set, deliveries signed with it are accepted. Unset it, or finish the rotation and remove it.` };
   }
-  return { appId: env.APP_ID, privateKey, secret: env.WEBHOOK_SECRET, ...(previous ? { previousSecrets: [previous] } : {}), ...(env.GHE_HOST ? { baseUrl: urls.apiUrl } : {}) };
+  const redeliverEveryMs = redeliverIntervalFromEnv(env);
+  if (typeof redeliverEveryMs === 'object') return redeliverEveryMs;
+  return { appId: env.APP_ID, privateKey, secret: env.WEBHOOK_SECRET, redeliverEveryMs, ...(previous ? { previousSecrets: [previous] } : {}), ...(env.GHE_HOST ? { baseUrl: urls.apiUrl } : {}) };
 }

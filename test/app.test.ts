@@ -245,6 +245,7 @@ describe('merge: render and deploy', () => {
     gh.on('POST', gh.repoPath('/deployments'), (body) => [201, { id: body.environment === 'autostack/orders-db' ? 11 : 12 }], undefined, 2);
     gh.on('GET', gh.repoPath(`/commits/${AFTER}/check-runs`), 200, { total_count: 0, check_runs: [] });
     gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 50 });
+    gh.on('PATCH', gh.repoPath('/check-runs/50'), 200, {});
     gh.on('POST', gh.repoPath('/actions/workflows/autostack-deploy.yml/dispatches'), 204);
     gh.on('POST', gh.repoPath('/deployments/11/statuses'), 201, { id: 1 });
     gh.on('POST', gh.repoPath('/deployments/12/statuses'), 201, { id: 2 });
@@ -262,6 +263,9 @@ describe('merge: render and deploy', () => {
     expect(dispatch).toEqual({ ref: 'main', inputs: { source_sha: AFTER, stacks: '["orders-db-aws","old-db-aws"]', mode: 'apply' } });
     // The dispatch is recorded on each deployment, so no later delivery dispatches it again.
     expect(gh.made('POST', '/deployments/11/statuses')[0]!.body).toMatchObject({ state: 'queued' });
+    // The deploy check is created queued and leaves that state only once the dispatch is recorded (docs/operations.md).
+    expect(gh.made('POST', '/check-runs')[0]!.body).toMatchObject({ name: 'AutoStack deploy', status: 'queued' });
+    expect(gh.made('PATCH', '/check-runs/50')[0]!.body).toEqual({ status: 'in_progress' });
   });
 
   it('without a deploy workflow, says so on the commit and opens the onboarding pull request', async () => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { AUTOSTACK_DIR, isAutostackFile, SETTINGS_FILE } from '../../synth/core/load/reader.ts';
-import { locate } from '../../synth/core/parse/parse.ts';
+import { deployBranchDiagnostics } from '../../synth/core/resolve/deploy-branch.ts';
 import { loadSettings as loadRepoSettings } from '../../synth/core/resolve/load-settings.ts';
 import { renderMarkdown, summaryLine } from '../../synth/core/render/markdown.ts';
 import { reviewChange } from '../../synth/core/review/review.ts';
@@ -206,6 +206,8 @@ export class LocalPlatform implements PlanStore {
       await this.recover();
       const pulls = await this.readPulls();
       const pull = this.openOne(pulls, n);
+      // A deploy branch the render would refuse is named at its field, before the review's summary.
+      await this.checkDeployBranch(pull.headSha);
       if (!pull.review.ok) throw new ApiError(409, `Pull request #${n} did not pass its AutoStack review (${pull.review.summary}): fix the plan in a new pull request.`);
       const main = await this.mustResolve(pull.base);
       const intent = (await this.git.isAncestor(pull.headSha, main)) ? await this.prepareLanded(pull, main) : await this.prepareMerge(pull);
@@ -310,8 +312,9 @@ export class LocalPlatform implements PlanStore {
     });
     const changed = (await this.git.changedFiles(before, after, AUTOSTACK_DIR)).filter(isAutostackFile);
     if (changed.length > 0) {
+      await this.checkDeployBranch(after);
       await this.say('reviewing', `Reviewing the merge result against ${pull.base} as it is now (budgets over every plan)`);
-      const review = await reviewChange(this.git.reader, before, after, changed);
+      const review = await reviewChange(this.git.reader, before, after, changed, { defaultBranch: this.defaultBranch });
       if (!review.ok) {
         const errors = review.diagnostics.filter((d) => d.severity === 'error');
         const budgets = review.budgets.filter((b) => b.exceeded && b.scope !== 'plan').map((b) => `the ${b.scope} budget "${b.name}" of $${b.limitUsd.toFixed(2)}/month would be exceeded ($${b.estimateUsd.toFixed(2)}/month)`);
@@ -348,7 +351,7 @@ export class LocalPlatform implements PlanStore {
     if (changed.length === 0) return { report: { kind: 'nothing', reason: 'the merge changed no file under .autostack/.' } };
     await this.checkDeployBranch(after);
     await this.say('rendering', 'Rendering the Terraform: loading the renderer (the first render after a start takes longest)');
-    const r = await renderChange(this.git.reader, before, after, changed, (k, n, name) => this.say('rendering', `Rendering stack ${k} of ${n} (${name})`, { k, n, name }));
+    const r = await renderChange(this.git.reader, before, after, changed, { defaultBranch: this.defaultBranch, onStack: (k, n, name) => this.say('rendering', `Rendering stack ${k} of ${n} (${name})`, { k, n, name }) });
     if (!r.ok) return { report: { kind: 'failed', reason: r.diagnostics.length ? r.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.message}`).join('\n') : r.errors.join('\n') } };
     const branch = r.settings.deployBranch;
     await this.say('writing', `Writing the deploy branch ${branch}`);
@@ -408,19 +411,15 @@ export class LocalPlatform implements PlanStore {
   }
 
   /**
-   * The settings' deployBranch at `ref` must be a branch name git accepts (`git check-ref-format
-   * --branch`) and not the default branch (renders would land on the plans). 422 with a diagnostic
-   * at the field otherwise.
+   * The settings' deployBranch at `ref` must be a branch name git accepts and not the default
+   * branch (renders would land on the plans): the same check as the review and the App's render
+   * (synth/core/resolve/deploy-branch.ts). 422 with a diagnostic at the field otherwise.
    */
   private async checkDeployBranch(ref: string): Promise<void> {
     const settings = await loadRepoSettings(this.git.reader, ref);
-    const name = settings.model.deployBranch;
-    let problem: string | undefined;
-    if (!(await this.git.isBranchName(name))) problem = `deployBranch "${name}" is not a branch name git accepts (see git check-ref-format: no "..", no ".lock" ending, no spaces or ~^:?*[\\, no leading "-" or "/"): use a name such as autostack/deploy.`;
-    else if (name === this.defaultBranch) problem = `deployBranch "${name}" is the default branch: rendered Terraform would be committed over your plans. Use a branch of its own, such as autostack/deploy.`;
-    if (!problem) return;
-    const at = settings.doc?.parsed ? locate(settings.doc.parsed, ['spec', 'deployBranch']) : { line: 1, column: 1 };
-    throw new ApiError(422, `${SETTINGS_FILE}:${at.line}:${at.column} ${problem} Nothing was merged or rendered.`, [{ file: SETTINGS_FILE, ...at, severity: 'error', code: 'settings/deploy-branch', path: 'spec.deployBranch', message: problem }]);
+    const [refused] = deployBranchDiagnostics(settings.doc?.parsed, this.defaultBranch);
+    if (!refused) return;
+    throw new ApiError(422, `${SETTINGS_FILE}:${refused.line}:${refused.column} ${refused.message} Nothing was merged or rendered.`, [refused]);
   }
 
   /** Whether the deploy branch already has a commit rendered from `source` (its `AutoStack-Source` trailer). */
@@ -516,7 +515,7 @@ export class LocalPlatform implements PlanStore {
   }
 
   private async review(baseSha: string, headSha: string, files: string[]): Promise<LocalPull['review']> {
-    const result: ReviewResult = await reviewChange(this.git.reader, baseSha, headSha, files);
+    const result: ReviewResult = await reviewChange(this.git.reader, baseSha, headSha, files, { defaultBranch: this.defaultBranch });
     return {
       ok: result.ok,
       summary: summaryLine(result).replace(/^[✅❌] AutoStack: /, ''),

@@ -145,13 +145,6 @@ export class LocalRepo {
     if (index === was) await this.git.raw(['read-tree', '-u', '-m', before, after]);
   }
 
-  /** Whether `name` is a branch name git accepts as it is (`git check-ref-format --branch`, no `@{-1}` shorthands). */
-  async isBranchName(name: string): Promise<boolean> {
-    if (!name || name.startsWith('-')) return false;
-    const r = await run(this.dir, ['check-ref-format', '--branch', name]);
-    return r.code === 0 && r.stdout.trim() === name;
-  }
-
   async changedFiles(base: string, head: string, dir: string): Promise<string[]> {
     return (await this.git.raw(['diff', '--name-only', base, head, '--', dir])).split('\n').filter(Boolean).sort();
   }

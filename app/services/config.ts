@@ -7,6 +7,8 @@ export const DEFAULT_ACTION_REF = 'autostack-dev/autostack/action@v1';
 export const WORKFLOW_FILE = 'autostack-deploy.yml';
 export const WORKFLOW_PATH = `.github/workflows/${WORKFLOW_FILE}`;
 export const ONBOARDING_BRANCH = 'autostack/onboarding';
+/** The pull-request label that acknowledges stopping or replacing servers for that pull request. */
+export const DOWNTIME_LABEL = 'autostack/downtime-ok';
 
 export interface AppConfig {
   actionRef: string;

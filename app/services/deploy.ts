@@ -42,7 +42,7 @@ export async function renderAndDeploy(client: GitHubClient, push: PushInput, act
   // The render reads settings and the changed files at both commits: one batched read (GraphQL).
   const paths = [...new Set([SETTINGS_FILE, ...changed])];
   reader.prefetch([{ ref: push.after, paths }, ...(ZERO.test(push.before) ? [] : [{ ref: push.before, paths }])]);
-  const render = await renderChange(reader, ZERO.test(push.before) ? undefined : push.before, push.after, changed);
+  const render = await renderChange(reader, ZERO.test(push.before) ? undefined : push.before, push.after, changed, { defaultBranch: push.defaultBranch });
   if (!render.ok && render.diagnostics.length) {
     await publishCheck(client, { name: DEPLOY_CHECK_NAME, headSha: push.after, conclusion: 'failure', title: 'Nothing deployed: the plans have errors', summary: render.diagnostics.map((d) => `- ${mdCode(`${d.file}:${d.line}:${d.column}`)} ${mdText(d.message)}`).join('\n'), annotations: render.diagnostics, appId });
     return { kind: 'invalid', diagnostics: render.diagnostics };
@@ -70,20 +70,28 @@ export async function renderAndDeploy(client: GitHubClient, push: PushInput, act
   const toDeploy = stacks.filter((x) => x.action !== 'unchanged');
   const ensured: { stack: DeployStack; id: number; dispatched: boolean }[] = [];
   for (const s of toDeploy) ensured.push({ stack: s, ...(await ensureDeployment(client, deployCommit, s, push.after)) });
-  await ensureDeployCheck(client, push.after, stacks, appId);
+  const check = await ensureDeployCheck(client, push.after, stacks, appId);
   const pending = ensured.filter((d) => !d.dispatched);
   if (pending.length) {
     await dispatch(client, push.defaultBranch, push.after, pending.map((d) => d.stack.name));
     for (const d of pending) await client.call('createDeploymentStatus', { deployment_id: d.id, state: 'queued', description: `AutoStack dispatched the deploy workflow for ${push.after.slice(0, 7)}` });
   }
+  // Last: the check leaves `queued` only once every deployment is dispatched, so a crash before
+  // that shows on GitHub (docs/operations.md: such a push is redelivered and finished).
+  if (check.status === 'queued') await client.call('updateCheckRun', { check_run_id: check.id, status: 'in_progress' });
   return { kind: 'dispatched', deployCommit, stacks, deployments: ensured.map((d) => d.id), dispatched: pending.map((d) => d.stack.name) };
 }
 
-/** The source commit's "AutoStack deploy" check: created once; a later delivery leaves it to the deployment statuses. */
-async function ensureDeployCheck(client: GitHubClient, sourceSha: string, stacks: DeployStack[], appId?: number): Promise<void> {
-  const runs = (await client.call('listCheckRuns', { ref: sourceSha, check_name: DEPLOY_CHECK_NAME, filter: 'latest', ...(appId ? { app_id: appId } : {}) })).data.check_runs as { head_sha: string }[];
-  if (runs.some((r) => r.head_sha === sourceSha)) return;
-  await client.call('createCheckRun', { name: DEPLOY_CHECK_NAME, head_sha: sourceSha, status: 'in_progress', started_at: new Date().toISOString(), output: { title: `Deploying ${stacks.length} stack${stacks.length === 1 ? '' : 's'}`, summary: stacks.map((s) => `- \`${s.name}\`: ${s.action}`).join('\n') } });
+/**
+ * The source commit's "AutoStack deploy" check: created once, `queued` until the workflow is
+ * dispatched; a later delivery finds it (and the deployment statuses take it from there).
+ */
+async function ensureDeployCheck(client: GitHubClient, sourceSha: string, stacks: DeployStack[], appId?: number): Promise<{ id: number; status: string }> {
+  const runs = (await client.call('listCheckRuns', { ref: sourceSha, check_name: DEPLOY_CHECK_NAME, filter: 'latest', ...(appId ? { app_id: appId } : {}) })).data.check_runs as { id: number; head_sha: string; status?: string }[];
+  const found = runs.find((r) => r.head_sha === sourceSha);
+  if (found) return { id: found.id, status: found.status ?? 'in_progress' };
+  const created = await client.call('createCheckRun', { name: DEPLOY_CHECK_NAME, head_sha: sourceSha, status: 'queued', output: { title: `Deploying ${stacks.length} stack${stacks.length === 1 ? '' : 's'}`, summary: stacks.map((s) => `- \`${s.name}\`: ${s.action}`).join('\n') } });
+  return { id: created.data.id as number, status: 'queued' };
 }
 
 /** Whether `commit` is `descendant` or one of its ancestors (GitHub's compare: the head is "behind" the base). */

@@ -4,6 +4,7 @@ import { loadDocument } from '../../synth/core/validate/document.ts';
 import type { LoadedDoc } from '../../synth/core/validate/document.ts';
 import type { RepoReader } from '../../synth/core/load/reader.ts';
 import { SETTINGS_FILE } from '../../synth/core/load/reader.ts';
+import { deployBranchDiagnostics } from '../../synth/core/resolve/deploy-branch.ts';
 import { loadSettings as loadRepoSettings } from '../../synth/core/resolve/load-settings.ts';
 import type { SettingsModel } from '../../synth/core/resolve/settings.ts';
 import { MANIFEST_PATH, SOURCE_TRAILER } from '../../synth/contract/deploy-manifest.ts';
@@ -21,15 +22,15 @@ export type RenderOutcome =
  * 3. synth of the changed plans (a migration keeps the old cloud's stack); stacks no longer rendered
  *    (plan removed or renamed, migration finished) are marked for destroy
  */
-export async function renderChange(reader: RepoReader, before: string | undefined, after: string, changed: string[], onStack?: StackProgress): Promise<RenderOutcome> {
-  const settings = await loadSettings(reader, after);
+export async function renderChange(reader: RepoReader, before: string | undefined, after: string, changed: string[], options: { defaultBranch?: string; onStack?: StackProgress } = {}): Promise<RenderOutcome> {
+  const settings = await loadSettings(reader, after, options.defaultBranch);
   const diagnostics: Diagnostic[] = [...settings.diagnostics];
   const old = before ? await loadModels(reader, before, changed, settings.model, []) : new Map<string, LoadedDoc>();
   const now = await loadModels(reader, after, changed, settings.model, diagnostics);
   if (hasErrors(diagnostics)) return { ok: false, diagnostics, errors: [] };
   // CDKTF and its providers load here, on the first render, not when the App starts (idle memory, start time).
   const { synthesize } = await import('../../synth/stack/synthesize.ts');
-  const synth = await synthesize([...now.values()].map((d) => ({ kind: d.kind!, model: d.model })), settings.model, undefined, onStack);
+  const synth = await synthesize([...now.values()].map((d) => ({ kind: d.kind!, model: d.model })), settings.model, undefined, options.onStack);
   if (!synth.ok) return { ok: false, diagnostics: [], errors: synth.errors };
   const stacks: DeployStack[] = synth.stacks.map((s) => ({ name: s.name, plan: s.plan, cloud: s.cloud, action: 'apply', ...(s.rollout.length > 1 ? { rollout: s.rollout } : {}) }));
   // A stack that was deployed and no longer is (plan removed or renamed, moved without a kept stack, migration finished) is destroyed.
@@ -62,10 +63,15 @@ export function deployCommitContent(previous: DeployManifest | undefined, source
   return { files, manifest, message: `Render ${sourceSha.slice(0, 7)}: ${names}\n\n${SOURCE_TRAILER}: ${sourceSha}\n` };
 }
 
-/** Settings at a ref; only their errors matter to a render. */
-export async function loadSettings(reader: RepoReader, ref: string): Promise<{ model: SettingsModel; diagnostics: Diagnostic[] }> {
+/**
+ * Settings at a ref; only their errors matter to a render. A deploy branch git refuses, or the
+ * default branch itself, is one of them: the render never writes there.
+ */
+export async function loadSettings(reader: RepoReader, ref: string, defaultBranch?: string): Promise<{ model: SettingsModel; diagnostics: Diagnostic[] }> {
   const loaded = await loadRepoSettings(reader, ref);
-  return { model: loaded.model, diagnostics: loaded.diagnostics.filter((d) => d.severity === 'error') };
+  const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
+  const branch = deployBranchDiagnostics(loaded.doc?.parsed, defaultBranch).filter((d) => !errors.some((e) => e.path === d.path));
+  return { model: loaded.model, diagnostics: [...errors, ...branch] };
 }
 
 /** Where a model's stacks live: its name on its own cloud, and on the old cloud during a migration (kinds without infrastructure have none). */

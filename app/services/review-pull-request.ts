@@ -14,11 +14,14 @@ export interface PullRequestInput {
   baseSha: string;
   /** Set when the pull request carries the downtime label: stopping or replacing servers is accepted. */
   acknowledgedDowntime?: string;
+  /** The repository's default branch (the settings may not make it the deploy branch). */
+  defaultBranch?: string;
 }
 
 export interface ReviewOutcome {
   result?: ReviewResult;
-  comment: 'created' | 'updated' | 'stale' | 'none';
+  /** `closed`: the pull request was closed while it was being reviewed, so no comment was written. */
+  comment: 'created' | 'updated' | 'stale' | 'closed' | 'none';
   checkRunId: number;
 }
 
@@ -26,8 +29,12 @@ export interface ReviewOutcome {
  * The review of one pull request:
  * 1. list the files it changes under .autostack/ (renames count at both names)
  * 2. run the core review between its base and head, reading only those files (and settings)
- * 3. publish the AutoStack check run on the head SHA, annotations in batches of 50
- * 4. create or update the one sticky comment, unless a newer run already wrote it
+ * 3. read the pull request as it is now: closed (not merged) meanwhile, no comment is written and
+ *    the check says so (neutral); otherwise create or update the one sticky comment, unless a newer run
+ *    already wrote it
+ * 4. publish the AutoStack check run on the head SHA, annotations in batches of 50 — last, so a
+ *    completed check means the whole review was published (docs/operations.md: a delivery
+ *    accepted before a crash is redelivered until this check exists)
  */
 export async function reviewPullRequest(client: GitHubClient, pr: PullRequestInput, who: Identity, quota?: Quota): Promise<ReviewOutcome> {
   const startedAt = new Date().toISOString();
@@ -42,8 +49,15 @@ export async function reviewPullRequest(client: GitHubClient, pr: PullRequestInp
   const reader = new GitHubReader(client, { batch: true });
   const paths = [...new Set([SETTINGS_FILE, ...changed])];
   reader.prefetch([{ ref: pr.headSha, paths }, { ref: pr.baseSha, paths }], [{ ref: pr.headSha, dir: AUTOSTACK_DIR }]);
-  const result = await reviewChange(reader, pr.baseSha, pr.headSha, changed, { ...(quota ? { quota } : {}), ...(pr.acknowledgedDowntime ? { acknowledgedDowntime: pr.acknowledgedDowntime } : {}) });
+  const result = await reviewChange(reader, pr.baseSha, pr.headSha, changed, { ...(quota ? { quota } : {}), ...(pr.acknowledgedDowntime ? { acknowledgedDowntime: pr.acknowledgedDowntime } : {}), ...(pr.defaultBranch ? { defaultBranch: pr.defaultBranch } : {}) });
   const markdown = renderMarkdown(result);
+  const current = (await client.call('getPull', { pull_number: pr.number })).data as { state?: string; merged_at?: string | null; head: { sha: string } };
+  if (current.state === 'closed' && !current.merged_at) {
+    // Closed (not merged) while the review ran: no comment on a closed pull request, and a neutral check instead of a verdict nobody asked for any more.
+    const checkRunId = await publishCheck(client, { name: CHECK_NAME, headSha: pr.headSha, conclusion: 'neutral', title: 'Not reviewed: the pull request was closed', summary: `The pull request was closed while AutoStack was reviewing ${pr.headSha.slice(0, 7)}, so no review was posted. Reopen it to review it again.`, appId: who.appId });
+    return { result, comment: 'closed', checkRunId };
+  }
+  const comment = await upsertReviewComment(client, pr.number, who, markdown, { headSha: pr.headSha, startedAt, currentHeadSha: current.head.sha });
   const checkRunId = await publishCheck(client, {
     name: CHECK_NAME,
     headSha: pr.headSha,
@@ -53,7 +67,5 @@ export async function reviewPullRequest(client: GitHubClient, pr: PullRequestInp
     annotations: result.diagnostics,
     appId: who.appId,
   });
-  const current = (await client.call('getPull', { pull_number: pr.number })).data.head.sha as string;
-  const comment = await upsertReviewComment(client, pr.number, who, markdown, { headSha: pr.headSha, startedAt, currentHeadSha: current });
   return { result, comment, checkRunId };
 }

@@ -30,6 +30,9 @@ export interface Recorded {
 /** Operations the App calls outside ROUTES: they need no repository permission in app.yml. */
 export const NON_REPOSITORY_OPERATIONS: Record<string, string> = {
   'POST /app/installations/{installation_id}/access_tokens': 'an installation token, with the App\'s own key',
+  'GET /app/hook/deliveries': 'the App\'s webhook deliveries, with its own key (the redelivery job)',
+  'GET /app/hook/deliveries/{delivery_id}': 'one delivery\'s payload, with the App\'s own key',
+  'POST /app/hook/deliveries/{delivery_id}/attempts': 'a redelivery, with the App\'s own key',
   'GET /user': 'who signed in, with the user\'s token',
   'GET /user/installations': 'the signed-in user\'s installations of the App',
   'GET /user/installations/{installation_id}/repositories': 'the repositories of those installations the user can access',
@@ -187,7 +190,7 @@ export class FakeGitHub {
   }
 }
 
-function graphqlProblems(body: any): string[] {
+export function graphqlProblems(body: any): string[] {
   if (typeof body !== 'object' || body === null || typeof body.query !== 'string') return ['POST /graphql: the body must be { query: string, variables?: object }'];
   const out: string[] = [];
   const vars = body.variables ?? {};
@@ -206,12 +209,12 @@ function graphqlProblems(body: any): string[] {
   return out;
 }
 
-function blobNode(text: string | undefined): unknown {
+export function blobNode(text: string | undefined): unknown {
   return text === undefined ? null : { oid: blobSha(text), text, isBinary: false, isTruncated: false };
 }
 
 /** A Tree for `dir` with its entries nested (the reader asks for every level it walks). */
-function treeNode(files: Record<string, string>, dir: string): unknown {
+export function treeNode(files: Record<string, string>, dir: string): unknown {
   const under = Object.keys(files).filter((p) => p.startsWith(`${dir}/`)).map((p) => p.slice(dir.length + 1));
   if (!under.length) return null;
   const level = (paths: string[]): unknown[] => {

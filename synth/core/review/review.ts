@@ -13,6 +13,7 @@ import type { LoadedDoc } from '../validate/document.ts';
 import { AUTOSTACK_DIR, changedFiles, isAutostackFile, readAll, SETTINGS_FILE } from '../load/reader.ts';
 import type { RepoReader } from '../load/reader.ts';
 import { locate } from '../parse/parse.ts';
+import { deployBranchDiagnostics } from '../resolve/deploy-branch.ts';
 import { loadSettings } from '../resolve/load-settings.ts';
 import type { LoadedSettings } from '../resolve/load-settings.ts';
 import type { SettingsModel } from '../resolve/settings.ts';
@@ -127,6 +128,8 @@ export interface ReviewOptions {
   now?: Date;
   /** Downtime acknowledged for this change outside the files (a pull-request label, a CLI flag): why. */
   acknowledgedDowntime?: string;
+  /** The repository's default branch, when known: the settings may not name it as the deploy branch. */
+  defaultBranch?: string;
 }
 
 export async function reviewChange(reader: RepoReader, base: string, head: string, files?: string[], options: ReviewOptions = {}): Promise<ReviewResult> {
@@ -134,6 +137,10 @@ export async function reviewChange(reader: RepoReader, base: string, head: strin
   const [headSettings, baseSettings] = await Promise.all([loadSettings(reader, head), loadSettings(reader, base)]);
   const changed = files ?? (await changedFiles(reader, base, head, AUTOSTACK_DIR));
   const diagnostics: Diagnostic[] = changed.includes(SETTINGS_FILE) ? [...headSettings.diagnostics] : [];
+  // A deploy branch the merge render would refuse fails the review, whether or not this change touches the settings.
+  for (const d of deployBranchDiagnostics(headSettings.doc?.parsed, options.defaultBranch)) {
+    if (!diagnostics.some((x) => x.file === d.file && x.path === d.path)) diagnostics.push(d);
+  }
   const targets = changed.filter((f) => f !== SETTINGS_FILE && isAutostackFile(f));
   const [baseTexts, headTexts] = await Promise.all([readAll(reader, base, targets), readAll(reader, head, targets)]);
   const plans: PlanReview[] = [];

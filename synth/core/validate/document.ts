@@ -6,6 +6,7 @@ import type { KindContext, KindDefinition } from '../registry/kinds.ts';
 import { SETTINGS_FILE } from '../load/reader.ts';
 import { locate, parseYamlFile } from '../parse/parse.ts';
 import type { ParsedFile } from '../parse/parse.ts';
+import { deployBranchDiagnostics } from '../resolve/deploy-branch.ts';
 import type { SettingsModel } from '../resolve/settings.ts';
 import { closest } from './suggest.ts';
 
@@ -55,7 +56,10 @@ function loadParsed(file: string, parsed: ParsedFile, settings: SettingsModel, n
   const kind = typeof data.kind === 'string' ? data.kind : undefined;
   if (kind === SETTINGS_KIND) {
     if (file !== SETTINGS_FILE) return { file, parsed, kind, diagnostics: [{ ...at(['kind']), severity: 'error', code: 'file/settings-location', message: `Settings belong in ${SETTINGS_FILE}; move this file there.` }] };
-    return { file, parsed, kind, model: parsed.data, diagnostics: validateAgainstSchema(SETTINGS_KIND, parsed) };
+    const schema = validateAgainstSchema(SETTINGS_KIND, parsed);
+    // A deploy branch the schema lets through but git refuses (a..b, x.lock): it would fail the merge render.
+    const branch = schema.some((d) => d.path === 'spec.deployBranch') ? [] : deployBranchDiagnostics(parsed);
+    return { file, parsed, kind, model: parsed.data, diagnostics: [...schema, ...branch] };
   }
   const handler = kind ? kindDefinition(kind) : undefined;
   if (!handler) {
