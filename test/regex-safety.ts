@@ -30,7 +30,11 @@ const overlaps = (a: CharSet, b: CharSet): boolean => [...a].some((c) => b.has(c
 
 class RegexParser {
   private i = 0;
-  constructor(private readonly src: string) {}
+  private readonly src: string;
+
+  constructor(src: string) {
+    this.src = src;
+  }
 
   parse(): Node {
     const n = this.alt();
