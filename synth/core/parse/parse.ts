@@ -168,8 +168,27 @@ export function oversizedPlaceholder(bytes: number): string {
   return head + ' '.repeat(Math.max(0, MAX_FILE_BYTES + 1 - head.length));
 }
 
+/** What a reader found at a path that is not a regular file: it is reported, never read or followed. */
+export type NotAFile = 'symbolic link' | 'submodule' | 'special file';
+
+const NOT_A_FILE = /^\u0000autostack: (symbolic link|submodule|special file)\u0000$/;
+
+/**
+ * What a reader returns for a symbolic link, a submodule (gitlink) or another special file at a
+ * path: a text no real file can be (it starts with NUL, which the parser refuses anyway), which
+ * the parser turns into one clear diagnostic.
+ */
+export function notAFilePlaceholder(what: NotAFile): string {
+  return `\u0000autostack: ${what}\u0000`;
+}
+
 function refuseInput(file: string, text: string): Diagnostic | undefined {
   const base = { file, line: 1, column: 1, severity: 'error' as const };
+  const special = NOT_A_FILE.exec(text)?.[1];
+  if (special) {
+    const fix = special === 'symbolic link' ? 'AutoStack reads only regular files and never follows links: put the file itself here' : special === 'submodule' ? 'a submodule points at another repository, whose files AutoStack does not read: put the file itself here' : 'AutoStack reads only regular files: put a file here';
+    return { ...base, code: 'file/not-a-file', message: `${file} is a ${special}, not a file; ${fix}, or remove it from .autostack/.` };
+  }
   if (text.length > MAX_FILE_BYTES) {
     const bytes = Number(PLACEHOLDER.exec(text)?.[1] ?? text.length);
     return { ...base, code: 'file/too-large', message: `File is ${size(bytes)}; AutoStack files must be under ${MAX_FILE_BYTES / 1024} KiB. Split it, or check that the right file is under .autostack/.` };
