@@ -49,7 +49,7 @@ export function parseYamlFile(file: string, source: string): ParseResult {
   const lineCounter = new LineCounter();
   const at = (offset: number) => lineCounter.linePos(offset);
   const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
-  const tooDeep = deepestCollection(tokens);
+  const tooDeep = mayNestDeeply(text) ? deepestCollection(tokens) : undefined;
   if (tooDeep !== undefined) {
     return { ok: false, diagnostics: [{ file, ...toLineCol(at(tooDeep)), severity: 'error', code: 'yaml/too-deep', message: `Lists and mappings are nested more than ${MAX_NESTING_DEPTH} levels deep here; AutoStack files need only a few levels. Check the brackets and the indentation from here on.` }] };
   }
@@ -133,6 +133,17 @@ function composeDocument(tokens: CST.Token[], length: number): Document.Parsed {
     }
   }
   return doc!;
+}
+
+/** Each level of nesting opens with one of [ { - : ?, so a text with few of them cannot nest deeply (most plans). */
+function mayNestDeeply(text: string): boolean {
+  let openers = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // [ { - : ?
+    if ((c === 91 || c === 123 || c === 45 || c === 58 || c === 63) && ++openers > MAX_NESTING_DEPTH) return true;
+  }
+  return false;
 }
 
 /** Offset of the first collection nested deeper than MAX_NESTING_DEPTH, walking the tokens with an explicit stack. */
