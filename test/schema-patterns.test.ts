@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { boundsLength, regexProblems } from './regex-safety.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -15,6 +16,8 @@ const SCHEMA_FILES = [
     }
   }),
   'synth/core/resolve/settings.schema.json',
+  // Template parameters are validated by the public API (POST /api/templates/:name/render).
+  ...readdirSync(join(ROOT, 'templates'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join('templates', d.name, 'template.yaml')),
 ];
 
 interface Found {
@@ -34,7 +37,8 @@ function patternsOf(file: string): Found[] {
     if (o.patternProperties && typeof o.patternProperties === 'object') for (const key of Object.keys(o.patternProperties)) out.push({ where: `${file}#${path}/patternProperties`, pattern: key });
     for (const [k, v] of Object.entries(o)) if (k !== 'pattern' && k !== 'enum' && k !== 'const' && k !== 'examples' && k !== 'default') walk(v, `${path}/${k}`);
   };
-  walk(JSON.parse(readFileSync(join(ROOT, file), 'utf8')), '');
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  walk(file.endsWith('.json') ? JSON.parse(text) : parse(text), '');
   return out;
 }
 
@@ -55,6 +59,7 @@ describe('ReDoS in schema patterns', () => {
     // The walk really reaches the schemas: names, labels, settings and the clouds' own fields.
     expect(all.length).toBeGreaterThan(20);
     expect(SCHEMA_FILES).toContain(join('schemas', 'settings.schema.json'));
+    expect(all.some((f) => f.where.startsWith('templates/'))).toBe(true);
     const unsafe = all.filter((f) => regexProblems(f.pattern).length > 0).map((f) => `${f.where}: ${f.pattern} (${regexProblems(f.pattern).join('; ')})`);
     expect(unsafe).toEqual([]);
     // Without an upper bound on the input, even polynomial backtracking grows with the input.
