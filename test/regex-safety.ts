@@ -1,6 +1,6 @@
 /**
- * A small static check for regular expressions that backtrack exponentially (ReDoS), in the spirit
- * of safe-regex but without its false alarm on delimited repetition such as `(-[a-z]+)+`.
+ * A small static check for regular expressions that backtrack more than linearly (ReDoS), in the
+ * spirit of safe-regex but without its false alarm on delimited repetition such as `(-[a-z]+)+`.
  *
  * A pattern is refused when a repeated part (`*`, `+`, `{n,m}` with m > 1):
  * - can match the empty string (`(a*)*`),
@@ -224,10 +224,79 @@ function problems(n: Node, out: string[]): void {
   }
 }
 
-/** Why `pattern` can backtrack exponentially; empty when it cannot. */
+const unbounded = (n: Node): boolean => n.t === 'rep' && n.max === Infinity;
+
+/** Characters of unbounded repetitions that can be the last thing `n` consumed. */
+function trailingRepeats(n: Node): CharSet {
+  switch (n.t) {
+    case 'rep': return n.max === Infinity ? chars(n.body) : trailingRepeats(n.body);
+    case 'alt': return union(...n.branches.map(trailingRepeats));
+    case 'seq': {
+      let out: CharSet = new Set();
+      for (const item of n.items) out = nullable(item) ? union(out, trailingRepeats(item)) : trailingRepeats(item);
+      return out;
+    }
+    default: return new Set();
+  }
+}
+
+/**
+ * Two unbounded repetitions one after the other (nullable parts between) that can take the same
+ * characters (`^\d+\.?\d+$`, `^a*a*b$`): a failing input is split between them in n ways, and
+ * each split is tried: quadratic work.
+ */
+function quadratic(n: Node, out: string[]): void {
+  if (n.t === 'alt') return n.branches.forEach((b) => quadratic(b, out));
+  if (n.t === 'look' || n.t === 'rep') return quadratic(n.body, out);
+  if (n.t !== 'seq') return;
+  n.items.forEach((x) => quadratic(x, out));
+  let trailing: CharSet = new Set();
+  for (const item of n.items) {
+    const head = unbounded(item) ? chars(item) : firstRepeat(item);
+    if (overlaps(head, trailing)) out.push('two repetitions in a row can take the same characters (quadratic backtracking)');
+    trailing = nullable(item) ? union(trailing, trailingRepeats(item)) : trailingRepeats(item);
+  }
+}
+
+/** Characters of unbounded repetitions that can be the first thing `n` consumes. */
+function firstRepeat(n: Node): CharSet {
+  switch (n.t) {
+    case 'rep': return n.max === Infinity ? chars(n.body) : firstRepeat(n.body);
+    case 'alt': return union(...n.branches.map(firstRepeat));
+    case 'seq': {
+      const sets: CharSet[] = [];
+      for (const item of n.items) {
+        sets.push(firstRepeat(item));
+        if (!nullable(item)) break;
+      }
+      return union(...sets);
+    }
+    default: return new Set();
+  }
+}
+
+function hasUnbounded(n: Node): boolean {
+  switch (n.t) {
+    case 'rep': return n.max === Infinity || hasUnbounded(n.body);
+    case 'seq': return n.items.some(hasUnbounded);
+    case 'alt': return n.branches.some(hasUnbounded);
+    case 'look': return hasUnbounded(n.body);
+    default: return false;
+  }
+}
+
+/**
+ * Why `pattern` can backtrack more than linearly in the length of the input; empty when it cannot.
+ * ajv (with allErrors, as AutoStack runs it) tests a pattern even on a value over its maxLength,
+ * so the pattern alone must be linear.
+ */
 export function regexProblems(pattern: string): string[] {
   const out: string[] = [];
-  problems(new RegexParser(pattern).parse(), out);
+  const tree = new RegexParser(pattern).parse();
+  problems(tree, out);
+  quadratic(tree, out);
+  // RegExp.test searches: an unanchored repetition is retried from every position.
+  if (!pattern.startsWith('^') && hasUnbounded(tree)) out.push('not anchored with ^: an unbounded repetition is retried at every position (quadratic)');
   return [...new Set(out)];
 }
 
