@@ -144,7 +144,7 @@ describe('POST /api/validate with bad input', () => {
     expect(((await after.json()) as Answer).ok).toBe(true);
   });
 
-  it('answers an empty body, null, a scalar and a list with "must be a mapping", never a 500', async () => {
+  it('answers an empty body, null, a scalar and a list with a not-a-mapping error, never a 500', async () => {
     for (const text of ['', 'null', 'hello', '- a\n- b\n', '42']) {
       const r = await yaml(text);
       expect(r.status, JSON.stringify(text)).toBe(200);

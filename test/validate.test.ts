@@ -180,7 +180,7 @@ describe('bad input, through validation', () => {
     expect(Object.keys(Object.prototype)).toEqual([]);
   });
 
-  it('answers an empty file, null, a scalar and a top-level list with "must be a mapping" at line 1, and no TypeError', async () => {
+  it('answers an empty file, null, a scalar and a top-level list with a not-a-mapping error at line 1, and no TypeError', async () => {
     const cases: [string, RegExp][] = [['', /is empty/], ['null\n', /single value/], ['"just text"\n', /single value/], ['42\n', /single value/], ['- apiVersion: autostack.dev/v1\n- kind: Plan\n', /a list/]];
     for (const [text, what] of cases) {
       const d = load(text).diagnostics;
