@@ -104,7 +104,7 @@ describe('a plan path that is not a file, in local mode', () => {
     expect(r.docs.filter((d) => d.model).map((d) => d.name).sort()).toEqual(['inner-db', 'real-db']);
   });
 
-  it('in the working tree: a link to a file or folder outside, and a FIFO, are reported without being opened; a directory named like a plan is walked', async () => {
+  it('in the working tree: a link to a file or folder outside, and a FIFO, are reported without being opened, and a directory named like a plan is walked', async () => {
     const outside = await tempDir();
     await writeFile(join(outside, 'secret.yaml'), plan('secret-db', 'cloud: aws'));
     await mkdir(join(outside, 'team'));
