@@ -166,6 +166,63 @@ describe('POST /api/validate under attack', () => {
   });
 });
 
+describe('POST /api/validate with bad input', () => {
+  const yaml = (text: string | Uint8Array<ArrayBuffer>, path = '.autostack/x.yaml') => fetch(`${url}/api/validate?path=${encodeURIComponent(path)}`, { method: 'POST', headers: { 'content-type': 'application/yaml' }, body: text });
+  type Answer = { ok: boolean; diagnostics: { file: string; line: number; column: number; code: string; severity: string; message: string }[] };
+
+  it('refuses 20,000 nested [ and 5,000 nested block lists with one positioned diagnostic, and keeps answering', async () => {
+    for (const [text, line, column] of [[`${'['.repeat(20_000)}${']'.repeat(20_000)}`, 1, 65], [`a:\n  ${'- '.repeat(5000)}1\n`, 2, 3 + 2 * 63]] as const) {
+      const r = await yaml(text);
+      expect(r.status).toBe(200);
+      const body = (await r.json()) as Answer;
+      expect(body.ok).toBe(false);
+      expect(body.diagnostics).toEqual([expect.objectContaining({ code: 'yaml/too-deep', severity: 'error', line, column })]);
+    }
+    // The same through JSON, and the server still answers an ordinary request afterwards.
+    const json = await call('POST', '/api/validate', { content: `spec: ${'{a: '.repeat(20_000)}1${'}'.repeat(20_000)}` });
+    expect(((await json.json()) as Answer).diagnostics).toEqual([expect.objectContaining({ code: 'yaml/too-deep', line: 1 })]);
+    const after = await call('POST', '/api/validate', { content: PLAN('orders-db') });
+    expect(after.status).toBe(200);
+    expect(((await after.json()) as Answer).ok).toBe(true);
+  });
+
+  it('answers an empty body, null, a scalar and a list with a not-a-mapping error, never a 500', async () => {
+    for (const text of ['', 'null', 'hello', '- a\n- b\n', '42']) {
+      const r = await yaml(text);
+      expect(r.status, JSON.stringify(text)).toBe(200);
+      const body = (await r.json()) as Answer;
+      expect(body.ok).toBe(false);
+      expect(body.diagnostics).toEqual([expect.objectContaining({ file: '.autostack/x.yaml', code: 'file/not-a-mapping', line: 1, column: 1, message: expect.stringContaining('a YAML mapping') })]);
+    }
+    const asJson = await call('POST', '/api/validate', { files: { '.autostack/a.yaml': '[]', '.autostack/b.yaml': '' } });
+    expect(((await asJson.json()) as Answer).diagnostics.map((d) => `${d.file} ${d.code}`)).toEqual(['.autostack/a.yaml file/not-a-mapping', '.autostack/b.yaml file/not-a-mapping']);
+  });
+
+  it('reads a byte order mark and CRLF, refuses tabs at the tab and bytes that are not UTF-8', async () => {
+    const bom = await yaml(`\ufeff${PLAN('orders-db').replace(/\n/g, '\r\n')}`);
+    expect(((await bom.json()) as Answer)).toMatchObject({ ok: true, diagnostics: [] });
+    const line1 = '{apiVersion: autostack.dev/v1, kind: Plan, metadata: {name: Bad_Name}, spec: {}}';
+    const wrongLine1 = await yaml(`\ufeff${line1}\r\n`);
+    expect(((await wrongLine1.json()) as Answer).diagnostics).toEqual([expect.objectContaining({ code: 'schema/format', line: 1, column: line1.indexOf('Bad_Name') + 1 })]);
+    const tabs = await yaml('apiVersion: autostack.dev/v1\nkind: Plan\nmetadata:\n\tname: x\n');
+    expect(((await tabs.json()) as Answer).diagnostics).toEqual([expect.objectContaining({ code: 'yaml/tab_as_indent', line: 4, column: 1 })]);
+    const latin1 = await yaml(new Uint8Array([...Buffer.from('apiVersion: autostack.dev/v1\nmetadata: { name: caf'), 0xe9, ...Buffer.from(' }\n')]));
+    expect(latin1.status).toBe(200);
+    expect(((await latin1.json()) as Answer).diagnostics).toEqual([expect.objectContaining({ code: 'file/not-text', line: 2 })]);
+  });
+
+  it('refuses prototype keys at the key, and lists at most 100 diagnostics per file with a count of the rest', async () => {
+    const proto = await yaml(PLAN('orders-db').replace('spec:\n', 'spec:\n  constructor: { prototype: 1 }\n'));
+    expect(((await proto.json()) as Answer).diagnostics).toEqual([expect.objectContaining({ code: 'yaml/reserved-key', line: 5, column: 3 }), expect.objectContaining({ code: 'yaml/reserved-key', line: 5, column: 18 })]);
+    expect(({} as Record<string, unknown>).prototype).toBeUndefined();
+    const many = PLAN('orders-db').replace('spec:\n', `spec:\n  network: { allowedCidrs: [${Array(1000).fill('1').join(',')}] }\n`);
+    const r = await call('POST', '/api/validate', { files: { '.autostack/a.yaml': many, '.autostack/b.yaml': many.replace('orders-db', 'other-db') } });
+    const body = (await r.json()) as Answer;
+    expect(body.diagnostics).toHaveLength(202);
+    expect(body.diagnostics.filter((d) => d.code === 'file/more-problems').map((d) => `${d.file} ${d.severity} ${d.message.split(' in this file')[0]}`)).toEqual(['.autostack/a.yaml error …and 901 more problems', '.autostack/b.yaml error …and 901 more problems']);
+  });
+});
+
 describe('templates', () => {
   it('lists every template with its cheapest monthly cost', async () => {
     const { templates } = await (await call('GET', '/api/templates')).json();

@@ -569,4 +569,28 @@ describe('scale', () => {
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body.body.length).toBeLessThan(65_536);
   });
+
+  it('caps what a review lists: 100 diagnostics per file, 250 annotations in 5 requests, 50 lines in the comment, each with a count of the rest', async () => {
+    gh = new FakeGitHub().token();
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 3; i++) files[`.autostack/db-${i}.yaml`] = PLAN(`db-${i}`, `  network: { allowedCidrs: [${Array(1000).fill('1').join(',')}] }\n`);
+    gh.pages(gh.repoPath('/pulls/7/files'), Object.keys(files).map((filename) => ({ filename, status: 'added' })));
+    gh.graphql({ [BASE]: {}, [HEAD]: files });
+    gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 0, check_runs: [] });
+    gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 99 });
+    gh.on('PATCH', gh.repoPath('/check-runs/99'), 200, {}, 5);
+    gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD } });
+    gh.on('GET', gh.repoPath('/issues/7/comments'), 200, []);
+    gh.on('POST', gh.repoPath('/issues/7/comments'), 201, { id: 5 });
+    await (await probot()).receive({ id: 'many-errors', name: 'pull_request', payload: prPayload('opened') } as never);
+    const patches = gh.made('PATCH', '/check-runs/99').map((r) => r.body);
+    expect(patches.map((b) => b.output.annotations.length)).toEqual([50, 50, 50, 50, 50]);
+    expect(patches[4]).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(patches[4].output.summary).toContain('Annotations show the first 250 of 303 diagnostics');
+    // Each file: 100 diagnostics and one that counts the other 901.
+    expect(patches.flatMap((b) => b.output.annotations).filter((a: { title: string }) => a.title === 'file/more-problems')).toHaveLength(2);
+    const comment = gh.made('POST', '/issues/7/comments')[0]!.body.body as string;
+    expect(comment).toContain('…and 253 more: the check run annotates the first 250');
+    expect(comment.split('\n').filter((l) => l.startsWith('- ❌'))).toHaveLength(50);
+  });
 });

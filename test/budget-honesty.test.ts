@@ -79,4 +79,36 @@ describe('policy comes from the base branch', () => {
     const later = await reviewChange(new MemoryReader({ base: { [S]: settings(100000) }, head: { [S]: settings(100000), '.autostack/new-db.yaml': db } }), 'base', 'head', undefined, { now: NOW });
     expect(later.ok).toBe(true);
   });
+
+  const S = '.autostack/autostack.yaml';
+  const settingsWith = (spec: string) => `apiVersion: autostack.dev/v1\nkind: Settings\nspec:\n${spec}`;
+  const shopDb = plan('new-db', 'cloud: aws\nregion: us-east\ncompute: { size: large }\npostgres: { version: "17" }').replace('  name: new-db\n', '  name: new-db\n  project: shop\n');
+
+  it('keeps a project budget and the deploy branch of the base branch when the pull request changes them, and calls each change out', async () => {
+    const base = settingsWith('  budgets: { projects: { shop: 50 } }\n');
+    const head = settingsWith('  budgets: { projects: { shop: 100000 } }\n  deployBranch: main\n');
+    const r = await reviewChange(new MemoryReader({ base: { [S]: base }, head: { [S]: head, '.autostack/new-db.yaml': shopDb } }), 'base', 'head', undefined, { now: NOW });
+    expect(r.ok).toBe(false);
+    expect(r.budgets.find((b) => b.scope === 'project')).toMatchObject({ name: 'shop', limitUsd: 50, exceeded: true });
+    const changes = r.diagnostics.filter((x) => x.code === 'settings/policy-change');
+    expect(changes.map((d) => `${d.path} ${d.line}`)).toEqual(['spec.budgets.projects.shop 4', 'spec.deployBranch 5']);
+    expect(changes[0]!.message).toContain('Budget of project shop $50/month → $100000/month');
+    expect(changes[1]!.message).toContain('Deploy branch autostack/deploy → main');
+  });
+
+  it('keeps the budget of a settings file the pull request deletes, and calls the deletion out', async () => {
+    const base = settingsWith('  budgets: { monthlyUsd: 50, projects: { shop: 40 } }\n');
+    const r = await reviewChange(new MemoryReader({ base: { [S]: base }, head: { '.autostack/new-db.yaml': shopDb } }), 'base', 'head', [S, '.autostack/new-db.yaml'], { now: NOW });
+    expect(r.ok).toBe(false);
+    expect(r.budgets.map((b) => `${b.scope} ${b.limitUsd} ${b.exceeded}`).sort()).toEqual(['project 40 true', 'repository 50 true']);
+    const d = r.diagnostics.find((x) => x.code === 'settings/policy-change');
+    expect(d).toMatchObject({ file: S, severity: 'warning', line: 1, column: 1 });
+    expect(d!.message).toContain('.autostack/autostack.yaml is deleted, so the repository budget of $50/month, the budget of project shop ($40/month) no longer apply once merged');
+  });
+
+  it('calls out the policy a pull request brings in with a first settings file', async () => {
+    const head = settingsWith('  deployBranch: release\n');
+    const r = await reviewChange(new MemoryReader({ base: {}, head: { [S]: head } }), 'base', 'head', [S], { now: NOW });
+    expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'settings/policy-change', path: 'spec.deployBranch', line: 4, message: expect.stringContaining('Deploy branch autostack/deploy → release') })]);
+  });
 });

@@ -63,6 +63,39 @@ describe('autostack validate', () => {
     }
   });
 
+  it('answers every kind of bad input in a repository with positioned lines, a capped list and no stack trace', async () => {
+    const dir = await tempDir();
+    const good = plan('orders-db', 'cloud: aws\nregion: us-east-1');
+    await writeFiles(dir, {
+      '.autostack/empty.yaml': '',
+      '.autostack/null.yaml': 'null\n',
+      '.autostack/scalar.yaml': 'just text\n',
+      '.autostack/list.yaml': '- apiVersion: autostack.dev/v1\n',
+      '.autostack/deep.yaml': `${'['.repeat(20_000)}${']'.repeat(20_000)}`,
+      '.autostack/blocks.yaml': `a:\n  ${'- '.repeat(5000)}1\n`,
+      '.autostack/tabs.yaml': 'apiVersion: autostack.dev/v1\nkind: Plan\nmetadata:\n\tname: x\n',
+      '.autostack/proto.yaml': good.replace('metadata:\n', 'metadata:\n  __proto__: { admin: true }\n').replace('orders-db', 'proto-db'),
+      '.autostack/bom.yaml': `\ufeff${good.replace(/\n/g, '\r\n')}`,
+      '.autostack/many.yaml': plan('many-db', `cloud: aws\nnetwork: { allowedCidrs: [${Array(1000).fill('1').join(',')}] }`),
+    });
+    await writeFile(join(dir, '.autostack/latin1.yaml'), Buffer.concat([Buffer.from('apiVersion: autostack.dev/v1\nkind: Plan\nmetadata: { name: caf'), Buffer.from([0xe9]), Buffer.from(' }\n')]));
+    const r = await autostack(['validate'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toMatch(/\n\s+at |TypeError|RangeError/);
+    const lines = r.stdout.trim().split('\n');
+    const of = (file: string) => lines.filter((l) => l.startsWith(`.autostack/${file}:`));
+    for (const f of ['empty', 'null', 'scalar', 'list']) expect(of(`${f}.yaml`), f).toEqual([expect.stringMatching(/^\S+:1:1 error This file .* an AutoStack file is a YAML mapping .*\[file\/not-a-mapping\]$/)]);
+    expect(of('deep.yaml')).toEqual([expect.stringMatching(/:1:65 error .*nested more than 64 levels.*\[yaml\/too-deep\]$/)]);
+    expect(of('blocks.yaml')).toEqual([expect.stringMatching(/:2:\d+ error .*\[yaml\/too-deep\]$/)]);
+    expect(of('tabs.yaml')).toEqual([expect.stringMatching(/:4:1 error .*spaces.*\[yaml\/tab_as_indent\]$/)]);
+    expect(of('proto.yaml')).toEqual([expect.stringMatching(/:4:3 error "__proto__" cannot be used as a key.*\[yaml\/reserved-key\]$/)]);
+    expect(of('latin1.yaml')).toEqual([expect.stringMatching(/:3:1 error File is not UTF-8 text.*\[file\/not-text\]$/)]);
+    expect(of('bom.yaml')).toEqual([]);
+    expect(of('many.yaml')).toHaveLength(101);
+    expect(of('many.yaml')[100]).toMatch(/error …and 901 more problems in this file \(901 errors\), not listed: .*\[file\/more-problems\]$/);
+    expect(r.stderr).toContain('11 files checked');
+  });
+
   it('validates a whole repository and exits 0 when it is clean', async () => {
     const dir = await tempDir();
     await writeFiles(dir, { '.autostack/a.yaml': plan('a', 'cloud: aws'), '.autostack/b.yaml': plan('b', 'cloud: gcp\nregion: eu-west') });

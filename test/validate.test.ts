@@ -5,6 +5,8 @@ import { MemoryReader } from '../synth/core/load/reader.ts';
 import { resolveSettings } from '../synth/core/resolve/settings.ts';
 import { validateTree } from '../synth/core/validate/validate-tree.ts';
 import { BAD_PLAN, plan } from './helpers.ts';
+import { MAX_DIAGNOSTICS_PER_FILE } from '../synth/core/diagnostics.ts';
+import { MAX_ITEMS_PER_LIST } from '../synth/core/parse/parse.ts';
 
 const settings = resolveSettings(undefined);
 const load = (text: string, file = '.autostack/db.yaml', now?: Date) => loadDocument(file, text, settings, now ? { now } : {});
@@ -127,5 +129,98 @@ describe('Plan validation', () => {
     expect((await validateTree(reader, 'w')).diagnostics).toEqual([]);
     const bad = new MemoryReader({ w: { '.autostack/autostack.yaml': 'apiVersion: autostack.dev/v1\nkind: Settings\nspec:\n  orgg: acme\n' } });
     expect((await validateTree(bad, 'w')).diagnostics).toMatchObject([{ code: 'schema/unknown-field', line: 4 }]);
+  });
+});
+
+describe('bad input, through validation', () => {
+  const GOOD = plan('orders-db', 'cloud: aws\nregion: us-east-1\nnetwork: { publicIp: false }');
+
+  it('refuses a single harmless alias in a plan', () => {
+    const text = plan('orders-db', 'cloud: &c aws\nmigration: { from: *c }');
+    expect(load(text).diagnostics).toMatchObject([{ code: 'yaml/alias', line: 7, column: 22, severity: 'error' }]);
+    expect(load(text).model).toBeUndefined();
+  });
+
+  it('answers no, on, yes and off in a boolean field with a type error that says to write true or false, and keeps NO, on and off as text in text fields', () => {
+    for (const word of ['no', 'on', 'yes', 'off', 'NO', 'y']) {
+      const d = load(GOOD.replace('publicIp: false', `publicIp: ${word}`)).diagnostics;
+      expect(d, word).toMatchObject([{ code: 'schema/type', path: 'spec.network.publicIp', line: 8, column: 24 }]);
+      expect(d[0]!.message).toContain(`"${word}" is text`);
+      expect(d[0]!.message).toContain('write true or false');
+    }
+    expect(load(GOOD.replace('publicIp: false', 'publicIp: 1')).diagnostics[0]!.message).not.toContain('is text');
+    const text = plan('orders-db', 'cloud: aws\nregion: us-east-1\npostgres: { settings: { synchronous_commit: off, jit: on } }', '  labels: { country: NO, enabled: yes }\n');
+    const doc = load(text);
+    expect(doc.diagnostics).toEqual([]);
+    const model = doc.model as { labels: Record<string, unknown>; postgres: { settings: Record<string, unknown> } };
+    expect(model.labels).toEqual({ country: 'NO', enabled: 'yes' });
+    expect(model.postgres.settings).toEqual({ synchronous_commit: 'off', jit: 'on' });
+  });
+
+  it('refuses __proto__, constructor and prototype keys in a plan and in the settings file, at the key', async () => {
+    expect(load(GOOD.replace('metadata:\n', 'metadata:\n  __proto__: { admin: true }\n')).diagnostics).toMatchObject([{ code: 'yaml/reserved-key', line: 4, column: 3 }]);
+    expect(load(GOOD.replace('network: {', 'network: { constructor: 1,')).diagnostics).toMatchObject([{ code: 'yaml/reserved-key', line: 8, column: 14 }]);
+    const reader = new MemoryReader({ w: { '.autostack/autostack.yaml': 'apiVersion: autostack.dev/v1\nkind: Settings\nspec:\n  budgets:\n    projects: { prototype: 5 }\n', '.autostack/db.yaml': GOOD } });
+    const r = await validateTree(reader, 'w');
+    expect(r.diagnostics).toMatchObject([{ file: '.autostack/autostack.yaml', code: 'yaml/reserved-key', line: 5, column: 17 }]);
+    expect(r.settings.budgets.projects).toEqual({});
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+  });
+
+  it('resolves settings defaults without touching Object.prototype, whatever keys the data holds', () => {
+    // JSON.parse makes "__proto__" an own property, as a YAML library without the check would.
+    const data = JSON.parse('{"spec": {"__proto__": {"org": "evil"}, "budgets": {"__proto__": {"monthlyUsd": 1}, "projects": {"__proto__": {"polluted": 1}}}, "network": {"__proto__": {"polluted": 1}}, "accounts": {"constructor": {"prototype": {"polluted": 1}}}}}');
+    const model = resolveSettings(data);
+    expect(Object.getPrototypeOf(model)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(model.budgets)).toBe(Object.prototype);
+    expect(model.org).toBe('default');
+    expect(model.budgets.monthlyUsd).toBeUndefined();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(resolveSettings(undefined).network)).toBe(Object.prototype);
+    expect(Object.keys(Object.prototype)).toEqual([]);
+  });
+
+  it('answers an empty file, null, a scalar and a top-level list with a not-a-mapping error at line 1, and no TypeError', async () => {
+    const cases: [string, RegExp][] = [['', /is empty/], ['null\n', /single value/], ['"just text"\n', /single value/], ['42\n', /single value/], ['- apiVersion: autostack.dev/v1\n- kind: Plan\n', /a list/]];
+    for (const [text, what] of cases) {
+      const d = load(text).diagnostics;
+      expect(d, JSON.stringify(text)).toMatchObject([{ code: 'file/not-a-mapping', severity: 'error', line: 1, column: 1 }]);
+      expect(d[0]!.message).toMatch(what);
+      expect(d[0]!.message).toContain('a YAML mapping starting with apiVersion: autostack.dev/v1');
+    }
+    // The settings file too: an error, and the defaults apply.
+    for (const text of ['', '[]\n', 'null\n']) {
+      const r = await validateTree(new MemoryReader({ w: { '.autostack/autostack.yaml': text, '.autostack/db.yaml': GOOD } }), 'w');
+      expect(r.diagnostics, JSON.stringify(text)).toMatchObject([{ file: '.autostack/autostack.yaml', code: 'file/not-a-mapping' }]);
+      expect(r.settings.org).toBe('default');
+    }
+  });
+
+  it('validates a plan with a byte order mark and CRLF line endings, with positions as an editor shows them', () => {
+    const crlf = (t: string) => `\ufeff${t.replace(/\n/g, '\r\n')}`;
+    expect(load(crlf(GOOD)).diagnostics).toEqual([]);
+    expect(load(crlf(GOOD)).model).toMatchObject({ name: 'orders-db', region: 'us-east-1' });
+    const bad = crlf(GOOD.replace('publicIp: false', 'publicIp: maybe'));
+    expect(load(bad).diagnostics).toMatchObject([{ code: 'schema/type', line: 8, column: 24 }]);
+    // An error on line 1, right after the byte order mark.
+    const line1 = '{apiVersion: autostack.dev/v1, kind: Plan, metadata: {name: Bad_Name}, spec: {cloud: aws}}';
+    expect(load(crlf(`${line1}\n`)).diagnostics).toMatchObject([{ code: 'schema/format', line: 1, column: line1.indexOf('Bad_Name') + 1 }]);
+  });
+
+  it('caps a file\'s diagnostics at the first 100 and counts the rest (a list of 1,000 invalid items), and refuses a 50,000-item list at the parser', async () => {
+    const list = (n: number) => Array.from({ length: n }, () => '1').join(',');
+    const huge = load(plan('orders-db', `cloud: aws\nnetwork: { allowedCidrs: [${list(50_000)}] }`)).diagnostics;
+    expect(huge).toMatchObject([{ code: 'yaml/too-many-items', line: 7, column: 29 + 2 * MAX_ITEMS_PER_LIST }]);
+    expect(huge[0]!.message).toContain('50000 items');
+    const text = plan('orders-db', `cloud: aws\nnetwork: { allowedCidrs: [${list(MAX_ITEMS_PER_LIST)}] }`);
+    const d = load(text).diagnostics;
+    expect(d).toHaveLength(MAX_DIAGNOSTICS_PER_FILE + 1);
+    expect(d.slice(0, MAX_DIAGNOSTICS_PER_FILE).every((x) => x.severity === 'error' && x.code.startsWith('schema/'))).toBe(true);
+    expect(d[MAX_DIAGNOSTICS_PER_FILE]).toMatchObject({ code: 'file/more-problems', severity: 'error', line: 7 });
+    // maxItems and one type error per item: 1,001 in all, 100 shown.
+    expect(d[MAX_DIAGNOSTICS_PER_FILE]!.message).toBe(`…and ${MAX_ITEMS_PER_LIST + 1 - MAX_DIAGNOSTICS_PER_FILE} more problems in this file (${MAX_ITEMS_PER_LIST + 1 - MAX_DIAGNOSTICS_PER_FILE} errors), not listed: fix the ones above first, then check again.`);
+    // The repository view caps per file as well: two such files, 202 lines.
+    const tree = await validateTree(new MemoryReader({ w: { '.autostack/a.yaml': text, '.autostack/b.yaml': text.replace('orders-db', 'other-db') } }), 'w');
+    expect(tree.diagnostics).toHaveLength(2 * (MAX_DIAGNOSTICS_PER_FILE + 1));
   });
 });

@@ -5,6 +5,8 @@ export const CHECK_NAME = 'AutoStack';
 export const DEPLOY_CHECK_NAME = 'AutoStack deploy';
 /** GitHub accepts at most 50 annotations per check-run request. */
 export const ANNOTATIONS_PER_REQUEST = 50;
+/** A check run carries at most this many annotations (5 requests); the summary says how many more there are. */
+export const MAX_ANNOTATIONS = 250;
 const SUMMARY_LIMIT = 65_000;
 
 export interface CheckOutput {
@@ -39,8 +41,11 @@ export async function publishCheck(client: GitHubClient, out: CheckOutput): Prom
   const existing = await client.call('listCheckRuns', { ref: out.headSha, check_name: out.name, filter: 'latest', ...(out.appId ? { app_id: out.appId } : {}) });
   const run = (existing.data.check_runs as { id: number; head_sha: string }[]).find((r) => r.head_sha === out.headSha);
   const id = run?.id ?? (await client.call('createCheckRun', { name: out.name, head_sha: out.headSha, status: 'in_progress', started_at: new Date().toISOString(), ...(out.detailsUrl ? { details_url: out.detailsUrl } : {}) })).data.id;
-  const annotations = (out.annotations ?? []).map(toAnnotation);
-  const output = { title: out.title.slice(0, 250), summary: out.summary.length > SUMMARY_LIMIT ? `${out.summary.slice(0, SUMMARY_LIMIT)}\n\n…(truncated)` : out.summary };
+  const all = out.annotations ?? [];
+  const annotations = all.slice(0, MAX_ANNOTATIONS).map(toAnnotation);
+  const omitted = all.length > MAX_ANNOTATIONS ? `\n\n_Annotations show the first ${MAX_ANNOTATIONS} of ${all.length} diagnostics; \`autostack validate\` lists every one._` : '';
+  const summary = out.summary.length > SUMMARY_LIMIT ? `${out.summary.slice(0, SUMMARY_LIMIT)}\n\n…(truncated)` : out.summary;
+  const output = { title: out.title.slice(0, 250), summary: summary + omitted };
   const batches: (typeof annotations)[] = [];
   for (let i = 0; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) batches.push(annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
   if (batches.length === 0) batches.push([]);

@@ -1,4 +1,6 @@
 import type { RepoReader } from '../../synth/core/load/reader.ts';
+import { notAFilePlaceholder } from '../../synth/core/parse/parse.ts';
+import type { NotAFile } from '../../synth/core/parse/parse.ts';
 import type { GitHubClient } from './client.ts';
 
 /** Expressions (`<ref>:<path>`) per GraphQL query: a review of 100 changed files (both refs, settings, the listing) fits in one. */
@@ -6,11 +8,20 @@ export const GRAPHQL_BATCH = 250;
 /** Directory levels under the listed directory read in the GraphQL listing; deeper trees are listed through REST. */
 const LIST_DEPTH = 4;
 
-type TreeNode = { name: string; type: string; object?: { entries?: TreeNode[] } | null };
+type TreeNode = { name: string; type: string; mode?: number; object?: { entries?: TreeNode[] } | null };
 
 const BLOB_FIELDS = '... on Blob { oid text isBinary isTruncated }';
-const treeFields = (depth: number): string => (depth === 0 ? 'name type' : `name type object { ... on Tree { entries { ${treeFields(depth - 1)} } } }`);
+const treeFields = (depth: number): string => (depth === 0 ? 'name type mode' : `name type mode object { ... on Tree { entries { ${treeFields(depth - 1)} } } }`);
 const TREE_FIELDS = `... on Tree { entries { ${treeFields(LIST_DEPTH)} } }`;
+/** The entries of a file's folder, read beside it: GitHub serves a symbolic link as a blob holding its target, and only the entry's mode tells. */
+const PARENT_FIELDS = `... on Tree { entries { ${treeFields(0)} } }`;
+
+/** A symbolic link or a submodule (gitlink), from a tree entry's type and mode (REST: "120000", GraphQL: 40960). */
+function specialEntry(type: string, mode: string | number | undefined): NotAFile | undefined {
+  if (type === 'commit') return 'submodule';
+  if (type === 'blob' && (mode === '120000' || mode === 0o120000)) return 'symbolic link';
+  return undefined;
+}
 
 interface Pending {
   kind: 'read' | 'list';
@@ -35,7 +46,7 @@ interface Pending {
 export class GitHubReader implements RepoReader {
   private readonly client: GitHubClient;
   private readonly batch: boolean;
-  private readonly trees = new Map<string, Promise<Map<string, string>>>();
+  private readonly trees = new Map<string, Promise<Map<string, { sha: string; special?: NotAFile }>>>();
   private readonly blobs = new Map<string, Promise<string>>();
   private readonly cache = new Map<string, Promise<any>>();
   private pending: Pending[] = [];
@@ -55,9 +66,9 @@ export class GitHubReader implements RepoReader {
   async read(ref: string, path: string): Promise<string | undefined> {
     if (this.batch) return this.queue('read', ref, path);
     const dir = path.split('/')[0]!;
-    const sha = (await this.tree(ref, dir)).get(path);
-    if (!sha) return undefined;
-    return this.blob(sha);
+    const entry = (await this.tree(ref, dir)).get(path);
+    if (!entry) return undefined;
+    return entry.special ? notAFilePlaceholder(entry.special) : this.blob(entry.sha);
   }
 
   /** Queues reads (and listings) to go out in the next batch; later `read`/`list` calls for them are answered from it. */
@@ -94,13 +105,27 @@ export class GitHubReader implements RepoReader {
           vars[`e${n}`] = `${q.ref}:${q.path}`;
           return `f${n}: object(expression: $e${n}) { ${q.kind === 'read' ? BLOB_FIELDS : TREE_FIELDS} }`;
         });
-        const query = `query($owner: String!, $repo: String!${chunk.map((_, n) => `, $e${n}: String!`).join('')}) { repository(owner: $owner, name: $repo) { ${fields.join(' ')} } }`;
+        // Each read file's folder, once per ref and folder: its entry says whether the path is a link or a submodule.
+        const parents = [...new Set(chunk.filter((q) => q.kind === 'read' && q.path.includes('/')).map((q) => `${q.ref}:${q.path.slice(0, q.path.lastIndexOf('/'))}`))];
+        parents.forEach((expr, n) => {
+          vars[`d${n}`] = expr;
+          fields.push(`p${n}: object(expression: $d${n}) { ${PARENT_FIELDS} }`);
+        });
+        const declared = [...chunk.map((_, n) => `, $e${n}: String!`), ...parents.map((_, n) => `, $d${n}: String!`)].join('');
+        const query = `query($owner: String!, $repo: String!${declared}) { repository(owner: $owner, name: $repo) { ${fields.join(' ')} } }`;
         const data = await this.client.graphql(query, vars);
         const repo = data?.repository;
         if (!repo) throw new Error(`GitHub GraphQL: repository ${this.client.repo.owner}/${this.client.repo.repo} not found`);
+        const special = (q: Pending): NotAFile | undefined => {
+          const cut = q.path.lastIndexOf('/');
+          const entries = (repo[`p${parents.indexOf(`${q.ref}:${q.path.slice(0, cut)}`)}`] as { entries?: TreeNode[] } | null | undefined)?.entries ?? [];
+          const entry = entries.find((e) => e.name === q.path.slice(cut + 1));
+          return entry ? specialEntry(entry.type, entry.mode) : undefined;
+        };
         await Promise.all(chunk.map(async (q, n) => {
           try {
-            q.resolve(q.kind === 'read' ? await this.blobText(repo[`f${n}`]) : await this.listing(q.ref, q.path, repo[`f${n}`]));
+            const what = q.kind === 'read' ? special(q) : undefined;
+            q.resolve(what ? notAFilePlaceholder(what) : q.kind === 'read' ? await this.blobText(repo[`f${n}`]) : await this.listing(q.ref, q.path, repo[`f${n}`]));
           } catch (e) {
             q.reject(e);
           }
@@ -125,7 +150,8 @@ export class GitHubReader implements RepoReader {
     const walk = (entries: TreeNode[], prefix: string) => {
       for (const e of entries) {
         const path = `${prefix}/${e.name}`;
-        if (e.type === 'blob') out.push(path);
+        // Links and submodules are listed, so that reading them reports what they are.
+        if (e.type === 'blob' || e.type === 'commit') out.push(path);
         else if (e.type === 'tree') {
           if (e.object?.entries) walk(e.object.entries, path);
           else if (e.object === undefined) deeper = true;
@@ -145,18 +171,21 @@ export class GitHubReader implements RepoReader {
     return blob;
   }
 
-  /** path → blob sha for every file under a top-level directory at `ref`. */
-  private tree(ref: string, dir: string): Promise<Map<string, string>> {
+  /** path → blob sha (or what it is, when not a file) for every file under a top-level directory at `ref`. */
+  private tree(ref: string, dir: string): Promise<Map<string, { sha: string; special?: NotAFile }>> {
     const key = `${ref}:${dir}`;
     let t = this.trees.get(key);
     if (!t) {
       t = (async () => {
         const root = await this.client.call('getTree', { tree_sha: ref });
         const entry = (root.data.tree as { path: string; type: string; sha: string }[]).find((e) => e.path === dir && e.type === 'tree');
-        const files = new Map<string, string>();
+        const files = new Map<string, { sha: string; special?: NotAFile }>();
         if (!entry) return files;
         const sub = await this.client.call('getTree', { tree_sha: entry.sha, recursive: '1' });
-        for (const e of sub.data.tree as { path: string; type: string; sha: string }[]) if (e.type === 'blob') files.set(`${dir}/${e.path}`, e.sha);
+        for (const e of sub.data.tree as { path: string; type: string; sha: string; mode?: string }[]) {
+          const special = specialEntry(e.type, e.mode);
+          if (e.type === 'blob' || special) files.set(`${dir}/${e.path}`, { sha: e.sha, ...(special ? { special } : {}) });
+        }
         return files;
       })();
       this.trees.set(key, t);

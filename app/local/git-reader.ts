@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { simpleGit } from 'simple-git';
 import type { SimpleGit } from 'simple-git';
 import type { RepoReader } from '../../synth/core/load/reader.ts';
+import { notAFilePlaceholder } from '../../synth/core/parse/parse.ts';
 import { FsReader } from '../cli/fs-reader.ts';
 
 /** The working tree (uncommitted changes included) as a ref name. */
@@ -71,14 +72,44 @@ export class GitReader implements RepoReader {
     }
   }
 
+  /**
+   * `ref:path` of each symbolic link (mode 120000) and submodule (160000) among the paths: git
+   * stores a link as a blob holding its target, which must be reported, not read as the file.
+   */
+  private async specialEntries(specs: string[]): Promise<Map<string, 'symbolic link' | 'submodule'>> {
+    const byRef = new Map<string, string[]>();
+    for (const spec of specs) {
+      const at = spec.indexOf(':');
+      byRef.set(spec.slice(0, at), [...(byRef.get(spec.slice(0, at)) ?? []), spec.slice(at + 1)]);
+    }
+    const out = new Map<string, 'symbolic link' | 'submodule'>();
+    await Promise.all([...byRef].map(async ([ref, paths]) => {
+      const listing = await new Promise<string>((resolve, reject) => {
+        const child = spawn('git', ['ls-tree', '-z', '--full-tree', ref, '--', ...paths.map((p) => `:(literal)${p}`)], { cwd: this.root, stdio: ['ignore', 'pipe', 'ignore'] });
+        const chunks: Buffer[] = [];
+        child.stdout.on('data', (c: Buffer) => chunks.push(c));
+        child.on('error', reject);
+        // An unknown ref lists nothing: cat-file answers "missing" for it below.
+        child.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      });
+      for (const entry of listing.split('\0')) {
+        const m = /^(\d+) \w+ [0-9a-f]+\t(.*)$/s.exec(entry);
+        if (m?.[1] === '120000') out.set(`${ref}:${m[2]}`, 'symbolic link');
+        else if (m?.[1] === '160000') out.set(`${ref}:${m[2]}`, 'submodule');
+      }
+    }));
+    return out;
+  }
+
   private flush(): void {
     const batch = this.pending;
     this.pending = [];
+    const special = this.specialEntries(batch.map((p) => p.spec));
     const child = spawn('git', ['cat-file', '--batch'], { cwd: this.root, stdio: ['pipe', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
     child.on('error', (e) => batch.forEach((p) => p.reject(e)));
-    child.on('close', () => {
+    child.on('close', () => void special.then((links) => {
       const buf = Buffer.concat(chunks);
       let pos = 0;
       for (const p of batch) {
@@ -86,12 +117,13 @@ export class GitReader implements RepoReader {
         const header = buf.subarray(pos, nl).toString('utf8');
         pos = nl + 1;
         const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
-        if (!m) { p.resolve(undefined); continue; }
+        const link = links.get(p.spec);
+        if (!m) { p.resolve(link ? notAFilePlaceholder(link) : undefined); continue; }
         const size = Number(m[2]);
-        p.resolve(m[1] === 'blob' ? buf.subarray(pos, pos + size).toString('utf8') : undefined);
+        p.resolve(link ? notAFilePlaceholder(link) : m[1] === 'blob' ? buf.subarray(pos, pos + size).toString('utf8') : undefined);
         pos += size + 1;
       }
-    });
+    }, (e: Error) => batch.forEach((p) => p.reject(e))));
     child.stdin.end(batch.map((p) => p.spec).join('\n') + '\n');
   }
 }

@@ -120,14 +120,17 @@ export class FakeGitHub {
     }, undefined, count);
   }
 
-  /** Trees and blobs of `.autostack/` at each ref; blob SHAs are content hashes, so equal files are read once. */
+  /** Trees and blobs of `.autostack/` at each ref; blob SHAs are content hashes, so equal files are read once. A value made with `symlink()` or `SUBMODULE` is that kind of tree entry. */
   files(refs: Record<string, Record<string, string>>, read: string[] = []): this {
     const blobs = new Map<string, string>();
     for (const [ref, files] of Object.entries(refs)) {
       const entries = Object.entries(files).map(([path, text]) => {
-        const sha = blobSha(text);
-        if (read.includes(path)) blobs.set(sha, text);
-        return { path: path.replace(/^\.autostack\//, ''), type: 'blob', sha, mode: '100644' };
+        const entry = { path: path.replace(/^\.autostack\//, '') };
+        if (text === SUBMODULE) return { ...entry, type: 'commit', sha: 'c'.repeat(40), mode: '160000' };
+        const target = linkTarget(text);
+        const sha = blobSha(target ?? text);
+        if (read.includes(path)) blobs.set(sha, target ?? text);
+        return { ...entry, type: 'blob', sha, mode: target !== undefined ? '120000' : '100644' };
       });
       const sub = `tree-${ref}`;
       this.on('GET', this.repoPath(`/git/trees/${ref}`), 200, { sha: ref, truncated: false, tree: entries.length ? [{ path: '.autostack', type: 'tree', sha: sub, mode: '040000' }] : [] });
@@ -209,19 +212,35 @@ export function graphqlProblems(body: any): string[] {
   return out;
 }
 
+/** A tree entry that is a symbolic link to `target` (its blob holds the target, as in git). */
+export function symlink(target: string): string {
+  return `\u0000symlink:${target}`;
+}
+/** A tree entry that is a submodule (a gitlink: a commit of another repository). */
+export const SUBMODULE = '\u0000submodule';
+
+function linkTarget(text: string): string | undefined {
+  return text.startsWith('\u0000symlink:') ? text.slice('\u0000symlink:'.length) : undefined;
+}
+
+/** What GitHub answers for `<ref>:<path>` selected as a Blob: a link is the blob of its target; a submodule's commit is not in the repository. */
 export function blobNode(text: string | undefined): unknown {
-  return text === undefined ? null : { oid: blobSha(text), text, isBinary: false, isTruncated: false };
+  if (text === undefined || text === SUBMODULE) return null;
+  const body = linkTarget(text) ?? text;
+  return { oid: blobSha(body), text: body, isBinary: false, isTruncated: false };
 }
 
 /** A Tree for `dir` with its entries nested (the reader asks for every level it walks). */
 export function treeNode(files: Record<string, string>, dir: string): unknown {
   const under = Object.keys(files).filter((p) => p.startsWith(`${dir}/`)).map((p) => p.slice(dir.length + 1));
   if (!under.length) return null;
-  const level = (paths: string[]): unknown[] => {
+  const level = (paths: string[], prefix: string[] = []): unknown[] => {
     const names = [...new Set(paths.map((p) => p.split('/')[0]!))].sort();
     return names.map((name) => {
       const inner = paths.filter((p) => p.startsWith(`${name}/`)).map((p) => p.slice(name.length + 1));
-      return inner.length ? { name, type: 'tree', object: { entries: level(inner) } } : { name, type: 'blob' };
+      if (inner.length) return { name, type: 'tree', mode: 0o40000, object: { entries: level(inner, [...prefix, name]) } };
+      const text = files[`${dir}/${[...prefix, name].join('/')}`];
+      return text === SUBMODULE ? { name, type: 'commit', mode: 0o160000 } : { name, type: 'blob', mode: text !== undefined && linkTarget(text) !== undefined ? 0o120000 : 0o100644 };
     });
   };
   return { entries: level(under) };

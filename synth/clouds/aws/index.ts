@@ -17,8 +17,8 @@ export const aws: CloudDefinition = {
       additionalProperties: false,
       required: ['vpcId', 'subnetIds'],
       properties: {
-        vpcId: { description: 'VPC id, e.g. vpc-0abc.', type: 'string', pattern: '^vpc-[0-9a-f]+$' },
-        subnetIds: { description: 'Subnet ids to spread servers over (one per availability zone), with a route out for package downloads unless egress is none.', type: 'array', minItems: 1, items: { description: 'Subnet id.', type: 'string', pattern: '^subnet-[0-9a-f]+$' } },
+        vpcId: { description: 'VPC id, e.g. vpc-0abc.', type: 'string', maxLength: 32, pattern: '^vpc-[0-9a-f]+$' },
+        subnetIds: { description: 'Subnet ids to spread servers over (one per availability zone), with a route out for package downloads unless egress is none.', type: 'array', minItems: 1, items: { description: 'Subnet id.', type: 'string', maxLength: 32, pattern: '^subnet-[0-9a-f]+$' } },
       },
     },
     stateBackend: {

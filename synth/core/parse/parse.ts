@@ -1,5 +1,5 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
-import type { Document, Node, Pair } from 'yaml';
+import { Composer, isMap, isScalar, isSeq, LineCounter, Parser, visit, YAMLParseError } from 'yaml';
+import type { CST, Document, Node, Pair } from 'yaml';
 import type { Diagnostic } from '../diagnostics.ts';
 
 /** Plan files are small; anything bigger is a mistake (or an attack) and is refused before parsing. */
@@ -9,6 +9,16 @@ export const MAX_FILE_BYTES = 256 * 1024;
  * so nothing downstream (schema errors, positions) ever works through tens of thousands of keys.
  */
 export const MAX_KEYS_PER_MAPPING = 1000;
+/** The same for lists: schema lists hold at most a few dozen items, so a huge one is refused before validation walks it. */
+export const MAX_ITEMS_PER_LIST = 1000;
+/**
+ * Plans nest a handful of levels. Deeper input is refused before the document is built: the YAML
+ * library builds nodes recursively, so thousands of levels would otherwise end in a stack overflow
+ * whose position depends on how deep the caller's own stack already was.
+ */
+export const MAX_NESTING_DEPTH = 64;
+/** Keys that name or reach an object's prototype in JavaScript: never data in an AutoStack file. */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 export interface ParsedFile {
   file: string;
@@ -27,17 +37,25 @@ export type ParseResult = { ok: true; parsed: ParsedFile; diagnostics: Diagnosti
 
 /**
  * 1. refuse oversized, binary or multi-document input with one clear message
- * 2. parse with positions (core schema: no custom tags)
- * 3. turn YAML errors, duplicate keys, aliases and unknown tags into diagnostics
+ * 2. tokenize (no recursion) and refuse nesting deeper than MAX_NESTING_DEPTH
+ * 3. build the document with positions (core schema: no custom tags)
+ * 4. turn YAML errors, duplicate keys, aliases, prototype keys and unknown tags into diagnostics
  */
-export function parseYamlFile(file: string, text: string): ParseResult {
+export function parseYamlFile(file: string, source: string): ParseResult {
+  // A byte order mark is not a column: editors count line 1 from the character after it.
+  const text = source.startsWith('\ufeff') ? source.slice(1) : source;
   const refused = refuseInput(file, text);
   if (refused) return { ok: false, diagnostics: [refused] };
   const lineCounter = new LineCounter();
+  const at = (offset: number) => lineCounter.linePos(offset);
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  const tooDeep = mayNestDeeply(text) ? deepestCollection(tokens) : undefined;
+  if (tooDeep !== undefined) {
+    return { ok: false, diagnostics: [{ file, ...toLineCol(at(tooDeep)), severity: 'error', code: 'yaml/too-deep', message: `Lists and mappings are nested more than ${MAX_NESTING_DEPTH} levels deep here; AutoStack files need only a few levels. Check the brackets and the indentation from here on.` }] };
+  }
   // Duplicate keys are found below with one Set per mapping: the library's own check compares every
   // key with every earlier one (24,000 keys in one flow map took about a minute).
-  const doc = parseDocument(text, { lineCounter, schema: 'core', uniqueKeys: false, prettyErrors: false, strict: true });
-  const at = (offset: number) => lineCounter.linePos(offset);
+  const doc = composeDocument(tokens, text.length);
   const diagnostics: Diagnostic[] = [];
   let fatal = false;
   for (const e of [...doc.errors, ...doc.warnings]) {
@@ -58,6 +76,11 @@ export function parseYamlFile(file: string, text: string): ParseResult {
       for (const pair of map.items) {
         if (!isScalar(pair.key)) continue;
         const name = String(pair.key.value);
+        if (RESERVED_KEYS.has(name)) {
+          fatal = true;
+          diagnostics.push({ file, ...toLineCol(at(pair.key.range?.[0] ?? 0)), severity: 'error', code: 'yaml/reserved-key', message: `"${name}" cannot be used as a key in AutoStack files (it has a special meaning in JavaScript): rename or remove it.` });
+          continue;
+        }
         if (!seen.has(name)) {
           seen.add(name);
           continue;
@@ -65,6 +88,13 @@ export function parseYamlFile(file: string, text: string): ParseResult {
         diagnostics.push({ file, ...toLineCol(at(pair.key.range?.[0] ?? 0)), severity: 'error', code: 'yaml/duplicate_key', message: yamlMessage('DUPLICATE_KEY', '', name) });
       }
       return undefined;
+    },
+    Seq(_key, seq) {
+      if (seq.items.length <= MAX_ITEMS_PER_LIST) return undefined;
+      fatal = true;
+      const first = seq.items[MAX_ITEMS_PER_LIST] as Node | null;
+      diagnostics.push({ file, ...toLineCol(at(first?.range?.[0] ?? seq.range?.[0] ?? 0)), severity: 'error', code: 'yaml/too-many-items', message: `This list has ${seq.items.length} items; AutoStack allows at most ${MAX_ITEMS_PER_LIST} in one list. Remove the extra items (from here on), or check that the right file is under .autostack/.` });
+      return visit.SKIP;
     },
     Alias(_key, node) {
       fatal = true;
@@ -91,6 +121,53 @@ export function parseYamlFile(file: string, text: string): ParseResult {
   return { ok: true, diagnostics: dedupe(diagnostics), parsed: { file, text, doc, lineCounter, data: doc.toJS({ maxAliasCount: 0 }) } };
 }
 
+/** The document as `parseDocument` builds it, from tokens already checked for depth. */
+function composeDocument(tokens: CST.Token[], length: number): Document.Parsed {
+  const composer = new Composer({ schema: 'core', uniqueKeys: false, prettyErrors: false, strict: true });
+  let doc: Document.Parsed | undefined;
+  for (const d of composer.compose(tokens, true, length)) {
+    if (!doc) doc = d;
+    else {
+      doc.errors.push(new YAMLParseError([d.range[0], d.range[1]], 'MULTIPLE_DOCS', 'File holds several YAML documents: put one resource in each file.'));
+      break;
+    }
+  }
+  return doc!;
+}
+
+/** Each level of nesting opens with one of [ { - : ?, so a text with few of them cannot nest deeply (most plans). */
+function mayNestDeeply(text: string): boolean {
+  let openers = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // [ { - : ?
+    if ((c === 91 || c === 123 || c === 45 || c === 58 || c === 63) && ++openers > MAX_NESTING_DEPTH) return true;
+  }
+  return false;
+}
+
+/** Offset of the first collection nested deeper than MAX_NESTING_DEPTH, walking the tokens with an explicit stack. */
+function deepestCollection(tokens: CST.Token[]): number | undefined {
+  let first: number | undefined;
+  const stack: [CST.Token | null | undefined, number][] = tokens.map((t) => [t, 0]);
+  while (stack.length) {
+    const [t, depth] = stack.pop()!;
+    if (!t) continue;
+    if (t.type === 'document') stack.push([t.value, depth]);
+    else if (t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection') {
+      if (depth + 1 > MAX_NESTING_DEPTH) {
+        first = Math.min(first ?? t.offset, t.offset);
+        continue;
+      }
+      for (const item of t.items) {
+        if ('key' in item && item.key) stack.push([item.key, depth + 1]);
+        if (item.value) stack.push([item.value, depth + 1]);
+      }
+    }
+  }
+  return first;
+}
+
 const PLACEHOLDER = /^# autostack: file of (\d+) bytes, not read\n/;
 
 /**
@@ -102,8 +179,27 @@ export function oversizedPlaceholder(bytes: number): string {
   return head + ' '.repeat(Math.max(0, MAX_FILE_BYTES + 1 - head.length));
 }
 
+/** What a reader found at a path that is not a regular file: it is reported, never read or followed. */
+export type NotAFile = 'symbolic link' | 'submodule' | 'special file';
+
+const NOT_A_FILE = /^\u0000autostack: (symbolic link|submodule|special file)\u0000$/;
+
+/**
+ * What a reader returns for a symbolic link, a submodule (gitlink) or another special file at a
+ * path: a text no real file can be (it starts with NUL, which the parser refuses anyway), which
+ * the parser turns into one clear diagnostic.
+ */
+export function notAFilePlaceholder(what: NotAFile): string {
+  return `\u0000autostack: ${what}\u0000`;
+}
+
 function refuseInput(file: string, text: string): Diagnostic | undefined {
   const base = { file, line: 1, column: 1, severity: 'error' as const };
+  const special = NOT_A_FILE.exec(text)?.[1];
+  if (special) {
+    const fix = special === 'symbolic link' ? 'AutoStack reads only regular files and never follows links: put the file itself here' : special === 'submodule' ? 'a submodule points at another repository, whose files AutoStack does not read: put the file itself here' : 'AutoStack reads only regular files: put a file here';
+    return { ...base, code: 'file/not-a-file', message: `${file} is a ${special}, not a file; ${fix}, or remove it from .autostack/.` };
+  }
   if (text.length > MAX_FILE_BYTES) {
     const bytes = Number(PLACEHOLDER.exec(text)?.[1] ?? text.length);
     return { ...base, code: 'file/too-large', message: `File is ${size(bytes)}; AutoStack files must be under ${MAX_FILE_BYTES / 1024} KiB. Split it, or check that the right file is under .autostack/.` };
@@ -128,6 +224,8 @@ function yamlMessage(code: string, message: string, key?: string): string {
   const first = message.split('\n')[0] ?? message;
   if (code === 'DUPLICATE_KEY') return `Duplicate key${key ? ` "${key}"` : ''}: it appears twice in the same mapping and only one value can win. Remove or merge one of them.`;
   if (code === 'TAG_RESOLVE_FAILED') return `${first}: use plain YAML values only.`;
+  if (code === 'TAB_AS_INDENT') return 'A tab is used for indentation here: YAML indents with spaces only. Replace the tab with spaces.';
+  if (code === 'RESOURCE_EXHAUSTION') return 'The file is nested too deeply to read: AutoStack files need only a few levels. Check the brackets and the indentation from here on.';
   return `YAML syntax error: ${first}`;
 }
 

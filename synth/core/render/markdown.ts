@@ -74,7 +74,7 @@ function overviewTable(r: ReviewResult): string {
 function renderDiagnostics(list: Diagnostic[]): string {
   if (list.length === 0) return '';
   const shown = list.slice(0, MAX_DIAGNOSTICS).map((d) => `- ${d.severity === 'error' ? '❌' : d.severity === 'warning' ? '⚠️' : 'ℹ️'} ${mdCode(`${d.file}:${d.line}:${d.column}`)} ${mdText(d.message)}`);
-  const more = list.length > MAX_DIAGNOSTICS ? [`- …and ${list.length - MAX_DIAGNOSTICS} more in the check run annotations`] : [];
+  const more = list.length > MAX_DIAGNOSTICS ? [`- …and ${list.length - MAX_DIAGNOSTICS} more: the check run annotates the first 250, and \`autostack validate\` lists every one`] : [];
   return ['', '#### Diagnostics', ...shown, ...more].join('\n');
 }
 

@@ -16,6 +16,7 @@ import { locate } from '../parse/parse.ts';
 import { deployBranchDiagnostics } from '../resolve/deploy-branch.ts';
 import { loadSettings } from '../resolve/load-settings.ts';
 import type { LoadedSettings } from '../resolve/load-settings.ts';
+import { DEFAULT_SETTINGS } from '../resolve/settings.ts';
 import type { SettingsModel } from '../resolve/settings.ts';
 
 export type PlanStatus = 'added' | 'changed' | 'removed' | 'unchanged' | 'invalid';
@@ -166,7 +167,7 @@ export async function reviewChange(reader: RepoReader, base: string, head: strin
   diagnostics.push(...(await namesUsedTwice(reader, head, heads)));
   // Policy comes from the base branch: a pull request cannot raise the limits it is checked against.
   const policy = baseSettings.doc ? { ...headSettings.model, budgets: baseSettings.model.budgets, deployBranch: baseSettings.model.deployBranch } : headSettings.model;
-  if (baseSettings.doc) diagnostics.push(...policyChanges(baseSettings.model, headSettings));
+  if (baseSettings.doc || headSettings.doc) diagnostics.push(...policyChanges(baseSettings.model, headSettings));
   const unchanged = needsWholeTree(policy) || needsWholeTree(headSettings.model) || options.quota ? await unchangedPlanCosts(reader, head, targets, headSettings.model) : [];
   const budgets = checkBudgets(plans, unchanged, heads, policy);
   diagnostics.push(...budgetDiagnostics(budgets, heads, plans));
@@ -297,7 +298,13 @@ function basename(path: string): string {
 /** A change to the repository's policy is called out; it applies from the merge on, never to the change that makes it. */
 function policyChanges(base: SettingsModel, head: LoadedSettings): Diagnostic[] {
   const doc = head.doc;
-  if (!doc?.parsed) return [];
+  if (!doc) {
+    // The settings file is deleted: its budgets and deploy branch stop applying once merged.
+    const lost = [base.budgets.monthlyUsd !== undefined ? `the repository budget of $${base.budgets.monthlyUsd}/month` : '', ...Object.entries(base.budgets.projects).map(([p, usd]) => `the budget of project ${p} ($${usd}/month)`), base.deployBranch !== DEFAULT_SETTINGS.deployBranch ? `deploy branch ${base.deployBranch}` : ''].filter(Boolean);
+    if (!lost.length) return [];
+    return [{ file: SETTINGS_FILE, line: 1, column: 1, severity: 'warning', code: 'settings/policy-change', path: 'spec', message: `${SETTINGS_FILE} is deleted, so ${lost.join(', ')} no longer apply once merged: a policy change. This review checks against the current policy of the base branch; have the change approved by whoever owns the budget.` }];
+  }
+  if (!doc.parsed) return [];
   const out: Diagnostic[] = [];
   const say = (path: string[], what: string) =>
     out.push({ file: doc.file, ...locate(doc.parsed!, path), severity: 'warning', code: 'settings/policy-change', path: path.join('.'), message: `${what}: a policy change, which applies once merged. This review checks against the current policy of the base branch; have the change approved by whoever owns the budget.` });

@@ -1,6 +1,6 @@
 import { SETTINGS_KIND, validateAgainstSchema } from './schema.ts';
 import type { Diagnostic } from '../diagnostics.ts';
-import { hasErrors, sortDiagnostics } from '../diagnostics.ts';
+import { capDiagnostics, hasErrors, sortDiagnostics } from '../diagnostics.ts';
 import { kindDefinition, registeredKinds } from '../registry/kinds.ts';
 import type { KindContext, KindDefinition } from '../registry/kinds.ts';
 import { SETTINGS_FILE } from '../load/reader.ts';
@@ -32,19 +32,20 @@ export interface LoadedDoc {
  */
 export function loadDocument(file: string, text: string, settings: SettingsModel, options: { now?: Date } = {}): LoadedDoc {
   const p = parseYamlFile(file, text);
-  if (!p.ok) return { file, diagnostics: p.diagnostics };
+  if (!p.ok) return { file, diagnostics: capDiagnostics(p.diagnostics) };
   const loaded = loadParsed(file, p.parsed, settings, options.now);
-  if (p.diagnostics.length === 0) return { ...loaded, diagnostics: sortDiagnostics(loaded.diagnostics) };
+  if (p.diagnostics.length === 0) return { ...loaded, diagnostics: capDiagnostics(sortDiagnostics(loaded.diagnostics)) };
   // The duplicate key stays an error; the rest of the file is still checked and reported.
   const { model: _dropped, ...rest } = loaded;
-  return { ...rest, diagnostics: sortDiagnostics([...p.diagnostics, ...loaded.diagnostics]) };
+  return { ...rest, diagnostics: capDiagnostics(sortDiagnostics([...p.diagnostics, ...loaded.diagnostics])) };
 }
 
 function loadParsed(file: string, parsed: ParsedFile, settings: SettingsModel, now: Date | undefined): LoadedDoc {
   const data = parsed.data as Record<string, unknown> | null;
   const at = (path: string[], key = false) => ({ file, ...locate(parsed, path, key) });
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
-    return { file, parsed, diagnostics: [{ ...at([]), severity: 'error', code: 'file/not-a-mapping', message: `An AutoStack file is a YAML mapping starting with apiVersion: autostack.dev/v1 and kind: ${registeredKinds().join(' | ')}.` }] };
+    const what = parsed.doc.contents === null ? 'is empty' : Array.isArray(data) ? 'holds a list, not a mapping' : 'holds a single value, not a mapping';
+    return { file, parsed, diagnostics: [{ ...at([]), severity: 'error', code: 'file/not-a-mapping', message: `This file ${what}: an AutoStack file is a YAML mapping starting with apiVersion: autostack.dev/v1 and kind: ${registeredKinds().join(' | ')}. Write the file out, or remove it from .autostack/.` }] };
   }
   const name = typeof (data.metadata as Record<string, unknown> | undefined)?.name === 'string' ? String((data.metadata as Record<string, unknown>).name) : undefined;
   if (typeof data.apiVersion !== 'string' || !data.apiVersion.startsWith('autostack.dev/')) {

@@ -118,8 +118,10 @@ function toDiagnostic(e: ErrorObject, parsed: ParsedFile, schema: JsonSchema): D
       const desc = subSchema(schema, [...path, missing])?.description;
       return { ...base, ...locate(parsed, path, path.length > 0), code: 'schema/missing-field', path: dotted([...path, missing]), message: `Missing required field "${missing}" in ${where}.${desc ? ` ${firstSentence(desc)}` : ''}` };
     }
-    case 'type':
-      return { ...base, ...locate(parsed, path), code: 'schema/type', path: where, message: `${where} must be ${article(String(params.type))}, but is ${describe(valueAt(parsed.data, path))}.` };
+    case 'type': {
+      const got = valueAt(parsed.data, path);
+      return { ...base, ...locate(parsed, path), code: 'schema/type', path: where, message: `${where} must be ${article(String(params.type))}, but is ${describe(got)}.${booleanHint(String(params.type), got)}` };
+    }
     case 'enum':
     case 'const': {
       const allowed = (e.keyword === 'enum' ? (params.allowedValues as unknown[]) : [params.allowedValue]).map(String);
@@ -170,6 +172,14 @@ function describe(v: unknown): string {
 function article(type: string): string {
   const words = type.split(',').map((t) => ({ integer: 'a whole number', number: 'a number', string: 'text', boolean: 'true or false', object: 'a mapping (key: value lines)', array: 'a list' })[t] ?? t);
   return words.join(' or ');
+}
+
+/** YAML 1.1 read these words as booleans; AutoStack files are YAML 1.2, where they are text. */
+const YAML11_BOOLEANS = /^(y|yes|n|no|on|off|true|false)$/i;
+
+function booleanHint(type: string, got: unknown): string {
+  if (!type.split(',').includes('boolean') || typeof got !== 'string' || !YAML11_BOOLEANS.test(got)) return '';
+  return ` In AutoStack files (YAML 1.2) "${got}" is text, not a yes/no value: write true or false.`;
 }
 
 function firstSentence(text: string): string {
