@@ -3,7 +3,10 @@ import { createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { HANDLER_PERMISSIONS } from '../app/github-app.ts';
+import { ROUTES } from '../app/github/routes.ts';
+import { renderDeployWorkflow } from '../synth/contract/deploy-workflow.ts';
 import { appOctokit, AppOctokit } from '../app/github/octokit.ts';
 import { MARKER } from '../app/github/sticky-comment.ts';
 import { createGitHubServer, WEBHOOK_PATH } from '../app/server.ts';
@@ -525,5 +528,56 @@ describe('F9: narrowed installation tokens', () => {
     expect(HANDLER_PERMISSIONS.onboard).toEqual({ metadata: 'read', contents: 'write', pull_requests: 'write', workflows: 'write' });
     expect(HANDLER_PERMISSIONS.deploy).toMatchObject({ contents: 'write', actions: 'write', deployments: 'write', checks: 'write' });
     expect(HANDLER_PERMISSIONS.deploy).not.toHaveProperty('issues');
+  });
+});
+
+describe('E12: two App instances', () => {
+  it('a delivery handled by one instance and redelivered to another makes one check run and one comment (the second finds and updates them)', async () => {
+    const a = await startApp();
+    const b = await startApp();
+    try {
+      // GitHub's state, shared by both instances.
+      const runs: { id: number; head_sha: string; name: string; app: { id: number } }[] = [];
+      const comments: { id: number; body: string; user: { login: string; type: string }; performed_via_github_app: { id: number } }[] = [];
+      token(2);
+      gh.on('GET', `${R}/pulls/7/files`, 200, 2, [{ filename: ROOT_PLAN_FILE, status: 'added' }]);
+      graphql(undefined, 2);
+      gh.on('GET', `${R}/commits/${HEAD}/check-runs`, () => [200, { total_count: runs.length, check_runs: runs }], 2);
+      gh.on('POST', `${R}/check-runs`, (r) => {
+        runs.push({ id: 99, head_sha: r.body.head_sha, name: r.body.name, app: { id: APP_ID } });
+        return [201, runs[0]];
+      }, 1);
+      gh.on('PATCH', `${R}/check-runs/99`, 200, 2, { id: 99 });
+      gh.on('GET', `${R}/pulls/7`, 200, 2, { number: 7, head: { sha: HEAD } });
+      gh.on('GET', `${R}/issues/7/comments`, () => [200, comments], 2);
+      gh.on('POST', `${R}/issues/7/comments`, (r) => {
+        comments.push({ id: 5, body: r.body.body, user: { login: 'autostack[bot]', type: 'Bot' }, performed_via_github_app: { id: APP_ID } });
+        return [201, comments[0]];
+      }, 1);
+      gh.on('PATCH', `${R}/issues/comments/5`, 200, 1, { id: 5 });
+      const body = prOpened(7);
+      expect(await deliver(a, 'pull_request', body, 'e12-same')).toBe(200);
+      expect(await deliver(b, 'pull_request', body, 'e12-same')).toBe(200);
+      expect(gh.made('POST', '/check-runs')).toHaveLength(1);
+      expect(gh.made('POST', '/issues/7/comments')).toHaveLength(1);
+      expect(gh.made('PATCH', '/issues/comments/5')).toHaveLength(1);
+      expect(gh.made('PATCH', '/check-runs/99').map((r) => r.body.conclusion)).toEqual(['success', 'success']);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+});
+
+describe('F8: approvals', () => {
+  it('AutoStack can approve nothing: no route reviews or merges a pull request, review tokens only read pull requests, and the deploy workflow\'s token cannot write them', () => {
+    const routes = Object.values(ROUTES).map((r) => r.route);
+    expect(routes.filter((r) => /\/pulls\/\{pull_number\}\/(reviews|merge)|\/reviews\b/.test(r))).toEqual([]);
+    expect(HANDLER_PERMISSIONS.review.pull_requests).toBe('read');
+    expect(HANDLER_PERMISSIONS.reflect.pull_requests).toBe('read');
+    // Even with "Allow GitHub Actions to create and approve pull requests" switched on, the workflow's GITHUB_TOKEN has no pull-requests permission.
+    const workflow = parse(renderDeployWorkflow({ deployBranch: 'autostack/deploy', actionRef: 'acme/autostack/action@v1' })) as { permissions: Record<string, string>; jobs: Record<string, { permissions?: unknown }> };
+    expect(workflow.permissions).toEqual({ 'id-token': 'write', contents: 'read', deployments: 'write' });
+    expect(Object.values(workflow.jobs).every((j) => j.permissions === undefined)).toBe(true);
   });
 });
