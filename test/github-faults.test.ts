@@ -581,3 +581,31 @@ describe('F8: approvals', () => {
     expect(Object.values(workflow.jobs).every((j) => j.permissions === undefined)).toBe(true);
   });
 });
+
+describe('F4: pull requests from forks', () => {
+  it('a fork\'s pull request is reviewed and nothing else: the deploy workflow runs on workflow_dispatch only, and a review\'s token cannot dispatch or write code', async () => {
+    const workflow = parse(renderDeployWorkflow({ deployBranch: 'autostack/deploy', actionRef: 'acme/autostack/action@v1' })) as { on: Record<string, unknown> };
+    expect(Object.keys(workflow.on)).toEqual(['workflow_dispatch']);
+    expect(HANDLER_PERMISSIONS.review).not.toHaveProperty('actions');
+    expect(HANDLER_PERMISSIONS.review).not.toHaveProperty('deployments');
+    expect(HANDLER_PERMISSIONS.review.contents).toBe('read');
+    await withApp(async (app) => {
+      token();
+      filesOk(7);
+      graphql();
+      checkRun();
+      comment(7);
+      const fork = prOpened(7);
+      fork.pull_request.head.repo = { ...fork.pull_request.base.repo, id: 5550001, full_name: 'mallory/infra', name: 'infra', owner: { login: 'mallory' }, fork: true };
+      fork.pull_request.head.label = 'mallory:main';
+      await deliver(app, 'pull_request', fork, 'f4-fork');
+      await waitFor(() => gh.made('POST', '/issues/7/comments').length === 1);
+      // Only the review's calls (verify() fails on any other, such as a dispatch or a deployment).
+      expect(gh.requests.map((r) => `${r.method} ${r.path.replace(/[0-9a-f]{40}/, '<sha>')}`).sort()).toEqual([
+        'GET /repos/acme/infra/commits/<sha>/check-runs', 'GET /repos/acme/infra/issues/7/comments', 'GET /repos/acme/infra/pulls/7', 'GET /repos/acme/infra/pulls/7/files',
+        'PATCH /repos/acme/infra/check-runs/99', 'POST /app/installations/1/access_tokens', 'POST /graphql', 'POST /repos/acme/infra/check-runs', 'POST /repos/acme/infra/issues/7/comments',
+      ]);
+      expect(gh.made('POST', '/access_tokens')[0]!.body.repository_ids).toEqual([REPO_ID]);
+    });
+  });
+});
