@@ -178,7 +178,7 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
           const message = controller.signal.aborted && controller.signal.reason instanceof DeadlineError ? controller.signal.reason.message : describeError(e);
           if (e instanceof InstallationGoneError) {
             // Nothing to report to: GitHub would refuse the failed check as well.
-            ctx.log.warn({ delivery: ctx.id, event: ctx.name, status: e.status, message }, 'AutoStack cannot act for this repository any more');
+            ctx.log.warn({ delivery: ctx.id, event: ctx.name, status: e.answered, message }, 'AutoStack cannot act for this repository any more');
             return;
           }
           ctx.log.error({ delivery: ctx.id, event: ctx.name, status: (e as { status?: number }).status, message }, 'AutoStack handler failed');

@@ -342,6 +342,27 @@ describe('E7: the installation is gone', () => {
   });
 });
 
+describe('E4 and E7: a rate limit on the token request', () => {
+  it('is reported as a rate limit, not as an installation that is gone', async () => {
+    await withApp(async (app) => {
+      const limited: Reply = [403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }, { 'retry-after': '1' }];
+      // The handler's token (asked twice: one wait), then the failed check's (twice again).
+      token(4, () => limited);
+      await deliver(app, 'pull_request', prOpened(7), 'e4-token');
+      await waitFor(() => gh.made('POST', '/access_tokens').length === 4 && app.records.some((r) => r.includes('AutoStack handler failed')));
+      const failed = app.records.find((r) => r.includes('AutoStack handler failed'))!;
+      expect(failed).toContain("AutoStack could not get an installation token for acme/infra: GitHub's secondary rate limit stopped POST /app/installations/1/access_tokens (too many requests at once); AutoStack waited once and stopped rather than keep trying.");
+      // Each token request waited once; the request that needed the token did not wait again on top.
+      const [t1, t2, t3, t4] = gh.made('POST', '/access_tokens').map((r) => r.at);
+      expect(t2! - t1!).toBeGreaterThanOrEqual(1000);
+      expect(t4! - t3!).toBeGreaterThanOrEqual(1000);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(gh.made('POST', '/access_tokens')).toHaveLength(4);
+      expect(app.records.join('\n')).not.toContain('no longer');
+    });
+  });
+});
+
 describe('E8: GitHub refuses a text as too long', () => {
   it('a 422 on the comment: posted once more, shorter, with a note', async () => {
     await withApp(async (app) => {

@@ -11,19 +11,25 @@ interface ErrorLike {
   response?: { headers?: Record<string, string | number | undefined>; data?: unknown };
 }
 
+/**
+ * Getting an installation token failed. These errors carry no HTTP `status` on purpose: they
+ * surface inside another request's auth step, whose own retry and rate-limit handling must not
+ * take them for that request's answer (the token request had its own retries and waits).
+ */
+export class TokenError extends Error {}
+
 /** The installation is gone (uninstalled, suspended, or the repository was removed from it): nothing to report to. */
-export class InstallationGoneError extends Error {
-  readonly status: number;
-  constructor(message: string, status: number) {
+export class InstallationGoneError extends TokenError {
+  /** What GitHub answered to the token request. */
+  readonly answered: number;
+  constructor(message: string, answered: number) {
     super(message);
-    this.status = status;
+    this.answered = answered;
   }
 }
 
-/** GitHub refused the installation token twice, the second time freshly minted. */
-export class CredentialsError extends Error {
-  readonly status = 401;
-}
+/** GitHub refused the App's key, or the installation token twice (the second freshly minted). */
+export class CredentialsError extends TokenError {}
 
 /** The GraphQL endpoint answered 200 with `errors` (also after one more try). */
 export class GraphQLQueryError extends Error {}
@@ -72,7 +78,7 @@ export function acceptedPermissions(value: string | undefined): string | undefin
 
 /** One readable sentence (or two) for any error a handler meets; non-GitHub errors keep their first line. */
 export function describeError(error: unknown): string {
-  if (error instanceof InstallationGoneError || error instanceof CredentialsError || error instanceof GraphQLQueryError) return error.message;
+  if (error instanceof TokenError || error instanceof GraphQLQueryError) return error.message;
   const e = (error ?? {}) as ErrorLike;
   const status = typeof e.status === 'number' ? e.status : undefined;
   if (!status || !e.request) return error instanceof Error ? error.message.split('\n')[0]! : String(error);

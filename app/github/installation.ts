@@ -1,5 +1,5 @@
 import type { OctokitLike } from './client.ts';
-import { CredentialsError, describeError, InstallationGoneError } from './errors.ts';
+import { CredentialsError, describeError, InstallationGoneError, TokenError } from './errors.ts';
 import type { Access } from './routes.ts';
 
 /** What one handler may do: one repository of one installation, with these permissions only. */
@@ -66,10 +66,12 @@ export class InstallationTokens {
       return { token: String(data.token), until: (Number.isFinite(expires) ? expires : Date.now() + 60 * 60_000) - EARLY_MS };
     } catch (e) {
       const status = (e as { status?: number }).status;
+      const rateLimited = (status === 403 || status === 429) && /rate limit/i.test(String((e as Error).message));
       if (status === 404) throw new InstallationGoneError(`The AutoStack App is no longer installed for ${grant.repository} (installation ${grant.installationId} is gone): nothing was done.`, 404);
-      if (status === 422 || status === 403) throw new InstallationGoneError(`The AutoStack App's installation ${grant.installationId} no longer covers ${grant.repository} (the repository was removed from it, or the installation is suspended), or lacks a permission AutoStack needs: nothing was done. ${describeError(e)}`, status);
+      if (!rateLimited && (status === 422 || status === 403)) throw new InstallationGoneError(`The AutoStack App's installation ${grant.installationId} no longer covers ${grant.repository} (the repository was removed from it, or the installation is suspended), or lacks a permission AutoStack needs: nothing was done. ${describeError(e)}`, status);
       if (status === 401) throw new CredentialsError(`GitHub refused the App's own key when AutoStack asked for an installation token (401): check that PRIVATE_KEY is the App's current private key and that this server's clock is right.`);
-      throw e;
+      // A rate limit (already waited out once) or a server error (already retried), in plain words.
+      throw new TokenError(`AutoStack could not get an installation token for ${grant.repository}: ${describeError(e)}`);
     }
   }
 }
