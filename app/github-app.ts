@@ -41,10 +41,13 @@ const FAILURE_REPORT_MS = 10_000;
 class DeadlineError extends Error {}
 
 /** The Octokit with every request bound to `signal` and to its own timeout (pagination included). */
-function withSignal(octokit: OctokitLike, signal: AbortSignal): OctokitLike {
-  const request = ((route: string, params: Record<string, unknown> = {}) => {
+function withSignal(octokit: OctokitLike, signal: AbortSignal, deadlineAt?: number): OctokitLike {
+  const request = ((route: string | Record<string, unknown>, params: Record<string, unknown> = {}) => {
     const bound = AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]);
-    return octokit.request(route, { ...params, request: { ...(params.request as object | undefined), signal: bound } });
+    // deadlineAt: a rate-limit wait that would outlast the handler is not started (app/github/octokit.ts).
+    const options = (base: Record<string, unknown>) => ({ ...base, request: { ...(base.request as object | undefined), signal: bound, ...(deadlineAt ? { deadlineAt } : {}) } });
+    // Pagination calls request({ method, url, headers }): Octokit ignores a second argument then.
+    return typeof route === 'string' ? octokit.request(route, options(params)) : octokit.request(options({ ...route, ...params }) as never);
   }) as OctokitLike['request'];
   request.endpoint = octokit.request.endpoint;
   return Object.assign(Object.create(octokit) as OctokitLike, { request });
@@ -131,6 +134,8 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
     const who: Identity = { appId: options.appId };
     /** The signal of the handler running for each delivery: every GitHub call it makes stops when it aborts. */
     const signals = new WeakMap<AnyContext, AbortSignal>();
+    /** When each running handler's deadline falls (Date.now() time). */
+    const deadlines = new WeakMap<AnyContext, number>();
     const tokens = new InstallationTokens(() => app.auth() as unknown as Promise<OctokitLike>);
     /** One Octokit per delivery and grant, sending the grant's narrowed token. */
     const octokits = new WeakMap<AnyContext, Map<string, OctokitLike>>();
@@ -154,7 +159,7 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
       const target = repo ?? { ...ctx.repo(), id: ctx.payload.repository?.id as number };
       const installationId = ctx.payload.installation?.id as number | undefined;
       const octokit = installationId && target.id ? narrowed(ctx, { installationId, repositoryId: target.id, repository: `${target.owner}/${target.repo}`, permissions: HANDLER_PERMISSIONS[scope] }) : (ctx.octokit as unknown as OctokitLike);
-      return new GitHubClient(signal ? withSignal(octokit, signal) : octokit, { owner: target.owner, repo: target.repo });
+      return new GitHubClient(signal ? withSignal(octokit, signal, signal === signals.get(ctx) ? deadlines.get(ctx) : undefined) : octokit, { owner: target.owner, repo: target.repo });
     };
 
     /**
@@ -172,6 +177,7 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
         const controller = new AbortController();
         const timer = setTimeout(() => controller.abort(new DeadlineError(`the work took longer than its ${Math.round(deadlineMs / 1000)} s deadline (GitHub answered too slowly or not at all) and was stopped`)), deadlineMs);
         signals.set(ctx, controller.signal);
+        deadlines.set(ctx, Date.now() + deadlineMs);
         try {
           await Promise.race([fn(ctx), whenAborted(controller.signal)]);
         } catch (e) {

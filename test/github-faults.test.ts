@@ -1,6 +1,7 @@
 import '../synth/node.ts';
 import { createHmac } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -52,9 +53,9 @@ function collecting() {
   return { records, log };
 }
 
-async function startApp(Octokit = AppOctokit): Promise<App> {
+async function startApp(Octokit = AppOctokit, handlerDeadlineMs?: number): Promise<App> {
   const { records, log } = collecting();
-  const server: Server = await createGitHubServer({ appId: String(APP_ID), privateKey: TEST_PRIVATE_KEY, secret: SECRET, baseUrl: gh.url, Octokit, config: loadAppConfig({}), log: log as never });
+  const server: Server = await createGitHubServer({ appId: String(APP_ID), privateKey: TEST_PRIVATE_KEY, secret: SECRET, baseUrl: gh.url, Octokit, config: loadAppConfig({}), log: log as never, ...(handlerDeadlineMs ? { handlerDeadlineMs } : {}) });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${WEBHOOK_PATH}`, records, close: () => server.close() };
 }
@@ -119,8 +120,8 @@ async function waitFor(cond: () => boolean, ms = 20_000): Promise<void> {
 }
 
 /** Runs `fn` with a fresh App and closes it afterwards. */
-async function withApp<T>(fn: (app: App) => Promise<T>, Octokit = AppOctokit): Promise<T> {
-  const app = await startApp(Octokit);
+async function withApp<T>(fn: (app: App) => Promise<T>, Octokit = AppOctokit, handlerDeadlineMs?: number): Promise<T> {
+  const app = await startApp(Octokit, handlerDeadlineMs);
   try {
     return await fn(app);
   } finally {
@@ -214,6 +215,67 @@ describe('E3: the primary rate limit', () => {
       expect(gh.made('GET', '/pulls/7/files')).toHaveLength(1);
       expect(completed().output.summary).toContain(`is used up until ${reset} UTC`);
     });
+  });
+});
+
+describe('E3: a rate limit and the handler\'s deadline', () => {
+  it('does not start a wait that would outlast the handler: the check says when the limit resets, not that time ran out', async () => {
+    await withApp(async (app) => {
+      token();
+      let reset = '';
+      gh.on('GET', `${R}/pulls/7/files`, () => {
+        const at = Math.ceil(Date.now() / 1000) + 5;
+        reset = new Date(at * 1000).toISOString().slice(11, 19);
+        return [403, { message: 'API rate limit exceeded for installation ID 1.' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(at) }];
+      });
+      checkRun();
+      await deliver(app, 'pull_request', prOpened(7), 'e3-deadline');
+      await waitFor(() => completed() !== undefined);
+      expect(gh.made('GET', '/pulls/7/files')).toHaveLength(1);
+      expect(completed().output.summary).toContain(`is used up until ${reset} UTC`);
+      expect(completed().output.summary).not.toContain('deadline');
+    }, AppOctokit, 4000);
+  });
+});
+
+describe('E9: a paginated GET that hangs', () => {
+  it('is aborted at the handler\'s deadline (the connection closed, not left open)', async () => {
+    let closedAt = 0;
+    let summary = '';
+    const github = createServer((req: IncomingMessage, res: ServerResponse) => {
+      let text = '';
+      req.on('data', (c) => (text += c));
+      req.on('end', () => {
+        const path = (req.url ?? '').split('?')[0]!;
+        const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        if (path.endsWith('/access_tokens')) return json(201, { token: 'ghs_hang', expires_at: '2099-01-01T00:00:00Z' });
+        if (req.method === 'GET' && path.endsWith('/check-runs')) return json(200, { total_count: 0, check_runs: [] });
+        if (req.method === 'POST' && path.endsWith('/check-runs')) return json(201, { id: 99 });
+        if (req.method === 'PATCH') {
+          summary = JSON.parse(text).output?.summary ?? '';
+          return json(200, { id: 99 });
+        }
+        // GET /pulls/7/files (listed page by page): never answered.
+        res.on('close', () => (closedAt = Date.now()));
+      });
+    });
+    await new Promise<void>((r) => github.listen(0, '127.0.0.1', r));
+    const { records, log } = collecting();
+    const app = await createGitHubServer({ appId: String(APP_ID), privateKey: TEST_PRIVATE_KEY, secret: SECRET, baseUrl: `http://127.0.0.1:${(github.address() as AddressInfo).port}`, Octokit: AppOctokit, config: loadAppConfig({}), log: log as never, handlerDeadlineMs: 1500 });
+    await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+    try {
+      const started = Date.now();
+      const body = JSON.stringify(prOpened(7));
+      await fetch(`http://127.0.0.1:${(app.address() as AddressInfo).port}${WEBHOOK_PATH}`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': 'e9-page', 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` } });
+      await waitFor(() => summary !== '' && closedAt > 0, 10_000);
+      expect(summary).toContain('deadline');
+      expect(closedAt - started).toBeGreaterThanOrEqual(1500);
+      expect(records.join('\n')).not.toContain('ghs_hang');
+    } finally {
+      app.close();
+      github.closeAllConnections();
+      github.close();
+    }
   });
 });
 
