@@ -23,10 +23,25 @@ export function appOctokit(options: AppOctokitOptions = {}): typeof ProbotOctoki
     throttle: {
       ...o.throttle,
       fallbackSecondaryRateRetryAfter: options.secondaryFallbackSeconds ?? MAX_RATE_LIMIT_WAIT_SECONDS,
-      onRateLimit: (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < 1 && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS,
-      onSecondaryRateLimit: (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < 1 && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS,
+      onRateLimit: (retryAfter: number, request: RequestOptions, _octokit: unknown, retryCount: number) => mayWait(retryAfter, request, retryCount),
+      onSecondaryRateLimit: (retryAfter: number, request: RequestOptions, _octokit: unknown, retryCount: number) => mayWait(retryAfter, request, retryCount),
     },
   })) as typeof ProbotOctokit;
+}
+
+interface RequestOptions {
+  /** Set by app/github-app.ts: when the handler making the request stops. */
+  request?: { deadlineAt?: number };
+}
+
+/**
+ * One wait per request, at most a minute, and never one that would end after the handler's
+ * deadline: then the rate limit is reported at once, with when it resets, instead of a timeout.
+ */
+function mayWait(retryAfterSeconds: number, options: RequestOptions | undefined, retryCount: number): boolean {
+  if (retryCount >= 1 || retryAfterSeconds > MAX_RATE_LIMIT_WAIT_SECONDS) return false;
+  const deadlineAt = options?.request?.deadlineAt;
+  return deadlineAt === undefined || Date.now() + retryAfterSeconds * 1000 < deadlineAt - 1000;
 }
 
 export const AppOctokit = appOctokit();
