@@ -108,8 +108,8 @@ const WORKFLOWS = { workflows: EXTRA_PERMISSIONS.workflows!.access };
 
 /**
  * The permissions each handler's installation token is minted with (and nothing more): a review
- * cannot push, a deploy-status update cannot dispatch. test/github-faults.test.ts checks every
- * call of the suite's handlers against the token it was made with.
+ * cannot push, a deploy-status update cannot dispatch. The fake GitHub of the tests
+ * (test/github/harness.ts) checks every call a handler makes against the token it was made with.
  */
 export const HANDLER_PERMISSIONS = {
   review: permissionsFor(REVIEW),
