@@ -2,6 +2,11 @@ import type { ApplicationFunction, Context, Probot } from 'probot';
 import { CHECK_NAME, DEPLOY_CHECK_NAME, publishCheck } from './github/check-run.ts';
 import { GitHubClient } from './github/client.ts';
 import type { OctokitLike, RepoRef } from './github/client.ts';
+import { CredentialsError, describeError, InstallationGoneError } from './github/errors.ts';
+import { InstallationTokens, narrowedAuth } from './github/installation.ts';
+import type { Grant } from './github/installation.ts';
+import { EXTRA_PERMISSIONS, permissionsFor } from './github/routes.ts';
+import type { Access, RouteName } from './github/routes.ts';
 import type { Identity } from './github/sticky-comment.ts';
 import { canWrite, HELP, parseCommand } from './services/commands.ts';
 import type { AppConfig } from './services/config.ts';
@@ -36,10 +41,13 @@ const FAILURE_REPORT_MS = 10_000;
 class DeadlineError extends Error {}
 
 /** The Octokit with every request bound to `signal` and to its own timeout (pagination included). */
-function withSignal(octokit: OctokitLike, signal: AbortSignal): OctokitLike {
-  const request = ((route: string, params: Record<string, unknown> = {}) => {
+function withSignal(octokit: OctokitLike, signal: AbortSignal, deadlineAt?: number): OctokitLike {
+  const request = ((route: string | Record<string, unknown>, params: Record<string, unknown> = {}) => {
     const bound = AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]);
-    return octokit.request(route, { ...params, request: { ...(params.request as object | undefined), signal: bound } });
+    // deadlineAt: a rate-limit wait that would outlast the handler is not started (app/github/octokit.ts).
+    const options = (base: Record<string, unknown>) => ({ ...base, request: { ...(base.request as object | undefined), signal: bound, ...(deadlineAt ? { deadlineAt } : {}) } });
+    // Pagination calls request({ method, url, headers }): Octokit ignores a second argument then.
+    return typeof route === 'string' ? octokit.request(route, options(params)) : octokit.request(options({ ...route, ...params }) as never);
   }) as OctokitLike['request'];
   request.endpoint = octokit.request.endpoint;
   return Object.assign(Object.create(octokit) as OctokitLike, { request });
@@ -141,6 +149,27 @@ function repositoryKey(ctx: AnyContext): string {
   return `${owner}/${repo}`;
 }
 
+const READS: RouteName[] = ['graphql', 'getTree', 'getBlob', 'getContent'];
+const REVIEW: RouteName[] = ['listPullFiles', ...READS, 'listCheckRuns', 'createCheckRun', 'updateCheckRun', 'getPull', 'listComments', 'createComment', 'updateComment'];
+const ONBOARD: RouteName[] = ['getRepo', 'getContent', 'listPulls', 'getRef', 'getCommit', 'createTree', 'createCommit', 'createRef', 'createPull'];
+const DISPATCH: RouteName[] = ['listDeployments', 'listDeploymentStatuses', 'createDeployment', 'createDeploymentStatus', 'dispatchWorkflow'];
+const REFLECT: RouteName[] = ['listCheckRuns', 'createCheckRun', 'updateCheckRun', 'listDeployments', 'listDeploymentStatuses', 'listPullsForCommit', 'listComments', 'updateComment'];
+const WORKFLOWS = { workflows: EXTRA_PERMISSIONS.workflows!.access };
+
+/**
+ * The permissions each handler's installation token is minted with (and nothing more): a review
+ * cannot push, a deploy-status update cannot dispatch. The fake GitHub of the tests
+ * (test/github/harness.ts) checks every call a handler makes against the token it was made with.
+ */
+export const HANDLER_PERMISSIONS = {
+  review: permissionsFor(REVIEW),
+  deploy: permissionsFor([...READS, ...ONBOARD, 'compareCommits', 'updateRef', ...DISPATCH, 'listCheckRuns', 'createCheckRun', 'updateCheckRun'], WORKFLOWS),
+  onboard: permissionsFor(ONBOARD, WORKFLOWS),
+  command: permissionsFor(['createCommentReaction', 'getCollaboratorPermission', ...REVIEW, 'getRepo', 'getRef', 'getCommit', ...DISPATCH]),
+  reflect: permissionsFor(REFLECT),
+} satisfies Record<string, Record<string, Access>>;
+type HandlerScope = keyof typeof HANDLER_PERMISSIONS;
+
 /**
  * The Probot app: one small handler per event. Handlers turn the webhook into plain inputs and a
  * narrow GitHub client, call one service, and are the only place errors become a failed check.
@@ -155,9 +184,32 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
     const who: Identity = { appId: options.appId };
     /** The signal of the handler running for each delivery: every GitHub call it makes stops when it aborts. */
     const signals = new WeakMap<AnyContext, AbortSignal>();
-    const client = (ctx: AnyContext, repo?: RepoRef, signal = signals.get(ctx)) => {
-      const octokit = ctx.octokit as unknown as OctokitLike;
-      return new GitHubClient(signal ? withSignal(octokit, signal) : octokit, repo ?? ctx.repo());
+    /** When each running handler's deadline falls (Date.now() time). */
+    const deadlines = new WeakMap<AnyContext, number>();
+    const tokens = new InstallationTokens(() => app.auth() as unknown as Promise<OctokitLike>);
+    /** One Octokit per delivery and grant, sending the grant's narrowed token. */
+    const octokits = new WeakMap<AnyContext, Map<string, OctokitLike>>();
+    const narrowed = (ctx: AnyContext, grant: Grant): OctokitLike => {
+      let mine = octokits.get(ctx);
+      if (!mine) octokits.set(ctx, (mine = new Map()));
+      const key = `${grant.repositoryId}:${JSON.stringify(grant.permissions)}`;
+      let octokit = mine.get(key);
+      if (!octokit) {
+        const Octokit = (ctx.octokit as object).constructor as new (o: object) => OctokitLike;
+        octokit = new Octokit({ authStrategy: narrowedAuth, auth: { tokens, grant, log: ctx.log } });
+        mine.set(key, octokit);
+      }
+      return octokit;
+    };
+    /**
+     * A client for one repository (the event's, or `repo`), whose token is minted for that
+     * repository alone with the permissions of `scope`.
+     */
+    const client = (ctx: AnyContext, scope: HandlerScope, repo?: RepoRef & { id: number }, signal = signals.get(ctx)) => {
+      const target = repo ?? { ...ctx.repo(), id: ctx.payload.repository?.id as number };
+      const installationId = ctx.payload.installation?.id as number | undefined;
+      const octokit = installationId && target.id ? narrowed(ctx, { installationId, repositoryId: target.id, repository: `${target.owner}/${target.repo}`, permissions: HANDLER_PERMISSIONS[scope] }) : (ctx.octokit as unknown as OctokitLike);
+      return new GitHubClient(signal ? withSignal(octokit, signal, signal === signals.get(ctx) ? deadlines.get(ctx) : undefined) : octokit, { owner: target.owner, repo: target.repo });
     };
 
     /**
@@ -165,7 +217,7 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
      * pushes), for at most `deadlineMs` from when it starts; a failure (or the deadline) becomes a
      * readable failed check where there is a commit to put it on.
      */
-    const handle = (fn: (ctx: AnyContext) => Promise<void>, failCheck?: (ctx: AnyContext) => { name: string; sha: string } | undefined, key?: (ctx: AnyContext) => string, deadline = HANDLER_DEADLINE_MS) => async (ctx: AnyContext) => {
+    const handle = (scope: HandlerScope, fn: (ctx: AnyContext) => Promise<void>, failCheck?: (ctx: AnyContext) => { name: string; sha: string } | undefined, key?: (ctx: AnyContext) => string, deadline = HANDLER_DEADLINE_MS) => async (ctx: AnyContext) => {
       const deadlineMs = options.handlerDeadlineMs ?? deadline;
       if (!deliveries.firstTime(ctx.id)) {
         ctx.log.info({ delivery: ctx.id }, 'duplicate delivery ignored');
@@ -181,22 +233,24 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
         const controller = new AbortController();
         const timer = setTimeout(() => controller.abort(new DeadlineError(`the work took longer than its ${Math.round(deadlineMs / 1000)} s deadline (GitHub answered too slowly or not at all) and was stopped`)), deadlineMs);
         signals.set(ctx, controller.signal);
+        deadlines.set(ctx, Date.now() + deadlineMs);
         try {
           await Promise.race([fn(ctx), whenAborted(controller.signal)]);
         } catch (e) {
           deliveries.forget(ctx.id);
-          const refused = tokenRefused(e);
+          const message = controller.signal.aborted && controller.signal.reason instanceof DeadlineError ? controller.signal.reason.message : describeError(e);
+          // The installation or repository is gone, or GitHub refuses the App's tokens: nothing can be
+          // written there any more, not even a failed check. Stop, once, without retrying.
+          const refused = e instanceof InstallationGoneError ? (e.answered === 404 ? 'mint' : 'revoked') : e instanceof CredentialsError ? 'revoked' : tokenRefused(e);
           if (refused) {
-            // Nothing can be written there any more, not even a failed check: stop, once, without retrying.
             if (refused === 'mint') lost.installation(installation, true);
-            ctx.log.warn({ delivery: ctx.id, event: ctx.name, installation, status: (e as { status?: number }).status }, 'GitHub refused the installation token (the App was uninstalled or suspended): delivery dropped');
+            ctx.log.warn({ delivery: ctx.id, event: ctx.name, installation, status: e instanceof InstallationGoneError ? e.answered : (e as { status?: number }).status, message }, 'AutoStack cannot act for this installation or repository any more: delivery dropped');
             return;
           }
-          const message = controller.signal.aborted && controller.signal.reason instanceof DeadlineError ? controller.signal.reason.message : e instanceof Error ? e.message.split('\n')[0]! : String(e);
           ctx.log.error({ delivery: ctx.id, event: ctx.name, status: (e as { status?: number }).status, message }, 'AutoStack handler failed');
           const target = failCheck?.(ctx);
           if (target) {
-            await publishCheck(client(ctx, undefined, AbortSignal.timeout(FAILURE_REPORT_MS)), { name: target.name, headSha: target.sha, conclusion: 'failure', title: 'AutoStack failed', summary: `AutoStack could not finish: ${message}\n\nRe-run this check to try again; if it keeps failing, contact your platform operator.`, appId: options.appId }).catch(() => undefined);
+            await publishCheck(client(ctx, scope, undefined, AbortSignal.timeout(FAILURE_REPORT_MS)), { name: target.name, headSha: target.sha, conclusion: 'failure', title: 'AutoStack failed', summary: `AutoStack could not finish: ${message}\n\nRe-run this check to try again; if it keeps failing, contact your platform operator.`, appId: options.appId }).catch(() => undefined);
           }
         } finally {
           clearTimeout(timer);
@@ -215,42 +269,42 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
     };
 
     const prCheck = (ctx: AnyContext) => ({ name: CHECK_NAME, sha: ctx.payload.pull_request.head.sha as string });
-    const review = async (ctx: AnyContext, pr: { number: number; head: { sha: string }; base: { sha: string }; labels?: { name?: string }[] }) => {
+    const review = async (ctx: AnyContext, pr: { number: number; head: { sha: string }; base: { sha: string }; labels?: { name?: string }[] }, scope: HandlerScope = 'review') => {
       const owner = ctx.repo().owner;
       // The organisation's quota follows its id through a rename (the login in the payload is today's name).
       const ownerId = (ctx.payload as { repository?: { owner?: { id?: unknown } } }).repository?.owner?.id;
       // The label is read from the pull request itself (payload or API), never from the files it changes.
       const downtimeOk = (pr.labels ?? []).some((l) => l.name === DOWNTIME_LABEL);
       const defaultBranch = ctx.payload.repository?.default_branch as string | undefined;
-      await reviewPullRequest(client(ctx), { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, ...(downtimeOk ? { acknowledgedDowntime: `pull-request label ${DOWNTIME_LABEL}` } : {}), ...(defaultBranch ? { defaultBranch } : {}) }, who, options.config.quotaFor(owner, typeof ownerId === 'number' ? ownerId : undefined));
+      await reviewPullRequest(client(ctx, scope), { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, ...(downtimeOk ? { acknowledgedDowntime: `pull-request label ${DOWNTIME_LABEL}` } : {}), ...(defaultBranch ? { defaultBranch } : {}) }, who, options.config.quotaFor(owner, typeof ownerId === 'number' ? ownerId : undefined));
     };
 
     const prKey = (ctx: AnyContext) => `#${ctx.payload.pull_request.number}`;
-    app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'], handle(async (ctx) => review(ctx, ctx.payload.pull_request), prCheck, prKey));
+    app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'], handle('review', async (ctx) => review(ctx, ctx.payload.pull_request), prCheck, prKey));
     // Adding or removing the downtime label changes the verdict: review again.
-    app.on(['pull_request.labeled', 'pull_request.unlabeled'], handle(async (ctx) => {
+    app.on(['pull_request.labeled', 'pull_request.unlabeled'], handle('review', async (ctx) => {
       if (ctx.payload.label?.name === DOWNTIME_LABEL) await review(ctx, ctx.payload.pull_request);
     }, prCheck, prKey));
 
-    app.on('check_run.rerequested', handle(async (ctx) => {
+    app.on('check_run.rerequested', handle('review', async (ctx) => {
       const run = ctx.payload.check_run;
       if (run.name !== CHECK_NAME || (options.appId && run.app?.id !== options.appId)) return;
       for (const pr of run.pull_requests ?? []) {
-        const full = (await client(ctx).call('getPull', { pull_number: pr.number })).data;
+        const full = (await client(ctx, 'review').call('getPull', { pull_number: pr.number })).data;
         await review(ctx, full);
       }
     }, (ctx) => ({ name: CHECK_NAME, sha: ctx.payload.check_run.head_sha }), (ctx) => `#${ctx.payload.check_run.pull_requests?.[0]?.number ?? ctx.payload.check_run.head_sha}`));
 
-    app.on('push', handle(async (ctx) => {
+    app.on('push', handle('deploy', async (ctx) => {
       const p = ctx.payload;
       if (p.deleted || p.ref !== `refs/heads/${p.repository.default_branch}`) return;
-      await renderAndDeploy(client(ctx), { before: p.before, after: p.after, defaultBranch: p.repository.default_branch }, options.config.actionRef, options.appId);
+      await renderAndDeploy(client(ctx, 'deploy'), { before: p.before, after: p.after, defaultBranch: p.repository.default_branch }, options.config.actionRef, options.appId);
     }, (ctx) => (ctx.payload.deleted ? undefined : { name: DEPLOY_CHECK_NAME, sha: ctx.payload.after }), () => ':deploy', RENDER_DEADLINE_MS));
 
-    const onboard = async (ctx: AnyContext, repos: { full_name: string }[]) => {
+    const onboard = async (ctx: AnyContext, repos: { id: number; full_name: string }[]) => {
       for (const r of repos) {
         const [owner, repo] = r.full_name.split('/') as [string, string];
-        const c = client(ctx, { owner, repo });
+        const c = client(ctx, 'onboard', { owner, repo, id: r.id });
         const meta = (await c.call('getRepo')).data;
         if (meta.archived) continue;
         const outcome = await openOnboardingPullRequest(c, meta.default_branch, options.config.actionRef);
@@ -266,15 +320,15 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
     app.on('installation_repositories.added', async (ctx: AnyContext) => {
       for (const r of ctx.payload.repositories_added ?? []) lost.repo(r.full_name, false);
     });
-    app.on('installation.created', handle(async (ctx) => onboard(ctx, ctx.payload.repositories ?? [])));
-    app.on('installation_repositories.added', handle(async (ctx) => onboard(ctx, ctx.payload.repositories_added ?? [])));
+    app.on('installation.created', handle('onboard', async (ctx) => onboard(ctx, ctx.payload.repositories ?? [])));
+    app.on('installation_repositories.added', handle('onboard', async (ctx) => onboard(ctx, ctx.payload.repositories_added ?? [])));
 
-    app.on('issue_comment.created', handle(async (ctx) => {
+    app.on('issue_comment.created', handle('command', async (ctx) => {
       const p = ctx.payload;
       if (!p.issue.pull_request || p.sender.type === 'Bot') return;
       const parsed = parseCommand(p.comment.body);
       if (parsed.kind === 'ignore') return;
-      const c = client(ctx);
+      const c = client(ctx, 'command');
       // The reaction is idempotent: 200 means this comment was already taken up (a duplicate delivery).
       const reaction = await c.call('createCommentReaction', { comment_id: p.comment.id, content: 'eyes' });
       if (reaction.status === 200) return;
@@ -285,24 +339,24 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
       if (parsed.name === 'help') return void (await reply(HELP));
       if (parsed.name === 'plan') {
         const pr = (await c.call('getPull', { pull_number: p.issue.number })).data;
-        await review(ctx, pr);
+        await review(ctx, pr, 'command');
         return;
       }
       await reply((await redeploy(c, parsed.plan)).message);
     }, undefined, (ctx) => `#${ctx.payload.issue.number}`));
 
-    app.on('workflow_run.completed', handle(async (ctx) => {
+    app.on('workflow_run.completed', handle('reflect', async (ctx) => {
       const run = ctx.payload.workflow_run;
       if (run.path !== WORKFLOW_PATH || run.conclusion === 'success') return;
-      await reflectFailedRun(client(ctx), run.head_sha, run.html_url, run.conclusion ?? 'failure', who);
+      await reflectFailedRun(client(ctx, 'reflect'), run.head_sha, run.html_url, run.conclusion ?? 'failure', who);
     }));
 
-    app.on('deployment_status.created', handle(async (ctx) => {
+    app.on('deployment_status.created', handle('reflect', async (ctx) => {
       const d = ctx.payload.deployment;
       if (!String(d.environment).startsWith('autostack/')) return;
       const source = (d.payload as { sourceSha?: string } | undefined)?.sourceSha;
       if (!source) return;
-      await reflectDeployment(client(ctx), d.sha, source, who);
+      await reflectDeployment(client(ctx, 'reflect'), d.sha, source, who);
     }));
   };
 }

@@ -4,6 +4,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { getPrivateKey } from '@probot/get-private-key';
 import { Probot, ProbotOctokit } from 'probot';
 import { autostackApp, HANDLED_EVENTS } from './github-app.ts';
+import { AppOctokit } from './github/octokit.ts';
 import { Redeliverer, redeliverIntervalFromEnv, scheduleRuns } from './services/redeliver.ts';
 import type { RedeliverLimits } from './services/redeliver.ts';
 import { loadAppConfig } from './services/config.ts';
@@ -15,20 +16,8 @@ export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
 const ANSWER_WITHIN_MS = 9_000;
 export const WEBHOOK_PATH = '/api/github/webhooks';
 
-/**
- * Octokit for the App: two retries for server errors, and at most one wait on a rate limit, never
- * longer than a minute (no unbounded retry loops). Each handler binds every request to its own
- * deadline and a per-request timeout (app/github-app.ts: Octokit has no timeout option of its own).
- */
-export const AppOctokit = ProbotOctokit.defaults((o: Record<string, any>) => ({
-  ...o,
-  retry: { retries: 2, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451] },
-  throttle: {
-    ...o.throttle,
-    onRateLimit: (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < 1 && retryAfter <= 60,
-    onSecondaryRateLimit: (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < 1 && retryAfter <= 60,
-  },
-}));
+/** The production Octokit (retries and rate limits): app/github/octokit.ts. */
+export { AppOctokit } from './github/octokit.ts';
 
 export interface GitHubModeOptions {
   appId: string;

@@ -181,6 +181,44 @@ describe.skipIf(!HAS_TERRAFORM)('the Action with the real terraform CLI', () => 
     for (const text of [destroyed.log, destroyed.summary]) expect(text).not.toContain(SECRET);
   }, 120_000);
 
+  it('a deployment status answered 5xx after the apply is posted again, never the apply; a status GitHub never takes is named in the log and the run still succeeds', async () => {
+    // terraform on PATH through a wrapper that writes down every command it runs.
+    const bin = await tempDir('tf-wrapper-');
+    const calls = join(bin, 'calls.txt');
+    writeFileSync(join(bin, 'terraform'), `#!/bin/sh\necho "$*" >> '${calls}'\nexec '${process.env.PATH!.split(':').map((d) => join(d, 'terraform')).find((f) => existsSync(f))}' "$@"\n`, { mode: 0o755 });
+    const applies = () => (existsSync(calls) ? readFileSync(calls, 'utf8').split('\n').filter((l) => /(^| )apply /.test(l)) : []);
+    const env = { PATH: `${bin}:${process.env.PATH}` };
+    const statuses = '/repos/acme/infra/deployments/75/statuses';
+    const findDeployment = () => gh.on('GET', '/repos/acme/infra/deployments', 200, 1, [{ id: 75, payload: { stack: 'demo-aws', action: 'apply', sourceSha: SOURCE } }]);
+    const dir = await deployRepo({ 'demo-aws': stack('hello') });
+    const inputs = { mode: 'apply', stacks: 'demo-aws', 'source-sha': SOURCE, 'working-directory': dir };
+    findDeployment();
+    gh.on('POST', statuses, 201, 1, { id: 1 });
+    gh.on('POST', statuses, 502, 1, { message: 'Bad Gateway' });
+    gh.on('POST', statuses, 201, 1, { id: 2 });
+    await headRoute(gh, dir);
+    const first = await action(inputs, gh, env);
+    expect(first.code, first.log).toBe(0);
+    expect(gh.made('POST', statuses).map((r) => r.body.state)).toEqual(['in_progress', 'success', 'success']);
+    expect(JSON.parse(first.outputs.applied!)).toEqual(['demo-aws']);
+    expect(applies()).toHaveLength(1);
+    gh.verify();
+
+    // GitHub keeps failing: three tries, a warning that says the apply is done, exit 0, one apply.
+    const second = await deployRepo({ 'demo-aws': stack('hello') });
+    findDeployment();
+    gh.on('POST', statuses, 201, 1, { id: 3 });
+    gh.on('POST', statuses, 503, 3, { message: 'Service Unavailable' });
+    await headRoute(gh, second);
+    const failing = await action({ ...inputs, 'working-directory': second }, gh, env);
+    expect(failing.code, failing.log).toBe(0);
+    expect(gh.made('POST', statuses).map((r) => r.body.state)).toEqual(['in_progress', 'success', 'success', 'success']);
+    expect(applies()).toHaveLength(2);
+    expect(failing.log).toContain('::warning::The result of demo-aws (applied) is in this run\'s log and summary, but GitHub did not record it on deployment 75, which may still show "in progress". It ran once and is done: there is no need to run the deploy again.');
+    expect(failing.summary).toContain('| `demo-aws` | ✅ applied | 2 | 0 | 0 |');
+    expect(failing.log).not.toContain(TOKEN);
+  }, 120_000);
+
   it('refuses a deploy commit rendered from another source SHA and applies nothing', async () => {
     const dir = await deployRepo({ 'demo-aws': stack('hello') }, '6'.repeat(40));
     deploymentRoutes(gh, 'demo-aws', 'demo', 81, 1);

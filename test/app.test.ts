@@ -367,7 +367,7 @@ describe('onboarding', () => {
   }
 
   it('opens one onboarding pull request per repository of a new installation', async () => {
-    gh = new FakeGitHub().token();
+    gh = new FakeGitHub().token(2);
     onboardingFlow(gh, 'one');
     onboardingFlow(gh, 'two');
     const p = payload('installation', 'created', (x) => {

@@ -83,7 +83,7 @@ describe('the batched reader in a review', () => {
 });
 
 describe('GitHubReader, batched', () => {
-  it('reads text GitHub truncates from its blob, lists trees deeper than the query through REST, and reports GraphQL errors', async () => {
+  it('reads text GitHub truncates from its blob, lists trees deeper than the query through REST, and reads through REST when GraphQL fails twice', async () => {
     const { GitHubReader } = await import('../app/github/reader.ts');
     const { GitHubClient } = await import('../app/github/client.ts');
     const { TEST_OCTOKIT, OWNER, REPO } = await import('./github/harness.ts');
@@ -91,9 +91,9 @@ describe('GitHubReader, batched', () => {
     const big = 'x'.repeat(10);
     const nock = (await import('nock')).default;
     let query = 0;
-    nock('https://api.github.com').post('/graphql').times(2).reply(() => {
+    nock('https://api.github.com').post('/graphql').times(3).reply(() => {
       query++;
-      if (query === 2) return [200, { data: null, errors: [{ message: 'Something went wrong' }] }];
+      if (query >= 2) return [200, { data: { repository: { f0: null } }, errors: [{ message: 'Timeout on validation of query' }] }];
       const deep = { name: 'e', type: 'tree' };
       return [200, { data: { repository: { f0: { oid: 'd'.repeat(40), text: 'xxx', isBinary: false, isTruncated: true }, f1: null, f2: { entries: [{ name: 'top.yaml', type: 'blob' }, { name: 'a', type: 'tree', object: { entries: [{ name: 'b', type: 'tree', object: { entries: [{ name: 'c', type: 'tree', object: { entries: [{ name: 'd', type: 'tree', object: { entries: [deep] } }] } }] } }] } }] } } } }];
     });
@@ -105,7 +105,13 @@ describe('GitHubReader, batched', () => {
     expect(text).toBe(big);
     expect(missing).toBeUndefined();
     expect(listed).toEqual(['.autostack/a/b/c/d/e/deep.yaml', '.autostack/top.yaml']);
-    await expect(reader.read('main', '.autostack/other.yaml')).rejects.toThrow('GitHub GraphQL query failed: Something went wrong');
+    // Asked twice, then answered from the tree already read (not from the partial data).
+    gh.on('GET', gh.repoPath(`/git/blobs/${'e'.repeat(40)}`), 200, { sha: 'e'.repeat(40), encoding: 'base64', content: Buffer.from('top').toString('base64'), size: 3 });
+    expect(await reader.read('main', '.autostack/top.yaml')).toBe('top');
+    expect(query).toBe(3);
+    // From then on, this reader reads through REST only.
+    expect(await reader.read('main', '.autostack/none-either.yaml')).toBeUndefined();
+    expect(query).toBe(3);
   });
 });
 

@@ -3,6 +3,9 @@ import { COMMENT_MARKER } from './report.ts';
 
 type Request = typeof octokitRequest;
 
+/** Tries for one deployment status before the run says it could not be recorded. */
+export const STATUS_TRIES = 3;
+
 /** The few GitHub calls the Action makes, with the workflow's token and a timeout on each. */
 export class ActionGitHub {
   private readonly req: Request;
@@ -48,8 +51,21 @@ export class ActionGitHub {
     return (data as { object: { sha: string } }).object.sha;
   }
 
+  /**
+   * A deployment status. GitHub's 5xx or a dropped connection is tried again (after 1 s, then 2 s):
+   * a status posted twice is harmless, and it is the only record of an apply already made.
+   */
   async setStatus(id: number, state: 'in_progress' | 'success' | 'failure', description: string, logUrl?: string): Promise<void> {
-    await this.call('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', { deployment_id: id, state, description: description.slice(0, 140), ...(logUrl ? { log_url: logUrl } : {}) });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.call('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', { deployment_id: id, state, description: description.slice(0, 140), ...(logUrl ? { log_url: logUrl } : {}) });
+        return;
+      } catch (e) {
+        const status = (e as { status?: number }).status ?? 0;
+        if ((status !== 0 && status < 500) || attempt >= STATUS_TRIES) throw e;
+        await new Promise((r) => setTimeout(r, 1000 * attempt));
+      }
+    }
   }
 
   /** One plan comment per PR: found by its marker and written by a bot (a person typing the marker is ignored). */

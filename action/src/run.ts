@@ -98,7 +98,9 @@ export async function runAction(inputs: ActionInputs, rawIo: ActionIO): Promise<
     const id = deployments.get(r.name);
     if (id === undefined) continue;
     const ok = r.status !== 'failed' && r.status !== 'refused';
-    await quietly(io, `reporting ${r.name}`, () => github!.setStatus(id, ok ? 'success' : 'failure', ok ? `${r.status}: +${r.add} ~${r.change} -${r.destroy}` : (r.error ?? r.status), runUrl));
+    const recorded = await quietly(io, `reporting ${r.name}`, () => github!.setStatus(id, ok ? 'success' : 'failure', ok ? `${r.status}: +${r.add} ~${r.change} -${r.destroy}` : (r.error ?? r.status), runUrl).then(() => true));
+    // The stack ran once and its outcome stands: only GitHub's record of it is missing.
+    if (!recorded) io.warn(`The result of ${r.name} (${r.status}) is in this run's log and summary, but GitHub did not record it on deployment ${id}, which may still show "in progress". ${ok ? 'It ran once and is done: there is no need to run the deploy again.' : 'Fix the cause shown above, then run the deploy again.'}`);
   }
   if (inputs.mode === 'plan' && github) {
     const pr = pullRequestNumber(env);

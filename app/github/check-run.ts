@@ -51,11 +51,19 @@ export async function publishCheck(client: GitHubClient, out: CheckOutput): Prom
   if (batches.length === 0) batches.push([]);
   for (const [i, batch] of batches.entries()) {
     const last = i === batches.length - 1;
-    await client.call('updateCheckRun', {
+    const update = (o: typeof output) => client.call('updateCheckRun', {
       check_run_id: id,
-      output: { ...output, ...(batch.length ? { annotations: batch } : {}) },
+      output: { ...o, ...(batch.length ? { annotations: batch } : {}) },
       ...(last ? { status: 'completed', conclusion: out.conclusion, completed_at: new Date().toISOString() } : {}),
     });
+    try {
+      await update(output);
+    } catch (e) {
+      // GitHub counts the summary's limit its own way: a 422 "too long" gets one shorter try.
+      if ((e as { status?: number }).status !== 422 || !/too long|maximum|characters are allowed/i.test(String((e as Error).message))) throw e;
+      output.summary = `${out.summary.slice(0, Math.min(SUMMARY_LIMIT, out.summary.length) >> 1)}\n\n…(truncated: GitHub refused the full text as too long)`;
+      await update(output);
+    }
   }
   return id;
 }

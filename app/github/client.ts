@@ -1,4 +1,5 @@
 import { composePaginateRest } from '@octokit/plugin-paginate-rest';
+import { GraphQLQueryError } from './errors.ts';
 import { ROUTES } from './routes.ts';
 import type { RouteName } from './routes.ts';
 
@@ -83,16 +84,32 @@ export class GitHubClient {
 
   /**
    * One GraphQL query (with `$owner` and `$repo` bound to this repository). GitHub answers 200
-   * with an `errors` list when a query fails: that is thrown, naming the first error.
+   * with an `errors` list (and possibly part of the data) when a query fails: partial data is
+   * never used. "Something went wrong while executing your query" is retried by the Octokit like
+   * a 500 (two more tries in production); any other `errors` answer is asked once more. A query
+   * that still fails, or a 5xx left after the Octokit's retries, is a GraphQLQueryError (the
+   * reader then reads through REST).
    */
   async graphql(query: string, variables: Record<string, unknown> = {}): Promise<any> {
     // GitHub Enterprise Server serves REST under /api/v3 and GraphQL at /api/graphql.
     const rest = (this.octokit.request.endpoint as { DEFAULTS?: { baseUrl?: string } }).DEFAULTS?.baseUrl;
     const base = rest && /\/api\/v3\/?$/.test(rest) ? { baseUrl: rest.replace(/\/api\/v3\/?$/, '/api') } : {};
-    const r = await this.octokit.request(ROUTES.graphql.route, { ...base, query, variables: { owner: this.repo.owner, repo: this.repo.repo, ...variables } });
-    const body = r.data as { data?: any; errors?: { message?: string }[] };
-    if (body.errors?.length) throw new Error(`GitHub GraphQL query failed: ${body.errors[0]?.message ?? 'unknown error'}${body.errors.length > 1 ? ` (and ${body.errors.length - 1} more)` : ''}`);
-    return body.data;
+    let first = '';
+    let more = 0;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      let body: { data?: any; errors?: { message?: string }[] };
+      try {
+        body = (await this.octokit.request(ROUTES.graphql.route, { ...base, query, variables: { owner: this.repo.owner, repo: this.repo.repo, ...variables } })).data;
+      } catch (e) {
+        if (((e as { status?: number }).status ?? 0) < 500) throw e;
+        first ||= (e as Error).message;
+        break;
+      }
+      if (!body.errors?.length) return body.data;
+      first ||= String(body.errors[0]?.message ?? 'unknown error');
+      more = body.errors.length - 1;
+    }
+    throw new GraphQLQueryError(`GitHub's GraphQL API failed on AutoStack's read of ${this.repo.owner}/${this.repo.repo}, also when asked again: "${first.split('\n')[0]!.slice(0, 200)}"${more ? ` (and ${more} more)` : ''}.`);
   }
 
   /** Every item of a list endpoint (see `paginate`). */

@@ -2,6 +2,7 @@ import type { RepoReader } from '../../synth/core/load/reader.ts';
 import { notAFilePlaceholder } from '../../synth/core/parse/parse.ts';
 import type { NotAFile } from '../../synth/core/parse/parse.ts';
 import type { GitHubClient } from './client.ts';
+import { GraphQLQueryError } from './errors.ts';
 
 /** Expressions (`<ref>:<path>`) per GraphQL query: a review of 100 changed files (both refs, settings, the listing) fits in one. */
 export const GRAPHQL_BATCH = 250;
@@ -41,7 +42,8 @@ interface Pending {
  * event loop goes out as one query, `object(expression: "<ref>:<path>")` per file, at most
  * GRAPHQL_BATCH a query; `prefetch` queues files the caller knows it will need, so a review reads
  * its settings, changed files at both refs and the listing in one request. Text GitHub truncates
- * or does not return (binary) is read from its blob.
+ * or does not return (binary) is read from its blob. A query GitHub fails twice (200 with `errors`)
+ * is answered through REST instead.
  */
 export class GitHubReader implements RepoReader {
   private readonly client: GitHubClient;
@@ -51,6 +53,8 @@ export class GitHubReader implements RepoReader {
   private readonly cache = new Map<string, Promise<any>>();
   private pending: Pending[] = [];
   private scheduled = false;
+  /** Set once GitHub failed a GraphQL query twice: the rest of this reader's reads go through REST. */
+  private degraded = false;
 
   constructor(client: GitHubClient, options: { batch?: boolean } = {}) {
     this.client = client;
@@ -58,15 +62,22 @@ export class GitHubReader implements RepoReader {
   }
 
   async list(ref: string, dir: string): Promise<string[]> {
-    if (this.batch) return [...(await this.queue('list', ref, dir) as string[])].sort();
-    const tree = await this.tree(ref, dir);
-    return [...tree.keys()].sort();
+    if (this.batch && !this.degraded) return [...(await this.queue('list', ref, dir) as string[])].sort();
+    return this.restList(ref, dir);
   }
 
   async read(ref: string, path: string): Promise<string | undefined> {
-    if (this.batch) return this.queue('read', ref, path);
-    const dir = path.split('/')[0]!;
-    const entry = (await this.tree(ref, dir)).get(path);
+    if (this.batch && !this.degraded) return this.queue('read', ref, path);
+    return this.restRead(ref, path);
+  }
+
+  private async restList(ref: string, dir: string): Promise<string[]> {
+    const tree = await this.tree(ref, dir.split('/')[0]!);
+    return [...tree.keys()].filter((p) => p.startsWith(`${dir}/`)).sort();
+  }
+
+  private async restRead(ref: string, path: string): Promise<string | undefined> {
+    const entry = (await this.tree(ref, path.split('/')[0]!)).get(path);
     if (!entry) return undefined;
     return entry.special ? notAFilePlaceholder(entry.special) : this.blob(entry.sha);
   }
@@ -99,6 +110,10 @@ export class GitHubReader implements RepoReader {
     this.scheduled = false;
     for (let i = 0; i < all.length; i += GRAPHQL_BATCH) {
       const chunk = all.slice(i, i + GRAPHQL_BATCH);
+      if (this.degraded) {
+        this.throughRest(chunk);
+        continue;
+      }
       try {
         const vars: Record<string, string> = {};
         const fields = chunk.map((q, n) => {
@@ -131,9 +146,17 @@ export class GitHubReader implements RepoReader {
           }
         }));
       } catch (e) {
-        for (const q of chunk) q.reject(e);
+        // GraphQL failing twice (a 200 with `errors`): the same files through REST (trees and blobs).
+        if (e instanceof GraphQLQueryError) {
+          this.degraded = true;
+          this.throughRest(chunk);
+        } else for (const q of chunk) q.reject(e);
       }
     }
+  }
+
+  private throughRest(chunk: Pending[]): void {
+    for (const q of chunk) (q.kind === 'read' ? this.restRead(q.ref, q.path) : this.restList(q.ref, q.path)).then(q.resolve, q.reject);
   }
 
   private async blobText(o: { oid?: string; text?: string | null; isTruncated?: boolean } | null | undefined): Promise<string | undefined> {

@@ -59,3 +59,14 @@ export function requiredPermissions(): Record<string, Access> {
   for (const [scope, { access }] of Object.entries(EXTRA_PERMISSIONS)) out[scope] = access;
   return out;
 }
+
+/** The least permissions that cover `names` (metadata: read always, as GitHub grants it to every token). */
+export function permissionsFor(names: readonly RouteName[], extra: Record<string, Access> = {}): Record<string, Access> {
+  const out: Record<string, Access> = { metadata: 'read' };
+  for (const name of names) {
+    const [scope, access] = ROUTES[name].permission;
+    if (out[scope] !== 'write') out[scope] = access;
+  }
+  for (const [scope, access] of Object.entries(extra)) if (out[scope] !== 'write') out[scope] = access;
+  return out;
+}

@@ -45,13 +45,33 @@ export async function upsertReviewComment(client: GitHubClient, issue: number, w
   const previous = existing?.body ? meta(existing.body) : {};
   if (previous.at && previous.at > run.startedAt && previous.head !== run.headSha) return 'stale';
   const deploy = existing?.body ? deploySection(existing.body) : '';
-  const body = compose(review, deploy, run.headSha, run.startedAt);
-  if (existing) {
-    await client.call('updateComment', { comment_id: existing.id, body });
-    return 'updated';
+  return shorterOnce((limit) => compose(review, deploy, run.headSha, run.startedAt, limit), async (body) => {
+    if (existing) {
+      await client.call('updateComment', { comment_id: existing.id, body });
+      return 'updated';
+    }
+    await client.call('createComment', { issue_number: issue, body });
+    return 'created';
+  });
+}
+
+/** GitHub's 422 for a body over its limit ("Body is too long", "… is too long (maximum is 65536 characters)"). */
+export function tooLong(e: unknown): boolean {
+  return (e as { status?: number }).status === 422 && /too long|maximum is|characters are allowed/i.test(String((e as Error).message));
+}
+
+/**
+ * Posts `make(COMMENT_LIMIT)`; when GitHub still finds it too long (it may count differently,
+ * e.g. bytes), posts it once more cut to half that size. Any other failure, or a second 422, is thrown.
+ */
+async function shorterOnce<T>(make: (limit: number) => string, post: (body: string) => Promise<T>): Promise<T> {
+  const body = make(COMMENT_LIMIT);
+  try {
+    return await post(body);
+  } catch (e) {
+    if (!tooLong(e)) throw e;
+    return post(make(Math.min(COMMENT_LIMIT, body.length) >> 1));
   }
-  await client.call('createComment', { issue_number: issue, body });
-  return 'created';
 }
 
 /** Replaces the deploy-status section of our comment (after merge), keeping the review. */
@@ -60,7 +80,7 @@ export async function updateDeploySection(client: GitHubClient, issue: number, w
   if (!existing?.body) return false;
   const m = meta(existing.body);
   const review = existing.body.slice(existing.body.indexOf('\n') + 1).replace(new RegExp(`\\n?${DEPLOY_START}[\\s\\S]*${DEPLOY_END}\\n?`), '').replace(/\n<!-- autostack:meta [^>]*-->\s*$/, '');
-  await client.call('updateComment', { comment_id: existing.id, body: compose(review, section, m.head ?? '', m.at ?? new Date().toISOString()) });
+  await shorterOnce((limit) => compose(review, section, m.head ?? '', m.at ?? new Date().toISOString(), limit), (body) => client.call('updateComment', { comment_id: existing.id, body }));
   return true;
 }
 
@@ -70,10 +90,10 @@ function deploySection(body: string): string {
   return start >= 0 && end > start ? body.slice(start + DEPLOY_START.length, end).trim() : '';
 }
 
-function compose(review: string, deploy: string, head: string, at: string): string {
+function compose(review: string, deploy: string, head: string, at: string, limit = COMMENT_LIMIT): string {
   const tail = `\n<!-- autostack:meta head=${head} at=${at} -->`;
   const deployPart = deploy ? `\n${DEPLOY_START}\n${deploy}\n${DEPLOY_END}\n` : '';
-  const room = COMMENT_LIMIT - MARKER.length - tail.length - deployPart.length - 200;
+  const room = Math.max(0, limit - MARKER.length - tail.length - deployPart.length - 200);
   const body = review.length > room ? `${review.slice(0, room)}\n\n_…truncated to fit GitHub's comment limit; the check run has every diagnostic._\n` : review;
   return `${MARKER}\n${body}${deployPart}${tail}`;
 }

@@ -57,6 +57,8 @@ export function undeclaredOperation(operation: string): string | undefined {
 export class FakeGitHub {
   readonly requests: Recorded[] = [];
   readonly problems: string[] = [];
+  /** What each installation token minted here was asked for (`repository_ids`, `permissions`), by token. */
+  readonly grants = new Map<string, { repository_ids?: number[]; permissions?: Record<string, string> }>();
   private readonly noMatch = (req: { method: string; url?: string; path?: string }) => {
     const where = req.url ?? req.path ?? '';
     // Loopback traffic (the App's own server in tests) is allowed through, not a GitHub call.
@@ -89,12 +91,15 @@ export class FakeGitHub {
         const url = new URL(request.url);
         const uri = url.pathname + url.search;
         const check = checkRequest(method, uri, parsed);
-        this.requests.push({ method, path: uri, body: parsed, auth: request.headers.get('authorization'), operation: check.operation });
+        const auth = request.headers.get('authorization');
+        this.requests.push({ method, path: uri, body: parsed, auth, operation: check.operation });
         this.problems.push(...check.errors);
         if (!check.errors.length) {
           operationsCalled.add(check.operation);
           const undeclared = undeclaredOperation(check.operation);
           if (undeclared) this.problems.push(undeclared);
+          const denied = this.beyondGrant(check.operation, auth);
+          if (denied) this.problems.push(denied);
         }
         const [status, payload, headers] = typeof reply === 'function' ? reply(parsed, uri) : [reply, data];
         return [status, payload ?? {}, headers ?? {}];
@@ -102,8 +107,30 @@ export class FakeGitHub {
     return this;
   }
 
-  token(): this {
-    return this.on('POST', /\/app\/installations\/\d+\/access_tokens/, 201, { token: 'ghs_testtoken0000000000000000000000000000', expires_at: '2099-01-01T00:00:00Z', permissions: {} });
+  /**
+   * `times` installation tokens, each distinct (ghs_testtoken…0, …1), remembered with what it was
+   * minted for: a later call with that token outside its permissions is a problem, as GitHub
+   * would answer it 403.
+   */
+  token(times = 1): this {
+    let n = 0;
+    return this.on('POST', /\/app\/installations\/\d+\/access_tokens/, (body) => {
+      const token = `ghs_testtoken${String(n++).padStart(27, '0')}`;
+      this.grants.set(token, { ...(body?.repository_ids ? { repository_ids: body.repository_ids } : {}), ...(body?.permissions ? { permissions: body.permissions } : {}) });
+      return [201, { token, expires_at: '2099-01-01T00:00:00Z', permissions: body?.permissions ?? {} }];
+    }, undefined, times);
+  }
+
+  /** Why a token minted here may not make `operation`, or undefined when it may (or is not one of these tokens). */
+  private beyondGrant(operation: string, auth: string | null): string | undefined {
+    const grant = auth?.startsWith('token ') ? this.grants.get(auth.slice(6)) : undefined;
+    if (!grant?.permissions) return undefined;
+    const route = Object.values(ROUTES).find((r) => r.route === operation);
+    if (!route) return undefined;
+    const [scope, access] = route.permission;
+    const granted = grant.permissions[scope];
+    if (granted === 'write' || granted === access) return undefined;
+    return `${operation} needs ${scope}: ${access}, but its token was minted with ${granted ? `${scope}: ${granted}` : `no ${scope} permission`} (${JSON.stringify(grant.permissions)})`;
   }
 
   repoPath(rest: string): string {
@@ -152,18 +179,10 @@ export class FakeGitHub {
       const text = await request.text();
       const body = text.length ? JSON.parse(text) : undefined;
       this.requests.push({ method: 'POST', path: '/graphql', body, auth: request.headers.get('authorization'), operation: 'POST /graphql' });
-      const problems = graphqlProblems(body);
+      const [status, answer, problems] = graphqlAnswer(refs, body);
       this.problems.push(...problems);
-      if (problems.length) return [400, { message: problems.join('; ') }];
-      operationsCalled.add('POST /graphql');
-      const repository: Record<string, unknown> = {};
-      for (const m of (body.query as string).matchAll(/(\w+): object\(expression: \$(\w+)\) \{ \.\.\. on (Blob|Tree)/g)) {
-        const expr = body.variables[m[2]!] as string;
-        const at = expr.indexOf(':');
-        const files = refs[expr.slice(0, at)] ?? {};
-        repository[m[1]!] = m[3] === 'Blob' ? blobNode(files[expr.slice(at + 1)]) : treeNode(files, expr.slice(at + 1));
-      }
-      return [200, { data: { repository } }];
+      if (status === 200) operationsCalled.add('POST /graphql');
+      return [status, answer];
     });
     return this;
   }
@@ -191,6 +210,23 @@ export class FakeGitHub {
     const all = [...this.problems, ...pending.map((p) => `unused interceptor ${p}`)];
     if (all.length) throw new Error(`GitHub fake:\n${all.join('\n')}`);
   }
+}
+
+/**
+ * GitHub's answer to the batched reader's query over `refs` (null for a missing path, like
+ * GitHub), or 400 with the problems when the query is not of the expected shape.
+ */
+export function graphqlAnswer(refs: Record<string, Record<string, string>>, body: any): [number, unknown, string[]] {
+  const problems = graphqlProblems(body);
+  if (problems.length) return [400, { message: problems.join('; ') }, problems];
+  const repository: Record<string, unknown> = {};
+  for (const m of (body.query as string).matchAll(/(\w+): object\(expression: \$(\w+)\) \{ \.\.\. on (Blob|Tree)/g)) {
+    const expr = body.variables[m[2]!] as string;
+    const at = expr.indexOf(':');
+    const files = refs[expr.slice(0, at)] ?? {};
+    repository[m[1]!] = m[3] === 'Blob' ? blobNode(files[expr.slice(at + 1)]) : treeNode(files, expr.slice(at + 1));
+  }
+  return [200, { data: { repository } }, []];
 }
 
 export function graphqlProblems(body: any): string[] {
