@@ -2,7 +2,7 @@ import type { ApplicationFunction, Context, Probot } from 'probot';
 import { CHECK_NAME, DEPLOY_CHECK_NAME, publishCheck } from './github/check-run.ts';
 import { GitHubClient } from './github/client.ts';
 import type { OctokitLike, RepoRef } from './github/client.ts';
-import { CredentialsError, describeError, InstallationGoneError } from './github/errors.ts';
+import { describeError, InstallationGoneError } from './github/errors.ts';
 import { InstallationTokens, narrowedAuth } from './github/installation.ts';
 import type { Grant } from './github/installation.ts';
 import { EXTRA_PERMISSIONS, permissionsFor } from './github/routes.ts';
@@ -241,10 +241,10 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
           const message = controller.signal.aborted && controller.signal.reason instanceof DeadlineError ? controller.signal.reason.message : describeError(e);
           // The installation or repository is gone, or GitHub refuses the App's tokens: nothing can be
           // written there any more, not even a failed check. Stop, once, without retrying.
-          const refused = e instanceof InstallationGoneError ? (e.answered === 404 ? 'mint' : 'revoked') : e instanceof CredentialsError ? 'revoked' : tokenRefused(e);
+          const refused = e instanceof InstallationGoneError ? (e.answered === 404 ? 'mint' : 'revoked') : tokenRefused(e);
           if (refused) {
             if (refused === 'mint') lost.installation(installation, true);
-            ctx.log.warn({ delivery: ctx.id, event: ctx.name, installation, status: e instanceof InstallationGoneError ? e.answered : (e as { status?: number }).status, message }, 'AutoStack cannot act for this installation or repository any more: delivery dropped');
+            ctx.log.warn({ delivery: ctx.id, event: ctx.name, installation, status: e instanceof InstallationGoneError ? e.answered : (e as { status?: number }).status, message }, 'GitHub refused the installation token: AutoStack cannot act for this repository any more (uninstalled, suspended or removed), delivery dropped');
             return;
           }
           ctx.log.error({ delivery: ctx.id, event: ctx.name, status: (e as { status?: number }).status, message }, 'AutoStack handler failed');
