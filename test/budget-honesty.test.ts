@@ -96,6 +96,22 @@ describe('policy comes from the base branch', () => {
     expect(changes[1]!.message).toContain('Deploy branch autostack/deploy → main');
   });
 
+  it('has no settings inheritance: _extends (another repository, a chain) is an unknown field, and nothing is read from anywhere else', async () => {
+    // Probot's context.config follows `_extends: other-org/repo` across owners; AutoStack's settings
+    // are one file of the repository itself, so an inheritance key is refused where it is written.
+    const reads: string[] = [];
+    const files = { [S]: settingsWith('  budgets: { monthlyUsd: 50 }\n').replace('kind: Settings\n', 'kind: Settings\n_extends: other-org/secret-repo\n').replace('spec:\n', 'spec:\n  _extends: .github:autostack.yaml\n'), '.autostack/new-db.yaml': shopDb };
+    const reader = new MemoryReader({ base: {}, head: files });
+    const counting = { ...reader, list: (ref: string, dir: string) => (reads.push(`list ${ref}:${dir}`), reader.list(ref, dir)), read: (ref: string, path: string) => (reads.push(`read ${ref}:${path}`), reader.read(ref, path)), changed: reader.changed?.bind(reader) } as typeof reader;
+    const r = await reviewChange(counting, 'base', 'head', undefined, { now: NOW });
+    expect(r.ok).toBe(false);
+    const unknown = r.diagnostics.filter((d) => d.file === S && d.severity === 'error');
+    expect(unknown.map((d) => `${d.line}:${d.column}`)).toEqual(expect.arrayContaining(['3:1', '5:3']));
+    expect(unknown.every((d) => /_extends/.test(d.message))).toBe(true);
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.every((x) => /^(read|list) (base|head):\.autostack(\/|$)/.test(x))).toBe(true);
+  });
+
   it('keeps the budget of a settings file the pull request deletes, and calls the deletion out', async () => {
     const base = settingsWith('  budgets: { monthlyUsd: 50, projects: { shop: 40 } }\n');
     const r = await reviewChange(new MemoryReader({ base: { [S]: base }, head: { '.autostack/new-db.yaml': shopDb } }), 'base', 'head', [S, '.autostack/new-db.yaml'], { now: NOW });
