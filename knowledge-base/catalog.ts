@@ -1,6 +1,7 @@
 import { cloudKnowledge } from './clouds/registry.ts';
 import { regionFullyPriced } from './pricing.ts';
-import type { CloudId, InstanceType, Price } from './types.ts';
+import { SERVER_STACK_KINDS } from './types.ts';
+import type { CloudId, InstanceType, Price, ResourceKind } from './types.ts';
 
 /** The raw shape of knowledge-base/clouds/<cloud>/data.json; test/knowledge-base-data.test.ts checks every file against it. */
 export interface PriceBlock {
@@ -45,14 +46,17 @@ export class CloudCatalog {
   private readonly objects: PriceIndex;
   private readonly other: PriceIndex;
   private readonly sortedOffers = new Map<string, InstanceType[]>();
-  private readonly fullyPriced: (catalog: CloudCatalog, region: string) => boolean;
-  private offered?: string[];
+  private readonly fullyPriced: (catalog: CloudCatalog, region: string, kinds: readonly ResourceKind[]) => boolean;
+  private readonly offered = new Map<string, string[]>();
 
-  /** `fullyPriced` says whether every resource type has a price in a region (the cloud's price components); without it every listed region is offered. */
   /** The price components the offered regions were computed with (catalogFor rebuilds when they change). */
   readonly prices: object | undefined;
 
-  constructor(data: CloudData, fullyPriced: (catalog: CloudCatalog, region: string) => boolean = () => true, prices?: object) {
+  /**
+   * `fullyPriced` says whether every resource type of a stack (`kinds`) has a price in a region
+   * (the cloud's price components); without it every listed region is offered.
+   */
+  constructor(data: CloudData, fullyPriced: (catalog: CloudCatalog, region: string, kinds: readonly ResourceKind[]) => boolean = () => true, prices?: object) {
     this.fullyPriced = fullyPriced;
     this.prices = prices;
     this.cloud = data.cloud;
@@ -71,9 +75,12 @@ export class CloudCatalog {
     }
   }
 
-  /** Whether the region is offered: listed in data.json and every resource type priced there. */
-  hasRegion(region: string): boolean {
-    return this.regionNames().includes(region);
+  /**
+   * Whether the region is offered for a stack of `kinds` (default: a server stack, what a Plan
+   * creates): listed in data.json and every one of those resource types priced there.
+   */
+  hasRegion(region: string, kinds: readonly ResourceKind[] = SERVER_STACK_KINDS): boolean {
+    return this.regionNames(kinds).includes(region);
   }
 
   /** Whether data.json lists the region at all (offered or not). */
@@ -86,10 +93,19 @@ export class CloudCatalog {
     return this.data.regions.find((r) => r.name === region)?.zones ?? [];
   }
 
-  /** The offered regions, in data.json order: those where every resource type the product creates has a price. */
-  regionNames(): string[] {
-    this.offered ??= this.data.regions.map((r) => r.name).filter((r) => this.fullyPriced(this, r));
-    return this.offered;
+  /**
+   * The regions offered for a stack of `kinds` (default: a server stack), in data.json order: those
+   * where every one of those resource types has a price. A resource type the stack does not hold
+   * never takes a region away: a Plan's regions do not depend on website prices.
+   */
+  regionNames(kinds: readonly ResourceKind[] = SERVER_STACK_KINDS): string[] {
+    const key = [...kinds].sort().join(',');
+    let list = this.offered.get(key);
+    if (!list) {
+      list = this.data.regions.map((r) => r.name).filter((r) => this.fullyPriced(this, r, kinds));
+      this.offered.set(key, list);
+    }
+    return list;
   }
 
   /** Every region data.json lists, offered or not. */
@@ -118,9 +134,19 @@ export class CloudCatalog {
     return this.objects.get(region)?.get(storageClass);
   }
 
-  /** Prices outside the three lists, by key: `public-ipv4` (hour), `secret`, `nat-gateway` (hour or VM-hour), `nat-data` (GB), `internet-egress` (GB, first paid tier). */
+  /**
+   * Prices outside the three lists, by key: `public-ipv4` (hour), `secret`, `nat-gateway` (hour or
+   * VM-hour), `nat-data` (GB), `internet-egress` (GB, first paid tier), and the website resources'
+   * figures (`lb-*`, `mysql*`, `file-share`, `cache:*`, `dns-*`, `cdn-*`, `alarm`, …: see
+   * knowledge-base/clouds/README.md).
+   */
   otherPrice(region: string, key: string): Price | undefined {
     return this.other.get(region)?.get(key);
+  }
+
+  /** The `otherPrices` keys priced in the region that start with `prefix` (`mysql:` lists the priced database classes). */
+  otherKeys(region: string, prefix: string): string[] {
+    return [...(this.other.get(region)?.keys() ?? [])].filter((k) => k.startsWith(prefix)).sort();
   }
 
   /** Internet data transfer out of the region, per GB at the first paid tier (what moving a database's data to another cloud costs). */
@@ -170,7 +196,7 @@ export function catalogFor(cloud: CloudId): CloudCatalog {
   const data = knowledge.data;
   let c = catalogs.get(cloud);
   if (!c || c.data !== data || c.prices !== knowledge.prices) {
-    c = new CloudCatalog(data, (catalog, region) => regionFullyPriced(knowledge.prices, catalog, region), knowledge.prices);
+    c = new CloudCatalog(data, (catalog, region, kinds) => regionFullyPriced(knowledge.prices, catalog, region, kinds), knowledge.prices);
     catalogs.set(cloud, c);
   }
   return c;

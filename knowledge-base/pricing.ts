@@ -1,6 +1,6 @@
 import type { CloudCatalog } from './catalog.ts';
 import type { CloudPlan } from './cloud-plan.ts';
-import { RESOURCE_KINDS } from './types.ts';
+import { SERVER_STACK_KINDS } from './types.ts';
 import type { AbstractResource, CostItem, Price, ResourceKind, UnpricedItem } from './types.ts';
 
 /** Monthly hours used by every cloud's pricing calculator. */
@@ -45,25 +45,26 @@ export interface PriceInput {
  */
 export type PriceComponent = ((input: PriceInput) => CostItem | UnpricedItem) & { priced?: (catalog: CloudCatalog, region: string) => boolean };
 
-function withPriced(component: (input: PriceInput) => CostItem | UnpricedItem, priced: (catalog: CloudCatalog, region: string) => boolean): PriceComponent {
+export function withPriced(component: (input: PriceInput) => CostItem | UnpricedItem, priced: (catalog: CloudCatalog, region: string) => boolean): PriceComponent {
   return Object.assign(component, { priced });
 }
 
 /**
- * Whether every resource type the product creates has a price in the region on this cloud: a
- * component for each of RESOURCE_KINDS, and each component's figures in the catalog. A component
- * without a `priced` probe is taken as needing no figure (a free resource).
+ * Whether every resource type of a stack (`kinds`, default: a server stack, what a Plan creates)
+ * has a price in the region on this cloud: a component for each kind, and each component's figures
+ * in the catalog. A component without a `priced` probe is taken as needing no figure (a free
+ * resource). Kinds outside `kinds` are not looked at: website prices never un-offer a Plan region.
  */
-export function regionFullyPriced(prices: Partial<Record<ResourceKind, PriceComponent>>, catalog: CloudCatalog, region: string): boolean {
-  return RESOURCE_KINDS.every((kind) => {
+export function regionFullyPriced(prices: Partial<Record<ResourceKind, PriceComponent>>, catalog: CloudCatalog, region: string, kinds: readonly ResourceKind[] = SERVER_STACK_KINDS): boolean {
+  return kinds.every((kind) => {
     const c = prices[kind];
     return c !== undefined && (c.priced ? c.priced(catalog, region) : true);
   });
 }
 
-/** The resource types that lack a price in the region (empty when the region is fully priced). */
-export function unpricedKinds(prices: Partial<Record<ResourceKind, PriceComponent>>, catalog: CloudCatalog, region: string): ResourceKind[] {
-  return RESOURCE_KINDS.filter((kind) => {
+/** The resource types of a stack (`kinds`, default: a server stack) that lack a price in the region (empty when it is fully priced). */
+export function unpricedKinds(prices: Partial<Record<ResourceKind, PriceComponent>>, catalog: CloudCatalog, region: string, kinds: readonly ResourceKind[] = SERVER_STACK_KINDS): ResourceKind[] {
+  return kinds.filter((kind) => {
     const c = prices[kind];
     return c === undefined || (c.priced ? !c.priced(catalog, region) : false);
   });
@@ -174,6 +175,49 @@ export const commonPrices = {
   bucket: backupBucket,
   'backup-schedule': noCharge('runs on the database server (systemd timer); its cost is the backup storage'),
 } satisfies Partial<Record<ResourceKind, PriceComponent>>;
+
+/** One part of a line item billed on several meters (gateway hours + capacity units). */
+export interface MeterPart {
+  /** What the meter is, in the cloud's words ("gateway hours"). */
+  label: string;
+  /** The `otherPrices` key it is read from (named in the message when it is missing). */
+  key: string;
+  quantity: number;
+  /** The unit the quantity is counted in ("h", "GiB", "LCU-hours"). */
+  unit: string;
+  /** An `otherPrices` key whose figure multiplies this one (a high-availability factor, unit `factor`). */
+  factorKey?: string;
+}
+
+/**
+ * One monthly line item billed on several meters, each read from `otherPrices`: its sku shows every
+ * part (quantity × price), its source every figure's source and date. When any figure is missing
+ * the whole item is missing (never a partial total shown as complete).
+ */
+export function metered(r: AbstractResource, name: string, parts: readonly MeterPart[], plan: CloudPlan, catalog: CloudCatalog, assumption?: string): CostItem | UnpricedItem {
+  const keys = [...new Set(parts.flatMap((p) => (p.factorKey ? [p.key, p.factorKey] : [p.key])))];
+  const lacking = keys.filter((k) => !catalog.otherPrice(plan.region, k));
+  if (lacking.length > 0) {
+    return missing(r, name, `no ${lacking.join(', ')} price for ${plan.region}: add it to knowledge-base/sources/${plan.cloud}.json and run npm run gen:prices`);
+  }
+  let total = 0;
+  const shown: string[] = [];
+  const sources: string[] = [];
+  for (const p of parts) {
+    const price = catalog.otherPrice(plan.region, p.key)!;
+    const factor = p.factorKey ? catalog.otherPrice(plan.region, p.factorKey)! : undefined;
+    const each = price.price * (factor?.price ?? 1);
+    total += each * p.quantity;
+    shown.push(`${round4(p.quantity)} ${p.unit} × $${round4(each)} ${p.label}${factor ? ` (${factor.price} × $${price.price})` : ''}`);
+    for (const f of factor ? [price, factor] : [price]) {
+      const source = `${f.source} (${f.date})`;
+      if (!sources.includes(source)) sources.push(source);
+    }
+  }
+  const sku = `${name} (${shown.join(' + ')})`;
+  const out: CostItem = { resource: r.key, sku, unit: 'month', quantity: 1, unitPriceUsd: round4(total), monthlyUsd: round2(total), priceSource: sources.join('; ') };
+  return assumption ? { ...out, assumption } : out;
+}
 
 export function item(r: AbstractResource, sku: string, price: Price | undefined, quantity: number, unit: string, plan: CloudPlan): CostItem | UnpricedItem {
   if (!price) return missing(r, sku, `no price for ${sku} in ${plan.region}: add it to knowledge-base/clouds/${plan.cloud}/data.json`);

@@ -22,9 +22,27 @@ export interface Price {
   date: string;
 }
 
+/** The resources of a server stack (a PostgreSQL Plan): a region is offered for it only where every one has a price. */
+export const SERVER_STACK_KINDS = ['vm', 'disk', 'firewall', 'bucket', 'backup-schedule', 'secret', 'public-ip', 'nat'] as const;
+
+/**
+ * The resources a website hosting stack adds (the clouds' WordPress reference architectures):
+ * HTTPS load balancer, managed MySQL, shared file storage, object cache, DNS zone, TLS
+ * certificate, CDN, an instance group (servers min..max) and monitoring alarms with their
+ * notification topic.
+ */
+export const WEB_KINDS = ['load-balancer', 'mysql', 'file-share', 'cache', 'dns-zone', 'certificate', 'cdn', 'instance-group', 'alarm'] as const;
+
 /** The cloud-agnostic vocabulary of resources: every cloud prices and synthesizes each type it supports. */
-export const RESOURCE_KINDS = ['vm', 'disk', 'firewall', 'bucket', 'backup-schedule', 'secret', 'public-ip', 'nat'] as const;
+export const RESOURCE_KINDS = [...SERVER_STACK_KINDS, ...WEB_KINDS] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+
+/**
+ * The resources a website stack creates: the web resources plus the server-stack ones it shares
+ * (firewall, backup bucket, secret store, NAT). A region is offered for websites only where every
+ * one has a price; a kind whose stack holds other resources names its own list.
+ */
+export const WEBSITE_STACK_KINDS: readonly ResourceKind[] = [...WEB_KINDS, 'firewall', 'bucket', 'secret', 'nat'];
 
 /** An abstract resource of a cloud plan: what will exist, with the concrete choices made. */
 export interface AbstractResource {
@@ -58,6 +76,11 @@ export interface CostItem {
   monthlyUsd: number;
   priceSource: string;
   assumption?: string;
+  /**
+   * For a resource that scales between a minimum and a maximum (an instance group): the monthly
+   * cost at the maximum. `monthlyUsd` (and the totals) are at the minimum.
+   */
+  maxMonthlyUsd?: number;
 }
 
 export interface UnpricedItem {

@@ -1,5 +1,14 @@
 import type { CloudData } from '../../catalog.ts';
 import type { CloudImages } from '../../images.ts';
+import { alarms } from '../../prices/alarm.ts';
+import { cacheNodes } from '../../prices/cache.ts';
+import { cdn } from '../../prices/cdn.ts';
+import { keyVaultCertificate } from '../../prices/certificate.ts';
+import { dnsZone } from '../../prices/dns-zone.ts';
+import { fileShare } from '../../prices/file-share.ts';
+import { instanceGroup } from '../../prices/instance-group.ts';
+import { loadBalancer } from '../../prices/load-balancer.ts';
+import { managedMysql } from '../../prices/mysql.ts';
 import { commonPrices, diskPerTier, natGateway, noCharge, secretOperations } from '../../pricing.ts';
 import type { CloudKnowledge } from '../registry.ts';
 import data from './data.json' with { type: 'json' };
@@ -13,7 +22,10 @@ export const azureKnowledge: CloudKnowledge = {
   data: data as unknown as CloudData,
   regions,
   images: images as CloudImages,
-  names: { firewall: 'network security group', secret: 'Key Vault secret', vm: 'Linux VM', bucket: 'Blob container', 'public-ip': 'public IP address', nat: 'NAT gateway' },
+  names: { firewall: 'network security group', secret: 'Key Vault secret', vm: 'Linux VM', bucket: 'Blob container', 'public-ip': 'public IP address', nat: 'NAT gateway',
+    'load-balancer': 'Application Gateway (Standard_v2)', mysql: 'Azure Database for MySQL flexible server', 'file-share': 'Azure Files share', cache: 'Azure Cache for Redis',
+    'dns-zone': 'Azure DNS zone', certificate: 'Key Vault certificate', cdn: 'Front Door (Standard) profile', 'instance-group': 'VM Scale Set', alarm: 'Azure Monitor alert rules and action group',
+  },
   privateServices: { ok: true },
   prices: {
     ...commonPrices,
@@ -23,5 +35,18 @@ export const azureKnowledge: CloudKnowledge = {
     secret: secretOperations(),
     nat: natGateway(),
     firewall: noCharge('network security groups have no charge'),
+    // The website stack. HTTPS needs a layer-7 load balancer that terminates TLS with the site's
+    // certificate: Application Gateway v2 does (certificate from Key Vault); the Standard Load
+    // Balancer is layer 4 and holds no certificate, so it cannot serve HTTPS for the servers.
+    'load-balancer': loadBalancer({ name: 'Application Gateway Standard_v2', hourKey: 'lb-hour', capacity: { key: 'lb-capacity-unit', unit: 'capacity unit', definition: 'a capacity unit is 2,500 persistent connections, 2.22 Mbps or one compute unit (about 50 TLS connections a second), whichever is highest', reservedPerInstance: 10 } }),
+    mysql: managedMysql({ name: 'Azure Database for MySQL flexible server', compute: 'class' }),
+    'file-share': fileShare({ name: 'Azure Files', billing: 'stored' }),
+    // Azure prices a cache per hour (a Standard cache includes its replica).
+    cache: cacheNodes('Azure Cache for Redis', 'cache'),
+    'dns-zone': dnsZone('Azure DNS zone'),
+    certificate: keyVaultCertificate('Key Vault certificate'),
+    cdn: cdn('Front Door Standard', { baseKey: 'cdn-base' }),
+    'instance-group': instanceGroup('VM Scale Set'),
+    alarm: alarms('Azure Monitor alert rules and action group', { emailKey: 'notification-email' }),
   },
 };

@@ -1,5 +1,14 @@
 import type { CloudData } from '../../catalog.ts';
 import type { CloudImages } from '../../images.ts';
+import { alarms } from '../../prices/alarm.ts';
+import { cachePerGiB } from '../../prices/cache.ts';
+import { cdn } from '../../prices/cdn.ts';
+import { certificateMonthly } from '../../prices/certificate.ts';
+import { dnsZone } from '../../prices/dns-zone.ts';
+import { fileShare } from '../../prices/file-share.ts';
+import { instanceGroup } from '../../prices/instance-group.ts';
+import { loadBalancer } from '../../prices/load-balancer.ts';
+import { managedMysql } from '../../prices/mysql.ts';
 import { commonPrices, diskPerGiB, natGateway, noCharge, secretMonthly } from '../../pricing.ts';
 import type { CloudKnowledge } from '../registry.ts';
 import data from './data.json' with { type: 'json' };
@@ -13,7 +22,10 @@ export const gcpKnowledge: CloudKnowledge = {
   data: data as unknown as CloudData,
   regions,
   images: images as CloudImages,
-  names: { firewall: 'VPC firewall rule', secret: 'Secret Manager secret', vm: 'Compute Engine instance', bucket: 'Cloud Storage bucket', 'public-ip': 'external IPv4 address', nat: 'Cloud NAT' },
+  names: { firewall: 'VPC firewall rule', secret: 'Secret Manager secret', vm: 'Compute Engine instance', bucket: 'Cloud Storage bucket', 'public-ip': 'external IPv4 address', nat: 'Cloud NAT',
+    'load-balancer': 'global external Application Load Balancer', mysql: 'Cloud SQL for MySQL instance', 'file-share': 'Filestore instance', cache: 'Memorystore for Redis instance',
+    'dns-zone': 'Cloud DNS zone', certificate: 'Certificate Manager certificate', cdn: 'Cloud CDN', 'instance-group': 'managed instance group', alarm: 'Cloud Monitoring alerting policies',
+  },
   privateServices: { ok: true },
   prices: {
     ...commonPrices,
@@ -22,5 +34,17 @@ export const gcpKnowledge: CloudKnowledge = {
     // Cloud NAT bills per VM-hour for the VMs using the gateway, capped at 32 VMs.
     nat: natGateway({ perVmHour: { maxVms: 32 } }),
     firewall: noCharge('VPC firewall rules have no charge'),
+    // The website stack (global external Application Load Balancer + managed instance group + Filestore + Cloud SQL + Memorystore + Cloud CDN + Cloud DNS).
+    'load-balancer': loadBalancer({ name: 'global external Application Load Balancer', hourKey: 'lb-hour', dataKey: 'lb-data' }),
+    mysql: managedMysql({ name: 'Cloud SQL for MySQL', compute: 'vcpu-memory' }),
+    'file-share': fileShare({ name: 'Filestore Basic HDD', billing: 'provisioned', minGiB: 1024 }),
+    cache: cachePerGiB('Memorystore for Redis'),
+    'dns-zone': dnsZone('Cloud DNS zone'),
+    // No verified figure yet for Certificate Manager (or for the classic Google-managed certificates): missing, never shown as free.
+    certificate: certificateMonthly('Certificate Manager certificate'),
+    cdn: cdn('Cloud CDN'),
+    'instance-group': instanceGroup('managed instance group'),
+    // Cloud Monitoring bills alerting per condition; the public figures disagree, so none is in the knowledge base yet (missing).
+    alarm: alarms('Cloud Monitoring alerting policies'),
   },
 };
