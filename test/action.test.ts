@@ -189,7 +189,11 @@ describe.skipIf(!HAS_TERRAFORM)('the Action with the real terraform CLI', () => 
     const applies = () => (existsSync(calls) ? readFileSync(calls, 'utf8').split('\n').filter((l) => /(^| )apply /.test(l)) : []);
     const env = { PATH: `${bin}:${process.env.PATH}` };
     const statuses = '/repos/acme/infra/deployments/75/statuses';
-    const findDeployment = () => gh.on('GET', '/repos/acme/infra/deployments', 200, 1, [{ id: 75, payload: { stack: 'demo-aws', action: 'apply', sourceSha: SOURCE } }]);
+    const findDeployment = () => {
+      gh.on('GET', '/repos/acme/infra/deployments', 200, 1, [{ id: 75, payload: { stack: 'demo-aws', action: 'apply', sourceSha: SOURCE } }]);
+      // The Action first asks whether the deployment already succeeded (a retried dispatch, D12): it has not.
+      gh.on('GET', statuses, 200, 1, [{ state: 'in_progress' }]);
+    };
     const dir = await deployRepo({ 'demo-aws': stack('hello') });
     const inputs = { mode: 'apply', stacks: 'demo-aws', 'source-sha': SOURCE, 'working-directory': dir };
     findDeployment();

@@ -546,7 +546,8 @@ describe('E13: GraphQL answers 200 with errors', () => {
       checkRun();
       comment(7);
       await deliver(app, 'pull_request', prOpened(7), 'e13-rest');
-      await waitFor(() => gh.made('POST', '/issues/7/comments').length === 1);
+      // The comment is written first, then the check is completed (a completed check means the whole review was published).
+      await waitFor(() => gh.made('POST', '/issues/7/comments').length === 1 && completed() !== undefined);
       expect(gh.made('POST', '/graphql')).toHaveLength(3);
       expect(completed()).toMatchObject({ conclusion: 'success' });
       expect(completed().output.title).toContain('1 plan changed');
