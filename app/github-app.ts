@@ -10,7 +10,7 @@ import type { Access, RouteName } from './github/routes.ts';
 import type { Identity } from './github/sticky-comment.ts';
 import { canWrite, HELP, parseCommand } from './services/commands.ts';
 import type { AppConfig } from './services/config.ts';
-import { DOWNTIME_LABEL, WORKFLOW_PATH } from './services/config.ts';
+import { DOWNTIME_LABEL, POLICY_LABEL, WORKFLOW_PATH } from './services/config.ts';
 import { renderAndDeploy } from './services/deploy.ts';
 import { redeploy } from './services/redeploy.ts';
 import { reflectDeployment, reflectFailedRun } from './services/deploy-results.ts';
@@ -150,7 +150,8 @@ function repositoryKey(ctx: AnyContext): string {
 }
 
 const READS: RouteName[] = ['graphql', 'getTree', 'getBlob', 'getContent'];
-const REVIEW: RouteName[] = ['listPullFiles', ...READS, 'listCheckRuns', 'createCheckRun', 'updateCheckRun', 'getPull', 'listComments', 'createComment', 'updateComment'];
+// A policy change also reads who added the policy label and their role (listIssueEvents, getCollaboratorPermission).
+const REVIEW: RouteName[] = ['listPullFiles', ...READS, 'listCheckRuns', 'createCheckRun', 'updateCheckRun', 'getPull', 'listComments', 'createComment', 'updateComment', 'listIssueEvents', 'getCollaboratorPermission'];
 const ONBOARD: RouteName[] = ['getRepo', 'getContent', 'listPulls', 'getRef', 'getCommit', 'createTree', 'createCommit', 'createRef', 'createPull'];
 const DISPATCH: RouteName[] = ['listDeployments', 'listDeploymentStatuses', 'createDeployment', 'createDeploymentStatus', 'dispatchWorkflow'];
 const REFLECT: RouteName[] = ['listCheckRuns', 'createCheckRun', 'updateCheckRun', 'listDeployments', 'listDeploymentStatuses', 'listPullsForCommit', 'listComments', 'updateComment'];
@@ -174,7 +175,7 @@ type HandlerScope = keyof typeof HANDLER_PERMISSIONS;
  * The Probot app: one small handler per event. Handlers turn the webhook into plain inputs and a
  * narrow GitHub client, call one service, and are the only place errors become a failed check.
  */
-export { DOWNTIME_LABEL };
+export { DOWNTIME_LABEL, POLICY_LABEL };
 
 export function autostackApp(options: AppOptions): ApplicationFunction {
   return (app: Probot) => {
@@ -275,15 +276,16 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
       const ownerId = (ctx.payload as { repository?: { owner?: { id?: unknown } } }).repository?.owner?.id;
       // The label is read from the pull request itself (payload or API), never from the files it changes.
       const downtimeOk = (pr.labels ?? []).some((l) => l.name === DOWNTIME_LABEL);
+      const policyLabel = (pr.labels ?? []).some((l) => l.name === POLICY_LABEL);
       const defaultBranch = ctx.payload.repository?.default_branch as string | undefined;
-      await reviewPullRequest(client(ctx, scope), { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, ...(downtimeOk ? { acknowledgedDowntime: `pull-request label ${DOWNTIME_LABEL}` } : {}), ...(defaultBranch ? { defaultBranch } : {}) }, who, options.config.quotaFor(owner, typeof ownerId === 'number' ? ownerId : undefined));
+      await reviewPullRequest(client(ctx, scope), { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, ...(downtimeOk ? { acknowledgedDowntime: `pull-request label ${DOWNTIME_LABEL}` } : {}), ...(defaultBranch ? { defaultBranch } : {}), ...(policyLabel ? { policyLabel } : {}) }, who, options.config.quotaFor(owner, typeof ownerId === 'number' ? ownerId : undefined));
     };
 
     const prKey = (ctx: AnyContext) => `#${ctx.payload.pull_request.number}`;
     app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'], handle('review', async (ctx) => review(ctx, ctx.payload.pull_request), prCheck, prKey));
-    // Adding or removing the downtime label changes the verdict: review again.
+    // Adding or removing the downtime or the policy label changes the verdict: review again.
     app.on(['pull_request.labeled', 'pull_request.unlabeled'], handle('review', async (ctx) => {
-      if (ctx.payload.label?.name === DOWNTIME_LABEL) await review(ctx, ctx.payload.pull_request);
+      if (ctx.payload.label?.name === DOWNTIME_LABEL || ctx.payload.label?.name === POLICY_LABEL) await review(ctx, ctx.payload.pull_request);
     }, prCheck, prKey));
 
     app.on('check_run.rerequested', handle('review', async (ctx) => {

@@ -93,6 +93,97 @@ describe('pull request review', () => {
     await (await probot()).receive({ id: 'dl3', name: 'pull_request', payload: { ...labeled, label: { name: 'bug' } } } as never);
   });
 
+  describe('a pull request that changes the policy (A19)', () => {
+    const S = '.autostack/autostack.yaml';
+    const settings = (branch: string) => `apiVersion: autostack.dev/v1\nkind: Settings\nspec:\n  deployBranch: ${branch}\n`;
+    const NEEDED = 'A maintainer or admin of this repository adds the label autostack/policy-ok to accept the policy change';
+    /** One review of PR 7 (deploy branch autostack/deploy → autostack/live unless `policy` is false); `labeled` adds the label's events and the role of whoever added it last. */
+    const expectPolicyRun = (checkId: number, opts: { policy?: boolean; events?: unknown[]; role?: { login: string; permission: string; role_name: string } } = {}) => {
+      const head = opts.policy === false ? settings('autostack/deploy') : settings('autostack/live');
+      gh.on('GET', gh.repoPath('/pulls/7/files'), 200, [{ filename: F, status: 'modified' }, { filename: S, status: 'modified' }]);
+      gh.graphql({ [BASE]: { [F]: PLAN('orders-db'), [S]: settings('autostack/deploy') }, [HEAD]: { [F]: PLAN('orders-db').replace('sizeGiB: 50', 'sizeGiB: 60'), [S]: head } });
+      if (opts.events) gh.pages(gh.repoPath('/issues/7/events'), opts.events);
+      if (opts.role) gh.on('GET', gh.repoPath(`/collaborators/${opts.role.login}/permission`), 200, { permission: opts.role.permission, role_name: opts.role.role_name, user: { login: opts.role.login } });
+      gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 1, check_runs: [{ id: checkId, head_sha: HEAD }] });
+      gh.on('PATCH', gh.repoPath(`/check-runs/${checkId}`), 200, {});
+      gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD } });
+      gh.on('GET', gh.repoPath('/issues/7/comments'), 200, []);
+      gh.on('POST', gh.repoPath('/issues/7/comments'), 201, { id: 8 });
+    };
+    const labeled = (action: 'labeled' | 'opened', name = 'autostack/policy-ok') => payload('pull_request', action, (p) => {
+      p.number = 7;
+      p.pull_request.number = 7;
+      p.pull_request.head.sha = HEAD;
+      p.pull_request.base.sha = BASE;
+      if (action === 'labeled') p.label = { name };
+      p.pull_request.labels = [{ name }];
+    });
+    let n = 0;
+    const event = (what: 'labeled' | 'unlabeled', login: string, at: string, name = 'autostack/policy-ok') => ({ id: ++n, node_id: `LE_${n}`, url: `https://api.github.com/repos/${OWNER}/${REPO}/issues/events/${n}`, actor: { login, id: n, type: 'User' }, event: what, commit_id: null, commit_url: null, created_at: at, label: { name, color: 'ededed' }, performed_via_github_app: null });
+    const filler = (count: number) => Array.from({ length: count }, (_, i) => ({ ...event('labeled', 'triager', '2026-01-01T00:00:00Z', 'bug'), event: i % 2 ? 'labeled' : 'unlabeled' }));
+
+    it('fails the check until the label is added, saying what is needed; the label added by someone with write access does not count', async () => {
+      gh = new FakeGitHub().token();
+      expectPolicyRun(99);
+      await (await probot()).receive({ id: 'pol1', name: 'pull_request', payload: prPayload('opened') } as never);
+      const refused = gh.made('PATCH', '/check-runs/99')[0]!.body;
+      expect(refused.conclusion).toBe('failure');
+      expect(refused.output.title).toMatch(/^Policy change not accepted: needs the label autostack\/policy-ok from a maintainer or admin/);
+      expect(refused.output.annotations).toEqual(expect.arrayContaining([expect.objectContaining({ path: S, title: 'settings/policy-approval', annotation_level: 'failure' })]));
+      const comment = gh.made('POST', '/issues/7/comments')[0]!.body.body as string;
+      expect(comment).toContain(NEEDED);
+      expect(comment).toContain('Deploy branch autostack/deploy → autostack/live');
+      gh.verify();
+      // A maintainer added it once and took it off; then someone with write access (triage would do) added it: theirs is the label on the pull request.
+      gh = new FakeGitHub().token();
+      expectPolicyRun(100, { events: [event('labeled', 'mona', '2026-03-01T10:00:00Z'), event('unlabeled', 'mona', '2026-03-01T11:00:00Z'), event('labeled', 'dev-writer', '2026-03-02T09:00:00Z')], role: { login: 'dev-writer', permission: 'write', role_name: 'write' } });
+      await (await probot()).receive({ id: 'pol2', name: 'pull_request', payload: labeled('labeled') } as never);
+      const still = gh.made('PATCH', '/check-runs/100')[0]!.body;
+      expect(still.conclusion).toBe('failure');
+      const second = gh.made('POST', '/issues/7/comments')[0]!.body.body as string;
+      expect(second).toContain('was added by dev-writer, whose role on this repository is write');
+      expect(second).toContain(NEEDED);
+      expect(gh.made('GET', '/collaborators/mona/')).toHaveLength(0);
+    });
+
+    it('passes once a maintainer or an admin added the label (found on any page of the events), and reviews again when it is removed', async () => {
+      for (const [i, role] of [{ login: 'mona', permission: 'write', role_name: 'maintain' }, { login: 'octo-admin', permission: 'admin', role_name: 'admin' }].entries()) {
+        gh = new FakeGitHub().token();
+        // 150 other label events first: the policy label's is on the second page.
+        expectPolicyRun(101 + i, { events: [...filler(150), event('labeled', 'dev-writer', '2026-03-01T09:00:00Z'), event('labeled', role.login, '2026-03-02T09:00:00Z')], role });
+        await (await probot()).receive({ id: `pol3-${i}`, name: 'pull_request', payload: labeled('labeled') } as never);
+        const check = gh.made('PATCH', `/check-runs/${101 + i}`)[0]!.body;
+        expect(check.conclusion, JSON.stringify(check.output.annotations)).toBe('success');
+        const comment = gh.made('POST', '/issues/7/comments')[0]!.body.body as string;
+        expect(comment).toContain(`The policy change is accepted: ${role.login} (${role.role_name} of this repository) added the label autostack/policy-ok`);
+        expect(gh.made('GET', '/issues/7/events').length).toBe(2);
+        gh.verify();
+      }
+      // Removed: reviewed again, failed again, and nobody is asked about a label that is not there.
+      gh = new FakeGitHub().token();
+      expectPolicyRun(103);
+      const removed = payload('pull_request', 'unlabeled', (p) => {
+        p.number = 7;
+        p.pull_request.number = 7;
+        p.pull_request.head.sha = HEAD;
+        p.pull_request.base.sha = BASE;
+        p.label = { name: 'autostack/policy-ok' };
+        p.pull_request.labels = [];
+      });
+      await (await probot()).receive({ id: 'pol4', name: 'pull_request', payload: removed } as never);
+      expect(gh.made('PATCH', '/check-runs/103')[0]!.body.conclusion).toBe('failure');
+    });
+
+    it('makes none of the extra calls for a pull request that does not change the policy, label or not', async () => {
+      gh = new FakeGitHub().token();
+      expectPolicyRun(104, { policy: false });
+      await (await probot()).receive({ id: 'pol5', name: 'pull_request', payload: labeled('opened') } as never);
+      expect(gh.made('PATCH', '/check-runs/104')[0]!.body.conclusion).toBe('success');
+      expect(gh.requests.filter((r) => /\/events|\/collaborators\//.test(r.path))).toEqual([]);
+      expect(gh.made('POST', '/issues/7/comments')[0]!.body.body).not.toContain('policy');
+    });
+  });
+
   it('updates its own comment in place on a new push, and fails the check on errors with annotations', async () => {
     gh = new FakeGitHub().token();
     gh.on('GET', gh.repoPath('/pulls/7/files'), 200, [{ filename: F, status: 'modified' }]);

@@ -29,6 +29,7 @@ export const ROUTES = {
   listCheckRuns: { route: 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs', permission: ['checks', 'read'] },
   createCheckRun: { route: 'POST /repos/{owner}/{repo}/check-runs', permission: ['checks', 'write'] },
   updateCheckRun: { route: 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', permission: ['checks', 'write'] },
+  listIssueEvents: { route: 'GET /repos/{owner}/{repo}/issues/{issue_number}/events', permission: ['issues', 'read'] },
   listComments: { route: 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments', permission: ['issues', 'read'] },
   createComment: { route: 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', permission: ['issues', 'write'] },
   updateComment: { route: 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', permission: ['issues', 'write'] },

@@ -9,6 +9,13 @@ export const WORKFLOW_PATH = `.github/workflows/${WORKFLOW_FILE}`;
 export const ONBOARDING_BRANCH = 'autostack/onboarding';
 /** The pull-request label that acknowledges stopping or replacing servers for that pull request. */
 export const DOWNTIME_LABEL = 'autostack/downtime-ok';
+/**
+ * The pull-request label that accepts a change to the repository's policy (.autostack/autostack.yaml):
+ * it counts only when the person who added it last is a maintainer or admin of the repository.
+ */
+export const POLICY_LABEL = 'autostack/policy-ok';
+/** The repository roles whose policy label counts (anyone with triage can add a label). */
+export const POLICY_ROLES = ['admin', 'maintain'] as const;
 
 export interface AppConfig {
   actionRef: string;

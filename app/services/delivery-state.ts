@@ -1,7 +1,7 @@
 import { isAutostackFile } from '../../synth/core/load/reader.ts';
 import { CHECK_NAME, DEPLOY_CHECK_NAME } from '../github/check-run.ts';
 import { GitHubClient } from '../github/client.ts';
-import { DOWNTIME_LABEL } from './config.ts';
+import { DOWNTIME_LABEL, POLICY_LABEL } from './config.ts';
 import type { OctokitLike } from '../github/client.ts';
 
 const REVIEWED = new Set(['opened', 'synchronize', 'reopened', 'ready_for_review']);
@@ -26,7 +26,7 @@ export async function workLeft(octokit: OctokitLike, event: string, payload: Rec
   const repo = payload.repository ? { owner: String(payload.repository.owner?.login), repo: String(payload.repository.name) } : undefined;
   if (event === 'pull_request') {
     const action = String(payload.action);
-    const labelled = (action === 'labeled' || action === 'unlabeled') && payload.label?.name === DOWNTIME_LABEL;
+    const labelled = (action === 'labeled' || action === 'unlabeled') && (payload.label?.name === DOWNTIME_LABEL || payload.label?.name === POLICY_LABEL);
     if (!repo || (!REVIEWED.has(action) && !labelled)) return undefined;
     return reviewLeft(new GitHubClient(octokit, repo), String(payload.pull_request?.head?.sha), at);
   }
