@@ -13,9 +13,10 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudAccess } from '../synth/core/registry/kinds.ts';
 import { shellQuote } from '../synth/core/render/shell.ts';
-import { serverFiles } from '../synth/kinds/website/boot/bootstrap.ts';
+import { renderNodeEnv, renderSiteDocument, siteFiles, WEBSITE_CONFIG_KEY } from '../synth/kinds/website/boot/bootstrap.ts';
 import { DEBIAN_WORDPRESS, SALT_NAMES } from '../synth/kinds/website/boot/config.ts';
 import type { ServerLayout, WordPressServerConfig } from '../synth/kinds/website/boot/config.ts';
+import { websiteCloudFile, websiteTool } from '../synth/kinds/website/boot/tool.ts';
 
 /*
  * The generated server side of a WordPress site on Debian's real servers, all on loopback: MariaDB
@@ -171,13 +172,23 @@ async function toolOk(...args: string[]): Promise<string> {
   return r.stdout;
 }
 
-/** The loopback cloud: the secret is a file; the backup bucket is s3rver (the S3 object functions are the generated ones). */
-function loopbackAccess(secretFile: string): CloudAccess {
+/**
+ * The loopback cloud: the secret is a file, the stack's configuration objects a directory; the
+ * backup bucket is s3rver (the S3 object functions are the generated ones).
+ */
+function loopbackAccess(secretFile: string, objects: string): CloudAccess {
   return {
     storage: { protocol: 's3', bucket: BUCKET, region: 'us-east-1', endpoint: '127.0.0.1' },
-    shellConstants: [`SECRET_FILE=${shellQuote(secretFile)}`],
-    shellFunctions: ['secret_read() { cat "$SECRET_FILE" 2>/dev/null || true; }', 'secret_write() { cat >"$SECRET_FILE"; }', ''].join('\n'),
+    shellConstants: [`SECRET_FILE=${shellQuote(secretFile)}`, `OBJECTS=${shellQuote(objects)}`],
+    shellFunctions: ['config_read() { cat "$OBJECTS/$1"; }', 'secret_read() { cat "$SECRET_FILE" 2>/dev/null || true; }', 'secret_write() { cat >"$SECRET_FILE"; }', ''].join('\n'),
   };
+}
+
+/** Stores the site's configuration document where config_read finds it (the cloud stack's bucket object). */
+async function publish(c: WordPressServerConfig): Promise<void> {
+  const file = join(root, 'bucket', WEBSITE_CONFIG_KEY);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, renderSiteDocument(c, layout));
 }
 
 beforeAll(async () => {
@@ -226,7 +237,7 @@ beforeAll(async () => {
     // The shared storage's mount point is a plain directory here: the uploads live there, linked from wp-content.
     sharedStorage: { protocol: 'nfs', source: 'files.example.test:/wordpress' },
     database: { host: '127.0.0.1', port: dbPort, name: 'wordpress', user: 'wp', tls: false },
-    access: loopbackAccess(secretFile),
+    access: loopbackAccess(secretFile, join(root, 'bucket')),
     healthPath: '/healthz',
     memoryMiB: 1024,
     uploadMiB: 8,
@@ -258,7 +269,7 @@ beforeAll(async () => {
     }),
   );
   toolEnv = {
-    AUTOSTACK_SITE_ENV: join(layout.configDir, 'site.env'),
+    AUTOSTACK_NODE_ENV: join(root, 'node.env'),
     // Only what the loopback S3 server needs beyond the generated functions: its address, its fixed key and its certificate.
     AUTOSTACK_S3_URL: `https://127.0.0.1:${s3Port}/${BUCKET}`,
     AWS_ACCESS_KEY_ID: 'S3RVER',
@@ -282,12 +293,19 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
     const t0 = Date.now();
     // The pinned version is the one Debian ships.
     expect((await ok('dpkg-query', ['-W', '-f=${Version}', 'wordpress'])).startsWith(`${DEBIAN_WORDPRESS}+`)).toBe(true);
-    for (const file of serverFiles(config, layout)) {
-      await mkdir(dirname(file.path), { recursive: true });
-      await writeFile(file.path, file.content);
-      await ok('chown', [`${file.owner}:${file.group}`, file.path]);
-      await chmod(file.path, parseInt(file.mode, 8));
+    // What the first-boot script writes (tool, cloud functions, node file), then the agent applies the site's document.
+    await writeFile(layout.toolPath, websiteTool(), { mode: 0o755 });
+    await mkdir(layout.configDir, { recursive: true });
+    await writeFile(join(layout.configDir, 'cloud.sh'), websiteCloudFile(config.access), { mode: 0o600 });
+    await writeFile(join(root, 'node.env'), renderNodeEnv(config, layout, 'none'), { mode: 0o600 });
+    await publish(config);
+    const applied = await toolOk('agent');
+    expect(applied).toMatch(/applied configuration [0-9a-f]{12}: changed site\.conf pool\.conf config-wp-real-\d+\.php health\.php site\.env autostack-website-secrets\.service/);
+    for (const f of siteFiles(config, layout)) {
+      expect(await readFile(f.path, 'utf8'), f.path).toBe(f.content);
+      expect((await ok('stat', ['-c', '%U:%G %a', f.path])).trim(), f.path).toBe(`${f.owner}:${f.group} ${f.mode}`);
     }
+    expect(await toolOk('agent')).toBe('');
     await writeFile(join(root, 'php', 'php-fpm.conf'), `[global]\npid = ${join(root, 'php', 'fpm.pid')}\nerror_log = ${join(root, 'log', 'php-fpm.log')}\ninclude = ${layout.fpmPoolFile}\n`);
     await writeFile(
       join(root, 'nginx', 'nginx.conf'),
@@ -306,7 +324,7 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
         '',
       ].join('\n'),
     );
-    expect(await toolOk('prepare')).toContain('content directory');
+    // The agent prepared the content directory: the packaged theme linked in.
     expect(await readFile(join(layout.contentDir, 'themes', 'twentytwentythree', 'theme.json'), 'utf8')).toContain('"version"');
     const secrets = await toolOk('secrets');
     expect(secrets).toContain('made WordPress\'s keys and salts');
@@ -320,7 +338,7 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
     expect(file.DB_PASSWORD).toBe(dbPassword);
     expect((await ok('stat', ['-c', '%U:%G %a', join(layout.configDir, 'secrets.json')])).trim()).toBe('root:nogroup 640');
     // Nothing secret in the generated files.
-    for (const f of serverFiles(config, layout)) expect(f.content).not.toContain(dbPassword);
+    for (const f of siteFiles(config, layout)) expect(f.content).not.toContain(dbPassword);
     expect(await toolOk('secrets')).toContain('secrets unchanged');
     timings.files = Date.now() - t0;
   });
@@ -444,5 +462,42 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
     // open_basedir lets WordPress reach everything it needs: no PHP warning about it in the whole run.
     expect(await readFile(join(layout.logDir, 'php', 'error.log'), 'utf8').catch(() => '')).not.toContain('open_basedir');
     timings.restore = Date.now() - t1;
+  });
+
+  it('applies a changed document on running servers (a new domain is served after the reload); refuses a document for another site or another path', async () => {
+    const t0 = Date.now();
+    await expect(http('GET', '/', { host: 'shop.example.test' })).rejects.toThrow(/socket hang up|ECONNRESET/);
+    const changed = { ...config, customDomains: [DOMAIN, 'shop.example.test'], uploadMiB: 16 };
+    await publish(changed);
+    const out = await toolOk('agent');
+    expect(out.trim().split('\n')).toHaveLength(1);
+    expect(out).toMatch(/changed site\.conf pool\.conf\n$/);
+    // What systemd's reload does on a server: nginx re-reads its site, PHP-FPM its pool.
+    servers['nginx']!.kill('SIGHUP');
+    servers['php-fpm']!.kill('SIGUSR2');
+    let moved: Response | undefined;
+    for (let i = 0; i < 50 && !moved; i++) {
+      moved = await http('GET', '/', { host: 'shop.example.test' }).catch(() => undefined);
+      if (!moved) await sleep(100);
+    }
+    // The new name reaches WordPress (its links still name the canonical address).
+    expect(moved?.status).toBe(200);
+    expect(moved?.body).toContain(TITLE);
+    expect(moved?.body).toContain(`https://${DOMAIN}/wp-includes/`);
+    expect(await toolOk('agent')).toBe('');
+
+    const doc = JSON.parse(renderSiteDocument(changed, layout));
+    const objectFile = join(root, 'bucket', WEBSITE_CONFIG_KEY);
+    await writeFile(objectFile, JSON.stringify({ ...doc, site: 'other-site', absent: ['/tmp/x'] }));
+    const other = await tool('agent');
+    expect(other.code).not.toBe(0);
+    expect(other.stderr).toContain(`the configuration document is for site 'other-site', this server is '${SITE}'`);
+    const escape = join(root, 'escaped');
+    await writeFile(objectFile, JSON.stringify({ ...doc, files: [...doc.files, { path: escape, content: 'x', owner: 'root', group: 'root', mode: '644' }] }));
+    const outside = await tool('agent');
+    expect(outside.code).not.toBe(0);
+    expect(outside.stderr).toContain(`refusing '${escape}': the configuration document may only write under`);
+    expect(existsSync(escape)).toBe(false);
+    timings.day2 = Date.now() - t0;
   });
 });

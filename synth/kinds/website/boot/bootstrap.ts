@@ -29,8 +29,16 @@ export function renderUnits(config: WordPressServerConfig, layout: ServerLayout)
   return units;
 }
 
-/** Every generated file of one server, with where it goes and who may read it. */
-export function serverFiles(config: WordPressServerConfig, layout: ServerLayout = serverLayout(config)): ServerFile[] {
+/** Where the cloud stores the site's configuration document in the stack's bucket (one for every server of the site). */
+export const WEBSITE_CONFIG_KEY = 'autostack/config/website.json';
+
+/**
+ * The site's files, with where they go and who may read them: the nginx site, the PHP-FPM pool,
+ * wp-config, the health check, the tool's site file and the units. They travel in the site's
+ * configuration document, so a changed domain, upload size or schedule reaches running servers
+ * without rebuilding them.
+ */
+export function siteFiles(config: WordPressServerConfig, layout: ServerLayout = serverLayout(config)): ServerFile[] {
   checkServerConfig(config);
   checkLayout(layout);
   const root = (path: string, content: string, mode = '644'): ServerFile => ({ path, content, mode, owner: 'root', group: 'root' });
@@ -42,9 +50,55 @@ export function serverFiles(config: WordPressServerConfig, layout: ServerLayout 
     php(`${layout.wpConfigDir}/config-${config.site}.php`, renderWpConfig(config, layout)),
     php(`${layout.configDir}/health.php`, renderHealthCheck(config, layout)),
     root(`${layout.configDir}/site.env`, renderSiteEnv(config, layout), '600'),
-    root(`${layout.configDir}/cloud.sh`, websiteCloudFile(config.access), '600'),
-    root(layout.toolPath, websiteTool(), '755'),
     ...Object.entries(renderUnits(config, layout)).map(([name, text]) => root(`${layout.unitsDir}/${name}`, text)),
+  ];
+}
+
+/** Files the document removes when present (the backup timer of a site without a schedule). */
+function absentFiles(config: WordPressServerConfig, layout: ServerLayout): string[] {
+  return config.backup.onCalendar ? [] : [`${layout.unitsDir}/autostack-website-backup.timer`];
+}
+
+/** The directories the document may write in: the tool refuses any other path. */
+export function writableDirs(layout: ServerLayout): string[] {
+  const dir = (p: string) => p.slice(0, p.lastIndexOf('/'));
+  return [...new Set([dir(layout.nginxSiteFile), dir(layout.fpmPoolFile), layout.wpConfigDir, layout.configDir, layout.unitsDir])];
+}
+
+/** The site's configuration document (deterministic JSON), applied by `autostack-website agent` on every server. */
+export function renderSiteDocument(config: WordPressServerConfig, layout: ServerLayout = serverLayout(config)): string {
+  const files = siteFiles(config, layout).map((f) => ({ content: f.content, group: f.group, mode: f.mode, owner: f.owner, path: f.path }));
+  return `${JSON.stringify({ absent: absentFiles(config, layout), files, site: config.site, version: 1 }, null, 2)}\n`;
+}
+
+/**
+ * The node file the tool reads first: what the server is (site, document key, paths), written by
+ * the first-boot script. `reload` says how the tool reloads nginx and PHP-FPM: systemd on servers;
+ * none where something else runs them (the real-server test).
+ */
+export function renderNodeEnv(config: WordPressServerConfig, layout: ServerLayout, reload: 'systemd' | 'none'): string {
+  checkServerConfig(config);
+  checkLayout(layout);
+  const values: [string, string][] = [
+    ['SITE', config.site],
+    ['PHP_VERSION', config.phpVersion],
+    ['CONFIG_KEY', WEBSITE_CONFIG_KEY],
+    ['CLOUD_FUNCTIONS', `${layout.configDir}/cloud.sh`],
+    ['SITE_ENV', `${layout.configDir}/site.env`],
+    ['STATE_DIR', layout.stateDir],
+    ['WRITABLE_DIRS', writableDirs(layout).join(':')],
+    ['RELOAD', reload === 'systemd' ? 'systemd' : ''],
+  ];
+  return `${values.map(([k, v]) => `${k}=${shellQuote(v)}`).join('\n')}\n`;
+}
+
+/** What the first-boot script writes itself: the tool, the cloud's functions and the node file. */
+export function bootFiles(config: WordPressServerConfig, layout: ServerLayout = serverLayout(config)): ServerFile[] {
+  const root = (path: string, content: string, mode: string): ServerFile => ({ path, content, mode, owner: 'root', group: 'root' });
+  return [
+    root(layout.toolPath, websiteTool(), '755'),
+    root(`${layout.configDir}/cloud.sh`, websiteCloudFile(config.access), '600'),
+    root(`${layout.configDir}/node.env`, renderNodeEnv(config, layout, 'systemd'), '600'),
   ];
 }
 
@@ -64,13 +118,15 @@ function writeFile(file: ServerFile, n: number): string {
 
 /**
  * The first-boot script of a WordPress server: installs nginx, PHP-FPM, Debian's WordPress and the
- * MariaDB client, mounts shared storage, writes every generated file, fetches the secrets, and
- * starts the services. Values of the site only appear in the quoted constants and in the files;
- * it is idempotent (a rebooted server starts its services again).
+ * MariaDB client, mounts shared storage, installs the tool, applies the site's configuration
+ * document (nginx site, pool, wp-config, health check, units), fetches the secrets, and starts the
+ * services. Values of the site only appear in the quoted constants and the node file; it is
+ * idempotent (a rebooted server starts its services again).
  */
 export function renderWordPressBootstrap(config: WordPressServerConfig): string {
   const layout = serverLayout(config);
-  const files = serverFiles(config, layout);
+  checkServerConfig(config);
+  const files = bootFiles(config, layout);
   const shared = config.sharedStorage;
   const constants = [
     `SITE=${shellQuote(config.site)}`,
@@ -81,9 +137,7 @@ export function renderWordPressBootstrap(config: WordPressServerConfig): string 
     `SHARED_MOUNT=${shellQuote(layout.sharedMount)}`,
     `OBJECT_CACHE=${shellQuote(config.objectCache ? 'yes' : 'no')}`,
     `TOOL=${shellQuote(layout.toolPath)}`,
-    `NGINX_SITE=${shellQuote(layout.nginxSiteFile)}`,
     `PHP_USER=${shellQuote(layout.phpUser)}`,
-    `BACKUP_TIMER=${shellQuote(config.backup.onCalendar ? 'yes' : 'no')}`,
   ];
   return [
     HEADER,
@@ -91,7 +145,7 @@ export function renderWordPressBootstrap(config: WordPressServerConfig): string 
     ...constants,
     '',
     PACKAGES,
-    '# --- the generated files: nginx site, PHP-FPM pool, wp-config, health check, tool, units ---',
+    "# --- the AutoStack website tool, the cloud's functions and the node file (the site's files come from its configuration document) ---",
     'write_files() {',
     ...files.map((f, i) => writeFile(f, i)),
     '}',
@@ -149,29 +203,32 @@ wait_for_secrets() { # the database password may be stored a little after the se
   exit 1
 }
 
+write_units() {
+  printf '[Unit]\\nDescription=AutoStack website agent: applies the configuration document\\nAfter=network-online.target\\n[Service]\\nType=oneshot\\nExecStart=%s agent\\n' "$TOOL" >/etc/systemd/system/autostack-website-agent.service
+  printf '[Unit]\\nDescription=AutoStack website agent schedule\\n[Timer]\\nOnBootSec=2min\\nOnUnitActiveSec=2min\\n[Install]\\nWantedBy=timers.target\\n' >/etc/systemd/system/autostack-website-agent.timer
+  chmod 644 /etc/systemd/system/autostack-website-agent.*
+}
+
 main() {
   if [ -f /var/lib/autostack/website.done ]; then
     echo "already bootstrapped: starting services"
     mount_shared
-    systemctl start "php$PHP_VERSION-fpm" nginx || true
+    systemctl start "php$PHP_VERSION-fpm" nginx autostack-website-agent.timer || true
     return 0
   fi
   install_packages
   id "$PHP_USER" >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$PHP_USER"
   mount_shared
-  write_files
-  "$TOOL" prepare
-  wait_for_secrets
   # Only this site: Debian's sample site and pool go.
   rm -f /etc/nginx/sites-enabled/default "/etc/php/$PHP_VERSION/fpm/pool.d/www.conf"
-  ln -sfn "$NGINX_SITE" "/etc/nginx/sites-enabled/$(basename "$NGINX_SITE")"
-  "php-fpm$PHP_VERSION" -t
-  nginx -t
+  write_files
+  write_units
   systemctl daemon-reload
   systemctl enable "php$PHP_VERSION-fpm" nginx
-  systemctl restart "php$PHP_VERSION-fpm" nginx
-  systemctl enable --now autostack-website-secrets.timer
-  if [ "$BACKUP_TIMER" = yes ]; then systemctl enable --now autostack-website-backup.timer; fi
+  # The site's files from its configuration document; nginx and PHP-FPM check and load them.
+  "$TOOL" agent --wait
+  wait_for_secrets
+  systemctl enable --now autostack-website-agent.timer autostack-website-secrets.timer
   date -u +%FT%TZ >/var/lib/autostack/website.done
   echo "AutoStack: website $SITE is ready"
 }

@@ -116,7 +116,7 @@ export function serverLayout(config: WordPressServerConfig): ServerLayout {
     logDir: '/var/log/autostack-website',
     stateDir: '/var/lib/autostack',
     documentRoot: '/usr/share/wordpress',
-    nginxSiteFile: `/etc/nginx/sites-available/autostack-${site}.conf`,
+    nginxSiteFile: `/etc/nginx/conf.d/autostack-${site}.conf`,
     fpmPoolFile: `/etc/php/${config.phpVersion}/fpm/pool.d/autostack-${site}.conf`,
     toolPath: '/usr/local/sbin/autostack-website',
     unitsDir: '/etc/systemd/system',

@@ -1,9 +1,12 @@
 import { checkLayout, checkServerConfig, siteDomains } from './config.ts';
 import type { ServerLayout, WordPressServerConfig } from './config.ts';
 
-/** nginx variable and zone names of the site (its name with hyphens as underscores: one namespace per site). */
-function ident(site: string): string {
-  return `autostack_${site.replace(/-/g, '_')}`;
+/**
+ * nginx variable and zone names. One site per server (it also owns the default server), so fixed
+ * names: per-site names of long sites would outgrow nginx's variables hash bucket.
+ */
+function ident(_site: string): string {
+  return 'autostack';
 }
 
 /**
@@ -63,8 +66,13 @@ export function renderNginxSite(config: WordPressServerConfig, layout: ServerLay
   const php = (script: string) => fastcgi(config.site, layout, script);
   const healthLocation = block(`location = ${health}`, ['access_log off;', ...php(healthScript)], '    ');
   const proxies = config.trustedProxies;
+  // nginx keeps each name with a pointer and two bytes in a hash bucket: it must hold the longest name.
+  const longest = Math.max(...siteDomains(config).map((n) => n.length));
+  let bucket = 64;
+  while (bucket < Math.ceil((longest + 2) / 8) * 8 + 8) bucket *= 2;
   const lines = [
     `# AutoStack website ${config.site}: generated from the Website file; edit the file, not this.`,
+    `server_names_hash_bucket_size ${bucket};`,
     `limit_req_zone $binary_remote_addr zone=${id}_login:10m rate=10r/m;`,
     `limit_req_zone $binary_remote_addr zone=${id}_xmlrpc:10m rate=30r/m;`,
     '',

@@ -5,14 +5,13 @@ import type { ServerLayout, WordPressServerConfig } from './config.ts';
 import { secretsFile, uploadsDir } from './php.ts';
 
 /**
- * The site's values for the day-2 tool, one `NAME='value'` a line (written once by the first-boot
- * script at <configDir>/site.env; the tool itself is fixed text).
+ * The site's values for the day-2 tool, one `NAME='value'` a line: a file of the site's
+ * configuration document (<configDir>/site.env), so a changed database or prefix reaches running servers.
  */
 export function renderSiteEnv(config: WordPressServerConfig, layout: ServerLayout): string {
   checkServerConfig(config);
   checkLayout(layout);
   const values: [string, string][] = [
-    ['SITE', config.site],
     ['DB_HOST', config.database.host],
     ['DB_PORT', String(config.database.port)],
     ['DB_NAME', config.database.name],
@@ -25,9 +24,7 @@ export function renderSiteEnv(config: WordPressServerConfig, layout: ServerLayou
     ['PHP_USER', layout.phpUser],
     ['PHP_GROUP', layout.phpGroup],
     ['BACKUP_PREFIX', config.backup.prefix],
-    ['STATE_DIR', layout.stateDir],
     ['LOG_DIR', layout.logDir],
-    ['CLOUD_FUNCTIONS', `${layout.configDir}/cloud.sh`],
   ];
   return `${values.map(([k, v]) => `${k}=${shellQuote(v)}`).join('\n')}\n`;
 }
@@ -123,9 +120,12 @@ export function websiteTool(): string {
 }
 
 const WEBSITE_TOOL = `#!/bin/bash
-# AutoStack website tool. Fixed text, the same on every website server: the site's values come
-# from the site file ($AUTOSTACK_SITE_ENV, default /etc/autostack/website/site.env, written once by
-# the first-boot script) and the cloud's functions from the file it names. Runs as root.
+# AutoStack website tool. Fixed text, the same on every website server. The server's values come
+# from the node file ($AUTOSTACK_NODE_ENV, default /etc/autostack/website/node.env, written once by
+# the first-boot script), the cloud's functions from the file it names, and the site's files from
+# the site's configuration document in the stack's bucket (written here by \`agent\`). Runs as root.
+#   autostack-website agent [--wait]           fetch the site's configuration document and apply it
+#   autostack-website apply FILE               apply a configuration document from a file
 #   autostack-website prepare                  the content directory: packaged themes and plugins linked
 #                                              read-only, uploads (or the link to shared storage) writable by PHP
 #   autostack-website secrets                  write the secrets file from the cloud's secret store
@@ -135,13 +135,21 @@ const WEBSITE_TOOL = `#!/bin/bash
 set -euo pipefail
 umask 077
 
-AUTOSTACK_SITE_ENV="\${AUTOSTACK_SITE_ENV:-/etc/autostack/website/site.env}"
+AUTOSTACK_NODE_ENV="\${AUTOSTACK_NODE_ENV:-/etc/autostack/website/node.env}"
 # shellcheck source=/dev/null
-. "$AUTOSTACK_SITE_ENV"
-: "\${SITE:?} \${DB_HOST:?} \${DB_PORT:?} \${DB_NAME:?} \${DB_USER:?} \${DB_TLS:?} \${CONTENT_DIR:?} \${UPLOADS_DIR:?}"
-: "\${SECRETS_FILE:?} \${PHP_USER:?} \${PHP_GROUP:?} \${BACKUP_PREFIX:?} \${STATE_DIR:?} \${CLOUD_FUNCTIONS:?} \${DOCUMENT_ROOT:?} \${LOG_DIR:?}"
+. "$AUTOSTACK_NODE_ENV"
+: "\${SITE:?} \${CONFIG_KEY:?} \${CLOUD_FUNCTIONS:?} \${SITE_ENV:?} \${STATE_DIR:?} \${WRITABLE_DIRS:?} \${PHP_VERSION:?}"
+RELOAD="\${RELOAD:-}"
 # shellcheck source=/dev/null
 . "$CLOUD_FUNCTIONS"
+
+load_site() { # the site's values, from the site file the configuration document wrote
+  if [ ! -f "$SITE_ENV" ]; then fail "no site file $SITE_ENV yet: run autostack-website agent first"; fi
+  # shellcheck source=/dev/null
+  . "$SITE_ENV"
+  : "\${DB_HOST:?} \${DB_PORT:?} \${DB_NAME:?} \${DB_USER:?} \${DB_TLS:?} \${CONTENT_DIR:?} \${UPLOADS_DIR:?} \${SECRETS_FILE:?}"
+  : "\${PHP_USER:?} \${PHP_GROUP:?} \${BACKUP_PREFIX:?} \${DOCUMENT_ROOT:?} \${LOG_DIR:?}"
+}
 
 SALTS=(AUTH_KEY SECURE_AUTH_KEY LOGGED_IN_KEY NONCE_KEY AUTH_SALT SECURE_AUTH_SALT LOGGED_IN_SALT NONCE_SALT)
 WORK=""
@@ -150,6 +158,116 @@ trap cleanup_work EXIT
 
 log() { echo "autostack-website[$SITE]: $*"; }
 fail() { echo "autostack-website[$SITE]: $*" >&2; exit 1; }
+
+# --- the site's configuration document: files with owner and mode, and files that must be absent ---
+# write_document DOC: writes what differs (old versions kept in $WORK/previous for a rollback) and
+# lists the changed paths in $WORK/changed. Only paths under WRITABLE_DIRS are accepted.
+write_document() {
+  install -d -m 700 "$WORK/previous"
+  python3 - "$1" "$SITE" "$WRITABLE_DIRS" "$WORK/previous" >"$WORK/changed" <<'PY'
+import grp, json, os, pwd, shutil, sys
+doc_file, site, writable, previous = sys.argv[1:]
+doc = json.load(open(doc_file))
+if doc.get("version") != 1:
+    sys.exit("configuration document version %r is not 1: update the AutoStack website tool" % doc.get("version"))
+if doc.get("site") != site:
+    sys.exit("the configuration document is for site %r, this server is %r" % (doc.get("site"), site))
+dirs = [d.rstrip("/") + "/" for d in writable.split(":") if d]
+def allowed(path):
+    if not isinstance(path, str) or not path.startswith("/") or ".." in path.split("/") or "\\n" in path:
+        return False
+    return any(path.startswith(d) for d in dirs)
+for f in doc["files"] + [{"path": p} for p in doc["absent"]]:
+    if not allowed(f["path"]):
+        sys.exit("refusing %r: the configuration document may only write under %s" % (f["path"], ", ".join(dirs)))
+manifest = open(os.path.join(previous, "manifest"), "w")
+def keep(path, n):
+    if os.path.lexists(path):
+        shutil.copy2(path, os.path.join(previous, str(n)))
+        os.chown(os.path.join(previous, str(n)), os.stat(path).st_uid, os.stat(path).st_gid)
+        manifest.write("%d %s\\n" % (n, path))
+    else:
+        manifest.write("- %s\\n" % path)
+n = 0
+for f in doc["files"]:
+    path, content = f["path"], f["content"].encode()
+    uid, gid, mode = pwd.getpwnam(f["owner"]).pw_uid, grp.getgrnam(f["group"]).gr_gid, int(f["mode"], 8)
+    if os.path.isfile(path) and not os.path.islink(path):
+        st = os.stat(path)
+        if open(path, "rb").read() == content and (st.st_mode & 0o7777, st.st_uid, st.st_gid) == (mode, uid, gid):
+            continue
+    n += 1
+    keep(path, n)
+    os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
+    tmp = path + ".autostack-new"
+    with open(tmp, "wb") as out:
+        out.write(content)
+    os.chown(tmp, uid, gid)
+    os.chmod(tmp, mode)
+    os.replace(tmp, path)
+    print(path)
+for path in doc["absent"]:
+    if os.path.lexists(path):
+        n += 1
+        keep(path, n)
+        os.remove(path)
+        print(path)
+PY
+}
+
+rollback_document() { # puts back what write_document replaced
+  local n path
+  while read -r n path; do
+    if [ "$n" = - ]; then rm -f "$path"; else cp -p "$WORK/previous/$n" "$path"; fi
+  done <"$WORK/previous/manifest"
+}
+
+# reload_services: with systemd, checks the new configuration with nginx and PHP-FPM first (rolling
+# back when either refuses it), then reloads them and (re)arms the timers of the document.
+reload_services() {
+  local unit name
+  if [ "$RELOAD" != systemd ]; then return 0; fi
+  if ! "php-fpm$PHP_VERSION" -t >"$WORK/check.log" 2>&1 || ! nginx -t >>"$WORK/check.log" 2>&1; then
+    rollback_document
+    fail "the new configuration was refused, previous files kept: $(grep -E 'emerg|ERROR|error' "$WORK/check.log" | head -n 3 | tr '\\n' ' ')"
+  fi
+  if grep -q '\\.service$\\|\\.timer$' "$WORK/changed"; then systemctl daemon-reload; fi
+  systemctl reload-or-restart "php$PHP_VERSION-fpm" nginx
+  while read -r unit; do
+    name="$(basename "$unit")"
+    case "$name" in
+      *.timer) if [ -f "$unit" ]; then systemctl enable --now "$name"; else systemctl disable --now "$name" 2>/dev/null || true; fi ;;
+    esac
+  done <"$WORK/changed"
+}
+
+# apply_document DOC: makes the server match the document; says nothing when it already does.
+apply_document() {
+  local hash applied=""
+  hash="$(sha256sum "$1" | cut -d' ' -f1)"
+  install -d -m 755 "$STATE_DIR"
+  if [ -f "$STATE_DIR/website-config.sha256" ]; then applied="$(cat "$STATE_DIR/website-config.sha256")"; fi
+  if [ "$hash" = "$applied" ]; then return 0; fi
+  write_document "$1"
+  load_site
+  cmd_prepare >/dev/null
+  reload_services
+  echo "$hash" >"$STATE_DIR/website-config.sha256"
+  log "applied configuration \${hash:0:12}: changed $(if [ -s "$WORK/changed" ]; then xargs -r -n1 basename <"$WORK/changed" | paste -sd ' '; else echo nothing; fi)"
+}
+
+cmd_agent() {
+  local doc="$WORK/document.json"
+  install -d -m 755 "$STATE_DIR"
+  exec 9>"$STATE_DIR/website-agent.lock"
+  if ! flock -n 9; then log "another agent run is in progress"; return 0; fi
+  for attempt in $(seq 1 60); do
+    if config_read "$CONFIG_KEY" >"$doc" 2>/dev/null && [ -s "$doc" ]; then break; fi
+    if [ "\${1:-}" != --wait ] || [ "$attempt" = 60 ]; then fail "cannot read the configuration document $CONFIG_KEY"; fi
+    sleep 10
+  done
+  apply_document "$doc"
+}
 
 # The secret (a JSON object in the cloud's secret store) holds DB_PASSWORD, set by whoever created
 # the database user, and WordPress's keys and salts, made here the first time. The file PHP reads
@@ -303,10 +421,12 @@ cmd_restore() {
 
 WORK="$(mktemp -d)"
 case "\${1:-}" in
-  prepare) cmd_prepare ;;
-  secrets) cmd_secrets ;;
-  backup) shift; cmd_backup "$@" ;;
-  restore) shift; cmd_restore "$@" ;;
-  *) fail "usage: autostack-website prepare | secrets | backup [--if-older MINUTES] | restore [STAMP]" ;;
+  agent) shift; cmd_agent "$@" ;;
+  apply) apply_document "\${2:?usage: autostack-website apply FILE}" ;;
+  prepare) load_site; cmd_prepare ;;
+  secrets) load_site; cmd_secrets ;;
+  backup) shift; load_site; cmd_backup "$@" ;;
+  restore) shift; load_site; cmd_restore "$@" ;;
+  *) fail "usage: autostack-website agent [--wait] | apply FILE | prepare | secrets | backup [--if-older MINUTES] | restore [STAMP]" ;;
 esac
 `;
