@@ -293,19 +293,6 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
     const t0 = Date.now();
     // The pinned version is the one Debian ships.
     expect((await ok('dpkg-query', ['-W', '-f=${Version}', 'wordpress'])).startsWith(`${DEBIAN_WORDPRESS}+`)).toBe(true);
-    // What the first-boot script writes (tool, cloud functions, node file), then the agent applies the site's document.
-    await writeFile(layout.toolPath, websiteTool(), { mode: 0o755 });
-    await mkdir(layout.configDir, { recursive: true });
-    await writeFile(join(layout.configDir, 'cloud.sh'), websiteCloudFile(config.access), { mode: 0o600 });
-    await writeFile(join(root, 'node.env'), renderNodeEnv(config, layout, 'none'), { mode: 0o600 });
-    await publish(config);
-    const applied = await toolOk('agent');
-    expect(applied).toMatch(/applied configuration [0-9a-f]{12}: changed site\.conf pool\.conf config-wp-real-\d+\.php health\.php site\.env autostack-website-secrets\.service/);
-    for (const f of siteFiles(config, layout)) {
-      expect(await readFile(f.path, 'utf8'), f.path).toBe(f.content);
-      expect((await ok('stat', ['-c', '%U:%G %a', f.path])).trim(), f.path).toBe(`${f.owner}:${f.group} ${f.mode}`);
-    }
-    expect(await toolOk('agent')).toBe('');
     await writeFile(join(root, 'php', 'php-fpm.conf'), `[global]\npid = ${join(root, 'php', 'fpm.pid')}\nerror_log = ${join(root, 'log', 'php-fpm.log')}\ninclude = ${layout.fpmPoolFile}\n`);
     await writeFile(
       join(root, 'nginx', 'nginx.conf'),
@@ -324,6 +311,21 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
         '',
       ].join('\n'),
     );
+    // What the first-boot script writes (tool, cloud functions, node file), then the agent applies the site's document.
+    await writeFile(layout.toolPath, websiteTool(), { mode: 0o755 });
+    await mkdir(layout.configDir, { recursive: true });
+    await writeFile(join(layout.configDir, 'cloud.sh'), websiteCloudFile(config.access), { mode: 0o600 });
+    // nginx and PHP-FPM run from the test's own main files: the tool checks its changes with them and reloads by signal.
+    const reload = { mode: 'signal', nginxPrefix: join(root, 'nginx'), nginxConf: join(root, 'nginx', 'nginx.conf'), nginxPid: join(root, 'nginx', 'nginx.pid'), fpmConf: join(root, 'php', 'php-fpm.conf'), fpmPid: join(root, 'php', 'fpm.pid') } as const;
+    await writeFile(join(root, 'node.env'), renderNodeEnv(config, layout, reload), { mode: 0o600 });
+    await publish(config);
+    const applied = await toolOk('agent');
+    expect(applied).toMatch(/applied configuration [0-9a-f]{12}: changed site\.conf pool\.conf config-wp-real-\d+\.php health\.php site\.env autostack-website-secrets\.service/);
+    for (const f of siteFiles(config, layout)) {
+      expect(await readFile(f.path, 'utf8'), f.path).toBe(f.content);
+      expect((await ok('stat', ['-c', '%U:%G %a', f.path])).trim(), f.path).toBe(`${f.owner}:${f.group} ${f.mode}`);
+    }
+    expect(await toolOk('agent')).toBe('');
     // The agent prepared the content directory: the packaged theme linked in.
     expect(await readFile(join(layout.contentDir, 'themes', 'twentytwentythree', 'theme.json'), 'utf8')).toContain('"version"');
     const secrets = await toolOk('secrets');
@@ -472,9 +474,6 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
     const out = await toolOk('agent');
     expect(out.trim().split('\n')).toHaveLength(1);
     expect(out).toMatch(/changed site\.conf pool\.conf\n$/);
-    // What systemd's reload does on a server: nginx re-reads its site, PHP-FPM its pool.
-    servers['nginx']!.kill('SIGHUP');
-    servers['php-fpm']!.kill('SIGUSR2');
     let moved: Response | undefined;
     for (let i = 0; i < 50 && !moved; i++) {
       moved = await http('GET', '/', { host: 'shop.example.test' }).catch(() => undefined);
@@ -488,6 +487,15 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
 
     const doc = JSON.parse(renderSiteDocument(changed, layout));
     const objectFile = join(root, 'bucket', WEBSITE_CONFIG_KEY);
+    // A document nginx refuses: the previous files stay, the site keeps serving, the agent fails loudly.
+    const siteConf = await readFile(layout.nginxSiteFile, 'utf8');
+    const broken = doc.files.map((f: { path: string; content: string }) => (f.path === layout.nginxSiteFile ? { ...f, content: `${f.content}no_such_directive on;\n` } : f));
+    await writeFile(objectFile, JSON.stringify({ ...doc, files: broken }));
+    const refused = await tool('agent');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/the new configuration was refused, previous files kept: .*unknown directive "no_such_directive"/);
+    expect(await readFile(layout.nginxSiteFile, 'utf8')).toBe(siteConf);
+    expect((await http('GET', '/healthz')).status).toBe(200);
     await writeFile(objectFile, JSON.stringify({ ...doc, site: 'other-site', absent: ['/tmp/x'] }));
     const other = await tool('agent');
     expect(other.code).not.toBe(0);

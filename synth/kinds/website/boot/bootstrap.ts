@@ -72,11 +72,14 @@ export function renderSiteDocument(config: WordPressServerConfig, layout: Server
 }
 
 /**
- * The node file the tool reads first: what the server is (site, document key, paths), written by
- * the first-boot script. `reload` says how the tool reloads nginx and PHP-FPM: systemd on servers;
- * none where something else runs them (the real-server test).
+ * How the tool reloads nginx and PHP-FPM after a new document: through systemd on servers; by
+ * signal to the masters' pid files, with their own main configuration files, where something else
+ * runs them (the real-server test); or not at all.
  */
-export function renderNodeEnv(config: WordPressServerConfig, layout: ServerLayout, reload: 'systemd' | 'none'): string {
+export type Reload = { mode: 'systemd' } | { mode: 'signal'; nginxPrefix: string; nginxConf: string; nginxPid: string; fpmConf: string; fpmPid: string } | { mode: 'none' };
+
+/** The node file the tool reads first: what the server is (site, document key, paths), written by the first-boot script. */
+export function renderNodeEnv(config: WordPressServerConfig, layout: ServerLayout, reload: Reload): string {
   checkServerConfig(config);
   checkLayout(layout);
   const values: [string, string][] = [
@@ -87,7 +90,10 @@ export function renderNodeEnv(config: WordPressServerConfig, layout: ServerLayou
     ['SITE_ENV', `${layout.configDir}/site.env`],
     ['STATE_DIR', layout.stateDir],
     ['WRITABLE_DIRS', writableDirs(layout).join(':')],
-    ['RELOAD', reload === 'systemd' ? 'systemd' : ''],
+    ['RELOAD', reload.mode === 'none' ? '' : reload.mode],
+    ...(reload.mode === 'signal'
+      ? ([['NGINX_PREFIX', reload.nginxPrefix], ['NGINX_CONF', reload.nginxConf], ['NGINX_PID', reload.nginxPid], ['FPM_CONF', reload.fpmConf], ['FPM_PID', reload.fpmPid]] as [string, string][])
+      : []),
   ];
   return `${values.map(([k, v]) => `${k}=${shellQuote(v)}`).join('\n')}\n`;
 }
@@ -98,7 +104,7 @@ export function bootFiles(config: WordPressServerConfig, layout: ServerLayout = 
   return [
     root(layout.toolPath, websiteTool(), '755'),
     root(`${layout.configDir}/cloud.sh`, websiteCloudFile(config.access), '600'),
-    root(`${layout.configDir}/node.env`, renderNodeEnv(config, layout, 'systemd'), '600'),
+    root(`${layout.configDir}/node.env`, renderNodeEnv(config, layout, { mode: 'systemd' }), '600'),
   ];
 }
 

@@ -140,6 +140,11 @@ AUTOSTACK_NODE_ENV="\${AUTOSTACK_NODE_ENV:-/etc/autostack/website/node.env}"
 . "$AUTOSTACK_NODE_ENV"
 : "\${SITE:?} \${CONFIG_KEY:?} \${CLOUD_FUNCTIONS:?} \${SITE_ENV:?} \${STATE_DIR:?} \${WRITABLE_DIRS:?} \${PHP_VERSION:?}"
 RELOAD="\${RELOAD:-}"
+NGINX_CONF="\${NGINX_CONF:-}"
+NGINX_PREFIX="\${NGINX_PREFIX:-}"
+NGINX_PID="\${NGINX_PID:-}"
+FPM_CONF="\${FPM_CONF:-}"
+FPM_PID="\${FPM_PID:-}"
 # shellcheck source=/dev/null
 . "$CLOUD_FUNCTIONS"
 
@@ -222,14 +227,22 @@ rollback_document() { # puts back what write_document replaced
   done <"$WORK/previous/manifest"
 }
 
-# reload_services: with systemd, checks the new configuration with nginx and PHP-FPM first (rolling
-# back when either refuses it), then reloads them and (re)arms the timers of the document.
+# reload_services: checks the new configuration with nginx and PHP-FPM first (rolling back when
+# either refuses it), then reloads them: through systemd (and (re)arms the document's timers), or
+# by signal to the masters' pid files where something else runs them; RELOAD empty: files only.
 reload_services() {
   local unit name
-  if [ "$RELOAD" != systemd ]; then return 0; fi
-  if ! "php-fpm$PHP_VERSION" -t >"$WORK/check.log" 2>&1 || ! nginx -t >>"$WORK/check.log" 2>&1; then
+  if [ -z "$RELOAD" ]; then return 0; fi
+  if ! "php-fpm$PHP_VERSION" -t \${FPM_CONF:+-y "$FPM_CONF"} >"$WORK/check.log" 2>&1 ||
+    ! nginx -t \${NGINX_CONF:+-p "$NGINX_PREFIX" -c "$NGINX_CONF"} >>"$WORK/check.log" 2>&1; then
     rollback_document
-    fail "the new configuration was refused, previous files kept: $(grep -E 'emerg|ERROR|error' "$WORK/check.log" | head -n 3 | tr '\\n' ' ')"
+    fail "the new configuration was refused, previous files kept: $(grep -E 'emerg|ERROR' "$WORK/check.log" | head -n 3 | tr '\\n' ' ')"
+  fi
+  if [ "$RELOAD" = signal ]; then
+    # A master that is not running reads the files when it starts.
+    if [ -s "$FPM_PID" ]; then kill -USR2 "$(cat "$FPM_PID")"; fi
+    if [ -s "$NGINX_PID" ]; then kill -HUP "$(cat "$NGINX_PID")"; fi
+    return 0
   fi
   if grep -q '\\.service$\\|\\.timer$' "$WORK/changed"; then systemctl daemon-reload; fi
   systemctl reload-or-restart "php$PHP_VERSION-fpm" nginx
