@@ -325,6 +325,8 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
       expect(await readFile(f.path, 'utf8'), f.path).toBe(f.content);
       expect((await ok('stat', ['-c', '%U:%G %a', f.path])).trim(), f.path).toBe(`${f.owner}:${f.group} ${f.mode}`);
     }
+    // A directory the document made is readable by others (nginx), whatever the tool's own umask.
+    expect((await ok('stat', ['-c', '%a', layout.unitsDir])).trim()).toBe('755');
     expect(await toolOk('agent')).toBe('');
     // The agent prepared the content directory: the packaged theme linked in.
     expect(await readFile(join(layout.contentDir, 'themes', 'twentytwentythree', 'theme.json'), 'utf8')).toContain('"version"');

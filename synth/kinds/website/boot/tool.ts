@@ -172,6 +172,7 @@ write_document() {
   python3 - "$1" "$SITE" "$WRITABLE_DIRS" "$WORK/previous" >"$WORK/changed" <<'PY'
 import grp, json, os, pwd, shutil, sys
 doc_file, site, writable, previous = sys.argv[1:]
+os.umask(0o022)  # new directories readable by nginx; each file gets the document's mode
 doc = json.load(open(doc_file))
 if doc.get("version") != 1:
     sys.exit("configuration document version %r is not 1: update the AutoStack website tool" % doc.get("version"))
