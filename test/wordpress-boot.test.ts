@@ -142,6 +142,30 @@ describe('WordPress server: the first-boot document', () => {
   });
 });
 
+describe('WordPress server: the packages', () => {
+  it('installs WordPress without Apache: apt, asked the script\'s WordPress step on a machine with its first step done, takes no Apache package', async (ctx) => {
+    if (!(await has('apt-get'))) return ctx.skip('apt-get is not here (not Debian)');
+    const policy = await run('apt-cache', ['policy', 'wordpress']).catch(() => ({ stdout: '' }));
+    if (!/Candidate: \d/.test(policy.stdout)) return ctx.skip('apt does not know the wordpress package here (run apt-get update)');
+    const script = renderWordPressBootstrap(site(ACCESS[0]!));
+    const step = /apt-get install -y -q --no-install-recommends (.*wordpress-theme-twentytwentythree);/.exec(script);
+    expect(step).not.toBeNull();
+    const packages = step![1]!.split(' ').map((p) => p.replace(/"/g, '').replace('$PHP_VERSION', '8.2').replace('$WP_VERSION', DEBIAN_WORDPRESS));
+    expect(packages).toContain(`wordpress=${DEBIAN_WORDPRESS}+*`);
+    // This machine's dpkg status without Apache, PHP's metapackages and WordPress: what the first step leaves on a fresh server.
+    const { readFile: read } = await import('node:fs/promises');
+    const status = (await read('/var/lib/dpkg/status', 'utf8')).trim().split('\n\n');
+    const gone = /^Package: (apache2.*|libapache2-mod-php.*|php|php8\.2|wordpress.*)$/m;
+    const dir = await tempDir('autostack-wp-apt-');
+    await writeFile(join(dir, 'status'), `${status.filter((b) => !gone.test(b)).join('\n\n')}\n`);
+    for (const needed of ['nginx', 'php8.2-fpm', 'php8.2-mysql']) expect(status.some((b) => b.startsWith(`Package: ${needed}\n`)), `${needed} is installed here`).toBe(true);
+    const sim = await run('apt-get', ['-s', '-o', `Dir::State::status=${join(dir, 'status')}`, 'install', '--no-install-recommends', ...packages]);
+    const installs = sim.stdout.split('\n').filter((l) => l.startsWith('Inst ')).map((l) => l.split(' ')[1]);
+    expect(installs).toContain('wordpress');
+    expect(installs.filter((p) => /apache/.test(p!))).toEqual([]);
+  });
+});
+
 describe('WordPress server: nginx and PHP-FPM accept the generated configuration', () => {
   const nginx = existsSync('/usr/sbin/nginx');
   const fpm = existsSync('/usr/sbin/php-fpm8.2');

@@ -175,12 +175,13 @@ exec > >(tee -a /var/log/autostack-bootstrap.log) 2>&1
 const PACKAGES = `install_packages() {
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
-  # nginx and PHP-FPM first: they satisfy WordPress's "apache2 | httpd" and "libapache2-mod-php | php", so Apache never comes in.
+  # nginx and PHP-FPM first: they satisfy WordPress's "apache2 | httpd" and PHP's "libapache2-mod-php8.2 | php8.2-fpm", so Apache never comes in.
   apt-get install -y -q nginx "php$PHP_VERSION-fpm" "php$PHP_VERSION-mysql" "php$PHP_VERSION-curl" "php$PHP_VERSION-gd" \\
     "php$PHP_VERSION-intl" "php$PHP_VERSION-mbstring" "php$PHP_VERSION-xml" "php$PHP_VERSION-zip" mariadb-client curl ca-certificates python3
   if [ -n "$NFS_SOURCE" ]; then apt-get install -y -q nfs-common; fi
   if [ "$OBJECT_CACHE" = yes ]; then apt-get install -y -q "php$PHP_VERSION-redis"; fi
-  if ! apt-get install -y -q --no-install-recommends "wordpress=$WP_VERSION+*" wordpress-theme-twentytwentythree; then
+  # "php" names PHP-FPM's PHP for WordPress's "libapache2-mod-php | php": without it apt takes Apache's module.
+  if ! apt-get install -y -q --no-install-recommends "php$PHP_VERSION" php "wordpress=$WP_VERSION+*" wordpress-theme-twentytwentythree; then
     echo "AutoStack: WordPress $WP_VERSION is not in this image's Debian archive (it has $(apt-cache policy wordpress | sed -n 's/ *Candidate: //p')): update the Website's WordPress version" >&2
     exit 1
   fi

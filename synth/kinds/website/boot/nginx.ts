@@ -2,12 +2,10 @@ import { checkLayout, checkServerConfig, siteDomains } from './config.ts';
 import type { ServerLayout, WordPressServerConfig } from './config.ts';
 
 /**
- * nginx variable and zone names. One site per server (it also owns the default server), so fixed
- * names: per-site names of long sites would outgrow nginx's variables hash bucket.
+ * The prefix of nginx variable and zone names. One site per server (it also owns the default
+ * server), so fixed names: per-site names of long sites would outgrow nginx's variables hash bucket.
  */
-function ident(_site: string): string {
-  return 'autostack';
-}
+const ID = 'autostack';
 
 /**
  * The FastCGI parameters, written out (not Debian's fastcgi_params): HTTPS and X-Forwarded-Proto
@@ -15,7 +13,7 @@ function ident(_site: string): string {
  * makes Debian's wp-config.php load this site's config file whatever the Host header says.
  */
 function fastcgi(site: string, layout: ServerLayout, script: string): string[] {
-  const id = ident(site);
+  const id = ID;
   return [
     `fastcgi_param SCRIPT_FILENAME ${script};`,
     'fastcgi_param QUERY_STRING $query_string;',
@@ -60,7 +58,7 @@ function block(head: string, lines: string[], indent = '  '): string[] {
 export function renderNginxSite(config: WordPressServerConfig, layout: ServerLayout): string {
   checkServerConfig(config);
   checkLayout(layout);
-  const id = ident(config.site);
+  const id = ID;
   const health = config.healthPath;
   const healthScript = `${layout.configDir}/health.php`;
   const php = (script: string) => fastcgi(config.site, layout, script);
