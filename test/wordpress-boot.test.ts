@@ -14,7 +14,7 @@ import { AZURE_CUSTOM_DATA_LIMIT } from '../synth/clouds/azure/vm.ts';
 import { gcpAccess } from '../synth/clouds/gcp/access.ts';
 import { GCP_METADATA_VALUE_LIMIT } from '../synth/clouds/gcp/vm.ts';
 import type { CloudAccess } from '../synth/core/registry/kinds.ts';
-import { bootFiles, renderSiteDocument, renderWordPressBootstrap, siteFiles, wordpressUserData } from '../synth/kinds/website/boot/bootstrap.ts';
+import { bootFiles, renderSiteDocument, renderWordPressBootstrap, siteFiles } from '../synth/kinds/website/boot/bootstrap.ts';
 import { checkServerConfig, DEBIAN_WORDPRESS, fpmSizing, serverLayout } from '../synth/kinds/website/boot/config.ts';
 import type { WordPressServerConfig } from '../synth/kinds/website/boot/config.ts';
 import { renderNginxSite } from '../synth/kinds/website/boot/nginx.ts';
@@ -22,7 +22,7 @@ import { phpString, renderFpmPool, renderWpConfig } from '../synth/kinds/website
 import { websiteCloudFile, websiteTool } from '../synth/kinds/website/boot/tool.ts';
 import { stackNames } from '../synth/stack/context.ts';
 import type { StackContext } from '../synth/stack/context.ts';
-import { BOOT_SCRIPT_PATH } from '../synth/stack/user-data.ts';
+import { BOOT_SCRIPT_PATH, cloudConfig } from '../synth/stack/user-data.ts';
 import { tempDir } from './helpers.ts';
 
 const run = promisify(execFile);
@@ -71,6 +71,9 @@ function largest(access: CloudAccess): WordPressServerConfig {
     xmlrpc: true,
   });
 }
+
+/** The first-boot script as the clouds pass it (the cloud's VM resource wraps a kind's script with cloudConfig). */
+const wordpressUserData = (config: WordPressServerConfig) => cloudConfig(renderWordPressBootstrap(config));
 
 async function check(text: string): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {

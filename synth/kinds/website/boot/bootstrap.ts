@@ -1,5 +1,4 @@
 import { shellQuote } from '../../../core/render/shell.ts';
-import { cloudConfig } from '../../../stack/user-data.ts';
 import { checkLayout, checkServerConfig, serverLayout } from './config.ts';
 import type { ServerLayout, WordPressServerConfig } from './config.ts';
 import { renderNginxSite } from './nginx.ts';
@@ -159,10 +158,6 @@ export function renderWordPressBootstrap(config: WordPressServerConfig): string 
   ].join('\n');
 }
 
-/** The first-boot script as the cloud-init document the cloud passes as user data. */
-export function wordpressUserData(config: WordPressServerConfig): string {
-  return cloudConfig(renderWordPressBootstrap(config));
-}
 
 const HEADER = `#!/bin/bash
 # AutoStack WordPress server bootstrap. Generated from the Website file: edit the file, not this script.
