@@ -407,6 +407,8 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
     expect((await http('GET', '/readme.html')).status).toBe(404);
     expect((await http('GET', '/xmlrpc.php')).status).toBe(403);
     await writeFile(join(layout.sharedMount, 'uploads', 'shell.php'), '<?php echo "ran" . "-php";');
+    await writeFile(join(layout.sharedMount, 'uploads', '.env'), 'SECRET=1');
+    expect((await http('GET', '/wp-content/uploads/.env')).status).toBe(404);
     const upload = await http('GET', '/wp-content/uploads/shell.php');
     expect(upload.status).toBe(404);
     expect(upload.body).not.toContain('ran-php');
