@@ -1,12 +1,12 @@
 import '../synth/node.ts';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { awsAccess } from '../synth/clouds/aws/access.ts';
 import { AWS_USER_DATA_LIMIT } from '../synth/clouds/aws/vm.ts';
 import { azureAccess } from '../synth/clouds/azure/access.ts';
@@ -123,6 +123,7 @@ describe('WordPress server: the first-boot document', () => {
   it('is a cloud-config document Debian\'s cloud-init validates; the script writes the tool, cloud functions and node file byte for byte', async () => {
     expect(await has('cloud-init'), 'cloud-init is not installed: run .ci/run (it installs Debian\'s cloud-init)').toBe(true);
     const dir = await tempDir('autostack-wp-cloud-init-');
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const config = site(ACCESS[0]!);
     const doc = wordpressUserData(config);
     await writeFile(join(dir, 'user-data.yaml'), doc);
@@ -160,6 +161,7 @@ describe('WordPress server: the packages', () => {
     const status = (await read('/var/lib/dpkg/status', 'utf8')).trim().split('\n\n');
     const gone = /^Package: (apache2.*|libapache2-mod-php.*|php|php8\.2|wordpress.*)$/m;
     const dir = await tempDir('autostack-wp-apt-');
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     await writeFile(join(dir, 'status'), `${status.filter((b) => !gone.test(b)).join('\n\n')}\n`);
     for (const needed of ['nginx', 'php8.2-fpm', 'php8.2-mysql']) expect(status.some((b) => b.startsWith(`Package: ${needed}\n`)), `${needed} is installed here`).toBe(true);
     const sim = await run('apt-get', ['-s', '-o', `Dir::State::status=${join(dir, 'status')}`, 'install', '--no-install-recommends', ...packages]);
@@ -177,6 +179,7 @@ describe('WordPress server: nginx and PHP-FPM accept the generated configuration
       if (!nginx || !fpm) return ctx.skip('nginx and php-fpm8.2 are not installed: run scripts/system-deps.sh');
       if (process.getuid?.() !== 0) return ctx.skip('php-fpm checks the pool\'s user only as root');
       const dir = await tempDir('autostack-wp-conf-');
+      onTestFinished(() => rm(dir, { recursive: true, force: true }));
       // The real layout; only the log directory and the pool's user are this machine's.
       const layout = { ...serverLayout(config), logDir: join(dir, 'log'), phpUser: 'nobody', phpGroup: 'nogroup' };
       await mkdir(join(dir, 'log', 'php'), { recursive: true });
