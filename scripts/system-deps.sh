@@ -13,8 +13,8 @@
 set -uo pipefail
 
 # One line per need: probe|Debian package|what needs it. A probe is a command name (looked up on PATH)
-# or an absolute path (must be executable; SYSTEM_DEPS_PREFIX, for tests of this script, is put in
-# front of it). Adding a package is one line here.
+# or an absolute path (must exist: a program, or a file of a package without one; SYSTEM_DEPS_PREFIX,
+# for tests of this script, is put in front of it). Adding a package is one line here.
 DEPS=(
   "shellcheck|shellcheck|test/bootstrap.test.ts lints the generated shell scripts"
   "git|git|local mode, autostack plan and their tests"
@@ -27,6 +27,14 @@ DEPS=(
   "cloud-init|cloud-init|test/user-data.test.ts (cloud-init schema)"
   "python3|python3|test/postgres-real.test.ts"
   "openssl|openssl|test/postgres-real.test.ts (TLS certificates)"
+  # test/wordpress-real.test.ts runs the generated nginx site and PHP-FPM pool with Debian's WordPress
+  # on MariaDB (on loopback); test/wordpress-boot.test.ts checks the generated configs with nginx -t and php-fpm -t.
+  "/usr/sbin/mariadbd|mariadb-server|test/wordpress-real.test.ts"
+  "/usr/sbin/php-fpm8.2|php-fpm|test/wordpress-real.test.ts, test/wordpress-boot.test.ts (php-fpm8.2 -t)"
+  "/etc/php/8.2/mods-available/mysqli.ini|php-mysql|test/wordpress-real.test.ts"
+  "/usr/sbin/nginx|nginx|test/wordpress-real.test.ts, test/wordpress-boot.test.ts (nginx -t)"
+  "/usr/share/wordpress/wp-settings.php|wordpress|test/wordpress-real.test.ts"
+  "/usr/share/wordpress/wp-content/themes/twentytwentythree/theme.json|wordpress-theme-twentytwentythree|test/wordpress-real.test.ts"
 )
 
 mode=install
@@ -44,7 +52,7 @@ noinstall=${AUTOSTACK_NO_INSTALL:-}
 
 present() {
   case "$1" in
-    /*) [ -x "${SYSTEM_DEPS_PREFIX:-}$1" ] ;;
+    /*) [ -e "${SYSTEM_DEPS_PREFIX:-}$1" ] ;;
     *) command -v "$1" >/dev/null 2>&1 ;;
   esac
 }

@@ -7,7 +7,8 @@ import { ROOT, tempDir } from './helpers.ts';
 
 const SCRIPT = join(ROOT, 'scripts/system-deps.sh');
 const COMMANDS = ['shellcheck', 'git', 'pgbackrest', 'cloud-init', 'python3', 'openssl'];
-const FILES = ['/usr/bin/chromium', '/usr/lib/postgresql/15/bin/postgres'];
+const WORDPRESS = ['/usr/sbin/mariadbd', '/usr/sbin/php-fpm8.2', '/etc/php/8.2/mods-available/mysqli.ini', '/usr/sbin/nginx', '/usr/share/wordpress/wp-settings.php', '/usr/share/wordpress/wp-content/themes/twentytwentythree/theme.json'];
+const FILES = ['/usr/bin/chromium', '/usr/lib/postgresql/15/bin/postgres', ...WORDPRESS];
 
 /**
  * A machine made up for the script: a PATH holding fake executables for `commands` only (plus `id`
@@ -61,7 +62,8 @@ describe('scripts/system-deps.sh', () => {
     const env = { ...(await machine(['git', 'python3', 'openssl'], [])), AUTOSTACK_NO_INSTALL: '1' };
     const dev = await systemDeps([], env);
     expect(dev.code).toBe(0);
-    expect(dev.stdout).toContain('apt-get install -y shellcheck chromium postgresql-15 pgbackrest cloud-init\n');
+    expect(dev.stdout).toContain('apt-get install -y shellcheck chromium postgresql-15 pgbackrest cloud-init mariadb-server php-fpm php-mysql nginx wordpress wordpress-theme-twentytwentythree\n');
+    expect(dev.stdout).toContain('  wordpress (/usr/share/wordpress/wp-settings.php): test/wordpress-real.test.ts');
     expect(dev.stdout).toContain('Carrying on');
     expect(dev.stdout).not.toContain('installing');
     expect((await systemDeps(['--strict'], env)).code).toBe(1);
@@ -74,6 +76,14 @@ describe('scripts/system-deps.sh', () => {
     const r = await systemDeps(['--print'], await machine(COMMANDS, FILES));
     expect(r).toMatchObject({ code: 0 });
     expect(r.stdout).toContain('system-deps: all system packages are present');
+  });
+
+  it('counts a package without a program as present by one of its files (not executable)', async () => {
+    const env = await machine(COMMANDS, FILES);
+    for (const f of WORDPRESS.filter((f) => !f.includes('sbin'))) await chmod(join(env.SYSTEM_DEPS_PREFIX, f), 0o644);
+    const r = await systemDeps(['--print'], env);
+    expect(r.stdout).toContain('system-deps: all system packages are present');
+    expect(r.code).toBe(0);
   });
 
   it('is the one list: .ci/run and npm test both run it, and .ci/run keeps no list of its own', async () => {

@@ -1,0 +1,446 @@
+import type { CloudAccess } from '../../../core/registry/kinds.ts';
+import { shellQuote } from '../../../core/render/shell.ts';
+import { checkLayout, checkServerConfig } from './config.ts';
+import type { ServerLayout, WordPressServerConfig } from './config.ts';
+import { secretsFile, uploadsDir } from './php.ts';
+
+/**
+ * The site's values for the day-2 tool, one `NAME='value'` a line: a file of the site's
+ * configuration document (<configDir>/site.env), so a changed database or prefix reaches running servers.
+ */
+export function renderSiteEnv(config: WordPressServerConfig, layout: ServerLayout): string {
+  checkServerConfig(config);
+  checkLayout(layout);
+  const values: [string, string][] = [
+    ['DB_HOST', config.database.host],
+    ['DB_PORT', String(config.database.port)],
+    ['DB_NAME', config.database.name],
+    ['DB_USER', config.database.user],
+    ['DB_TLS', config.database.tls ? 'yes' : 'no'],
+    ['DOCUMENT_ROOT', layout.documentRoot],
+    ['CONTENT_DIR', layout.contentDir],
+    ['UPLOADS_DIR', uploadsDir(config, layout)],
+    ['SECRETS_FILE', secretsFile(layout)],
+    ['PHP_USER', layout.phpUser],
+    ['PHP_GROUP', layout.phpGroup],
+    ['BACKUP_PREFIX', config.backup.prefix],
+    ['LOG_DIR', layout.logDir],
+  ];
+  return `${values.map(([k, v]) => `${k}=${shellQuote(v)}`).join('\n')}\n`;
+}
+
+/**
+ * The cloud's functions file for a website server: the cloud's own constants and functions
+ * (secret_read, secret_write, ...) and the object functions the backups use, for the cloud's
+ * storage protocol: `object_put KEY FILE` and `object_get KEY FILE`. Credentials come from the
+ * server's identity (instance profile, service account, managed identity) and reach curl on stdin
+ * (`-K -`), never on its command line.
+ */
+export function websiteCloudFile(access: CloudAccess): string {
+  return [
+    '#!/bin/bash',
+    "# How this server reaches its cloud (generated from the cloud's access; sourced by the AutoStack website tool).",
+    '# shellcheck disable=SC2034 # constants are read by the functions below',
+    ...access.shellConstants,
+    ...storageConstants(access.storage),
+    '',
+    access.shellFunctions,
+    objectFunctions(access.storage),
+  ].join('\n');
+}
+
+function storageConstants(storage: CloudAccess['storage']): string[] {
+  switch (storage.protocol) {
+    case 's3':
+      return [`STORAGE_BUCKET=${shellQuote(storage.bucket)}`, `STORAGE_REGION=${shellQuote(storage.region)}`, `STORAGE_ENDPOINT=${shellQuote(storage.endpoint)}`];
+    case 'azure-blob':
+      return [`STORAGE_ACCOUNT=${shellQuote(storage.account)}`, `STORAGE_CONTAINER=${shellQuote(storage.container)}`];
+    case 'gcs':
+      return [`STORAGE_BUCKET=${shellQuote(storage.bucket)}`];
+  }
+}
+
+const S3_FUNCTIONS = `# S3 with curl's SigV4 signing: the environment's keys when set, else the instance profile's (IMDSv2).
+s3_auth() { # curl configuration lines with the credentials, on stdout
+  local token role creds
+  if [ -n "\${AWS_ACCESS_KEY_ID:-}" ]; then
+    printf 'user = "%s:%s"\\n' "$AWS_ACCESS_KEY_ID" "\${AWS_SECRET_ACCESS_KEY:-}"
+    if [ -n "\${AWS_SESSION_TOKEN:-}" ]; then printf 'header = "x-amz-security-token: %s"\\n' "$AWS_SESSION_TOKEN"; fi
+    return 0
+  fi
+  token="$(curl -fsS -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')"
+  role="$(curl -fsS -H "X-aws-ec2-metadata-token: $token" http://169.254.169.254/latest/meta-data/iam/security-credentials/)"
+  creds="$(curl -fsS -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/iam/security-credentials/$role")"
+  CREDS="$creds" python3 -c 'import json,os; c=json.loads(os.environ["CREDS"]); print("user = \\"%s:%s\\"\\nheader = \\"x-amz-security-token: %s\\"" % (c["AccessKeyId"], c["SecretAccessKey"], c["Token"]))'
+}
+s3_url() { printf '%s/%s' "\${AUTOSTACK_S3_URL:-https://$STORAGE_BUCKET.$STORAGE_ENDPOINT}" "$1"; }
+object_put() { # object_put KEY FILE
+  s3_auth | curl -fsS --retry 3 -K - --aws-sigv4 "aws:amz:$STORAGE_REGION:s3" -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' -T "$2" -o /dev/null "$(s3_url "$1")"
+}
+object_get() { # object_get KEY FILE
+  s3_auth | curl -fsS --retry 3 -K - --aws-sigv4 "aws:amz:$STORAGE_REGION:s3" -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' -o "$2" "$(s3_url "$1")"
+}
+`;
+
+const GCS_FUNCTIONS = `# Cloud Storage's JSON API with the service account's token.
+gcs_auth() {
+  curl -fsS -H 'Metadata-Flavor: Google' http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token |
+    python3 -c 'import json,sys; print("header = \\"Authorization: Bearer %s\\"" % json.load(sys.stdin)["access_token"])'
+}
+object_put() { # object_put KEY FILE
+  gcs_auth | curl -fsS --retry 3 -K - -X POST -H 'Content-Type: application/octet-stream' -T "$2" -o /dev/null \\
+    "https://storage.googleapis.com/upload/storage/v1/b/$STORAGE_BUCKET/o?uploadType=media&name=$1"
+}
+object_get() { # object_get KEY FILE
+  gcs_auth | curl -fsS --retry 3 -K - -o "$2" "https://storage.googleapis.com/storage/v1/b/$STORAGE_BUCKET/o/\${1//\\//%2F}?alt=media"
+}
+`;
+
+const AZURE_FUNCTIONS = `# Blob storage with the VM's managed identity (one Put Blob: up to 5,000 MiB per object).
+blob_auth() {
+  curl -fsS -H Metadata:true 'http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fstorage.azure.com%2F' |
+    python3 -c 'import json,sys; print("header = \\"Authorization: Bearer %s\\"" % json.load(sys.stdin)["access_token"])'
+}
+object_put() { # object_put KEY FILE
+  blob_auth | curl -fsS --retry 3 -K - -X PUT -H 'x-ms-version: 2021-08-06' -H 'x-ms-blob-type: BlockBlob' -T "$2" -o /dev/null \\
+    "https://$STORAGE_ACCOUNT.blob.core.windows.net/$STORAGE_CONTAINER/$1"
+}
+object_get() { # object_get KEY FILE
+  blob_auth | curl -fsS --retry 3 -K - -H 'x-ms-version: 2021-08-06' -o "$2" "https://$STORAGE_ACCOUNT.blob.core.windows.net/$STORAGE_CONTAINER/$1"
+}
+`;
+
+function objectFunctions(storage: CloudAccess['storage']): string {
+  return { s3: S3_FUNCTIONS, gcs: GCS_FUNCTIONS, 'azure-blob': AZURE_FUNCTIONS }[storage.protocol];
+}
+
+/** The day-2 tool (/usr/local/sbin/autostack-website): fixed text, the same on every website server. */
+export function websiteTool(): string {
+  return WEBSITE_TOOL;
+}
+
+const WEBSITE_TOOL = `#!/bin/bash
+# AutoStack website tool. Fixed text, the same on every website server. The server's values come
+# from the node file ($AUTOSTACK_NODE_ENV, default /etc/autostack/website/node.env, written once by
+# the first-boot script), the cloud's functions from the file it names, and the site's files from
+# the site's configuration document in the stack's bucket (written here by \`agent\`). Runs as root.
+#   autostack-website agent [--wait]           fetch the site's configuration document and apply it
+#   autostack-website apply FILE               apply a configuration document from a file
+#   autostack-website prepare                  the content directory: packaged themes and plugins linked
+#                                              read-only, uploads (or the link to shared storage) writable by PHP
+#   autostack-website secrets                  write the secrets file from the cloud's secret store
+#                                              (keys and salts made once when the secret has none)
+#   autostack-website backup [--if-older MIN]  database dump + wp-content and uploads archives to object storage
+#   autostack-website restore [STAMP]          bring back a backup (default: the latest)
+set -euo pipefail
+umask 077
+
+AUTOSTACK_NODE_ENV="\${AUTOSTACK_NODE_ENV:-/etc/autostack/website/node.env}"
+# shellcheck source=/dev/null
+. "$AUTOSTACK_NODE_ENV"
+: "\${SITE:?} \${CONFIG_KEY:?} \${CLOUD_FUNCTIONS:?} \${SITE_ENV:?} \${STATE_DIR:?} \${WRITABLE_DIRS:?} \${PHP_VERSION:?}"
+RELOAD="\${RELOAD:-}"
+NGINX_CONF="\${NGINX_CONF:-}"
+NGINX_PREFIX="\${NGINX_PREFIX:-}"
+NGINX_PID="\${NGINX_PID:-}"
+FPM_CONF="\${FPM_CONF:-}"
+FPM_PID="\${FPM_PID:-}"
+# shellcheck source=/dev/null
+. "$CLOUD_FUNCTIONS"
+
+load_site() { # the site's values, from the site file the configuration document wrote
+  if [ ! -f "$SITE_ENV" ]; then fail "no site file $SITE_ENV yet: run autostack-website agent first"; fi
+  # shellcheck source=/dev/null
+  . "$SITE_ENV"
+  : "\${DB_HOST:?} \${DB_PORT:?} \${DB_NAME:?} \${DB_USER:?} \${DB_TLS:?} \${CONTENT_DIR:?} \${UPLOADS_DIR:?} \${SECRETS_FILE:?}"
+  : "\${PHP_USER:?} \${PHP_GROUP:?} \${BACKUP_PREFIX:?} \${DOCUMENT_ROOT:?} \${LOG_DIR:?}"
+}
+
+SALTS=(AUTH_KEY SECURE_AUTH_KEY LOGGED_IN_KEY NONCE_KEY AUTH_SALT SECURE_AUTH_SALT LOGGED_IN_SALT NONCE_SALT)
+WORK=""
+cleanup_work() { if [ -n "$WORK" ]; then rm -rf "$WORK"; fi; }
+trap cleanup_work EXIT
+
+log() { echo "autostack-website[$SITE]: $*"; }
+fail() { echo "autostack-website[$SITE]: $*" >&2; exit 1; }
+
+# --- the site's configuration document: files with owner and mode, and files that must be absent ---
+# write_document DOC: writes what differs (old versions kept in $WORK/previous for a rollback) and
+# lists the changed paths in $WORK/changed. Only paths under WRITABLE_DIRS are accepted.
+write_document() {
+  install -d -m 700 "$WORK/previous"
+  python3 - "$1" "$SITE" "$WRITABLE_DIRS" "$WORK/previous" >"$WORK/changed" <<'PY'
+import grp, json, os, pwd, shutil, sys
+doc_file, site, writable, previous = sys.argv[1:]
+os.umask(0o022)  # new directories readable by nginx; each file gets the document's mode
+doc = json.load(open(doc_file))
+if doc.get("version") != 1:
+    sys.exit("configuration document version %r is not 1: update the AutoStack website tool" % doc.get("version"))
+if doc.get("site") != site:
+    sys.exit("the configuration document is for site %r, this server is %r" % (doc.get("site"), site))
+dirs = [d.rstrip("/") + "/" for d in writable.split(":") if d]
+def allowed(path):
+    if not isinstance(path, str) or not path.startswith("/") or ".." in path.split("/") or "\\n" in path:
+        return False
+    return any(path.startswith(d) for d in dirs)
+for f in doc["files"] + [{"path": p} for p in doc["absent"]]:
+    if not allowed(f["path"]):
+        sys.exit("refusing %r: the configuration document may only write under %s" % (f["path"], ", ".join(dirs)))
+manifest = open(os.path.join(previous, "manifest"), "w")
+def keep(path, n):
+    if os.path.lexists(path):
+        shutil.copy2(path, os.path.join(previous, str(n)))
+        os.chown(os.path.join(previous, str(n)), os.stat(path).st_uid, os.stat(path).st_gid)
+        manifest.write("%d %s\\n" % (n, path))
+    else:
+        manifest.write("- %s\\n" % path)
+n = 0
+for f in doc["files"]:
+    path, content = f["path"], f["content"].encode()
+    uid, gid, mode = pwd.getpwnam(f["owner"]).pw_uid, grp.getgrnam(f["group"]).gr_gid, int(f["mode"], 8)
+    if os.path.isfile(path) and not os.path.islink(path):
+        st = os.stat(path)
+        if open(path, "rb").read() == content and (st.st_mode & 0o7777, st.st_uid, st.st_gid) == (mode, uid, gid):
+            continue
+    n += 1
+    keep(path, n)
+    os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
+    tmp = path + ".autostack-new"
+    with open(tmp, "wb") as out:
+        out.write(content)
+    os.chown(tmp, uid, gid)
+    os.chmod(tmp, mode)
+    os.replace(tmp, path)
+    print(path)
+for path in doc["absent"]:
+    if os.path.lexists(path):
+        n += 1
+        keep(path, n)
+        os.remove(path)
+        print(path)
+PY
+}
+
+rollback_document() { # puts back what write_document replaced
+  local n path
+  while read -r n path; do
+    if [ "$n" = - ]; then rm -f "$path"; else cp -p "$WORK/previous/$n" "$path"; fi
+  done <"$WORK/previous/manifest"
+}
+
+# reload_services: checks the new configuration with nginx and PHP-FPM first (rolling back when
+# either refuses it), then reloads them: through systemd (and (re)arms the document's timers), or
+# by signal to the masters' pid files where something else runs them; RELOAD empty: files only.
+reload_services() {
+  local unit name
+  if [ -z "$RELOAD" ]; then return 0; fi
+  if ! "php-fpm$PHP_VERSION" -t \${FPM_CONF:+-y "$FPM_CONF"} >"$WORK/check.log" 2>&1 ||
+    ! nginx -t \${NGINX_CONF:+-p "$NGINX_PREFIX" -c "$NGINX_CONF"} >>"$WORK/check.log" 2>&1; then
+    rollback_document
+    fail "the new configuration was refused, previous files kept: $(grep -E 'emerg|ERROR' "$WORK/check.log" | head -n 3 | tr '\\n' ' ')"
+  fi
+  if [ "$RELOAD" = signal ]; then
+    # A master that is not running reads the files when it starts.
+    if [ -s "$FPM_PID" ]; then kill -USR2 "$(cat "$FPM_PID")"; fi
+    if [ -s "$NGINX_PID" ]; then kill -HUP "$(cat "$NGINX_PID")"; fi
+    return 0
+  fi
+  if grep -q '\\.service$\\|\\.timer$' "$WORK/changed"; then systemctl daemon-reload; fi
+  systemctl reload-or-restart "php$PHP_VERSION-fpm" nginx
+  while read -r unit; do
+    name="$(basename "$unit")"
+    case "$name" in
+      *.timer) if [ -f "$unit" ]; then systemctl enable --now "$name"; else systemctl disable --now "$name" 2>/dev/null || true; fi ;;
+    esac
+  done <"$WORK/changed"
+}
+
+# apply_document DOC: makes the server match the document; says nothing when it already does.
+apply_document() {
+  local hash applied=""
+  hash="$(sha256sum "$1" | cut -d' ' -f1)"
+  install -d -m 755 "$STATE_DIR"
+  if [ -f "$STATE_DIR/website-config.sha256" ]; then applied="$(cat "$STATE_DIR/website-config.sha256")"; fi
+  if [ "$hash" = "$applied" ]; then return 0; fi
+  write_document "$1"
+  load_site
+  cmd_prepare >/dev/null
+  reload_services
+  echo "$hash" >"$STATE_DIR/website-config.sha256"
+  log "applied configuration \${hash:0:12}: changed $(if [ -s "$WORK/changed" ]; then xargs -r -n1 basename <"$WORK/changed" | paste -sd ' '; else echo nothing; fi)"
+}
+
+cmd_agent() {
+  local doc="$WORK/document.json"
+  install -d -m 755 "$STATE_DIR"
+  exec 9>"$STATE_DIR/website-agent.lock"
+  if ! flock -n 9; then log "another agent run is in progress"; return 0; fi
+  for attempt in $(seq 1 60); do
+    if config_read "$CONFIG_KEY" >"$doc" 2>/dev/null && [ -s "$doc" ]; then break; fi
+    if [ "\${1:-}" != --wait ] || [ "$attempt" = 60 ]; then fail "cannot read the configuration document $CONFIG_KEY"; fi
+    sleep 10
+  done
+  apply_document "$doc"
+}
+
+# The secret (a JSON object in the cloud's secret store) holds DB_PASSWORD, set by whoever created
+# the database user, and WordPress's keys and salts, made here the first time. The file PHP reads
+# is root's, readable by the site's PHP group only, and replaced only when it changed.
+secret_state() { # secret_state FILE: invalid | salts-missing | no-db-password | ok (one python start: they are slow)
+  python3 - "$1" "\${SALTS[@]}" <<'PY'
+import json, sys
+try:
+    doc = json.load(open(sys.argv[1]))
+except ValueError:
+    doc = None
+def has(name):
+    return isinstance(doc.get(name), str) and doc[name] != ""
+if not isinstance(doc, dict):
+    print("invalid")
+elif not all(has(name) for name in sys.argv[2:]):
+    print("salts-missing")
+elif not has("DB_PASSWORD"):
+    print("no-db-password")
+else:
+    print("ok")
+PY
+}
+
+cmd_secrets() {
+  local secret="$WORK/secret.json" out="$WORK/secrets.json" state
+  secret_read >"$secret" || true
+  if [ ! -s "$secret" ]; then echo '{}' >"$secret"; fi
+  state="$(secret_state "$secret")"
+  if [ "$state" = invalid ]; then fail "the site's secret is not a JSON object: fix it in the cloud's secret store"; fi
+  if [ "$state" = salts-missing ]; then
+    # Keys and salts are made on the server, never in Terraform; written back for the other servers.
+    python3 - "$secret" "\${SALTS[@]}" <<'PY' | secret_write
+import json, secrets, string, sys
+doc = json.load(open(sys.argv[1]))
+alphabet = string.ascii_letters + string.digits + "!#%()*+,-.:;<=>?@[]^_{|}~"
+for name in sys.argv[2:]:
+    if not isinstance(doc.get(name), str) or not doc[name]:
+        doc[name] = "".join(secrets.choice(alphabet) for _ in range(64))
+print(json.dumps(doc))
+PY
+    # Read back what the store holds: another server may have written its salts first.
+    secret_read >"$secret"
+    state="$(secret_state "$secret")"
+    log "made WordPress's keys and salts and stored them in the secret"
+  fi
+  if [ "$state" != ok ]; then
+    fail "the site's secret has no DB_PASSWORD yet: the database user's password must be stored there (field DB_PASSWORD) before WordPress can start"
+  fi
+  python3 - "$secret" DB_PASSWORD "\${SALTS[@]}" >"$out" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+print(json.dumps({name: doc[name] for name in sys.argv[2:]}, indent=1, sort_keys=True))
+PY
+  if [ -f "$SECRETS_FILE" ] && cmp -s "$out" "$SECRETS_FILE"; then log "secrets unchanged"; return 0; fi
+  install -o root -g "$PHP_GROUP" -m 640 "$out" "$SECRETS_FILE.autostack-new"
+  mv -f "$SECRETS_FILE.autostack-new" "$SECRETS_FILE"
+  log "secrets written to $SECRETS_FILE"
+}
+
+# A MariaDB client options file with the password (never on a command line), in the work directory.
+client_options() {
+  local password
+  password="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["DB_PASSWORD"])' "$SECRETS_FILE")"
+  {
+    echo '[client]'
+    printf 'host=%s\\nport=%s\\nuser=%s\\n' "$DB_HOST" "$DB_PORT" "$DB_USER"
+    printf 'password="%s"\\n' "$(printf '%s' "$password" | sed 's/\\\\/\\\\\\\\/g; s/"/\\\\"/g')"
+    if [ "$DB_TLS" = yes ]; then echo 'ssl'; fi
+  } >"$WORK/client.cnf"
+}
+
+cmd_prepare() {
+  local kind item
+  install -d -o root -g root -m 755 "$CONTENT_DIR" "$CONTENT_DIR/themes" "$CONTENT_DIR/plugins"
+  for kind in themes plugins; do
+    for item in "$DOCUMENT_ROOT/wp-content/$kind"/*; do
+      if [ -e "$item" ]; then ln -sfn "$item" "$CONTENT_DIR/$kind/$(basename "$item")"; fi
+    done
+  done
+  if [ -d "$DOCUMENT_ROOT/wp-content/languages" ]; then ln -sfn "$DOCUMENT_ROOT/wp-content/languages" "$CONTENT_DIR/languages"; fi
+  install -d -o "$PHP_USER" -g "$PHP_GROUP" -m 755 "$UPLOADS_DIR"
+  if [ "$UPLOADS_DIR" != "$CONTENT_DIR/uploads" ]; then
+    if [ -d "$CONTENT_DIR/uploads" ] && [ ! -L "$CONTENT_DIR/uploads" ]; then fail "$CONTENT_DIR/uploads is a directory, but the uploads are on shared storage ($UPLOADS_DIR): move its files there and remove it"; fi
+    ln -sfn "$UPLOADS_DIR" "$CONTENT_DIR/uploads"
+  fi
+  install -d -o root -g root -m 755 "$LOG_DIR"
+  install -d -o "$PHP_USER" -g "$PHP_GROUP" -m 750 "$LOG_DIR/php"
+  log "content directory $CONTENT_DIR ready"
+}
+
+cmd_backup() {
+  local stamp key latest="" older="" age
+  if [ "\${1:-}" = --if-older ]; then older="\${2:?minutes}"; fi
+  install -d -m 700 "$STATE_DIR"
+  exec 9>"$STATE_DIR/website-backup.lock"
+  if ! flock -n 9; then log "another backup is running"; return 0; fi
+  if [ -n "$older" ] && object_get "$BACKUP_PREFIX/latest" "$WORK/latest" 2>/dev/null; then
+    latest="$(cat "$WORK/latest")"
+    age=$(( ($(date -u +%s) - $(date -u -d "$(echo "$latest" | sed -E 's/^([0-9]{4})([0-9]{2})([0-9]{2})T([0-9]{2})([0-9]{2})([0-9]{2})Z$/\\1-\\2-\\3 \\4:\\5:\\6 UTC/')" +%s)) / 60 ))
+    if [ "$age" -lt "$older" ]; then log "the latest backup ($latest) is $age minutes old: nothing to do"; return 0; fi
+  fi
+  stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+  key="$BACKUP_PREFIX/$stamp"
+  client_options
+  # One consistent snapshot of InnoDB tables without locking the site.
+  mysqldump --defaults-extra-file="$WORK/client.cnf" --single-transaction --quick --no-tablespaces --triggers --hex-blob \\
+    --default-character-set=utf8mb4 "$DB_NAME" | gzip -6 >"$WORK/db.sql.gz"
+  tar -C "$CONTENT_DIR" --exclude=./uploads --exclude=./cache --exclude=./upgrade -czf "$WORK/wp-content.tar.gz" .
+  install -d -m 755 "$UPLOADS_DIR"
+  tar -C "$UPLOADS_DIR" -czf "$WORK/uploads.tar.gz" .
+  (cd "$WORK" && sha256sum db.sql.gz wp-content.tar.gz uploads.tar.gz >SHA256SUMS)
+  object_put "$key/db.sql.gz" "$WORK/db.sql.gz"
+  object_put "$key/wp-content.tar.gz" "$WORK/wp-content.tar.gz"
+  object_put "$key/uploads.tar.gz" "$WORK/uploads.tar.gz"
+  object_put "$key/SHA256SUMS" "$WORK/SHA256SUMS"
+  # The pointer last: a backup that stopped half-way never becomes the latest.
+  echo "$stamp" >"$WORK/latest"
+  object_put "$BACKUP_PREFIX/latest" "$WORK/latest"
+  log "backup $stamp done ($(du -k "$WORK/db.sql.gz" | cut -f1) KiB database, $(du -k "$WORK/uploads.tar.gz" | cut -f1) KiB uploads)"
+}
+
+cmd_restore() {
+  local stamp="\${1:-}" key name damaged
+  if [ -z "$stamp" ]; then
+    object_get "$BACKUP_PREFIX/latest" "$WORK/latest" || fail "no backup of $SITE under $BACKUP_PREFIX/ (no 'latest' object)"
+    stamp="$(cat "$WORK/latest")"
+  fi
+  if ! [[ "$stamp" =~ ^[0-9]{8}T[0-9]{6}Z$ ]]; then fail "$stamp is not a backup stamp (YYYYMMDDTHHMMSSZ)"; fi
+  key="$BACKUP_PREFIX/$stamp"
+  object_get "$key/SHA256SUMS" "$WORK/SHA256SUMS" || fail "backup $stamp of $SITE not found under $BACKUP_PREFIX/"
+  for name in db.sql.gz wp-content.tar.gz uploads.tar.gz; do
+    object_get "$key/$name" "$WORK/$name" || fail "backup $stamp: $name is missing from $BACKUP_PREFIX/$stamp/"
+  done
+  damaged="$(cd "$WORK"; { sha256sum -c SHA256SUMS 2>/dev/null || true; } | sed -n 's/: FAILED.*//p' | paste -sd ' ')"
+  if [ -n "$damaged" ]; then fail "backup $stamp: $damaged does not match its checksum: not restoring"; fi
+  client_options
+  mysql --defaults-extra-file="$WORK/client.cnf" -e "CREATE DATABASE IF NOT EXISTS \\\`$DB_NAME\\\` CHARACTER SET utf8mb4"
+  gunzip -c "$WORK/db.sql.gz" | mysql --defaults-extra-file="$WORK/client.cnf" "$DB_NAME"
+  tar -C "$CONTENT_DIR" -xzf "$WORK/wp-content.tar.gz"
+  # The uploads are swapped in whole: files added after the backup do not linger.
+  install -d -m 755 "$UPLOADS_DIR.restoring"
+  tar -C "$UPLOADS_DIR.restoring" -xzf "$WORK/uploads.tar.gz"
+  chown -R "$PHP_USER:$PHP_GROUP" "$UPLOADS_DIR.restoring"
+  rm -rf "$UPLOADS_DIR.previous"
+  if [ -d "$UPLOADS_DIR" ]; then mv "$UPLOADS_DIR" "$UPLOADS_DIR.previous"; fi
+  mv "$UPLOADS_DIR.restoring" "$UPLOADS_DIR"
+  rm -rf "$UPLOADS_DIR.previous"
+  log "restored backup $stamp"
+}
+
+WORK="$(mktemp -d)"
+case "\${1:-}" in
+  agent) shift; cmd_agent "$@" ;;
+  apply) apply_document "\${2:?usage: autostack-website apply FILE}" ;;
+  prepare) load_site; cmd_prepare ;;
+  secrets) load_site; cmd_secrets ;;
+  backup) shift; load_site; cmd_backup "$@" ;;
+  restore) shift; load_site; cmd_restore "$@" ;;
+  *) fail "usage: autostack-website agent [--wait] | apply FILE | prepare | secrets | backup [--if-older MINUTES] | restore [STAMP]" ;;
+esac
+`;
