@@ -11,6 +11,7 @@ import type { Identity } from './github/sticky-comment.ts';
 import { canWrite, HELP, parseCommand } from './services/commands.ts';
 import type { AppConfig } from './services/config.ts';
 import { DOWNTIME_LABEL, POLICY_LABEL, WORKFLOW_PATH } from './services/config.ts';
+import { SETTINGS_FILE } from '../synth/core/load/reader.ts';
 import { renderAndDeploy } from './services/deploy.ts';
 import { redeploy } from './services/redeploy.ts';
 import { reflectDeployment, reflectFailedRun } from './services/deploy-results.ts';
@@ -151,7 +152,8 @@ function repositoryKey(ctx: AnyContext): string {
 
 const READS: RouteName[] = ['graphql', 'getTree', 'getBlob', 'getContent'];
 // A policy change also reads who added the policy label and their role (listIssueEvents, getCollaboratorPermission).
-const REVIEW: RouteName[] = ['listPullFiles', ...READS, 'listCheckRuns', 'createCheckRun', 'updateCheckRun', 'getPull', 'listComments', 'createComment', 'updateComment', 'listIssueEvents', 'getCollaboratorPermission'];
+// A push that changes the policy again takes the policy label off (compareCommits, removeLabel).
+const REVIEW: RouteName[] = ['listPullFiles', ...READS, 'listCheckRuns', 'createCheckRun', 'updateCheckRun', 'getPull', 'listComments', 'createComment', 'updateComment', 'listIssueEvents', 'getCollaboratorPermission', 'compareCommits', 'removeLabel'];
 const ONBOARD: RouteName[] = ['getRepo', 'getContent', 'listPulls', 'getRef', 'getCommit', 'createTree', 'createCommit', 'createRef', 'createPull'];
 const DISPATCH: RouteName[] = ['listDeployments', 'listDeploymentStatuses', 'createDeployment', 'createDeploymentStatus', 'dispatchWorkflow'];
 const REFLECT: RouteName[] = ['listCheckRuns', 'createCheckRun', 'updateCheckRun', 'listDeployments', 'listDeploymentStatuses', 'listPullsForCommit', 'listComments', 'updateComment'];
@@ -281,8 +283,27 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
       await reviewPullRequest(client(ctx, scope), { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, ...(downtimeOk ? { acknowledgedDowntime: `pull-request label ${DOWNTIME_LABEL}` } : {}), ...(defaultBranch ? { defaultBranch } : {}), ...(policyLabel ? { policyLabel } : {}) }, who, options.config.quotaFor(owner, typeof ownerId === 'number' ? ownerId : undefined));
     };
 
+    /**
+     * A maintainer's policy label accepts the policy change they saw. A push that changes the
+     * policy file again takes the label off, so the new change needs its own approval; a push that
+     * changes only plans keeps it. Nothing is asked of GitHub when the label is not there.
+     */
+    const dismissPolicyApproval = async (ctx: AnyContext) => {
+      const pr = ctx.payload.pull_request as { number: number; head: { sha: string }; base: { sha: string }; labels?: { name?: string }[] };
+      if (ctx.payload.action !== 'synchronize' || !(pr.labels ?? []).some((l) => l.name === POLICY_LABEL)) return pr;
+      const gh = client(ctx, 'review');
+      const cmp = (await gh.call('compareCommits', { basehead: `${ctx.payload.before}...${ctx.payload.after}`, per_page: 1 })).data as { status?: string; files?: { filename: string; previous_filename?: string }[] };
+      const files = cmp.files ?? [];
+      // A force push (not simply ahead) or a listing GitHub cut at 300 files cannot show the policy file unchanged.
+      const policyTouched = cmp.status !== 'ahead' || files.length >= 300 || files.some((f) => f.filename === SETTINGS_FILE || f.previous_filename === SETTINGS_FILE);
+      if (!policyTouched) return pr;
+      await gh.maybe('removeLabel', { issue_number: pr.number, name: POLICY_LABEL });
+      ctx.log.info({ delivery: ctx.id, pull: pr.number }, 'the push changed the policy again: policy label removed, a maintainer must accept the new change');
+      return { ...pr, labels: (pr.labels ?? []).filter((l) => l.name !== POLICY_LABEL) };
+    };
+
     const prKey = (ctx: AnyContext) => `#${ctx.payload.pull_request.number}`;
-    app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'], handle('review', async (ctx) => review(ctx, ctx.payload.pull_request), prCheck, prKey));
+    app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'], handle('review', async (ctx) => review(ctx, await dismissPolicyApproval(ctx)), prCheck, prKey));
     // Adding or removing the downtime or the policy label changes the verdict: review again.
     app.on(['pull_request.labeled', 'pull_request.unlabeled'], handle('review', async (ctx) => {
       if (ctx.payload.label?.name === DOWNTIME_LABEL || ctx.payload.label?.name === POLICY_LABEL) await review(ctx, ctx.payload.pull_request);

@@ -174,6 +174,46 @@ describe('pull request review', () => {
       expect(gh.made('PATCH', '/check-runs/103')[0]!.body.conclusion).toBe('failure');
     });
 
+    it('a push that changes the policy again takes the label off (the approval was for the change the maintainer saw); a push that changes only plans keeps it', async () => {
+      const PREV = 'd'.repeat(40);
+      const pushed = (labels: string[]) => payload('pull_request', 'synchronize', (p) => {
+        p.number = 7;
+        p.pull_request.number = 7;
+        p.pull_request.head.sha = HEAD;
+        p.pull_request.base.sha = BASE;
+        p.before = PREV;
+        p.after = HEAD;
+        p.pull_request.labels = labels.map((name) => ({ name }));
+      });
+      const mona = { login: 'mona', permission: 'write', role_name: 'maintain' };
+      // The policy file changed again in this push: the label comes off and the check fails.
+      gh = new FakeGitHub().token();
+      gh.on('GET', gh.repoPath(`/compare/${PREV}...${HEAD}`), 200, { status: 'ahead', files: [{ filename: F, status: 'modified' }, { filename: S, status: 'modified' }] });
+      gh.on('DELETE', gh.repoPath('/issues/7/labels/autostack/policy-ok'), 200, []);
+      expectPolicyRun(105);
+      await (await probot()).receive({ id: 'pol6', name: 'pull_request', payload: pushed(['autostack/policy-ok']) } as never);
+      expect(gh.made('DELETE', '/labels/')).toHaveLength(1);
+      expect(gh.made('PATCH', '/check-runs/105')[0]!.body.conclusion).toBe('failure');
+      expect(gh.made('POST', '/issues/7/comments')[0]!.body.body).toContain(NEEDED);
+      expect(gh.requests.filter((r) => /\/events|\/collaborators\//.test(r.path))).toEqual([]);
+      gh.verify();
+      // Only a plan changed in this push: the maintainer's label still accepts the policy change.
+      gh = new FakeGitHub().token();
+      gh.on('GET', gh.repoPath(`/compare/${PREV}...${HEAD}`), 200, { status: 'ahead', files: [{ filename: F, status: 'modified' }] });
+      expectPolicyRun(106, { events: [event('labeled', 'mona', '2026-03-02T09:00:00Z')], role: mona });
+      await (await probot()).receive({ id: 'pol7', name: 'pull_request', payload: pushed(['autostack/policy-ok']) } as never);
+      expect(gh.made('DELETE', '/labels/')).toHaveLength(0);
+      expect(gh.made('PATCH', '/check-runs/106')[0]!.body.conclusion).toBe('success');
+      gh.verify();
+      // A force push (the old head is not behind the new one) could hide anything: the label comes off.
+      gh = new FakeGitHub().token();
+      gh.on('GET', gh.repoPath(`/compare/${PREV}...${HEAD}`), 200, { status: 'diverged', files: [{ filename: F, status: 'modified' }] });
+      gh.on('DELETE', gh.repoPath('/issues/7/labels/autostack/policy-ok'), 200, []);
+      expectPolicyRun(107);
+      await (await probot()).receive({ id: 'pol8', name: 'pull_request', payload: pushed(['autostack/policy-ok']) } as never);
+      expect(gh.made('PATCH', '/check-runs/107')[0]!.body.conclusion).toBe('failure');
+    });
+
     it('makes none of the extra calls for a pull request that does not change the policy, label or not', async () => {
       gh = new FakeGitHub().token();
       expectPolicyRun(104, { policy: false });

@@ -38,7 +38,8 @@ export interface Checked {
 
 /** Finds the operation in GitHub's OpenAPI description and validates a JSON request body against it. */
 export function checkRequest(method: string, path: string, body: unknown): Checked {
-  const clean = decodeURIComponent(path.split('?')[0]!);
+  // Decoded segment by segment: a parameter holding an encoded slash (a label `autostack%2Fpolicy-ok`) stays one segment.
+  const clean = path.split('?')[0]!.split('/').map((segment) => decodeURIComponent(segment).replace(/\//g, '%2F')).join('/');
   const route = routes.find((r) => r.method === method.toUpperCase() && r.regex.test(clean));
   if (!route) return { operation: `${method} ${path}`, errors: [`${method} ${clean} is not an operation in GitHub's OpenAPI description`] };
   const op = spec.paths[route.template]![route.method.toLowerCase()];
