@@ -1,6 +1,6 @@
 import type { CloudPlan } from '../../../knowledge-base/cloud-plan.ts';
 import type { CostEstimate } from '../../../knowledge-base/cost.ts';
-import type { CloudId } from '../../../knowledge-base/types.ts';
+import type { CloudId, ResourceKind } from '../../../knowledge-base/types.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { ParsedFile } from '../parse/parse.ts';
 import type { SettingsModel } from '../resolve/settings.ts';
@@ -69,6 +69,11 @@ export interface Subject {
 export interface InfrastructureCapability<M> {
   subject(model: M): Subject;
   primaryCloud(model: M): CloudId;
+  /**
+   * The resource types the kind's stack holds (default: a server stack, SERVER_STACK_KINDS): a
+   * cloud offers a region for the kind only where each of them has a price there.
+   */
+  stackKinds?: readonly ResourceKind[];
   /** Cloud plans: the model's own cloud first, then the other registered clouds (comparisons, or kept during a migration). */
   plan(model: M): CloudPlan[];
   /**

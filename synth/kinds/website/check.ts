@@ -202,9 +202,6 @@ function checkNames(model: WebsiteModel, ctx: KindContext, report: Report): void
   for (const { name, index } of namesOutsideSubtree(model)) {
     report(['spec', 'domains', 'custom', index], 'website/name-outside-org', `${name} is a platform name outside this site's subtree (${zone}): a site may only take names under ${zone}, never another org's or another site's. Use domains.route or domains.extraRoutes for more platform names, or a domain of your own.`);
   }
-  if (!zone && model.names.custom.length === 0) {
-    report(['spec'], 'website/no-name', 'This site has no name: autostack.yaml sets no spec.platform.domain (the operator\'s setting) and the file lists no domains.custom, so it gets no certificate and answers only at the load balancer\'s address over HTTP. Ask the platform operator for the platform domain, or add a custom domain.', 'warning');
-  }
   const certs = planCertificates(model, model.cloud);
   for (const p of certs.problems) report(['spec', 'domains'], 'website/certificate-limit', `${displayName(model.cloud)}: ${p}.`);
   for (const w of certs.warnings) report(['spec', 'domains'], 'website/certificate-limit-near', `${displayName(model.cloud)}: ${w}.`, 'warning');

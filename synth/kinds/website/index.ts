@@ -1,4 +1,5 @@
 import { cloudIds } from '../../../knowledge-base/clouds/registry.ts';
+import { WEBSITE_STACK_KINDS } from '../../../knowledge-base/types.ts';
 import type { KindDefinition } from '../../core/registry/kinds.ts';
 import { adviseWebsite } from './advice.ts';
 import { describeWebsiteChanges } from './changes.ts';
@@ -36,6 +37,7 @@ export const websiteKind: KindDefinition<WebsiteModel> = {
   infrastructure: {
     subject: (m) => ({ name: m.name, project: m.project, org: m.org, labels: m.labels }),
     primaryCloud: (m) => m.cloud,
+    stackKinds: WEBSITE_STACK_KINDS,
     plan: (m) => websitePlans(m, cloudIds()),
     budget: (m) => (m.budget ? { monthlyUsd: m.budget.monthlyUsd, path: ['spec', 'budget', 'monthlyUsd'] } : undefined),
     // Quotas count servers at the maximum scale, in every region of the site.
