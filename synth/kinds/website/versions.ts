@@ -22,11 +22,12 @@ export const PHP_VERSIONS = {
 
 /**
  * WordPress supports the latest major release; security fixes are backported to older branches
- * as a courtesy only, so the review flags any but the latest two.
+ * as a courtesy only, so the review flags any but the latest two. 6.1 stays on the list: it is
+ * what Debian 12 packages (6.1.x with Debian's security updates), which the servers install.
  */
 export const WORDPRESS_VERSIONS = {
   source: 'https://wordpress.org/download/releases/ and https://make.wordpress.org/core/handbook/about/release-cycle/ (read 2026-11-29)',
-  versions: ['6.7', '6.8', '6.9'],
+  versions: ['6.1', '6.2', '6.3', '6.4', '6.5', '6.6', '6.7', '6.8', '6.9'],
   default: '6.9',
 };
 
