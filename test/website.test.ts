@@ -4,6 +4,7 @@
 import '../synth/node.ts';
 import { describe, expect, it } from 'vitest';
 import { estimateCost } from '../knowledge-base/cost.ts';
+import type { Diagnostic } from '../synth/core/diagnostics.ts';
 import { MemoryReader } from '../synth/core/load/reader.ts';
 import type { ReferencedDoc } from '../synth/core/registry/kinds.ts';
 import { renderMarkdown } from '../synth/core/render/markdown.ts';
@@ -40,7 +41,7 @@ function lookupOf(files: Record<string, string>): (kind: string, name: string) =
 function load(text: string, opts: { lookup?: ReturnType<typeof lookupOf>; settings?: SettingsModel } = {}) {
   return loadDocument(SITE_FILE, text, opts.settings ?? settings, { now: NOW, ...(opts.lookup ? { lookup: opts.lookup } : {}) });
 }
-const errors = (d: { diagnostics: { severity: string }[] }) => d.diagnostics.filter((x) => x.severity === 'error');
+const errors = (d: { diagnostics: Diagnostic[] }) => d.diagnostics.filter((x) => x.severity === 'error');
 
 describe('Website schema and checks', () => {
   it('takes a minimal file, every other field defaulted', () => {
@@ -89,6 +90,7 @@ describe('Website schema and checks', () => {
     expect(errors(load(site('source:\n  type: zip\n  archive: ../../etc/site.zip')))[0]).toMatchObject({ code: 'website/archive-path' });
     expect(errors(load(site('source:\n  type: git\n  repository: https://user:token@github.com/acme/site.git'))).map((x) => x.code)).toEqual(expect.arrayContaining(['website/plaintext-secret', 'website/repository-credentials']));
     expect(errors(load(site('database:\n  backup:\n    schedule: "61 3 * * *"')))[0]).toMatchObject({ code: 'website/backup-schedule', path: 'spec.database.backup.schedule' });
+    expect(errors(load(site('alerts:\n  emails: ["ops\u202e@example.com"]')))[0]).toMatchObject({ code: 'website/characters', path: 'spec.alerts.emails.0' });
   });
 
   it('refuses a region where not every website resource has a price, and names the offered ones', () => {

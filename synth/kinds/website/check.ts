@@ -33,6 +33,7 @@ export function checkWebsite(data: unknown, ctx: KindContext): Diagnostic[] {
     report(f.path, 'website/plaintext-secret', `Plaintext secret: ${f.what} must not be written in a website file. AutoStack generates the database and admin passwords and keeps them in the cloud's secret store; remove it (and rotate it, since it is now in git history).`, 'error', f.onKey);
   }
   checkLabels(doc, report);
+  checkCharacters(doc, report);
   if (!checkProfile(doc, ctx, report)) return out;
   const { spec, profile } = effectiveSpec(doc, ctx);
   // Where a value came from the profile, the diagnostic points at the file's spec.profile (or at spec for the default profile).
@@ -73,6 +74,20 @@ function checkLabels(doc: WebsiteDoc, report: Report): void {
   for (const [key, value] of Object.entries(doc.metadata.labels ?? {})) {
     if (key.startsWith('autostack-') || key === 'managed-by') report(['metadata', 'labels', key], 'website/reserved-label', `Label "${key}" is set by AutoStack on every resource; choose another key.`, 'error', true);
     else if (hasUnsafeCharacters(value)) report(['metadata', 'labels', key], 'website/label-characters', `The value of label ${key} (${quoteVisible(value)}) contains control, invisible or bidi characters: labels become cloud tags, where they would mislead. Write it with visible characters only.`);
+  }
+}
+
+/** Free-text fields end up in cloud resources, notifications and the review: visible characters only. */
+function checkCharacters(doc: WebsiteDoc, report: Report): void {
+  const s = doc.spec ?? {};
+  const fields: [Path, string | undefined][] = [
+    [['spec', 'source', 'archive'], s.source?.archive],
+    [['spec', 'source', 'repository'], s.source?.repository],
+    ...(s.alerts?.emails ?? []).map((e, i): [Path, string] => [['spec', 'alerts', 'emails', i], e]),
+    ...(s.runtime?.notifyOnly?.notify ?? []).map((e, i): [Path, string] => [['spec', 'runtime', 'notifyOnly', 'notify', i], e]),
+  ];
+  for (const [path, value] of fields) {
+    if (value !== undefined && hasUnsafeCharacters(value)) report(path, 'website/characters', `${quoteVisible(value)} contains control, invisible or bidi characters: write it with visible characters only.`);
   }
 }
 
