@@ -66,6 +66,8 @@ describe('Website schema and checks', () => {
       expect(e[0]!.message).toContain('shop.acme.www.sites.example.net');
       expect(d.model).toBeUndefined();
     }
+    // Reported together with other mistakes, in one pass.
+    expect(errors(load(site('runtime:\n  php: "7.4"\ndomains:\n  custom: [www.x.other.www.sites.example.net]'))).map((x) => x.code)).toEqual(['website/php-version', 'website/name-outside-org']);
     // The site's own names and a domain of the customer's are fine.
     expect(errors(load(site('domains:\n  custom: [shop.example.com, "*.example.org"]')))).toEqual([]);
   });

@@ -329,7 +329,7 @@ function policyChanges(base: SettingsModel, head: LoadedSettings): Diagnostic[] 
   const doc = head.doc;
   if (!doc) {
     // The settings file is deleted: its budgets and deploy branch stop applying once merged.
-    const lost = [base.budgets.monthlyUsd !== undefined ? `the repository budget of $${base.budgets.monthlyUsd}/month` : '', ...Object.entries(base.budgets.projects).map(([p, usd]) => `the budget of project ${p} ($${usd}/month)`), base.deployBranch !== DEFAULT_SETTINGS.deployBranch ? `deploy branch ${base.deployBranch}` : ''].filter(Boolean);
+    const lost = [base.budgets.monthlyUsd !== undefined ? `the repository budget of $${base.budgets.monthlyUsd}/month` : '', ...Object.entries(base.budgets.projects).map(([p, usd]) => `the budget of project ${p} ($${usd}/month)`), base.deployBranch !== DEFAULT_SETTINGS.deployBranch ? `deploy branch ${base.deployBranch}` : '', base.platform.domain ? `platform domain ${base.platform.domain}` : ''].filter(Boolean);
     if (!lost.length) return [];
     return [{ file: SETTINGS_FILE, line: 1, column: 1, severity: 'warning', code: 'settings/policy-change', path: 'spec', message: `${SETTINGS_FILE} is deleted, so ${lost.join(', ')} no longer apply once merged: a policy change. This review checks against the current policy of the base branch; have the change approved by whoever owns the budget.` }];
   }

@@ -47,7 +47,7 @@ export function checkWebsite(data: unknown, ctx: KindContext): Diagnostic[] {
   checkAvailability(spec, cloud, region, at, report);
   checkBackups(spec, at, report);
   checkSource(doc, report);
-  if (hasErrorsIn(out)) return out;
+  // Names are checked whatever else is wrong: one pass reports every mistake.
   const model = resolveWebsite(doc, ctx);
   checkNames(model, ctx, report);
   if (region && !hasErrorsIn(out)) {
