@@ -207,10 +207,22 @@ describe('Website cloud plans', () => {
     expect(cost.items.find((i) => i.resource === 'mysql/shop')).toBeUndefined();
   });
 
-  it('adds a standby region for active/passive and states the limits', () => {
+  it('refuses a standby region where website resources have no price, positioned on it', () => {
     const m = load(site('region: us-east-1\navailability:\n  mode: activePassive\n  standbyRegion: us-west-2'), { settings });
-    // us-west-2 lacks website prices on AWS: refused, positioned.
     expect(errors(m)[0]).toMatchObject({ code: 'website/unknown-region', path: 'spec.availability.standbyRegion' });
+  });
+
+  it('plans a standby region for active/passive and several for active/active, and states the limits', () => {
+    const base = load(site('region: us-east-1\nruntime:\n  scaling: { min: 2, max: 4 }'), { settings }).model as WebsiteModel;
+    const passive = websiteKind.infrastructure!.plan({ ...base, availability: { mode: 'activePassive', standbyRegion: 'us-west' } })[0]!;
+    expect(passive.resources.filter((r) => r.attrs.region === 'us-west-2').map((r) => r.key)).toEqual(['load-balancer/shop-standby-1', 'instance-group/shop-standby-1', 'file-share/shop-standby-1', 'mysql/shop-replica-1']);
+    expect(passive.resources.find((r) => r.key === 'instance-group/shop-standby-1')!.attrs).toMatchObject({ min: 1, max: 4, role: 'standby' });
+    expect(passive.resources.find((r) => r.kind === 'dns-zone')!.attrs.routing).toBe('failover on health checks');
+    expect(passive.notes.join('\n')).toMatch(/standby in us-west-2.*writes since its last replication are lost/);
+    expect(websiteKind.infrastructure!.servers(passive)).toBe(8);
+    const active = websiteKind.infrastructure!.plan({ ...base, availability: { mode: 'activeActive', regions: ['us-west', 'eu-west'] } })[0]!;
+    expect(active.resources.filter((r) => r.kind === 'instance-group').map((r) => r.attrs.region)).toEqual(['us-east-1', 'us-west-2', 'eu-west-1']);
+    expect(active.notes.join('\n')).toMatch(/one writer database in us-east-1/);
   });
 });
 
