@@ -207,6 +207,15 @@ describe('Website cloud plans', () => {
     expect(cost.items.find((i) => i.resource === 'mysql/shop')).toBeUndefined();
   });
 
+  it('sizes the backup bucket from the site (uploads and database dumps), not from a server disk it does not have', () => {
+    const m = load(site('region: us-east-1\ndatabase:\n  storageGiB: 100\nfileBackup:\n  retentionDays: 20'), { settings }).model as WebsiteModel;
+    const line = estimateCost(websiteKind.infrastructure!.plan(m)[0]!).items.find((i) => i.resource === 'bucket/shop-backups')!;
+    // (10 GiB of uploads + 100 × 0.5 × 0.4 GiB of dump) × (1 + 0.05 × 20 days)
+    expect(line.quantity).toBe(60);
+    expect(line.monthlyUsd).toBeGreaterThan(0);
+    expect(line.assumption).toMatch(/10 GiB of uploads and a database dump of 20 GiB/);
+  });
+
   it('refuses a standby region where website resources have no price, positioned on it', () => {
     const m = load(site('region: us-east-1\navailability:\n  mode: activePassive\n  standbyRegion: us-west-2'), { settings });
     expect(errors(m)[0]).toMatchObject({ code: 'website/unknown-region', path: 'spec.availability.standbyRegion' });
