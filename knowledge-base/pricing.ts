@@ -114,8 +114,11 @@ export const backupBucket: PriceComponent = withPriced(
   ({ resource: r, plan, catalog }) => {
     // With backups off the bucket holds only the servers' configuration documents (a few KB).
     if (r.attrs.backups === false) return free(r, 'backups are off: the bucket holds only the servers\' configuration documents, a few KB');
-    const out = item(r, r.type, catalog.objectStoragePrice(plan.region, r.type), backupStorageGiB(plan, Number(r.attrs.retentionDays)), 'GiB-month', plan);
-    return 'reason' in out ? out : { ...out, assumption: BACKUP_ASSUMPTION.text };
+    // A stack whose backups are not a server's data disk (a website's dumps and files) states their size and how it was estimated.
+    const stated = typeof r.attrs.storedGiB === 'number';
+    const gib = stated ? Math.max(0, Number(r.attrs.storedGiB)) : backupStorageGiB(plan, Number(r.attrs.retentionDays));
+    const out = item(r, r.type, catalog.objectStoragePrice(plan.region, r.type), gib, 'GiB-month', plan);
+    return 'reason' in out ? out : { ...out, assumption: stated ? String(r.attrs.storedAssumption ?? `${gib} GiB stored`) : BACKUP_ASSUMPTION.text };
   },
   (c, region) => c.objectStoragePrice(region, c.data.objectStorageClass) !== undefined,
 );

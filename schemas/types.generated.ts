@@ -217,6 +217,631 @@ export interface Plan {
 }
 
 /**
+ * An AutoStack Website: a WordPress site on the cloud's reference architecture (HTTPS load balancer, a group of web servers, shared file storage, managed MySQL, optional object cache and CDN, DNS and certificates), in the customer's own AWS, Azure or GCP account, reviewed and priced from git.
+ */
+export interface Website {
+  /**
+   * Version of the AutoStack file format. Always autostack.dev/v1.
+   */
+  apiVersion: 'autostack.dev/v1';
+  /**
+   * What this file describes. Website is a WordPress site.
+   */
+  kind: 'Website';
+  /**
+   * Who this site is: its name, the project it belongs to, and free-form labels.
+   */
+  metadata: {
+    /**
+     * DNS-safe name of the site, unique in the repository: lowercase letters, digits and '-', starting with a letter, at most 40 characters. It is a label of the site's platform name and names its cloud resources.
+     */
+    name: string;
+    /**
+     * Project the site belongs to; groups sites and plans for budgets and cost reports. DNS-safe like the name.
+     */
+    project?: string;
+    /**
+     * Free-form key/value labels copied onto every cloud resource as tags (lowercase keys; values up to 63 characters).
+     */
+    labels?: {
+      /**
+       * Label value, at most 63 characters.
+       */
+      [k: string]: string;
+    };
+  };
+  /**
+   * What the site should be. Every field has a default: from the file, else its profile, else the knowledge base.
+   */
+  spec: {
+    /**
+     * The Profile (another file of kind Profile) whose values apply where this file sets none. Defaults to the profile named default when there is one.
+     */
+    profile?: string;
+    /**
+     * Cloud that runs the site: aws, azure or gcp. Defaults to the profile, then the repository settings. The review prices the other clouds for comparison.
+     */
+    cloud?: 'aws' | 'azure' | 'gcp';
+    /**
+     * Region: the cloud's own name (us-east-1, eastus, us-central1) or an alias (us-east, eu-west). Only regions where every website resource has a price are offered.
+     */
+    region?: string;
+    /**
+     * What the web servers run and how many there are.
+     */
+    runtime?: {
+      /**
+       * PHP version (major.minor), e.g. "8.3". Validated against the versions the servers' distribution supports; defaults to the newest supported.
+       */
+      php?: string;
+      /**
+       * WordPress version (major.minor or major.minor.patch), e.g. "6.8". Validated against the supported list; defaults to the newest. A blank site installs exactly this version.
+       */
+      wordpress?: string;
+      /**
+       * Size of each web server: small (2 vCPU, 4 GiB), medium (2 vCPU, 8 GiB), large (4 vCPU, 16 GiB) or xlarge (8 vCPU, 32 GiB); the cheapest instance type of the cloud that fits is chosen. Defaults to small.
+       */
+      size?: 'small' | 'medium' | 'large' | 'xlarge';
+      /**
+       * Automatic scaling between min and max servers on CPU. Use either scaling or notifyOnly; defaults to min 1, max 2, cpuTarget 60.
+       */
+      scaling?: {
+        /**
+         * Fewest servers (1 to 50). Two or more keep the site up while one is replaced.
+         */
+        min?: number;
+        /**
+         * Most servers (1 to 100), at least min. Quotas count servers at this maximum.
+         */
+        max?: number;
+        /**
+         * Average CPU percentage the group keeps by adding or removing servers (10 to 90). Defaults to 60.
+         */
+        cpuTarget?: number;
+      };
+      /**
+       * A fixed number of servers; when CPU stays above cpuAbove, the people in notify are told (scaling is announced, not performed).
+       */
+      notifyOnly?: {
+        /**
+         * How many servers run (1 to 50). Defaults to 1.
+         */
+        servers?: number;
+        /**
+         * Average CPU percentage above which a notification is sent (10 to 100). Defaults to 80.
+         */
+        cpuAbove?: number;
+        /**
+         * Email addresses told when CPU stays above cpuAbove.
+         *
+         * @maxItems 10
+         *
+         * Items: An email address.
+         */
+        notify?:
+          | []
+          | [string]
+          | [string, string]
+          | [string, string, string]
+          | [string, string, string, string]
+          | [string, string, string, string, string]
+          | [string, string, string, string, string, string]
+          | [string, string, string, string, string, string, string]
+          | [string, string, string, string, string, string, string, string]
+          | [string, string, string, string, string, string, string, string, string]
+          | [string, string, string, string, string, string, string, string, string, string];
+      };
+      /**
+       * Object cache (Redis/Valkey) for WordPress: fewer database queries per page. Defaults to false.
+       */
+      objectCache?: boolean;
+      /**
+       * Size of the object cache when on: small, medium or large (the cloud's node type for it is shown in the review). Defaults to small.
+       */
+      cacheSize?: 'small' | 'medium' | 'large';
+      /**
+       * Serve the site through the cloud's CDN (CloudFront, Front Door, Cloud CDN). Defaults to false.
+       */
+      cdn?: boolean;
+    };
+    /**
+     * The site's database: the cloud's managed MySQL.
+     */
+    database?: {
+      /**
+       * Database size: small, medium, large or xlarge; the cloud's instance class for it is shown in the review. Defaults to small.
+       */
+      size?: 'small' | 'medium' | 'large' | 'xlarge';
+      /**
+       * Provisioned database storage in GiB (20 to 16384). Defaults to 20. Storage grows in place but never shrinks.
+       */
+      storageGiB?: number;
+      /**
+       * A standby in another zone with automatic failover (Multi-AZ, zone-redundant HA, regional Cloud SQL): about twice the database cost. Defaults to false.
+       */
+      highAvailability?: boolean;
+      /**
+       * The managed database's automated backups.
+       */
+      backup?: {
+        /**
+         * When it runs, as a 5-field cron expression in UTC ("0 3 * * *" = daily at 03:00) or @hourly, @daily, @weekly.
+         */
+        schedule?: string;
+        /**
+         * How many days database backups are kept (1 to 35, the managed services' limit). Defaults to 7.
+         */
+        retentionDays?: number;
+      };
+    };
+    /**
+     * A backup of the shared file storage (uploads, plugins, themes) and a database dump to the backup bucket.
+     */
+    fileBackup?: {
+      /**
+       * Whether the file backup runs. Defaults to true; turning it off is allowed but flagged.
+       */
+      enabled?: boolean;
+      /**
+       * When it runs, as a 5-field cron expression in UTC ("0 3 * * *" = daily at 03:00) or @hourly, @daily, @weekly.
+       */
+      schedule?: string;
+      /**
+       * How many days file backups are kept (1 to 3650). Defaults to 14.
+       */
+      retentionDays?: number;
+    };
+    /**
+     * How a new server version (a new image, PHP or WordPress version, or site code) replaces the running servers, with automatic rollback when health checks fail.
+     */
+    updates?: {
+      /**
+       * rolling (default: servers replaced a few at a time), canary (a share of the servers first, then more after a pause) or blueGreen (a full new group, switched over once verifyPath answers).
+       */
+      strategy?: 'rolling' | 'canary' | 'blueGreen';
+      /**
+       * canary: the percentages of servers updated at each step, ending at 100, e.g. [10, 50, 100].
+       *
+       * @minItems 1
+       * @maxItems 10
+       *
+       * Items: A percentage of the servers (1 to 100).
+       */
+      steps?:
+        | [number]
+        | [number, number]
+        | [number, number, number]
+        | [number, number, number, number]
+        | [number, number, number, number, number]
+        | [number, number, number, number, number, number]
+        | [number, number, number, number, number, number, number]
+        | [number, number, number, number, number, number, number, number]
+        | [number, number, number, number, number, number, number, number, number]
+        | [number, number, number, number, number, number, number, number, number, number];
+      /**
+       * canary: how long to watch each step before the next, e.g. "10m" or "1h". Defaults to 10m.
+       */
+      pause?: string;
+      /**
+       * blueGreen: the path the new group must answer with 200 before traffic moves to it, e.g. /healthz. Defaults to the health check path.
+       */
+      verifyPath?: string;
+    };
+    /**
+     * Where the site runs: one region, a standby region, or several active regions.
+     */
+    availability?: {
+      /**
+       * single (default): one region. activePassive: a database replica and a standby group in standbyRegion, DNS fails over on health checks. activeActive: groups in the regions listed too, one writer database (the review states the limits).
+       */
+      mode?: 'single' | 'activePassive' | 'activeActive';
+      /**
+       * activePassive: the standby region (the cloud's name or an alias), not the site's own region.
+       */
+      standbyRegion?: string;
+      /**
+       * activeActive: the other regions serving the site besides spec.region.
+       *
+       * @minItems 1
+       * @maxItems 4
+       *
+       * Items: A region (the cloud's name or an alias).
+       */
+      regions?: [string] | [string, string] | [string, string, string] | [string, string, string, string];
+    };
+    /**
+     * The site's public address: shared (default: the load balancer's own address, which the cloud may change) or dedicated (a static public IP reserved for the site, kept across changes; billed hourly).
+     */
+    ip?: 'shared' | 'dedicated';
+    /**
+     * Alarms (servers' CPU, load balancer errors, unhealthy servers, database CPU and storage) and who is told.
+     */
+    alerts?: {
+      /**
+       * Email addresses the alarms notify.
+       *
+       * @maxItems 10
+       *
+       * Items: An email address.
+       */
+      emails?:
+        | []
+        | [string]
+        | [string, string]
+        | [string, string, string]
+        | [string, string, string, string]
+        | [string, string, string, string, string]
+        | [string, string, string, string, string, string]
+        | [string, string, string, string, string, string, string]
+        | [string, string, string, string, string, string, string, string]
+        | [string, string, string, string, string, string, string, string, string]
+        | [string, string, string, string, string, string, string, string, string, string];
+    };
+    /**
+     * The site's names. Its platform name is <route>.<site>.<org>.www.<platform domain> (the platform domain is set by the operator in autostack.yaml, spec.platform.domain); custom domains are optional.
+     */
+    domains?: {
+      /**
+       * The first label of the platform name. Defaults to www.
+       */
+      route?: string;
+      /**
+       * More platform names in the site's own subtree (<route>.<site>.<org>.www.<platform domain>); with any, the site's certificate is the wildcard *.<site>.<org>.www.<platform domain>.
+       *
+       * @maxItems 10
+       *
+       * Items: A DNS label.
+       */
+      extraRoutes?:
+        | []
+        | [string]
+        | [string, string]
+        | [string, string, string]
+        | [string, string, string, string]
+        | [string, string, string, string, string]
+        | [string, string, string, string, string, string]
+        | [string, string, string, string, string, string, string]
+        | [string, string, string, string, string, string, string, string]
+        | [string, string, string, string, string, string, string, string, string]
+        | [string, string, string, string, string, string, string, string, string, string];
+      /**
+       * Custom domains (yours, e.g. example.com, www.example.com, or *.example.com for one label below it): they get their own DNS-validated certificates; point them at the site as the review says.
+       *
+       * @maxItems 100
+       *
+       * Items: A lowercase DNS name.
+       */
+      custom?: string[];
+    };
+    /**
+     * Where the site's code comes from. Code is deployed from here; content (uploads) lives on the shared storage, never in git.
+     */
+    source?: {
+      /**
+       * blank (default): a fresh WordPress of the pinned version, its admin password generated and kept in the cloud's secret store; zip: a site archive (wp-content and a database dump); git: a repository of a Bedrock-style project or of wp-content.
+       */
+      type?: 'blank' | 'zip' | 'git';
+      /**
+       * zip: where the archive is: a path in this repository (site/export.zip) or an object URL (s3://, gs://, https://<account>.blob.core.windows.net/...).
+       */
+      archive?: string;
+      /**
+       * git: the repository URL (https://… or git@host:owner/repo.git).
+       */
+      repository?: string;
+      /**
+       * git: the branch, tag or commit to deploy. Defaults to main.
+       */
+      ref?: string;
+      /**
+       * git: bedrock (a Bedrock-style project with composer.json) or wp-content (the repository is the wp-content directory). Defaults to wp-content.
+       */
+      layout?: 'bedrock' | 'wp-content';
+    };
+    /**
+     * The traffic you expect, for the estimate (load balancer, CDN, DNS). Without it a small site is assumed and the review says so.
+     */
+    traffic?: {
+      /**
+       * Requests a month.
+       */
+      requestsPerMonth?: number;
+      /**
+       * GiB served a month.
+       */
+      gibPerMonth?: number;
+    };
+    /**
+     * Acknowledges, for the change that adds or edits it, what a review refuses without it. It counts only in the pull request that writes it.
+     */
+    acknowledge?: {
+      /**
+       * Why the database or the shared storage may be replaced or restarted in this change, e.g. "move to a larger database class, window 2026-12-01 02:00 UTC".
+       */
+      downtime?: string;
+    };
+    /**
+     * Monthly budget for this site on its cloud (at its minimum scale). The review fails when the estimate exceeds it or cannot be complete.
+     */
+    budget?: {
+      /**
+       * Monthly limit in US dollars.
+       */
+      monthlyUsd: number;
+    };
+  };
+}
+
+/**
+ * An AutoStack Profile: named defaults that files of other kinds take where they set nothing themselves (a Website names one in spec.profile; the profile named default applies when a file names none). Platform operators ship profiles like small-blog or shop-ha.
+ */
+export interface Profile {
+  /**
+   * Version of the AutoStack file format. Always autostack.dev/v1.
+   */
+  apiVersion: 'autostack.dev/v1';
+  /**
+   * What this file describes. Profile is a set of named defaults.
+   */
+  kind: 'Profile';
+  /**
+   * The profile's name (what files name in spec.profile) and project.
+   */
+  metadata: {
+    /**
+     * DNS-safe name of the profile, unique in the repository; default applies to files that name none.
+     */
+    name: string;
+    /**
+     * Project the profile belongs to (for ownership; a profile costs nothing).
+     */
+    project?: string;
+    /**
+     * Free-form key/value labels copied onto every cloud resource as tags (lowercase keys; values up to 63 characters).
+     */
+    labels?: {
+      /**
+       * Label value, at most 63 characters.
+       */
+      [k: string]: string;
+    };
+  };
+  /**
+   * The defaults, per kind of file they apply to.
+   */
+  spec: {
+    /**
+     * What the profile is for, shown in the editor and the review, e.g. "A small blog: one server, no cache".
+     */
+    description?: string;
+    /**
+     * Defaults for Website files: any of the fields of a Website's spec except its names, source, traffic, budget and acknowledgement.
+     */
+    website?: {
+      /**
+       * Cloud that runs the site: aws, azure or gcp. Defaults to the profile, then the repository settings. The review prices the other clouds for comparison.
+       */
+      cloud?: 'aws' | 'azure' | 'gcp';
+      /**
+       * Region: the cloud's own name (us-east-1, eastus, us-central1) or an alias (us-east, eu-west). Only regions where every website resource has a price are offered.
+       */
+      region?: string;
+      /**
+       * What the web servers run and how many there are.
+       */
+      runtime?: {
+        /**
+         * PHP version (major.minor), e.g. "8.3". Validated against the versions the servers' distribution supports; defaults to the newest supported.
+         */
+        php?: string;
+        /**
+         * WordPress version (major.minor or major.minor.patch), e.g. "6.8". Validated against the supported list; defaults to the newest. A blank site installs exactly this version.
+         */
+        wordpress?: string;
+        /**
+         * Size of each web server: small (2 vCPU, 4 GiB), medium (2 vCPU, 8 GiB), large (4 vCPU, 16 GiB) or xlarge (8 vCPU, 32 GiB); the cheapest instance type of the cloud that fits is chosen. Defaults to small.
+         */
+        size?: 'small' | 'medium' | 'large' | 'xlarge';
+        /**
+         * Automatic scaling between min and max servers on CPU. Use either scaling or notifyOnly; defaults to min 1, max 2, cpuTarget 60.
+         */
+        scaling?: {
+          /**
+           * Fewest servers (1 to 50). Two or more keep the site up while one is replaced.
+           */
+          min?: number;
+          /**
+           * Most servers (1 to 100), at least min. Quotas count servers at this maximum.
+           */
+          max?: number;
+          /**
+           * Average CPU percentage the group keeps by adding or removing servers (10 to 90). Defaults to 60.
+           */
+          cpuTarget?: number;
+        };
+        /**
+         * A fixed number of servers; when CPU stays above cpuAbove, the people in notify are told (scaling is announced, not performed).
+         */
+        notifyOnly?: {
+          /**
+           * How many servers run (1 to 50). Defaults to 1.
+           */
+          servers?: number;
+          /**
+           * Average CPU percentage above which a notification is sent (10 to 100). Defaults to 80.
+           */
+          cpuAbove?: number;
+          /**
+           * Email addresses told when CPU stays above cpuAbove.
+           *
+           * @maxItems 10
+           *
+           * Items: An email address.
+           */
+          notify?:
+            | []
+            | [string]
+            | [string, string]
+            | [string, string, string]
+            | [string, string, string, string]
+            | [string, string, string, string, string]
+            | [string, string, string, string, string, string]
+            | [string, string, string, string, string, string, string]
+            | [string, string, string, string, string, string, string, string]
+            | [string, string, string, string, string, string, string, string, string]
+            | [string, string, string, string, string, string, string, string, string, string];
+        };
+        /**
+         * Object cache (Redis/Valkey) for WordPress: fewer database queries per page. Defaults to false.
+         */
+        objectCache?: boolean;
+        /**
+         * Size of the object cache when on: small, medium or large (the cloud's node type for it is shown in the review). Defaults to small.
+         */
+        cacheSize?: 'small' | 'medium' | 'large';
+        /**
+         * Serve the site through the cloud's CDN (CloudFront, Front Door, Cloud CDN). Defaults to false.
+         */
+        cdn?: boolean;
+      };
+      /**
+       * The site's database: the cloud's managed MySQL.
+       */
+      database?: {
+        /**
+         * Database size: small, medium, large or xlarge; the cloud's instance class for it is shown in the review. Defaults to small.
+         */
+        size?: 'small' | 'medium' | 'large' | 'xlarge';
+        /**
+         * Provisioned database storage in GiB (20 to 16384). Defaults to 20. Storage grows in place but never shrinks.
+         */
+        storageGiB?: number;
+        /**
+         * A standby in another zone with automatic failover (Multi-AZ, zone-redundant HA, regional Cloud SQL): about twice the database cost. Defaults to false.
+         */
+        highAvailability?: boolean;
+        /**
+         * The managed database's automated backups.
+         */
+        backup?: {
+          /**
+           * When it runs, as a 5-field cron expression in UTC ("0 3 * * *" = daily at 03:00) or @hourly, @daily, @weekly.
+           */
+          schedule?: string;
+          /**
+           * How many days database backups are kept (1 to 35, the managed services' limit). Defaults to 7.
+           */
+          retentionDays?: number;
+        };
+      };
+      /**
+       * A backup of the shared file storage (uploads, plugins, themes) and a database dump to the backup bucket.
+       */
+      fileBackup?: {
+        /**
+         * Whether the file backup runs. Defaults to true; turning it off is allowed but flagged.
+         */
+        enabled?: boolean;
+        /**
+         * When it runs, as a 5-field cron expression in UTC ("0 3 * * *" = daily at 03:00) or @hourly, @daily, @weekly.
+         */
+        schedule?: string;
+        /**
+         * How many days file backups are kept (1 to 3650). Defaults to 14.
+         */
+        retentionDays?: number;
+      };
+      /**
+       * How a new server version (a new image, PHP or WordPress version, or site code) replaces the running servers, with automatic rollback when health checks fail.
+       */
+      updates?: {
+        /**
+         * rolling (default: servers replaced a few at a time), canary (a share of the servers first, then more after a pause) or blueGreen (a full new group, switched over once verifyPath answers).
+         */
+        strategy?: 'rolling' | 'canary' | 'blueGreen';
+        /**
+         * canary: the percentages of servers updated at each step, ending at 100, e.g. [10, 50, 100].
+         *
+         * @minItems 1
+         * @maxItems 10
+         *
+         * Items: A percentage of the servers (1 to 100).
+         */
+        steps?:
+          | [number]
+          | [number, number]
+          | [number, number, number]
+          | [number, number, number, number]
+          | [number, number, number, number, number]
+          | [number, number, number, number, number, number]
+          | [number, number, number, number, number, number, number]
+          | [number, number, number, number, number, number, number, number]
+          | [number, number, number, number, number, number, number, number, number]
+          | [number, number, number, number, number, number, number, number, number, number];
+        /**
+         * canary: how long to watch each step before the next, e.g. "10m" or "1h". Defaults to 10m.
+         */
+        pause?: string;
+        /**
+         * blueGreen: the path the new group must answer with 200 before traffic moves to it, e.g. /healthz. Defaults to the health check path.
+         */
+        verifyPath?: string;
+      };
+      /**
+       * Where the site runs: one region, a standby region, or several active regions.
+       */
+      availability?: {
+        /**
+         * single (default): one region. activePassive: a database replica and a standby group in standbyRegion, DNS fails over on health checks. activeActive: groups in the regions listed too, one writer database (the review states the limits).
+         */
+        mode?: 'single' | 'activePassive' | 'activeActive';
+        /**
+         * activePassive: the standby region (the cloud's name or an alias), not the site's own region.
+         */
+        standbyRegion?: string;
+        /**
+         * activeActive: the other regions serving the site besides spec.region.
+         *
+         * @minItems 1
+         * @maxItems 4
+         *
+         * Items: A region (the cloud's name or an alias).
+         */
+        regions?: [string] | [string, string] | [string, string, string] | [string, string, string, string];
+      };
+      /**
+       * The site's public address: shared (default: the load balancer's own address, which the cloud may change) or dedicated (a static public IP reserved for the site, kept across changes; billed hourly).
+       */
+      ip?: 'shared' | 'dedicated';
+      /**
+       * Alarms (servers' CPU, load balancer errors, unhealthy servers, database CPU and storage) and who is told.
+       */
+      alerts?: {
+        /**
+         * Email addresses the alarms notify.
+         *
+         * @maxItems 10
+         *
+         * Items: An email address.
+         */
+        emails?:
+          | []
+          | [string]
+          | [string, string]
+          | [string, string, string]
+          | [string, string, string, string]
+          | [string, string, string, string, string]
+          | [string, string, string, string, string, string]
+          | [string, string, string, string, string, string, string]
+          | [string, string, string, string, string, string, string, string]
+          | [string, string, string, string, string, string, string, string, string]
+          | [string, string, string, string, string, string, string, string, string, string];
+      };
+    };
+  };
+}
+
+/**
  * Repository settings for AutoStack, in .autostack/autostack.yaml: the organisation, defaults for every plan, budgets, the deploy branch and the Terraform state backend.
  */
 export interface Settings {
@@ -360,6 +985,15 @@ export interface Settings {
          */
         subnetwork?: string;
       };
+    };
+    /**
+     * Operator settings of the hosting platform. A review reads them from the base branch (like budgets): a pull request cannot change what it is checked against.
+     */
+    platform?: {
+      /**
+       * The domain the platform serves sites under: a site gets <route>.<site>.<org>.www.<domain>. Lowercase DNS name, e.g. sites.example.net.
+       */
+      domain?: string;
     };
     /**
      * Cloud accounts to deploy into, where the provider cannot infer them from the credentials.

@@ -6,9 +6,13 @@ import { aws } from './clouds/aws/index.ts';
 import { azure } from './clouds/azure/index.ts';
 import { gcp } from './clouds/gcp/index.ts';
 import { planKind } from './kinds/plan/index.ts';
+import { profileKind } from './kinds/profile/index.ts';
+import { websiteKind } from './kinds/website/index.ts';
 
 registerCloud(aws);
 registerCloud(azure);
 registerCloud(gcp);
 
 registerKind(planKind);
+registerKind(websiteKind);
+registerKind(profileKind);

@@ -3,7 +3,9 @@
 import '../synth/node.ts';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { catalogFor } from '../knowledge-base/catalog.ts';
 import { estimateCost } from '../knowledge-base/cost.ts';
+import { SERVER_STACK_KINDS } from '../knowledge-base/types.ts';
 import { MemoryReader } from '../synth/core/load/reader.ts';
 import { registeredClouds, registerCloud } from '../synth/core/registry/clouds.ts';
 import { registeredKindDefinitions, registerKind } from '../synth/core/registry/kinds.ts';
@@ -96,6 +98,17 @@ describe.each(registeredClouds().map((c) => [c.id, c] as const))('cloud %s', (cl
   });
 
   for (const kind of infraKinds) {
+    // A cloud offers a kind only in the regions where every resource type of its stack has a price.
+    const offered = catalogFor(cloud).regionNames(kind.infrastructure!.stackKinds ?? SERVER_STACK_KINDS);
+    if (offered.length === 0) {
+      it(`refuses a ${kind.kind} with a positioned error while no region prices its stack`, () => {
+        const doc = docOf(kind);
+        expect(doc.model).toBeUndefined();
+        const refusal = doc.diagnostics.find((d) => d.severity === 'error' && /not offered|no .*region/i.test(d.message));
+        expect(refusal, JSON.stringify(doc.diagnostics)).toMatchObject({ line: expect.any(Number), column: expect.any(Number) });
+      });
+      continue;
+    }
     it(`prices every resource of a ${kind.kind} or says why not`, () => {
       const doc = docOf(kind);
       for (const plan of kind.infrastructure!.plan(doc.model).filter((p) => p.cloud === cloud)) {
@@ -109,6 +122,15 @@ describe.each(registeredClouds().map((c) => [c.id, c] as const))('cloud %s', (cl
       }
     });
 
+    if (!kind.infrastructure!.workload) {
+      it(`refuses to synthesize a ${kind.kind}, whose servers no cloud builds yet, with the reason`, async () => {
+        const doc = docOf(kind, true);
+        const out = await synthesize([{ kind: kind.kind, model: doc.model }], settings, [cloud]);
+        expect(out.ok).toBe(false);
+        if (!out.ok) expect(out.errors.join('\n')).toMatch(/cannot build this kind's Terraform yet/);
+      });
+      continue;
+    }
     it(`tags everything taggable and escapes user strings in a ${kind.kind} stack`, async () => {
       const doc = docOf(kind, true);
       const out = await synthesize([{ kind: kind.kind, model: doc.model }], settings, [cloud]);

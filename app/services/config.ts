@@ -28,7 +28,8 @@ type QuotaFile = { default?: Omit<Quota, 'scope'>; orgs?: Record<string, Omit<Qu
 /**
  * Operator settings from the environment: AUTOSTACK_ACTION_REF, and per-organisation quotas in
  * AUTOSTACK_QUOTAS (JSON) or AUTOSTACK_QUOTAS_FILE (YAML or JSON):
- * `{ default: { maxMonthlyUsd, maxVms }, orgs: { acme: { maxMonthlyUsd: 5000, maxVms: 20 } } }`.
+ * `{ default: { maxMonthlyUsd, maxVms, maxPerKind }, orgs: { acme: { maxMonthlyUsd: 5000, maxVms: 20, maxPerKind: { Website: 10 } } } }`
+ * (maxVms counts servers at their maximum scale; maxPerKind counts files per kind).
  * An organisation may also be named by its id (`"id:1234567"`), which stays the same when it is renamed.
  */
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

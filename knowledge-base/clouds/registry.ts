@@ -32,6 +32,33 @@ export interface CloudKnowledge {
    * network of the customer's that provides it).
    */
   privateServices: { ok: true } | { ok: false; why: string };
+  /**
+   * Service limits a kind plans against (`certificates-per-load-balancer`, `names-per-certificate`,
+   * …), each with the page that states it. A kind reads the ones it needs and says so when a
+   * figure is missing.
+   */
+  limits?: Record<string, CloudLimit>;
+  /**
+   * The cloud's type for an abstract resource of a named size (`mysql.small` → `db.t4g.small`):
+   * kinds that size managed services by name ask here, so the cloud's folder owns its SKUs.
+   */
+  sizes?: Partial<Record<ResourceKind, Record<string, SizedType>>>;
+}
+
+/** A service limit of a cloud and where it is written. */
+export interface CloudLimit {
+  value: number;
+  /** The documentation page that states it. */
+  source: string;
+  /** What it counts, in a reviewer's words. */
+  what: string;
+}
+
+/** A managed service's type for a named size, with the vCPU and memory it gives (for the review and for clouds priced per vCPU and GiB). */
+export interface SizedType {
+  type: string;
+  vcpu?: number;
+  memoryGiB?: number;
 }
 
 const registry = new Map<CloudId, CloudKnowledge>();

@@ -17,15 +17,17 @@ import { cloudStacks } from './registry.ts';
  */
 export async function buildStack(synthesis: Synthesis, impl: CloudStacks, infra: InfrastructureCapability<unknown>, model: unknown, plan: CloudPlan, settings: SettingsModel): Promise<{ name: string; json: string; rollout: string[][] }> {
   const subject = infra.subject(model);
+  const workload = infra.workload;
+  if (!workload) throw new Error(`no cloud builds the servers of ${subject.name} yet: its kind has no workload`);
   const names = stackNames(subject, plan.cloud);
   const stack = synthesis.stack(names.stack);
   const groups = new Map<number, TerraformResource[]>();
   const tags = Object.fromEntries(Object.entries(baseTags(subject)).map(([k, v]) => [k, synthesis.literal(v)]));
   const ctx: StackContext = {
     subject, plan, settings, stack, synthesis, names, tags,
-    workload: infra.workload,
-    bootScript: (index, access) => infra.workload.bootScript(model, plan, index, access),
-    serverConfig: (index, access) => infra.workload.serverConfig?.(model, plan, index, access),
+    workload,
+    bootScript: (index, access) => workload.bootScript(model, plan, index, access),
+    serverConfig: (index, access) => workload.serverConfig?.(model, plan, index, access),
     shared: new Map(),
     lit: (t) => synthesis.literal(t),
     serverGroup: (index, ...members) => groups.set(index, [...(groups.get(index) ?? []), ...members]),

@@ -48,6 +48,10 @@ export async function synthesize(inputs: SynthInput[], settings: SettingsModel, 
   }
   for (const [i, { infra, model, name, cloud, plans }] of jobs.entries()) {
     const plan = plans.find((p) => p.cloud === cloud);
+    if (!infra.workload) {
+      errors.push(`${name} on ${cloud}: AutoStack cannot build this kind's Terraform yet (the review prices and compares it; deploying it comes with the clouds' constructs for it)`);
+      continue;
+    }
     if (!plan || plan.problems.length) {
       errors.push(`${name} on ${cloud}: ${plan ? plan.problems.join('; ') : 'not a registered cloud'}`);
       continue;

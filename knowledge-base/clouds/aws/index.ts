@@ -26,6 +26,15 @@ export const awsKnowledge: CloudKnowledge = {
     'dns-zone': 'Route 53 hosted zone', certificate: 'ACM public certificate', cdn: 'CloudFront distribution', 'instance-group': 'Auto Scaling group', alarm: 'CloudWatch alarms and SNS topic',
   },
   privateServices: { ok: false, why: 'Secrets Manager is reached only through the internet or a paid interface endpoint, which the plan\'s own VPC does not have (S3 has a free gateway endpoint)' },
+  limits: {
+    'certificates-per-load-balancer': { value: 25, what: 'certificates on one Application Load Balancer (besides the default one; a quota AWS can raise)', source: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html' },
+    'names-per-certificate': { value: 10, what: 'domain names on one ACM certificate (a quota AWS can raise to 100)', source: 'https://docs.aws.amazon.com/acm/latest/userguide/acm-limits.html' },
+  },
+  // Managed services by named size (the website's database and object cache).
+  sizes: {
+    mysql: { small: { type: 'db.t4g.small', vcpu: 2, memoryGiB: 2 }, medium: { type: 'db.t4g.medium', vcpu: 2, memoryGiB: 4 }, large: { type: 'db.t4g.large', vcpu: 2, memoryGiB: 8 }, xlarge: { type: 'db.m6g.xlarge', vcpu: 4, memoryGiB: 16 } },
+    cache: { small: { type: 'cache.t4g.micro', memoryGiB: 0.5 }, medium: { type: 'cache.t4g.small', memoryGiB: 1.37 }, large: { type: 'cache.t4g.medium', memoryGiB: 3.09 } },
+  },
   prices: {
     ...commonPrices,
     disk: diskPerGiB,

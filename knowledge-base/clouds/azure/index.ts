@@ -27,6 +27,15 @@ export const azureKnowledge: CloudKnowledge = {
     'dns-zone': 'Azure DNS zone', certificate: 'Key Vault certificate', cdn: 'Front Door (Standard) profile', 'instance-group': 'VM Scale Set', alarm: 'Azure Monitor alert rules and action group',
   },
   privateServices: { ok: true },
+  limits: {
+    'certificates-per-load-balancer': { value: 100, what: 'TLS certificates on one Application Gateway (one per HTTPS listener)', source: 'https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/azure-subscription-service-limits#application-gateway-limits' },
+    'names-per-certificate': { value: 100, what: 'names on one certificate from the ACME certificate authority (Let\'s Encrypt)', source: 'https://letsencrypt.org/docs/rate-limits/' },
+  },
+  // Managed services by named size (the website's database and object cache).
+  sizes: {
+    mysql: { small: { type: 'B_Standard_B1ms', vcpu: 1, memoryGiB: 2 }, medium: { type: 'B_Standard_B2s', vcpu: 2, memoryGiB: 4 }, large: { type: 'GP_Standard_D2ds_v4', vcpu: 2, memoryGiB: 8 }, xlarge: { type: 'GP_Standard_D4ds_v4', vcpu: 4, memoryGiB: 16 } },
+    cache: { small: { type: 'Basic C1', memoryGiB: 1 }, medium: { type: 'Standard C1', memoryGiB: 1 }, large: { type: 'Standard C3', memoryGiB: 6 } },
+  },
   prices: {
     ...commonPrices,
     // Managed disks are billed as the smallest size tier that holds them (200 GiB is a P15).

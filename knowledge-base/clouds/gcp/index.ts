@@ -27,6 +27,15 @@ export const gcpKnowledge: CloudKnowledge = {
     'dns-zone': 'Cloud DNS zone', certificate: 'Certificate Manager certificate', cdn: 'Cloud CDN', 'instance-group': 'managed instance group', alarm: 'Cloud Monitoring alerting policies',
   },
   privateServices: { ok: true },
+  limits: {
+    'certificates-per-load-balancer': { value: 100, what: 'Certificate Manager certificates a target HTTPS proxy references directly (a certificate map holds thousands)', source: 'https://cloud.google.com/certificate-manager/docs/deploy' },
+    'names-per-certificate': { value: 100, what: 'domain names on one Google-managed certificate', source: 'https://cloud.google.com/certificate-manager/docs/quotas' },
+  },
+  // Managed services by named size (the website's database: Cloud SQL custom machines; object cache: Memorystore tier and GiB).
+  sizes: {
+    mysql: { small: { type: 'db-custom-1-3840', vcpu: 1, memoryGiB: 3.75 }, medium: { type: 'db-custom-2-7680', vcpu: 2, memoryGiB: 7.5 }, large: { type: 'db-custom-4-15360', vcpu: 4, memoryGiB: 15 }, xlarge: { type: 'db-custom-8-30720', vcpu: 8, memoryGiB: 30 } },
+    cache: { small: { type: 'basic', memoryGiB: 1 }, medium: { type: 'basic', memoryGiB: 5 }, large: { type: 'standard', memoryGiB: 5 } },
+  },
   prices: {
     ...commonPrices,
     disk: diskPerGiB,

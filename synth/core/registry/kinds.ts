@@ -1,6 +1,6 @@
 import type { CloudPlan } from '../../../knowledge-base/cloud-plan.ts';
 import type { CostEstimate } from '../../../knowledge-base/cost.ts';
-import type { CloudId } from '../../../knowledge-base/types.ts';
+import type { CloudId, ResourceKind } from '../../../knowledge-base/types.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { ParsedFile } from '../parse/parse.ts';
 import type { SettingsModel } from '../resolve/settings.ts';
@@ -15,6 +15,43 @@ export interface KindContext {
   now?: Date;
   /** Downtime acknowledged outside the file for this change (a pull-request label, a CLI flag): why. */
   acknowledgedDowntime?: string;
+  /**
+   * Other documents of the repository at the same ref, by kind and `metadata.name` (what the
+   * kind's `references` names). Absent where there is no repository (one file in the editor):
+   * a kind then says the reference was not checked.
+   */
+  lookup?: (kind: string, name: string) => ReferencedDoc | undefined;
+}
+
+/** A document another one names, found at the same ref. */
+export interface ReferencedDoc {
+  kind: string;
+  name: string;
+  file: string;
+  /** The resolved model; undefined when the file has errors (its own review reports them). */
+  model?: unknown;
+}
+
+/** One document named by another: its kind and name, and where the naming file says so. */
+export interface Reference {
+  kind: string;
+  name: string;
+  /** Path of the field that names it (for positioned diagnostics); empty when implied. */
+  path: (string | number)[];
+  /** An implied reference (a default the file does not name): its absence is no error. */
+  optional?: boolean;
+}
+
+/**
+ * Documents of other files a kind reads while checking and resolving (a Website's Profile). The
+ * core finds them at the same ref (`KindContext.lookup`) and reviews the naming files again when
+ * a named file changes.
+ */
+export interface ReferencesCapability {
+  /** The kinds this kind may name. */
+  kinds: string[];
+  /** What a schema-valid document names (never throws on odd data: return what can be read). */
+  of(data: unknown): Reference[];
 }
 
 /** Who a resource belongs to: names, tags and cost allocation derive from it. */
@@ -32,6 +69,11 @@ export interface Subject {
 export interface InfrastructureCapability<M> {
   subject(model: M): Subject;
   primaryCloud(model: M): CloudId;
+  /**
+   * The resource types the kind's stack holds (default: a server stack, SERVER_STACK_KINDS): a
+   * cloud offers a region for the kind only where each of them has a price there.
+   */
+  stackKinds?: readonly ResourceKind[];
   /** Cloud plans: the model's own cloud first, then the other registered clouds (comparisons, or kept during a migration). */
   plan(model: M): CloudPlan[];
   /**
@@ -45,8 +87,12 @@ export interface InfrastructureCapability<M> {
   servers(plan: CloudPlan): number;
   /** Short advice for the review (cheaper cloud, risky settings). */
   advise?(model: M, plans: CloudPlan[], costs: CostEstimate[]): string[];
-  /** What the kind's servers run, for the clouds' constructs (descriptions, first-boot script). */
-  workload: Workload<M>;
+  /**
+   * What the kind's servers run, for the clouds' constructs (descriptions, first-boot script).
+   * Absent while no cloud builds the kind's stack yet: the review prices and compares it, and
+   * synthesis refuses it with that reason.
+   */
+  workload?: Workload<M>;
 }
 
 /** How a migration moves the data: its steps in order, and how much data leaves the old cloud. */
@@ -150,6 +196,8 @@ export interface KindDefinition<M = unknown> {
   checkTransition?(before: M, after: M, ctx: KindContext): Diagnostic[];
   /** Spec changes in the user's words ("storage 50 → 100 GiB"). */
   describeChanges(before: M, after: M): string[];
+  /** Documents of other files this kind names (see ReferencesCapability). */
+  references?: ReferencesCapability;
   infrastructure?: InfrastructureCapability<M>;
   export?: ExportCapability<M>;
   editor?: EditorCapability;
@@ -182,4 +230,9 @@ export function registeredKindDefinitions(): KindDefinition[] {
 /** Changes whenever a kind is registered or removed (caches of composed schemas key on it). */
 export function kindsVersion(): number {
   return version;
+}
+
+/** The kinds some registered kind names in other files: a change to one of them re-reviews the files naming it. */
+export function referencedKinds(): string[] {
+  return [...new Set([...kinds.values()].flatMap((k) => k.references?.kinds ?? []))];
 }

@@ -11,6 +11,8 @@ export interface SettingsModel {
   network: Record<string, Record<string, unknown>>;
   /** Accounts per cloud id (a GCP project, an Azure subscription). */
   accounts: Record<string, Record<string, string | undefined> | undefined>;
+  /** What the platform operator sets for every file (read from the base branch in a review, like budgets). */
+  platform: { domain?: string };
 }
 
 export const DEFAULT_SETTINGS: SettingsModel = {
@@ -21,6 +23,7 @@ export const DEFAULT_SETTINGS: SettingsModel = {
   stateBackend: { type: 'local' },
   network: {},
   accounts: {},
+  platform: {},
 };
 
 type SettingsSpec = {
@@ -31,6 +34,7 @@ type SettingsSpec = {
   stateBackend?: SettingsModel['stateBackend'];
   network?: Record<string, Record<string, unknown>>;
   accounts?: SettingsModel['accounts'];
+  platform?: { domain?: string };
 };
 
 /** Settings with defaults applied; `data` has passed the Settings schema. */
@@ -44,5 +48,6 @@ export function resolveSettings(data: { spec?: SettingsSpec } | undefined): Sett
     stateBackend: s.stateBackend ?? DEFAULT_SETTINGS.stateBackend,
     network: s.network ?? {},
     accounts: s.accounts ?? {},
+    platform: s.platform?.domain !== undefined ? { domain: s.platform.domain } : {},
   };
 }

@@ -4,7 +4,8 @@ import { estimateCost, round2 } from '../../../knowledge-base/cost.ts';
 import type { CostEstimate } from '../../../knowledge-base/cost.ts';
 import type { CloudId } from '../../../knowledge-base/types.ts';
 import type { Diagnostic } from '../diagnostics.ts';
-import type { MigrationPath } from '../registry/kinds.ts';
+import type { KindContext, MigrationPath } from '../registry/kinds.ts';
+import { referencedKinds } from '../registry/kinds.ts';
 import { hasErrors, sortDiagnostics } from '../diagnostics.ts';
 import { diffResources } from '../diff/diff.ts';
 import type { ResourceChange } from '../diff/diff.ts';
@@ -16,6 +17,7 @@ import { locate } from '../parse/parse.ts';
 import { deployBranchDiagnostics } from '../resolve/deploy-branch.ts';
 import { loadSettings } from '../resolve/load-settings.ts';
 import type { LoadedSettings } from '../resolve/load-settings.ts';
+import { DocumentIndex, readIndex, takesPartInReferences } from '../resolve/references.ts';
 import { DEFAULT_SETTINGS } from '../resolve/settings.ts';
 import type { SettingsModel } from '../resolve/settings.ts';
 
@@ -120,7 +122,10 @@ interface Side {
 export interface Quota {
   scope: string;
   maxMonthlyUsd?: number;
+  /** Servers the plans may run, counted at their maximum scale (an instance group at its max). */
   maxVms?: number;
+  /** Documents per kind (`{ Website: 20 }`): how many of each the organisation's repository may hold. */
+  maxPerKind?: Record<string, number>;
 }
 
 export interface ReviewOptions {
@@ -143,20 +148,44 @@ export async function reviewChange(reader: RepoReader, base: string, head: strin
     if (!diagnostics.some((x) => x.file === d.file && x.path === d.path)) diagnostics.push(d);
   }
   const targets = changed.filter((f) => f !== SETTINGS_FILE && isAutostackFile(f));
+  // Operator settings come from the base branch, like budgets: a pull request cannot move its sites elsewhere.
+  const kindSettings = baseSettings.doc ? { ...headSettings.model, platform: baseSettings.model.platform } : headSettings.model;
   const [baseTexts, headTexts] = await Promise.all([readAll(reader, base, targets), readAll(reader, head, targets)]);
+  // Files that name other files' documents (or are named by them): index both refs, and review the files naming a changed document again.
+  let indexes: { base: DocumentIndex; head: DocumentIndex } | undefined;
+  if (referencedKinds().length > 0 && targets.some((f) => takesPartInReferences(f, baseTexts.get(f)) || takesPartInReferences(f, headTexts.get(f)))) {
+    indexes = { base: await readIndex(reader, base, baseSettings.model, options.now), head: await readIndex(reader, head, kindSettings, options.now) };
+    const dependents = new Set<string>();
+    for (const f of targets) {
+      for (const index of [indexes.base, indexes.head]) {
+        const id = index.identity(f);
+        if (!id) continue;
+        for (const d of [...indexes.base.dependents(id.kind, id.name), ...indexes.head.dependents(id.kind, id.name)]) if (!targets.includes(d)) dependents.add(d);
+      }
+    }
+    const added = [...dependents].sort();
+    if (added.length) {
+      const [b, h] = await Promise.all([readAll(reader, base, added), readAll(reader, head, added)]);
+      for (const f of added) {
+        targets.push(f);
+        baseTexts.set(f, b.get(f));
+        headTexts.set(f, h.get(f));
+      }
+    }
+  }
   const plans: PlanReview[] = [];
   const heads: LoadedDoc[] = [];
   const servers = new Map<string, number>();
   for (const file of targets) {
-    const before = loadSide(file, baseTexts.get(file), baseSettings.model, options.now);
-    const after = loadSide(file, headTexts.get(file), headSettings.model, options.now);
+    const before = loadSide(file, baseTexts.get(file), baseSettings.model, options.now, indexes?.base.lookup);
+    const after = loadSide(file, headTexts.get(file), kindSettings, options.now, indexes?.head.lookup);
     if (after.doc) {
       diagnostics.push(...after.doc.diagnostics);
       heads.push(after.doc);
       const h = after.doc.handler;
       if (h?.checkTransition && before.doc?.model && after.doc.model && after.doc.parsed) {
         const ack = options.acknowledgedDowntime !== undefined ? { acknowledgedDowntime: options.acknowledgedDowntime } : {};
-        diagnostics.push(...h.checkTransition(before.doc.model, after.doc.model, { file, parsed: after.doc.parsed, settings: headSettings.model, ...(options.now ? { now: options.now } : {}), ...ack }));
+        diagnostics.push(...h.checkTransition(before.doc.model, after.doc.model, { file, parsed: after.doc.parsed, settings: kindSettings, ...(options.now ? { now: options.now } : {}), ...ack, ...(indexes ? { lookup: indexes.head.lookup } : {}) }));
       }
     }
     const review = reviewPlan(file, before, after);
@@ -168,7 +197,7 @@ export async function reviewChange(reader: RepoReader, base: string, head: strin
   // Policy comes from the base branch: a pull request cannot raise the limits it is checked against.
   const policy = baseSettings.doc ? { ...headSettings.model, budgets: baseSettings.model.budgets, deployBranch: baseSettings.model.deployBranch } : headSettings.model;
   if (baseSettings.doc || headSettings.doc) diagnostics.push(...policyChanges(baseSettings.model, headSettings));
-  const unchanged = needsWholeTree(policy) || needsWholeTree(headSettings.model) || options.quota ? await unchangedPlanCosts(reader, head, targets, headSettings.model) : [];
+  const unchanged = needsWholeTree(policy) || needsWholeTree(headSettings.model) || options.quota ? await unchangedPlanCosts(reader, head, targets, kindSettings, options.now) : [];
   const budgets = checkBudgets(plans, unchanged, heads, policy);
   diagnostics.push(...budgetDiagnostics(budgets, heads, plans));
   if (options.quota) diagnostics.push(...quotaDiagnostics(options.quota, plans, unchanged, heads, servers));
@@ -188,9 +217,9 @@ export async function reviewChange(reader: RepoReader, base: string, head: strin
 }
 
 
-function loadSide(file: string, text: string | undefined, settings: SettingsModel, now?: Date): Side {
+function loadSide(file: string, text: string | undefined, settings: SettingsModel, now?: Date, lookup?: KindContext['lookup']): Side {
   if (text === undefined) return {};
-  const doc = loadDocument(file, text, settings, now ? { now } : {});
+  const doc = loadDocument(file, text, settings, { ...(now ? { now } : {}), ...(lookup ? { lookup } : {}) });
   const infra = doc.handler?.infrastructure;
   if (doc.model === undefined || !infra) return { doc };
   const plans = infra.plan(doc.model);
@@ -300,7 +329,7 @@ function policyChanges(base: SettingsModel, head: LoadedSettings): Diagnostic[] 
   const doc = head.doc;
   if (!doc) {
     // The settings file is deleted: its budgets and deploy branch stop applying once merged.
-    const lost = [base.budgets.monthlyUsd !== undefined ? `the repository budget of $${base.budgets.monthlyUsd}/month` : '', ...Object.entries(base.budgets.projects).map(([p, usd]) => `the budget of project ${p} ($${usd}/month)`), base.deployBranch !== DEFAULT_SETTINGS.deployBranch ? `deploy branch ${base.deployBranch}` : ''].filter(Boolean);
+    const lost = [base.budgets.monthlyUsd !== undefined ? `the repository budget of $${base.budgets.monthlyUsd}/month` : '', ...Object.entries(base.budgets.projects).map(([p, usd]) => `the budget of project ${p} ($${usd}/month)`), base.deployBranch !== DEFAULT_SETTINGS.deployBranch ? `deploy branch ${base.deployBranch}` : '', base.platform.domain ? `platform domain ${base.platform.domain}` : ''].filter(Boolean);
     if (!lost.length) return [];
     return [{ file: SETTINGS_FILE, line: 1, column: 1, severity: 'warning', code: 'settings/policy-change', path: 'spec', message: `${SETTINGS_FILE} is deleted, so ${lost.join(', ')} no longer apply once merged: a policy change. This review checks against the current policy of the base branch; have the change approved by whoever owns the budget.` }];
   }
@@ -314,6 +343,7 @@ function policyChanges(base: SettingsModel, head: LoadedSettings): Diagnostic[] 
     if (base.budgets.projects[p] !== head.model.budgets.projects[p]) say(['spec', 'budgets', 'projects', p], `Budget of project ${p} ${money(base.budgets.projects[p])} → ${money(head.model.budgets.projects[p])}`);
   }
   if (base.deployBranch !== head.model.deployBranch) say(['spec', 'deployBranch'], `Deploy branch ${base.deployBranch} → ${head.model.deployBranch}`);
+  if (base.platform.domain !== head.model.platform.domain) say(['spec', 'platform', 'domain'], `Platform domain ${base.platform.domain ?? 'none'} → ${head.model.platform.domain ?? 'none'}`);
   return out;
 }
 
@@ -322,6 +352,9 @@ function needsWholeTree(settings: SettingsModel): boolean {
 }
 
 interface PlanCost {
+  kind: string;
+  /** False for a document without infrastructure (counted per kind, never priced). */
+  infra: boolean;
   project: string;
   usd: number;
   complete: boolean;
@@ -343,17 +376,23 @@ function unpricedOf(name: string, c: { unpriced: CostEstimate['unpriced']; compl
 }
 
 /** Project and repository budgets cover every plan, so their check reads the plans the change did not touch. */
-async function unchangedPlanCosts(reader: RepoReader, head: string, changed: string[], settings: SettingsModel): Promise<PlanCost[]> {
-  const others = (await reader.list(head, AUTOSTACK_DIR)).filter((f) => isAutostackFile(f) && f !== SETTINGS_FILE && !changed.includes(f));
-  const texts = await readAll(reader, head, others);
+async function unchangedPlanCosts(reader: RepoReader, head: string, changed: string[], settings: SettingsModel, now?: Date): Promise<PlanCost[]> {
+  const all = (await reader.list(head, AUTOSTACK_DIR)).filter(isAutostackFile);
+  const others = all.filter((f) => f !== SETTINGS_FILE && !changed.includes(f));
+  // Every file is read: the index resolves what the unchanged files name (the changed files are looked up at head too).
+  const texts = await readAll(reader, head, referencedKinds().length ? all : others);
+  const index = referencedKinds().length ? new DocumentIndex(texts, settings, now) : undefined;
   const out: PlanCost[] = [];
   for (const f of others) {
-    const side = loadSide(f, texts.get(f), settings);
+    const side = loadSide(f, texts.get(f), settings, now, index?.lookup);
     const infra = side.doc?.handler?.infrastructure;
     const deployed = (side.plans ?? []).map((p, i) => ({ plan: p, cost: side.costs![i]! })).filter((x) => x.plan.primary || x.plan.kept);
+    if (side.doc?.model && side.doc.handler && !infra) out.push({ kind: side.doc.kind ?? 'unknown', infra: false, project: side.doc.handler.project(side.doc.model), usd: 0, complete: true, unpriced: [], vms: 0 });
     if (side.doc?.model && side.doc.handler && infra && deployed.length) {
       const name = side.doc.handler.name(side.doc.model);
       out.push({
+        kind: side.doc.kind ?? 'unknown',
+        infra: true,
         project: side.doc.handler.project(side.doc.model),
         usd: deployed.reduce((t, x) => t + x.cost.monthlyUsd, 0),
         complete: deployed.every((x) => x.cost.complete),
@@ -387,7 +426,7 @@ function checkBudgets(plans: PlanReview[], unchanged: PlanCost[], docs: LoadedDo
   for (const p of plans) {
     if (p.status !== 'removed' && p.status !== 'invalid' && p.cost.length) add(p.project, deployedCost(p).after ?? 0, missing(p));
   }
-  for (const u of unchanged) add(u.project, u.usd, u.unpriced);
+  for (const u of unchanged) if (u.infra) add(u.project, u.usd, u.unpriced);
   for (const [project, limit] of Object.entries(settings.budgets.projects)) {
     const e = byProject.get(project);
     if (e) out.push({ scope: 'project', name: project, limitUsd: limit, estimateUsd: round2(e.usd), exceeded: e.usd > limit, complete: e.unpriced.length === 0, unpriced: e.unpriced });
@@ -439,7 +478,14 @@ function quotaDiagnostics(quota: Quota, plans: PlanReview[], unchanged: PlanCost
     out.push({ ...at, code: 'quota/max-monthly-usd', message: `Quota maxMonthlyUsd of ${quota.scope} exceeded: the plans in this repository would cost $${usd.toFixed(2)}/month, the quota is $${quota.maxMonthlyUsd.toFixed(2)}/month. Reduce the plans or ask the platform operator to raise the quota.` });
   }
   if (quota.maxVms !== undefined && vms > quota.maxVms) {
-    out.push({ ...at, code: 'quota/max-vms', message: `Quota maxVms of ${quota.scope} exceeded: the plans in this repository would run ${vms} servers, the quota is ${quota.maxVms}. Use fewer replicas or plans, or ask the platform operator to raise the quota.` });
+    out.push({ ...at, code: 'quota/max-vms', message: `Quota maxVms of ${quota.scope} exceeded: the plans in this repository would run ${vms} servers (instance groups counted at their maximum), the quota is ${quota.maxVms}. Use fewer replicas, a lower maximum scale or fewer plans, or ask the platform operator to raise the quota.` });
+  }
+  for (const [kind, max] of Object.entries(quota.maxPerKind ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    const count = docs.filter((d) => d.kind === kind && d.model !== undefined && live.some((p) => p.file === d.file)).length + unchanged.filter((u) => u.kind === kind).length;
+    if (count > max) {
+      const first = docs.find((d) => d.kind === kind && d.parsed) ?? anchor;
+      out.push({ ...at, file: first.file, ...locate(first.parsed!, ['metadata', 'name']), code: 'quota/max-per-kind', message: `Quota of ${quota.scope} exceeded: this repository would hold ${count} ${kind} files, the quota is ${max}. Remove one, or ask the platform operator to raise the quota.` });
+    }
   }
   return out;
 }

@@ -30,17 +30,29 @@ export interface LoadedDoc {
  * 3. schema, then semantic checks
  * 4. resolve to a model when there is no error
  */
-export function loadDocument(file: string, text: string, settings: SettingsModel, options: { now?: Date } = {}): LoadedDoc {
+export function loadDocument(file: string, text: string, settings: SettingsModel, options: LoadOptions = {}): LoadedDoc {
   const p = parseYamlFile(file, text);
   if (!p.ok) return { file, diagnostics: capDiagnostics(p.diagnostics) };
-  const loaded = loadParsed(file, p.parsed, settings, options.now);
+  return loadParsedDocument(file, p.parsed, p.diagnostics, settings, options);
+}
+
+export interface LoadOptions {
+  now?: Date;
+  /** Documents of other files at the same ref (see KindContext.lookup). */
+  lookup?: KindContext['lookup'];
+}
+
+/** The same from a file already parsed (`parseDiagnostics`: what parsing reported, a duplicate key). */
+export function loadParsedDocument(file: string, parsed: ParsedFile, parseDiagnostics: Diagnostic[], settings: SettingsModel, options: LoadOptions = {}): LoadedDoc {
+  const p = { parsed, diagnostics: parseDiagnostics };
+  const loaded = loadParsed(file, p.parsed, settings, options.now, options.lookup);
   if (p.diagnostics.length === 0) return { ...loaded, diagnostics: capDiagnostics(sortDiagnostics(loaded.diagnostics)) };
   // The duplicate key stays an error; the rest of the file is still checked and reported.
   const { model: _dropped, ...rest } = loaded;
   return { ...rest, diagnostics: capDiagnostics(sortDiagnostics([...p.diagnostics, ...loaded.diagnostics])) };
 }
 
-function loadParsed(file: string, parsed: ParsedFile, settings: SettingsModel, now: Date | undefined): LoadedDoc {
+function loadParsed(file: string, parsed: ParsedFile, settings: SettingsModel, now: Date | undefined, lookup: KindContext['lookup']): LoadedDoc {
   const data = parsed.data as Record<string, unknown> | null;
   const at = (path: string[], key = false) => ({ file, ...locate(parsed, path, key) });
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
@@ -70,7 +82,7 @@ function loadParsed(file: string, parsed: ParsedFile, settings: SettingsModel, n
     return { file, parsed, kind, name, diagnostics: [{ ...at(kind ? ['kind'] : []), severity: 'error', code: kind ? 'schema/unknown-kind' : 'schema/missing-field', path: 'kind', message }] };
   }
   const schemaDiags = validateAgainstSchema(kind!, parsed);
-  const ctx: KindContext = { file, parsed, settings, ...(now ? { now } : {}) };
+  const ctx: KindContext = { file, parsed, settings, ...(now ? { now } : {}), ...(lookup ? { lookup } : {}) };
   const diagnostics = [...schemaDiags, ...semanticChecks(handler, parsed.data, ctx, schemaDiags)];
   if (hasErrors(diagnostics)) return { file, parsed, kind, handler, name, diagnostics };
   return { file, parsed, kind, handler, name, model: handler.resolve(parsed.data, ctx), diagnostics };
