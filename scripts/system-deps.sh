@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# The system packages the tests exercise for real, in ONE list, used by both .ci/run and `npm test`.
+# The system packages the tests exercise for real, in ONE list (scripts/system-deps.list), used by both
+# .ci/run and `npm test`; test/tools.ts reads the same list to skip (outside CI) or fail (under CI) a test
+# whose tool is missing.
 #
 #   bash scripts/system-deps.sh            probe; install what is missing when it can (root + apt-get),
 #                                          otherwise print the one command to run and carry on: the tests
-#                                          that need a missing tool skip or fail saying so, and the closing
-#                                          summary line counts them (exit 1 instead when CI is set)
+#                                          that need a missing tool skip saying so, and the closing summary
+#                                          line counts them (exit 1 instead when CI is set: there they fail)
 #   bash scripts/system-deps.sh --strict   the same, but exit 1 whenever something is still missing (.ci/run)
 #   bash scripts/system-deps.sh --print    probe only: never install, print the command (exit 1 if missing)
+#
+# terraform (not a Debian package) is explained, never installed; it counts as missing for --strict,
+# --print and CI. actionlint is only mentioned: its test skips everywhere.
 #
 # AUTOSTACK_NO_INSTALL=1 keeps the default mode from running apt-get (say, as root on a shared machine
 # where npm test should install nothing); it still prints the command and carries on.
@@ -33,7 +38,7 @@ for arg in "$@"; do
   case "$arg" in
     --print) mode=print ;;
     --strict) strict=1 ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "system-deps: unknown option $arg (use --print or --strict)" >&2; exit 2 ;;
   esac
 done
