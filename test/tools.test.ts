@@ -73,7 +73,7 @@ describe('needTool: a missing tool skips the test saying so, and fails it under 
     const PATH = await pathWithout(['actionlint', 'terraform']);
     const actionlint = needToolIn({ env: { PATH, CI: 'true' } }, 'actionlint');
     expect(actionlint.outcome).toBe('skip');
-    expect(actionlint.reason).toBe('actionlint is missing: install it from https://github.com/rhysd/actionlint (not packaged in Debian 12: skipped under CI too)');
+    expect(actionlint.reason).toBe('actionlint is missing: install it from https://github.com/rhysd/actionlint (not a Debian package; skipped under CI too)');
     const terraform = needToolIn({ env: { PATH, CI: 'true' } }, 'terraform');
     expect(terraform.outcome).toBe('fail');
     expect(terraform.reason).toBe('terraform is missing: install it from https://developer.hashicorp.com/terraform/install (not a Debian package)');

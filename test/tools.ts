@@ -112,8 +112,7 @@ function makeNeed(missing: Missing[], env: NodeJS.ProcessEnv): Need {
 
 /**
  * The tools a test needs, by name (a package or probe name from scripts/system-deps.list: 'chromium',
- * 'postgres', 'shellcheck', 'terraform', 'actionlint', ...). `probes` overrides where a tool is looked
- * for (CHROMIUM_PATH). Reads the environment once, when called.
+ * 'postgres', 'shellcheck', 'terraform', 'actionlint', ...). Reads PATH and CI once, when called.
  */
 export function needTool(...wanted: string[]): Need {
   return needToolIn({}, ...wanted);
@@ -137,7 +136,7 @@ export function needToolIn(opts: { probes?: Record<string, string>; env?: NodeJS
       if (!pkgs.includes(tool.pkg)) pkgs.push(tool.pkg);
       apt.push({ text, ci: tool.ci });
     } else {
-      const why = tool.ci === 'skip' ? ' (not packaged in Debian 12: skipped under CI too)' : ' (not a Debian package)';
+      const why = tool.ci === 'skip' ? ' (not a Debian package; skipped under CI too)' : ' (not a Debian package)';
       missing.push({ text, ci: tool.ci, hint: `install it from ${tool.url}${why}` });
     }
   }
