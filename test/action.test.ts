@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { simpleGit } from 'simple-git';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { onPath } from '../action/src/install.ts';
 import { parseInputs, parseStacks } from '../action/src/inputs.ts';
 import { Masker } from '../action/src/mask.ts';
 import { renderReport } from '../action/src/report.ts';
@@ -14,9 +13,10 @@ import type { StackResult } from '../action/src/run-stack.ts';
 import { failureMessage } from '../action/src/terraform.ts';
 import { FakeGitHubServer } from './github/fake-server.ts';
 import { ROOT, tempDir } from './helpers.ts';
+import { needTool } from './tools.ts';
 
 const run = promisify(execFile);
-const HAS_TERRAFORM = onPath('terraform');
+const TERRAFORM = needTool('terraform');
 const SOURCE = '5'.repeat(40);
 const SECRET = 'S3cr3t-Pa55word-Never-Shown';
 const TOKEN = 'ghs_faketoken0000000000000000000000000000';
@@ -122,7 +122,7 @@ beforeAll(async () => {
 afterAll(() => gh.close());
 afterEach(() => gh.verify());
 
-describe.skipIf(!HAS_TERRAFORM)('the Action with the real terraform CLI', () => {
+TERRAFORM.describe('the Action with the real terraform CLI', () => {
   it('plans, applies the saved plan, finds nothing to change the second time, and destroys; reports every step', async () => {
     const dir = await deployRepo({ 'demo-aws': stack('hello') });
     const inputs = { mode: 'plan', stacks: 'demo-aws', 'source-sha': SOURCE, 'working-directory': dir };
@@ -253,7 +253,7 @@ describe.skipIf(!HAS_TERRAFORM)('the Action with the real terraform CLI', () => 
   }, 120_000);
 });
 
-describe.skipIf(!HAS_TERRAFORM)('a cluster change with the real terraform CLI', () => {
+TERRAFORM.describe('a cluster change with the real terraform CLI', () => {
   /** Three servers whose image change replaces them; each logs when its (re)creation starts and ends. */
   const cluster = (image: string) => JSON.stringify({
     terraform: { backend: { local: { path: 'terraform.tfstate' } } },
@@ -284,10 +284,6 @@ describe.skipIf(!HAS_TERRAFORM)('a cluster change with the real terraform CLI', 
     expect(r.log).toMatch(/rollout: server group 1 of 3: terraform_data\.server_2[\s\S]*group 3 of 3: terraform_data\.server_0/);
     expect(JSON.parse(r.outputs['summary-json']!)[0]).toMatchObject({ status: 'applied', add: 3, destroy: 3 });
   }, 180_000);
-});
-
-it(HAS_TERRAFORM ? 'terraform is on PATH: the terraform tests above ran' : 'terraform is NOT on PATH: the real-terraform Action tests were skipped', () => {
-  expect(typeof HAS_TERRAFORM).toBe('boolean');
 });
 
 /**
@@ -502,7 +498,7 @@ exit $code
 /** The terraform commands a wrapped run made, one per line, without the wrapper's own hook commands. */
 const commands = (calls: string) => readFileSync(calls, 'utf8').trim().split('\n');
 
-describe.skipIf(!HAS_TERRAFORM)('state locks, saved plans and secret formats with the real terraform CLI', () => {
+TERRAFORM.describe('state locks, saved plans and secret formats with the real terraform CLI', () => {
   it('waits a bounded -lock-timeout for a state lock another process holds, then fails naming the lock and its owner; never -lock=false', async () => {
     const dir = await deployRepo({ 'demo-aws': stack('hello') });
     const stackDir = join(dir, 'stacks/demo-aws');

@@ -18,9 +18,10 @@ import { cronToOnCalendar } from '../synth/core/validate/cron.ts';
 import { loadDocument } from '../synth/core/validate/document.ts';
 import { resolveSettings } from '../synth/core/resolve/settings.ts';
 import { plan } from './helpers.ts';
+import { needTool } from './tools.ts';
 
 const run = promisify(execFile);
-const shellcheck = await run('sh', ['-c', 'command -v shellcheck']).then(() => true, () => false);
+const shellcheck = needTool('shellcheck');
 
 /** Each cloud's access for plan `db` of org `acme`, from the cloud's own access module. */
 function accessOf(cloud: string, of: (ctx: StackContext) => CloudAccess, region: string): CloudAccess & { cloud: string } {
@@ -54,7 +55,7 @@ describe('server bootstrap script', () => {
     for (const packaging of SOURCES) {
       for (const role of ['primary', 'replica'] as const) {
         it(`passes shellcheck: ${access.cloud}, ${packaging} packages, ${role}`, async (ctx) => {
-          if (!shellcheck) return ctx.skip('shellcheck is not installed (apt-get install shellcheck)');
+          shellcheck.guard(ctx);
           const r = await check(script(access, packaging, role, role === 'replica' && packaging === 'deb' ? 'none' : 'nat'));
           expect(r.out).toBe('');
           expect(r.code).toBe(0);
@@ -62,7 +63,7 @@ describe('server bootstrap script', () => {
       }
     }
     it(`passes shellcheck: ${access.cloud}'s functions file (config_read, secret_read, ...)`, async (ctx) => {
-      if (!shellcheck) return ctx.skip('shellcheck is not installed (apt-get install shellcheck)');
+      shellcheck.guard(ctx);
       const text = cloudFunctionsFile(access);
       for (const fn of ['config_read', 'secret_read', 'secret_write', 'instance_value', 'ensure_cloud_cli']) expect(text).toMatch(new RegExp(`^${fn}\\(\\) \\{`, 'm'));
       const r = await check(text);
@@ -72,7 +73,7 @@ describe('server bootstrap script', () => {
   }
 
   it('passes shellcheck: the server tool (agent, backup, restore check, replica setup)', async (ctx) => {
-    if (!shellcheck) return ctx.skip('shellcheck is not installed (apt-get install shellcheck)');
+    shellcheck.guard(ctx);
     const r = await check(serverTool());
     expect(r.out).toBe('');
     expect(r.code).toBe(0);
@@ -200,10 +201,10 @@ sleep() { :; }
   });
 
   it('converts cron schedules to systemd calendar expressions that systemd accepts', async (ctx) => {
-    const analyze = await run('sh', ['-c', 'command -v systemd-analyze']).then(() => true, () => false);
+    const analyze = needTool('systemd-analyze');
     const cases: [string, string][] = [['0 3 * * *', '*-*-* 03:00:00'], ['0 * * * *', '*-*-* *:00:00'], ['*/15 */6 * * 1-5', 'Mon,Tue,Wed,Thu,Fri *-*-* 00/6:00/15:00'], ['30 2 1 * *', '*-*-01 02:30:00'], ['@weekly', 'Sun *-*-* 00:00:00'], ['0 1-10/3 * * 7', 'Sun *-*-* 01,04,07,10:00:00']];
     for (const [cron, want] of cases) expect(cronToOnCalendar(cron)).toBe(want);
-    if (!analyze) return ctx.skip('systemd-analyze is not available');
+    analyze.guard(ctx);
     for (const [, cal] of cases) await run('systemd-analyze', ['calendar', cal]);
   });
 });

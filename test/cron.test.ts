@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { cronToOnCalendar, describeCron, parseCron } from '../synth/core/validate/cron.ts';
+import { needTool } from './tools.ts';
 
 const run = promisify(execFile);
 const message = (expr: string) => {
@@ -44,8 +45,7 @@ describe('Backup schedules (cron)', () => {
   it('turns every accepted schedule into a systemd calendar expression that parses and fires', async (ctx) => {
     const accepted = ['0 3 * * *', '@daily', '@hourly', '@monthly', '*/15 1-5/2 * * 1-5', '0 3 29 2 *', '0 3 15,31 2 *', '0 3 */2 * 1', '0 3 1 * */2', '0 0 * * 0-7', '5/20 */7 1-31/10 1,6-8 *'];
     for (const expr of accepted) expect(parseCron(expr).ok, expr).toBe(true);
-    const analyze = await run('sh', ['-c', 'command -v systemd-analyze']).then(() => true, () => false);
-    if (!analyze) return ctx.skip('systemd-analyze is not available');
+    needTool('systemd-analyze').guard(ctx);
     for (const expr of accepted) {
       const { stdout } = await run('systemd-analyze', ['calendar', cronToOnCalendar(expr)]);
       expect(stdout, expr).toMatch(/Next elapse: (?!never)/);

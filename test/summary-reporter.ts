@@ -4,7 +4,8 @@ import type { Reporter, TestModule } from 'vitest/node';
  * CI reads one closing line, `N passed, N failed, N skipped`: a run that executed no test shows as
  * 0 passed, and skipped tests are always counted, so a green run never hides a part that did not run.
  * Files that failed to load count as failed. Above it, each reason a test gave for skipping itself
- * (`ctx.skip("shellcheck is not installed …")`) with how many tests gave it, so the missing tool is named.
+ * (test/tools.ts: `needTool('shellcheck').guard(ctx)` skips saying "shellcheck is missing: run …") with how
+ * many tests gave it, so the missing tool is named once with its count.
  */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {

@@ -18,8 +18,8 @@ import { synthesize } from '../synth/stack/synthesize.ts';
 import { serverConfig } from '../synth/kinds/plan/boot/server-script.ts';
 import { planKind } from '../synth/kinds/plan/index.ts';
 import { Synthesis, TerraformOutput } from '../synth/cdktf/index.ts';
-import { onPath } from '../action/src/install.ts';
 import { plan, ROOT, tempDir, writeFiles } from './helpers.ts';
+import { needTool } from './tools.ts';
 
 const settings = resolveSettings(undefined);
 const templates = await loadTemplates();
@@ -107,8 +107,7 @@ describe('escaping', () => {
   });
 
   it('evaluates the escaped strings with the real terraform CLI to the original text', async (ctx) => {
-    const which = await promisify(execFile)('sh', ['-c', 'command -v terraform']).catch(() => undefined);
-    if (!which) return ctx.skip('terraform is not on PATH');
+    needTool('terraform').guard(ctx);
     const base = modelOf(text);
     const model: PlanModel = { ...base, postgres: { ...base.postgres, settings: { application_name: '${file("/etc/passwd")} %{ if true }x%{ endif }' } } };
     const json = await synthJson(model, 'aws');
@@ -143,7 +142,7 @@ describe('escaping through the real terraform CLI (property)', () => {
   const userText = fc.string({ unit: piece, maxLength: 24 });
 
   it('gives back every random string as the same text, through literal() into cdk.tf.json and terraform output -json (one terraform run)', async (ctx) => {
-    if (!onPath('terraform')) return ctx.skip('terraform is not on PATH');
+    needTool('terraform').guard(ctx);
     const values = fc.sample(userText, 400);
     // Through the synth's own path: a user string enters as a literal and is escaped into the JSON.
     const synthesis = new Synthesis();
@@ -178,8 +177,7 @@ describe('escaping through the real terraform CLI (property)', () => {
 
 describe('server replacement', () => {
   it('replaces a server exactly when its identity changes, in a form real terraform accepts', async (ctx) => {
-    const which = await promisify(execFile)('sh', ['-c', 'command -v terraform']).catch(() => undefined);
-    if (!which) return ctx.skip('terraform is not on PATH');
+    needTool('terraform').guard(ctx);
     const stackOf = async (spec: string) => (await synthJson(modelOf(plan('x', `cloud: aws\nregion: us-east-1\n${spec}`)), 'aws')).resource;
     const a = await stackOf('postgres: { version: "17" }\nstorage: { sizeGiB: 50 }');
     const lifecycle = a.aws_instance.server_0.lifecycle;

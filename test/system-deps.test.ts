@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from './helpers.ts';
 
 const SCRIPT = join(ROOT, 'scripts/system-deps.sh');
-const COMMANDS = ['shellcheck', 'git', 'pgbackrest', 'cloud-init', 'python3', 'openssl'];
+const COMMANDS = ['shellcheck', 'git', 'pgbackrest', 'cloud-init', 'python3', 'openssl', 'runuser', 'flock', 'systemd-analyze', 'php', 'curl', 'terraform', 'actionlint'];
 const WORDPRESS = ['/usr/sbin/mariadbd', '/usr/sbin/php-fpm8.2', '/etc/php/8.2/mods-available/mysqli.ini', '/usr/sbin/nginx', '/usr/share/wordpress/wp-settings.php', '/usr/share/wordpress/wp-content/themes/twentytwentythree/theme.json'];
 const FILES = ['/usr/bin/chromium', '/usr/lib/postgresql/15/bin/postgres', ...WORDPRESS];
 
@@ -52,9 +52,20 @@ describe('scripts/system-deps.sh', () => {
     // Each missing package is named with the probe that failed and the tests that need it.
     expect(r.stdout).toContain('  pgbackrest (pgbackrest): test/postgres-real.test.ts');
     expect(r.stdout).toContain('  postgresql-15 (/usr/lib/postgresql/15/bin/postgres): test/postgres-real.test.ts');
-    // Terraform is not from apt: explained, not in the command.
-    expect(r.stdout).toMatch(/terraform is not on PATH, so the real-terraform tests .* will be skipped and counted as skipped/);
+    // terraform is on this made-up PATH: nothing said about it.
+    expect(r.stdout).not.toMatch(/terraform is not on PATH/);
     expect(r.stdout).not.toMatch(/install -y .*terraform/);
+    // Terraform and actionlint are not from apt: explained, never in the command; terraform is required
+    // under CI (a CI run without it fails), actionlint is skipped everywhere, saying so.
+    const noTerraform = await systemDeps(['--print'], await machine(COMMANDS.filter((c) => c !== 'terraform' && c !== 'actionlint'), FILES));
+    expect(noTerraform.stdout).toContain('system-deps: all system packages are present');
+    expect(noTerraform.stdout).toMatch(/terraform is not on PATH, so the tests that need it \(test\/action\.test\.ts, test\/synth\.test\.ts .*\) will be skipped and counted as skipped \(under CI they fail\)\. It is not a Debian package: install it from https:\/\/developer\.hashicorp\.com\/terraform\/install/);
+    expect(noTerraform.stdout).toMatch(/actionlint is not on PATH, so its check in test\/deploy-workflow\.test\.ts .* is skipped \(under CI too\)/);
+    expect(noTerraform.stdout).not.toMatch(/install -y/);
+    expect(noTerraform.code).toBe(1);
+    const onlyActionlint = await machine(COMMANDS.filter((c) => c !== 'actionlint'), FILES);
+    expect((await systemDeps(['--strict'], onlyActionlint)).code).toBe(0);
+    expect((await systemDeps([], { ...onlyActionlint, CI: 'true' })).code).toBe(0);
   });
 
   it('lets a developer without the packages carry on (the tests count the skips), but fails under CI or --strict', async () => {
@@ -62,7 +73,7 @@ describe('scripts/system-deps.sh', () => {
     const env = { ...(await machine(['git', 'python3', 'openssl'], [])), AUTOSTACK_NO_INSTALL: '1' };
     const dev = await systemDeps([], env);
     expect(dev.code).toBe(0);
-    expect(dev.stdout).toContain('apt-get install -y shellcheck chromium postgresql-15 pgbackrest cloud-init mariadb-server php-fpm php-mysql nginx wordpress wordpress-theme-twentytwentythree\n');
+    expect(dev.stdout).toContain('apt-get install -y shellcheck chromium postgresql-15 pgbackrest cloud-init util-linux systemd mariadb-server php-fpm php-mysql nginx wordpress php-cli curl wordpress-theme-twentytwentythree\n');
     expect(dev.stdout).toContain('  wordpress (/usr/share/wordpress/wp-settings.php): test/wordpress-real.test.ts');
     expect(dev.stdout).toContain('Carrying on');
     expect(dev.stdout).not.toContain('installing');
@@ -92,5 +103,9 @@ describe('scripts/system-deps.sh', () => {
     expect(ci).not.toMatch(/apt-get/);
     const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
     expect(pkg.scripts.test).toMatch(/^bash scripts\/system-deps\.sh && /);
+    // The script keeps no list of its own either: it reads scripts/system-deps.list, as test/tools.ts does.
+    const script = await readFile(SCRIPT, 'utf8');
+    expect(script).toContain('system-deps.list');
+    expect(script).not.toMatch(/shellcheck\|/);
   });
 });

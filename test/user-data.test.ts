@@ -18,6 +18,7 @@ import { renderBootstrap } from '../synth/kinds/plan/boot/bootstrap.ts';
 import { hasErrors } from '../synth/core/diagnostics.ts';
 import { synthesize } from '../synth/stack/synthesize.ts';
 import { plan, tempDir } from './helpers.ts';
+import { needTool } from './tools.ts';
 
 const run = promisify(execFile);
 const settings = resolveSettings(undefined);
@@ -54,9 +55,8 @@ describe('first-boot user data', () => {
     });
   }
 
-  it('is a cloud-config document that Debian\'s cloud-init validates, carrying the script compressed', async () => {
-    const which = await run('sh', ['-c', 'command -v cloud-init']).catch(() => undefined);
-    expect(which, 'cloud-init is not installed: run .ci/run (it installs Debian\'s cloud-init)').toBeDefined();
+  it('is a cloud-config document that Debian\'s cloud-init validates, carrying the script compressed', async (ctx) => {
+    needTool('cloud-init').guard(ctx);
     const dir = await tempDir('autostack-cloud-init-');
     for (const cloud of ['aws', 'azure']) {
       for (const spec of ['', '\npostgres: { version: "17", topology: cluster, replicas: 1 }', cloud === 'aws' ? '\nnetwork: { egress: public-ip }' : '\nnetwork: { egress: none }']) {
@@ -159,9 +159,8 @@ describe('first-boot user data', () => {
     for (const h of HOSTILE) expect(hasErrors(loadDocument('.autostack/x.yaml', plan(h, 'cloud: aws'), settings).diagnostics), JSON.stringify(h)).toBe(true);
   });
 
-  it('validates with cloud-init when labels and settings are hostile', async () => {
-    const which = await run('sh', ['-c', 'command -v cloud-init']).catch(() => undefined);
-    expect(which, 'cloud-init is not installed: run .ci/run (it installs Debian\'s cloud-init)').toBeDefined();
+  it('validates with cloud-init when labels and settings are hostile', async (ctx) => {
+    needTool('cloud-init').guard(ctx);
     const r = await synthesize([{ kind: 'Plan', model: hostileModel('aws') }], settings);
     expect(r.ok).toBe(true);
     if (!r.ok) return;

@@ -24,10 +24,13 @@ import { stackNames } from '../synth/stack/context.ts';
 import type { StackContext } from '../synth/stack/context.ts';
 import { BOOT_SCRIPT_PATH, cloudConfig } from '../synth/stack/user-data.ts';
 import { tempDir } from './helpers.ts';
+import { needAll, needCondition, needTool } from './tools.ts';
 
 const run = promisify(execFile);
-const has = (cmd: string) => run('sh', ['-c', `command -v ${cmd}`]).then(() => true, () => false);
-const shellcheck = await has('shellcheck');
+const shellcheck = needTool('shellcheck');
+const debianApt = needCondition(existsSync('/usr/bin/apt-cache') && /Candidate: \d/.test((await run('apt-cache', ['policy', 'wordpress']).catch(() => ({ stdout: '' }))).stdout), "apt with Debian's wordpress package", 'run on Debian 12 after `apt-get update`');
+const nginxFpm = needAll(needTool('nginx', 'php-fpm'), needCondition(process.getuid?.() === 0, 'root', 'run as root: php-fpm checks the pool user only as root (.ci/run does)'));
+const php = needTool('php');
 
 /** Each cloud's access for website `blog` of org `acme`, from the cloud's own access module. */
 function accessOf(cloud: string, of: (ctx: StackContext) => CloudAccess, region: string): CloudAccess & { cloud: string; limit: number } {
@@ -86,14 +89,14 @@ describe('WordPress server: generated scripts pass shellcheck', () => {
   for (const access of ACCESS) {
     for (const [what, extra] of [['shared storage, object cache, backup timer', {}], ['local uploads, no cache, no timer', { sharedStorage: undefined, objectCache: undefined, backup: { onCalendar: '', prefix: 'websites/blog' } }]] as const) {
       it(`the first-boot script: ${access.cloud}, ${what}`, async (ctx) => {
-        if (!shellcheck) return ctx.skip('shellcheck is not installed (apt-get install shellcheck)');
+        shellcheck.guard(ctx);
         const r = await check(renderWordPressBootstrap(site(access, extra)));
         expect(r.out).toBe('');
         expect(r.code).toBe(0);
       });
     }
     it(`${access.cloud}'s functions file with the object functions of its storage`, async (ctx) => {
-      if (!shellcheck) return ctx.skip('shellcheck is not installed (apt-get install shellcheck)');
+      shellcheck.guard(ctx);
       const text = websiteCloudFile(access);
       for (const fn of ['secret_read', 'secret_write', 'object_put', 'object_get']) expect(text).toMatch(new RegExp(`^${fn}\\(\\) \\{`, 'm'));
       // Credentials reach curl on stdin, never on its command line.
@@ -104,7 +107,7 @@ describe('WordPress server: generated scripts pass shellcheck', () => {
     });
   }
   it('the day-2 tool (prepare, secrets, backup, restore)', async (ctx) => {
-    if (!shellcheck) return ctx.skip('shellcheck is not installed (apt-get install shellcheck)');
+    shellcheck.guard(ctx);
     const r = await check(websiteTool());
     expect(r.out).toBe('');
     expect(r.code).toBe(0);
@@ -120,8 +123,8 @@ describe('WordPress server: the first-boot document', () => {
     });
   }
 
-  it('is a cloud-config document Debian\'s cloud-init validates; the script writes the tool, cloud functions and node file byte for byte', async () => {
-    expect(await has('cloud-init'), 'cloud-init is not installed: run .ci/run (it installs Debian\'s cloud-init)').toBe(true);
+  it('is a cloud-config document Debian\'s cloud-init validates; the script writes the tool, cloud functions and node file byte for byte', async (ctx) => {
+    needTool('cloud-init').guard(ctx);
     const dir = await tempDir('autostack-wp-cloud-init-');
     onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const config = site(ACCESS[0]!);
@@ -148,9 +151,7 @@ describe('WordPress server: the first-boot document', () => {
 
 describe('WordPress server: the packages', () => {
   it('installs WordPress without Apache: apt, asked the script\'s WordPress step on a machine with its first step done, takes no Apache package', async (ctx) => {
-    if (!(await has('apt-get'))) return ctx.skip('apt-get is not here (not Debian)');
-    const policy = await run('apt-cache', ['policy', 'wordpress']).catch(() => ({ stdout: '' }));
-    if (!/Candidate: \d/.test(policy.stdout)) return ctx.skip('apt does not know the wordpress package here (run apt-get update)');
+    debianApt.guard(ctx);
     const script = renderWordPressBootstrap(site(ACCESS[0]!));
     const step = /apt-get install -y -q --no-install-recommends (.*wordpress-theme-twentytwentythree);/.exec(script);
     expect(step).not.toBeNull();
@@ -172,12 +173,9 @@ describe('WordPress server: the packages', () => {
 });
 
 describe('WordPress server: nginx and PHP-FPM accept the generated configuration', () => {
-  const nginx = existsSync('/usr/sbin/nginx');
-  const fpm = existsSync('/usr/sbin/php-fpm8.2');
   for (const [what, config] of [['a typical site', site(ACCESS[0]!)], ['the largest site, XML-RPC on', largest(ACCESS[0]!)], ['no trusted proxy', site(ACCESS[0]!, { trustedProxies: [] })]] as const) {
     it(`nginx -t and php-fpm8.2 -t: ${what}`, async (ctx) => {
-      if (!nginx || !fpm) return ctx.skip('nginx and php-fpm8.2 are not installed: run scripts/system-deps.sh');
-      if (process.getuid?.() !== 0) return ctx.skip('php-fpm checks the pool\'s user only as root');
+      nginxFpm.guard(ctx);
       const dir = await tempDir('autostack-wp-conf-');
       onTestFinished(() => rm(dir, { recursive: true, force: true }));
       // The real layout; only the log directory and the pool's user are this machine's.
@@ -301,7 +299,7 @@ describe('WordPress server: what the generators refuse and produce', () => {
   });
 
   it('phpString makes a PHP literal of any text', async (ctx) => {
-    if (!(await has('php'))) return ctx.skip('php is not installed');
+    php.guard(ctx);
     const text = "it's a \\ back\\'slash\n and $dollar {$x} \\\\";
     const out = await run('php', ['-r', `echo ${phpString(text)};`]);
     expect(out.stdout).toBe(text);

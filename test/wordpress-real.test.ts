@@ -10,13 +10,14 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CloudAccess } from '../synth/core/registry/kinds.ts';
 import { shellQuote } from '../synth/core/render/shell.ts';
 import { renderNodeEnv, renderSiteDocument, siteFiles, WEBSITE_CONFIG_KEY } from '../synth/kinds/website/boot/bootstrap.ts';
 import { DEBIAN_WORDPRESS, SALT_NAMES } from '../synth/kinds/website/boot/config.ts';
 import type { ServerLayout, WordPressServerConfig } from '../synth/kinds/website/boot/config.ts';
 import { websiteCloudFile, websiteTool } from '../synth/kinds/website/boot/tool.ts';
+import { needAll, needCondition, needTool } from './tools.ts';
 
 /*
  * The generated server side of a WordPress site on Debian's real servers, all on loopback: MariaDB
@@ -191,18 +192,26 @@ async function publish(c: WordPressServerConfig): Promise<void> {
   await writeFile(file, renderSiteDocument(c, layout));
 }
 
+/**
+ * The packages (scripts/system-deps.list) and root: missing, each test skips naming them and the one
+ * command, or fails under CI (beforeEach); beforeAll then sets nothing up.
+ */
+const REAL_WORDPRESS = needAll(
+  needTool('mariadb-server', 'php-fpm', 'php-mysql', 'nginx', 'wordpress', 'wordpress-theme-twentytwentythree', 'curl', 'python3', 'openssl', 'flock'),
+  needCondition(process.getuid?.() === 0, 'root', 'run the tests as root (the test runs MariaDB, PHP-FPM and nginx masters that switch to their users; .ci/run does)'),
+);
+beforeEach(REAL_WORDPRESS.guard);
+
 beforeAll(async () => {
   const t0 = Date.now();
+  if (!REAL_WORDPRESS.present) return;
   const missing: string[] = [];
-  for (const bin of ['/usr/sbin/mariadbd', `/usr/sbin/php-fpm${PHP}`, '/usr/sbin/nginx', '/usr/share/wordpress/wp-settings.php', '/usr/share/wordpress/wp-content/themes/twentytwentythree/theme.json']) if (!existsSync(bin)) missing.push(bin);
-  for (const cmd of ['mariadb-install-db', 'mariadb', 'mysqldump', 'curl', 'python3', 'openssl', 'flock']) if ((await sh('sh', ['-c', `command -v ${cmd}`])).code !== 0) missing.push(cmd);
   let s3rverBin = '';
   try {
     s3rverBin = join(dirname(createRequire(import.meta.url).resolve('s3rver/package.json')), 'bin', 's3rver.js');
   } catch {
     missing.push('the s3rver npm package (npm ci)');
   }
-  if (process.getuid?.() !== 0) missing.push('root (the test runs MariaDB, PHP-FPM and nginx masters that switch to their users)');
   if (missing.length) throw new Error(`the real-WordPress test needs ${missing.join(', ')}: run .ci/run (scripts/system-deps.sh installs mariadb-server, php-fpm, php-mysql, nginx, wordpress and wordpress-theme-twentytwentythree)`);
 
   root = await mkdtemp(join(tmpdir(), 'autostack-wp-'));
