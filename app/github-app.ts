@@ -150,7 +150,7 @@ function repositoryKey(ctx: AnyContext): string {
 }
 
 const READS: RouteName[] = ['graphql', 'getTree', 'getBlob', 'getContent'];
-const REVIEW: RouteName[] = ['listPullFiles', ...READS, 'listCheckRuns', 'createCheckRun', 'updateCheckRun', 'getPull', 'listComments', 'createComment', 'updateComment'];
+const REVIEW: RouteName[] = ['listPullFiles', ...READS, 'listCheckRuns', 'createCheckRun', 'updateCheckRun', 'getPull', 'listComments', 'createComment', 'updateComment', 'deleteComment'];
 const ONBOARD: RouteName[] = ['getRepo', 'getContent', 'listPulls', 'getRef', 'getCommit', 'createTree', 'createCommit', 'createRef', 'createPull'];
 const DISPATCH: RouteName[] = ['listDeployments', 'listDeploymentStatuses', 'createDeployment', 'createDeploymentStatus', 'dispatchWorkflow'];
 const REFLECT: RouteName[] = ['listCheckRuns', 'createCheckRun', 'updateCheckRun', 'listDeployments', 'listDeploymentStatuses', 'listPullsForCommit', 'listComments', 'updateComment'];

@@ -32,6 +32,7 @@ export const ROUTES = {
   listComments: { route: 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments', permission: ['issues', 'read'] },
   createComment: { route: 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', permission: ['issues', 'write'] },
   updateComment: { route: 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', permission: ['issues', 'write'] },
+  deleteComment: { route: 'DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}', permission: ['issues', 'write'] },
   createCommentReaction: { route: 'POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', permission: ['issues', 'write'] },
   listDeployments: { route: 'GET /repos/{owner}/{repo}/deployments', permission: ['deployments', 'read'] },
   createDeployment: { route: 'POST /repos/{owner}/{repo}/deployments', permission: ['deployments', 'write'] },
