@@ -154,6 +154,20 @@ describe('E12: replicas handling the same pull-request head or push at the same 
     expect(gh.problems).toEqual([]);
   });
 
+  it('two comments left by a race on two heads of one pull request: the next review keeps the oldest, updates it, and deletes the other', async () => {
+    const gh = await github();
+    openPull(gh);
+    gh.targets = [await replica(gh)];
+    const ours = { user: { login: 'autostack[bot]', type: 'Bot' }, performed_via_github_app: { id: APP_ID } };
+    const person = { id: 1, issue: 7, body: `${MARKER}\ntyped by a person`, user: { login: 'someone', type: 'User' }, performed_via_github_app: null as never };
+    gh.comments.push(person, { id: 2, issue: 7, body: `${MARKER}\nreview of an older head`, ...ours }, { id: 3, issue: 7, body: `${MARKER}\nreview of another head`, ...ours });
+    expect((await gh.deliver('pull_request', prPayload('synchronize'), 'e12-leftover')).status_code).toBe(200);
+    expect(gh.comments.map((c) => c.id)).toEqual([1, 2]);
+    expect(gh.comments[1]!.body).toContain('storage 50 → 200 GiB');
+    expect(gh.comments[0]!.body).toBe(`${MARKER}\ntyped by a person`);
+    expect(gh.problems).toEqual([]);
+  });
+
   it('two replicas get the same push at once: one deploy commit, one deployment, one dispatch, one deploy check that counts (the other a neutral duplicate)', async () => {
     const gh = await github();
     const BEFORE = 'e'.repeat(40);
