@@ -153,7 +153,7 @@ function repositoryKey(ctx: AnyContext): string {
 const READS: RouteName[] = ['graphql', 'getTree', 'getBlob', 'getContent'];
 // A policy change also reads who added the policy label and their role (listIssueEvents, getCollaboratorPermission).
 // A push that changes the policy again takes the policy label off (compareCommits, removeLabel).
-const REVIEW: RouteName[] = ['listPullFiles', ...READS, 'listCheckRuns', 'createCheckRun', 'updateCheckRun', 'getPull', 'listComments', 'createComment', 'updateComment', 'listIssueEvents', 'getCollaboratorPermission', 'compareCommits', 'removeLabel'];
+const REVIEW: RouteName[] = ['listPullFiles', ...READS, 'listCheckRuns', 'createCheckRun', 'updateCheckRun', 'getPull', 'listComments', 'createComment', 'updateComment', 'deleteComment', 'listIssueEvents', 'getCollaboratorPermission', 'compareCommits', 'removeLabel'];
 const ONBOARD: RouteName[] = ['getRepo', 'getContent', 'listPulls', 'getRef', 'getCommit', 'createTree', 'createCommit', 'createRef', 'createPull'];
 const DISPATCH: RouteName[] = ['listDeployments', 'listDeploymentStatuses', 'createDeployment', 'createDeploymentStatus', 'dispatchWorkflow'];
 const REFLECT: RouteName[] = ['listCheckRuns', 'createCheckRun', 'updateCheckRun', 'listDeployments', 'listDeploymentStatuses', 'listPullsForCommit', 'listComments', 'updateComment'];

@@ -50,9 +50,7 @@ describe('the webhook server on 127.0.0.1', () => {
     const gh = new FakeGitHub().token();
     gh.on('GET', gh.repoPath('/pulls/7/files'), 200, [{ filename: ROOT_PLAN_FILE, status: 'added' }]);
     gh.graphql({ [BASE]: {}, [HEAD]: { [ROOT_PLAN_FILE]: PLAN('orders-db') } });
-    gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 0, check_runs: [] });
-    gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 99 });
-    gh.on('PATCH', gh.repoPath('/check-runs/99'), 200, {});
+    gh.newCheckRun(HEAD, 99);
     gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD } });
     gh.on('GET', gh.repoPath('/issues/7/comments'), 200, []);
     gh.on('POST', gh.repoPath('/issues/7/comments'), 201, { id: 5 });
@@ -171,10 +169,9 @@ describe('a webhook handler with GitHub hanging', () => {
         const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
         if (req.method === 'POST' && /\/app\/installations\/\d+\/access_tokens$/.test(path)) return json(201, { token: 'ghs_hang', expires_at: '2099-01-01T00:00:00Z', permissions: {} });
         if (req.method === 'GET' && path.endsWith('/check-runs')) return json(200, { total_count: 0, check_runs: [] });
-        if (req.method === 'POST' && path.endsWith('/check-runs')) return json(201, { id: 99 });
-        if (req.method === 'PATCH' && path.endsWith('/check-runs/99')) {
+        if ((req.method === 'POST' && path.endsWith('/check-runs')) || (req.method === 'PATCH' && path.endsWith('/check-runs/99'))) {
           patches.push(JSON.parse(text));
-          return json(200, { id: 99 });
+          return json(req.method === 'POST' ? 201 : 200, { id: 99 });
         }
         hanging.push(`${req.method} ${path}`);
         open.add(res);

@@ -42,14 +42,12 @@ describe('pull request review', () => {
     gh = new FakeGitHub().token();
     gh.on('GET', gh.repoPath('/pulls/7/files'), 200, [{ filename: F, status: 'modified', sha: 'x' }, { filename: 'README.md', status: 'modified', sha: 'y' }]);
     expectReviewReads(gh);
-    gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 0, check_runs: [] });
-    gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 99 });
-    gh.on('PATCH', gh.repoPath('/check-runs/99'), 200, {});
+    gh.newCheckRun(HEAD, 99);
     gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD } });
     gh.on('GET', gh.repoPath('/issues/7/comments'), 200, [{ id: 1, body: `${MARKER}\ntyped by a person`, user: { login: 'someone', type: 'User' }, performed_via_github_app: null }]);
     gh.on('POST', gh.repoPath('/issues/7/comments'), 201, { id: 5 });
     await (await probot()).receive({ id: 'd1', name: 'pull_request', payload: prPayload('opened') } as never);
-    const check = gh.made('PATCH', '/check-runs/99')[0]!.body;
+    const check = gh.made('POST', '/check-runs')[0]!.body;
     expect(check).toMatchObject({ status: 'completed', conclusion: 'success', output: { title: expect.stringContaining('1 plan changed') } });
     const comment = gh.made('POST', '/issues/7/comments')[0]!.body.body as string;
     expect(comment.startsWith(MARKER)).toBe(true);
@@ -243,20 +241,16 @@ describe('pull request review', () => {
   it('does not comment on a pull request without .autostack/ changes, and gives it a passing check', async () => {
     gh = new FakeGitHub().token();
     gh.on('GET', gh.repoPath('/pulls/7/files'), 200, [{ filename: 'src/app.ts', status: 'modified' }]);
-    gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 0, check_runs: [] });
-    gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 9 });
-    gh.on('PATCH', gh.repoPath('/check-runs/9'), 200, {});
+    gh.newCheckRun(HEAD, 9);
     await (await probot()).receive({ id: 'd3', name: 'pull_request', payload: prPayload('reopened') } as never);
-    expect(gh.made('PATCH', '/check-runs/9')[0]!.body).toMatchObject({ conclusion: 'success', output: { title: 'No AutoStack changes' } });
+    expect(gh.made('POST', '/check-runs')[0]!.body).toMatchObject({ conclusion: 'success', output: { title: 'No AutoStack changes' } });
   });
 
   it('never lets a run for an older head overwrite the comment', async () => {
     gh = new FakeGitHub().token();
     gh.on('GET', gh.repoPath('/pulls/7/files'), 200, [{ filename: F, status: 'modified' }]);
     expectReviewReads(gh);
-    gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 0, check_runs: [] });
-    gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 99 });
-    gh.on('PATCH', gh.repoPath('/check-runs/99'), 200, {});
+    gh.newCheckRun(HEAD, 99);
     gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, head: { sha: 'd'.repeat(40) } });
     await (await probot()).receive({ id: 'd4', name: 'pull_request', payload: prPayload('ready_for_review') } as never);
     expect(gh.made('POST', '/issues/7/comments')).toHaveLength(0);
@@ -265,11 +259,9 @@ describe('pull request review', () => {
   it('turns a failing handler into a failed check with a readable message', async () => {
     gh = new FakeGitHub().token();
     gh.on('GET', gh.repoPath('/pulls/7/files'), 500, { message: 'Server Error' });
-    gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 0, check_runs: [] });
-    gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 77 });
-    gh.on('PATCH', gh.repoPath('/check-runs/77'), 200, {});
+    gh.newCheckRun(HEAD, 77);
     await (await probot()).receive({ id: 'd5', name: 'pull_request', payload: prPayload('opened') } as never);
-    const body = gh.made('PATCH', '/check-runs/77')[0]!.body;
+    const body = gh.made('POST', '/check-runs')[0]!.body;
     expect(body.conclusion).toBe('failure');
     expect(body.output.summary).toContain('AutoStack could not finish');
     expect(JSON.stringify(body)).not.toContain('ghs_');
@@ -302,12 +294,13 @@ describe('idempotent side effects', () => {
       expectReviewReads(fake);
       fake.on('GET', fake.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD } });
     }
-    fake.on('GET', fake.repoPath(`/commits/${HEAD}/check-runs`), () => [200, { total_count: checks.length, check_runs: [...checks] }], undefined, runs);
+    // The review that creates the check lists once more to confirm its run came first.
+    fake.on('GET', fake.repoPath(`/commits/${HEAD}/check-runs`), () => [200, { total_count: checks.length, check_runs: [...checks] }], undefined, runs + 1);
     fake.on('POST', fake.repoPath('/check-runs'), () => {
       checks.push({ id: 100 + checks.length, head_sha: HEAD });
       return [201, checks.at(-1)];
     });
-    fake.on('PATCH', /\/check-runs\/\d+$/, 200, {}, runs);
+    if (runs > 1) fake.on('PATCH', /\/check-runs\/\d+$/, 200, {}, runs - 1);
     fake.on('GET', fake.repoPath('/issues/7/comments'), () => [200, [...comments]], undefined, runs + (failFirstCommentPost ? 1 : 0));
     fake.on('POST', fake.repoPath('/issues/7/comments'), (body) => {
       comments.push({ id: 500 + comments.length, body: body.body, user: { login: 'autostack[bot]', type: 'Bot' }, performed_via_github_app: { id: APP_ID } });
@@ -341,7 +334,7 @@ describe('idempotent side effects', () => {
     await app.receive({ id: 'c3', name: 'pull_request', payload: prPayload('opened') } as never);
     expect(gh.made('POST', '/issues/7/comments')).toHaveLength(1);
     expect(state.comments).toHaveLength(1);
-    expect(gh.made('PATCH', '/check-runs/')[0]!.body.conclusion).toBe('success');
+    expect(gh.made('POST', '/check-runs')[0]!.body.conclusion).toBe('success');
   });
 });
 
@@ -374,9 +367,7 @@ describe('merge: render and deploy', () => {
     renderFlow(gh, true);
     gh.on('GET', gh.repoPath('/deployments'), 200, [], 2);
     gh.on('POST', gh.repoPath('/deployments'), (body) => [201, { id: body.environment === 'autostack/orders-db' ? 11 : 12 }], undefined, 2);
-    gh.on('GET', gh.repoPath(`/commits/${AFTER}/check-runs`), 200, { total_count: 0, check_runs: [] });
-    gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 50 });
-    gh.on('PATCH', gh.repoPath('/check-runs/50'), 200, {});
+    gh.newCheckRun(AFTER, 50, 1);
     gh.on('POST', gh.repoPath('/actions/workflows/autostack-deploy.yml/dispatches'), 204);
     gh.on('POST', gh.repoPath('/deployments/11/statuses'), 201, { id: 1 });
     gh.on('POST', gh.repoPath('/deployments/12/statuses'), 201, { id: 2 });
@@ -402,9 +393,7 @@ describe('merge: render and deploy', () => {
   it('without a deploy workflow, says so on the commit and opens the onboarding pull request', async () => {
     gh = new FakeGitHub().token();
     renderFlow(gh, false);
-    gh.on('GET', gh.repoPath(`/commits/${AFTER}/check-runs`), 200, { total_count: 0, check_runs: [] });
-    gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 51 });
-    gh.on('PATCH', gh.repoPath('/check-runs/51'), 200, {});
+    gh.newCheckRun(AFTER, 51);
     gh.on('GET', gh.repoPath('/contents/.autostack/autostack.yaml'), 404, { message: 'Not Found' });
     gh.on('GET', gh.repoPath('/pulls'), 200, []);
     gh.on('GET', gh.repoPath('/git/ref/heads/main'), 200, { object: { sha: AFTER } });
@@ -414,7 +403,7 @@ describe('merge: render and deploy', () => {
     gh.on('POST', gh.repoPath('/git/refs'), 201, { ref: 'refs/heads/autostack/onboarding' });
     gh.on('POST', gh.repoPath('/pulls'), 201, { number: 2 });
     await (await probot()).receive({ id: 'p2', name: 'push', payload: pushPayload() } as never);
-    expect(gh.made('PATCH', '/check-runs/51')[0]!.body).toMatchObject({ conclusion: 'action_required', output: { title: 'Rendered, not deployed: no deploy workflow' } });
+    expect(gh.made('POST', '/check-runs')[0]!.body).toMatchObject({ conclusion: 'action_required', output: { title: 'Rendered, not deployed: no deploy workflow' } });
     expect(gh.made('POST', '/pulls')[0]!.body).toMatchObject({ head: 'autostack/onboarding', base: 'main', title: 'Set up AutoStack' });
   });
 
@@ -446,15 +435,13 @@ describe('merge: render and deploy', () => {
     gh.on('GET', gh.repoPath(`/git/commits/${DEPLOY_HEAD}`), 200, { sha: DEPLOY_HEAD, message: `Render 9999999: orders-db-aws (apply)\n\nAutoStack-Source: ${NEWER}\n`, tree: { sha: 't' } });
     // GitHub's compare: the replayed commit is behind the one the deploy branch names.
     gh.on('GET', gh.repoPath(`/compare/${NEWER}...${AFTER}`), 200, { status: 'behind', ahead_by: 0, behind_by: 3, files: [] });
-    gh.on('GET', gh.repoPath(`/commits/${AFTER}/check-runs`), 200, { total_count: 0, check_runs: [] });
-    gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 53 });
-    gh.on('PATCH', gh.repoPath('/check-runs/53'), 200, {});
+    gh.newCheckRun(AFTER, 53);
     await (await probot()).receive({ id: 'p-late', name: 'push', payload: pushPayload() } as never);
     expect(gh.made('POST', '/git/')).toHaveLength(0);
     expect(gh.made('PATCH', '/git/refs')).toHaveLength(0);
     expect(gh.made('POST', '/deployments')).toHaveLength(0);
     expect(gh.made('POST', '/dispatches')).toHaveLength(0);
-    expect(gh.made('PATCH', '/check-runs/53')[0]!.body).toMatchObject({ conclusion: 'neutral', output: { title: 'Not deployed: a newer commit is already deployed', summary: expect.stringContaining('roll the stacks back') } });
+    expect(gh.made('POST', '/check-runs')[0]!.body).toMatchObject({ conclusion: 'neutral', output: { title: 'Not deployed: a newer commit is already deployed', summary: expect.stringContaining('roll the stacks back') } });
   });
 
   it('quotes plan errors in the deploy check summary as text: no tag or mention from a file name or a value', async () => {
@@ -462,11 +449,9 @@ describe('merge: render and deploy', () => {
     const file = '.autostack/<img src=x onerror=alert(1)>.yaml';
     gh.on('GET', gh.repoPath(`/compare/${BEFORE}...${AFTER}`), 200, { files: [{ filename: file, status: 'added' }] });
     gh.graphql({ [BEFORE]: {}, [AFTER]: { [file]: PLAN('orders-db').replace('us-east-1', '"<h2>@acme/security</h2>"') } });
-    gh.on('GET', gh.repoPath(`/commits/${AFTER}/check-runs`), 200, { total_count: 0, check_runs: [] });
-    gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 53 });
-    gh.on('PATCH', gh.repoPath('/check-runs/53'), 200, {});
+    gh.newCheckRun(AFTER, 53);
     await (await probot()).receive({ id: 'p5', name: 'push', payload: pushPayload() } as never);
-    const summary = gh.made('PATCH', '/check-runs/53')[0]!.body.output.summary as string;
+    const summary = gh.made('POST', '/check-runs')[0]!.body.output.summary as string;
     // The file name is a code span (shown as written, never parsed); everything else is escaped text.
     expect(summary).toContain('`.autostack/<img src=x onerror=alert(1)>.yaml:6:11`');
     expect(summary.replace(/`[^`\n]*`/g, '')).not.toMatch(/<|@acme/);
@@ -685,16 +670,16 @@ describe('scale', () => {
     for (let i = 0; i < 200; i++) files[`.autostack/db-${i}.yaml`] = PLAN(`db-${i}`, '  network: { allowedCidrs: [0.0.0.0/0] }\n').replace('storage: { sizeGiB: 50 }', `storage: { sizeGiB: ${50 + i} }`);
     gh.pages(gh.repoPath('/pulls/7/files'), Object.keys(files).map((filename) => ({ filename, status: 'added' })));
     gh.graphql({ [BASE]: {}, [HEAD]: files }, 2);
-    gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 0, check_runs: [] });
-    gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 99 });
-    gh.on('PATCH', gh.repoPath('/check-runs/99'), 200, {}, 4);
+    gh.newCheckRun(HEAD, 99, 3);
     gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD } });
     gh.on('GET', gh.repoPath('/issues/7/comments'), 200, []);
     gh.on('POST', gh.repoPath('/issues/7/comments'), 201, { id: 5 });
     await (await probot()).receive({ id: 'big', name: 'pull_request', payload: prPayload('opened') } as never);
-    const patches = gh.made('PATCH', '/check-runs/99').map((r) => r.body);
+    const patches = [...gh.made('POST', '/check-runs'), ...gh.made('PATCH', '/check-runs/99')].map((r) => r.body);
     expect(patches.map((b) => b.output.annotations.length)).toEqual([50, 50, 50, 50]);
-    expect(patches.slice(0, 3).every((b) => b.status === undefined)).toBe(true);
+    // The first batch comes with the run's creation (in progress), the others with its updates.
+    expect(patches[0].status).toBe('in_progress');
+    expect(patches.slice(1, 3).every((b) => b.status === undefined)).toBe(true);
     expect(patches[3]).toMatchObject({ status: 'completed', conclusion: 'success' });
     const comments = gh.made('POST', '/issues/7/comments');
     expect(comments).toHaveLength(1);
@@ -707,14 +692,12 @@ describe('scale', () => {
     for (let i = 0; i < 3; i++) files[`.autostack/db-${i}.yaml`] = PLAN(`db-${i}`, `  network: { allowedCidrs: [${Array(1000).fill('1').join(',')}] }\n`);
     gh.pages(gh.repoPath('/pulls/7/files'), Object.keys(files).map((filename) => ({ filename, status: 'added' })));
     gh.graphql({ [BASE]: {}, [HEAD]: files });
-    gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 0, check_runs: [] });
-    gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 99 });
-    gh.on('PATCH', gh.repoPath('/check-runs/99'), 200, {}, 5);
+    gh.newCheckRun(HEAD, 99, 4);
     gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD } });
     gh.on('GET', gh.repoPath('/issues/7/comments'), 200, []);
     gh.on('POST', gh.repoPath('/issues/7/comments'), 201, { id: 5 });
     await (await probot()).receive({ id: 'many-errors', name: 'pull_request', payload: prPayload('opened') } as never);
-    const patches = gh.made('PATCH', '/check-runs/99').map((r) => r.body);
+    const patches = [...gh.made('POST', '/check-runs'), ...gh.made('PATCH', '/check-runs/99')].map((r) => r.body);
     expect(patches.map((b) => b.output.annotations.length)).toEqual([50, 50, 50, 50, 50]);
     expect(patches[4]).toMatchObject({ status: 'completed', conclusion: 'failure' });
     expect(patches[4].output.summary).toContain('Annotations show the first 250 of 303 diagnostics');

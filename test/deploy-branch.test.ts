@@ -61,14 +61,12 @@ describe('deploy branch names in GitHub mode', () => {
       gh = new FakeGitHub().token();
       gh.on('GET', gh.repoPath('/pulls/7/files'), 200, [{ filename: S, status: 'modified' }]);
       gh.graphql({ [BASE]: { [S]: settings('autostack/deploy'), [F]: PLAN('orders-db') }, [HEAD]: { [S]: settings(bad), [F]: PLAN('orders-db') } });
-      gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 0, check_runs: [] });
-      gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 99 });
-      gh.on('PATCH', gh.repoPath('/check-runs/99'), 200, {});
+      gh.newCheckRun(HEAD, 99);
       gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, state: 'open', head: { sha: HEAD } });
       gh.on('GET', gh.repoPath('/issues/7/comments'), 200, []);
       gh.on('POST', gh.repoPath('/issues/7/comments'), 201, { id: 5 });
       await (await probot()).receive({ id: `db-${bad}`, name: 'pull_request', payload: prPayload() } as never);
-      const check = gh.made('PATCH', '/check-runs/99')[0]!.body;
+      const check = gh.made('POST', '/check-runs')[0]!.body;
       expect(check.conclusion).toBe('failure');
       expect(check.output.annotations).toEqual(expect.arrayContaining([expect.objectContaining({ path: S, start_line: LINE, annotation_level: 'failure', title: 'settings/deploy-branch', message: expect.stringMatching(why) })]));
     });
@@ -82,9 +80,7 @@ describe('deploy branch names in GitHub mode', () => {
       gh.on('GET', gh.repoPath(`/compare/${BEFORE}...${AFTER}`), 200, { status: 'ahead', files: [{ filename: F, status: 'modified' }] });
       // The settings did not change in this push: the name already on the default branch is refused all the same.
       gh.graphql({ [BEFORE]: { [S]: settings(bad), [F]: PLAN('orders-db') }, [AFTER]: { [S]: settings(bad), [F]: PLAN('orders-db').replace('sizeGiB: 50', 'sizeGiB: 60') } });
-      gh.on('GET', gh.repoPath(`/commits/${AFTER}/check-runs`), 200, { total_count: 0, check_runs: [] });
-      gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 60 });
-      gh.on('PATCH', gh.repoPath('/check-runs/60'), 200, {});
+      gh.newCheckRun(AFTER, 60);
       const push = payload('push', undefined, (p) => {
         p.ref = 'refs/heads/main';
         p.before = BEFORE;
@@ -96,7 +92,7 @@ describe('deploy branch names in GitHub mode', () => {
       expect(gh.made('POST', '/git/')).toHaveLength(0);
       expect(gh.made('PATCH', '/git/refs')).toHaveLength(0);
       expect(gh.made('POST', '/dispatches')).toHaveLength(0);
-      const check = gh.made('PATCH', '/check-runs/60')[0]!.body;
+      const check = gh.made('POST', '/check-runs')[0]!.body;
       expect(check).toMatchObject({ conclusion: 'failure', output: { title: 'Nothing deployed: the plans have errors' } });
       expect(check.output.summary).toMatch(why);
       expect(check.output.annotations).toEqual([expect.objectContaining({ path: S, start_line: LINE, title: 'settings/deploy-branch' })]);

@@ -93,11 +93,11 @@ function graphql(answer: (r: ServerRecorded) => Reply = (r) => {
   gh.on('POST', '/graphql', answer, times);
 }
 
-/** The check run: looked up, created (id 99), then completed. */
-function checkRun(patches = 1) {
+/** The check run: looked up, created with its result (id 99), then listed again (it came first, E12). */
+function checkRun() {
   gh.on('GET', `${R}/commits/${HEAD}/check-runs`, 200, 1, { total_count: 0, check_runs: [] });
   gh.on('POST', `${R}/check-runs`, 201, 1, { id: 99 });
-  gh.on('PATCH', `${R}/check-runs/99`, 200, patches, { id: 99 });
+  gh.on('GET', `${R}/commits/${HEAD}/check-runs`, 200, 1, { total_count: 1, check_runs: [{ id: 99, head_sha: HEAD }] });
 }
 
 /** After the check: the head re-read and the comment looked up and created. */
@@ -109,7 +109,7 @@ function comment(n: number) {
 
 const filesOk = (n: number) => gh.on('GET', `${R}/pulls/${n}/files`, 200, 1, [{ filename: ROOT_PLAN_FILE, status: 'added' }]);
 
-const completed = () => gh.made('PATCH', '/check-runs/99').map((r) => r.body).find((b) => b.status === 'completed');
+const completed = () => [...gh.made('POST', `${R}/check-runs`), ...gh.made('PATCH', '/check-runs/99')].map((r) => r.body).find((b) => b.status === 'completed');
 
 async function waitFor(cond: () => boolean, ms = 20_000): Promise<void> {
   const until = Date.now() + ms;
@@ -250,7 +250,10 @@ describe('E9: a paginated GET that hangs', () => {
         const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
         if (path.endsWith('/access_tokens')) return json(201, { token: 'ghs_hang', expires_at: '2099-01-01T00:00:00Z' });
         if (req.method === 'GET' && path.endsWith('/check-runs')) return json(200, { total_count: 0, check_runs: [] });
-        if (req.method === 'POST' && path.endsWith('/check-runs')) return json(201, { id: 99 });
+        if (req.method === 'POST' && path.endsWith('/check-runs')) {
+          summary = JSON.parse(text).output?.summary ?? '';
+          return json(201, { id: 99 });
+        }
         if (req.method === 'PATCH') {
           summary = JSON.parse(text).output?.summary ?? '';
           return json(200, { id: 99 });
@@ -451,13 +454,13 @@ describe('E8: GitHub refuses a text as too long', () => {
       filesOk(7);
       graphql();
       gh.on('GET', `${R}/commits/${HEAD}/check-runs`, 200, 1, { total_count: 0, check_runs: [] });
+      gh.on('POST', `${R}/check-runs`, 422, 1, { message: 'Invalid request.\n\nOnly 65535 characters are allowed; 65536 were supplied.' });
       gh.on('POST', `${R}/check-runs`, 201, 1, { id: 99 });
-      gh.on('PATCH', `${R}/check-runs/99`, 422, 1, { message: 'Invalid request.\n\nOnly 65535 characters are allowed; 65536 were supplied.' });
-      gh.on('PATCH', `${R}/check-runs/99`, 200, 1, { id: 99 });
+      gh.on('GET', `${R}/commits/${HEAD}/check-runs`, 200, 1, { total_count: 1, check_runs: [{ id: 99, head_sha: HEAD }] });
       comment(7);
       await deliver(app, 'pull_request', prOpened(7), 'e8-check');
-      await waitFor(() => gh.made('POST', '/issues/7/comments').length === 1);
-      const [long, short] = gh.made('PATCH', '/check-runs/99').map((r) => r.body);
+      await waitFor(() => gh.made('GET', '/check-runs').length === 2);
+      const [long, short] = gh.made('POST', `${R}/check-runs`).map((r) => r.body);
       expect(short.output.summary.length).toBeLessThan(long.output.summary.length);
       expect(short.output.summary).toContain('truncated: GitHub refused the full text as too long');
       expect(short).toMatchObject({ status: 'completed', conclusion: 'success' });
@@ -626,12 +629,13 @@ describe('E12: two App instances', () => {
       token(2);
       gh.on('GET', `${R}/pulls/7/files`, 200, 2, [{ filename: ROOT_PLAN_FILE, status: 'added' }]);
       graphql(undefined, 2);
-      gh.on('GET', `${R}/commits/${HEAD}/check-runs`, () => [200, { total_count: runs.length, check_runs: runs }], 2);
+      // A: looked up, then listed again after creating; B: looked up (found).
+      gh.on('GET', `${R}/commits/${HEAD}/check-runs`, () => [200, { total_count: runs.length, check_runs: runs }], 3);
       gh.on('POST', `${R}/check-runs`, (r) => {
         runs.push({ id: 99, head_sha: r.body.head_sha, name: r.body.name, app: { id: APP_ID } });
         return [201, runs[0]];
       }, 1);
-      gh.on('PATCH', `${R}/check-runs/99`, 200, 2, { id: 99 });
+      gh.on('PATCH', `${R}/check-runs/99`, 200, 1, { id: 99 });
       gh.on('GET', `${R}/pulls/7`, 200, 2, { number: 7, head: { sha: HEAD } });
       gh.on('GET', `${R}/issues/7/comments`, () => [200, comments], 2);
       gh.on('POST', `${R}/issues/7/comments`, (r) => {
@@ -645,7 +649,7 @@ describe('E12: two App instances', () => {
       expect(gh.made('POST', '/check-runs')).toHaveLength(1);
       expect(gh.made('POST', '/issues/7/comments')).toHaveLength(1);
       expect(gh.made('PATCH', '/issues/comments/5')).toHaveLength(1);
-      expect(gh.made('PATCH', '/check-runs/99').map((r) => r.body.conclusion)).toEqual(['success', 'success']);
+      expect([...gh.made('POST', `${R}/check-runs`), ...gh.made('PATCH', '/check-runs/99')].map((r) => r.body.conclusion)).toEqual(['success', 'success']);
     } finally {
       a.close();
       b.close();
@@ -687,8 +691,8 @@ describe('F4: pull requests from forks', () => {
       await waitFor(() => gh.made('POST', '/issues/7/comments').length === 1);
       // Only the review's calls (verify() fails on any other, such as a dispatch or a deployment).
       expect(gh.requests.map((r) => `${r.method} ${r.path.replace(/[0-9a-f]{40}/, '<sha>')}`).sort()).toEqual([
-        'GET /repos/acme/infra/commits/<sha>/check-runs', 'GET /repos/acme/infra/issues/7/comments', 'GET /repos/acme/infra/pulls/7', 'GET /repos/acme/infra/pulls/7/files',
-        'PATCH /repos/acme/infra/check-runs/99', 'POST /app/installations/1/access_tokens', 'POST /graphql', 'POST /repos/acme/infra/check-runs', 'POST /repos/acme/infra/issues/7/comments',
+        'GET /repos/acme/infra/commits/<sha>/check-runs', 'GET /repos/acme/infra/commits/<sha>/check-runs', 'GET /repos/acme/infra/issues/7/comments', 'GET /repos/acme/infra/pulls/7', 'GET /repos/acme/infra/pulls/7/files',
+        'POST /app/installations/1/access_tokens', 'POST /graphql', 'POST /repos/acme/infra/check-runs', 'POST /repos/acme/infra/issues/7/comments',
       ]);
       expect(gh.made('POST', '/access_tokens')[0]!.body.repository_ids).toEqual([REPO_ID]);
     });

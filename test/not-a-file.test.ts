@@ -69,9 +69,7 @@ describe('a plan path that is not a file, in GitHub mode', () => {
     const head = { '.autostack/orders-db.yaml': symlink('/etc/passwd'), '.autostack/sub.yaml': SUBMODULE };
     gh.on('GET', gh.repoPath('/pulls/7/files'), 200, [{ filename: '.autostack/orders-db.yaml', status: 'modified' }, { filename: '.autostack/sub.yaml', status: 'added' }]);
     gh.graphql({ [BASE]: base, [HEAD]: head });
-    gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 0, check_runs: [] });
-    gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 99 });
-    gh.on('PATCH', gh.repoPath('/check-runs/99'), 200, {});
+    gh.newCheckRun(HEAD, 99);
     gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD } });
     gh.on('GET', gh.repoPath('/issues/7/comments'), 200, []);
     gh.on('POST', gh.repoPath('/issues/7/comments'), 201, { id: 5 });
@@ -82,7 +80,7 @@ describe('a plan path that is not a file, in GitHub mode', () => {
       x.pull_request.base.sha = BASE;
     });
     await (await probot()).receive({ id: 'links', name: 'pull_request', payload: p } as never);
-    const check = gh.made('PATCH', '/check-runs/99')[0]!.body;
+    const check = gh.made('POST', '/check-runs')[0]!.body;
     expect(check).toMatchObject({ conclusion: 'failure' });
     expect(check.output.annotations.map((a: { path: string; title: string }) => `${a.path} ${a.title}`)).toEqual(['.autostack/orders-db.yaml file/not-a-file', '.autostack/sub.yaml file/not-a-file']);
     const comment = gh.made('POST', '/issues/7/comments')[0]!.body.body as string;

@@ -4,7 +4,11 @@ import { FakeGitHub, PLAN, payload, probot } from './github/harness.ts';
 
 const BASE = 'b'.repeat(40);
 const HEAD = 'c'.repeat(40);
-/** Listing the pull request's files, one batched read at both refs, the check run (look up, create, complete), the head re-read, the comment lookup and write. */
+/**
+ * Listing the pull request's files, one batched read at both refs, the head re-read, the comment
+ * lookup and write, the check run (look up, create with its result, list again to confirm it came
+ * first: E12, replicas racing on one head).
+ */
 const MAX_CALLS = 8;
 let gh: FakeGitHub;
 afterEach(() => gh?.verify());
@@ -32,14 +36,12 @@ async function reviewCalls(n: number): Promise<number> {
   base['.autostack/other-db.yaml'] = head['.autostack/other-db.yaml'] = PLAN('other-db');
   gh.pages(gh.repoPath('/pulls/7/files'), Object.keys(head).filter((f) => !f.includes('other')).map((filename) => ({ filename, status: 'modified' })));
   gh.graphql({ [BASE]: base, [HEAD]: head });
-  gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 0, check_runs: [] });
-  gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 99 });
-  gh.on('PATCH', gh.repoPath('/check-runs/99'), 200, {});
+  gh.newCheckRun(HEAD, 99);
   gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD } });
   gh.on('GET', gh.repoPath('/issues/7/comments'), 200, []);
   gh.on('POST', gh.repoPath('/issues/7/comments'), 201, { id: 5 });
   await (await probot()).receive({ id: `n${n}`, name: 'pull_request', payload: prPayload() } as never);
-  const check = gh.made('PATCH', '/check-runs/99')[0]!.body;
+  const check = gh.made('POST', '/check-runs')[0]!.body;
   expect(check).toMatchObject({ status: 'completed', conclusion: 'success', output: { title: expect.stringContaining(`${n} plan${n === 1 ? '' : 's'} changed`) } });
   expect(gh.made('POST', '/issues/7/comments')[0]!.body.body).toContain(`storage 50 → ${60 + n - 1} GiB`);
   return gh.requests.filter((r) => !r.path.includes('/access_tokens')).length;
@@ -65,9 +67,7 @@ describe('the batched reader in a review', () => {
     const head = { ...files, '.autostack/orders-db.yaml': PLAN('orders-db') };
     gh.on('GET', gh.repoPath('/pulls/7/files'), 200, [{ filename: '.autostack/orders-db.yaml', status: 'added' }]);
     gh.graphql({ [BASE]: files, [HEAD]: head }, 2);
-    gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 0, check_runs: [] });
-    gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 99 });
-    gh.on('PATCH', gh.repoPath('/check-runs/99'), 200, {});
+    gh.newCheckRun(HEAD, 99);
     gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD } });
     gh.on('GET', gh.repoPath('/issues/7/comments'), 200, []);
     gh.on('POST', gh.repoPath('/issues/7/comments'), 201, { id: 5 });

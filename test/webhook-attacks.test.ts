@@ -413,9 +413,7 @@ describe('B13 an organisation is known by its id', () => {
     gh = new FakeGitHub().token();
     gh.on('GET', gh.repoPath('/pulls/7/files'), 200, [{ filename: ROOT_PLAN_FILE, status: 'added' }]);
     gh.graphql({ [BASE]: {}, [HEAD]: { [ROOT_PLAN_FILE]: PLAN('orders-db') } });
-    gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 0, check_runs: [] });
-    gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 99 });
-    gh.on('PATCH', gh.repoPath('/check-runs/99'), 200, {});
+    gh.newCheckRun(HEAD, 99);
     gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD } });
     gh.on('GET', gh.repoPath('/issues/7/comments'), 200, []);
     gh.on('POST', gh.repoPath('/issues/7/comments'), 201, { id: 5 });
@@ -428,7 +426,7 @@ describe('B13 an organisation is known by its id', () => {
     } finally {
       await server.close();
     }
-    const check = gh.made('PATCH', '/check-runs/99')[0]!.body;
+    const check = gh.made('POST', '/check-runs')[0]!.body;
     expect(check.conclusion).toBe('failure');
     expect(JSON.stringify(check)).toMatch(/quota/i);
   });
@@ -523,9 +521,7 @@ describe('B18 what reaches the logs', () => {
       gh = new FakeGitHub().token();
       gh.on('GET', gh.repoPath('/pulls/7/files'), 200, [{ filename: ROOT_PLAN_FILE, status: 'added' }]);
       gh.graphql({ [BASE]: {}, [HEAD]: { [ROOT_PLAN_FILE]: PLAN('orders-db') } });
-      gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 0, check_runs: [] });
-      gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 99 });
-      gh.on('PATCH', gh.repoPath('/check-runs/99'), 200, {});
+      gh.newCheckRun(HEAD, 99);
       gh.on('GET', gh.repoPath('/pulls/7'), 200, { number: 7, head: { sha: HEAD } });
       gh.on('GET', gh.repoPath('/issues/7/comments'), 200, []);
       gh.on('POST', gh.repoPath('/issues/7/comments'), 201, { id: 5 });
@@ -546,11 +542,9 @@ describe('B18 what reaches the logs', () => {
       // (The installation token from step 1 is reused.)
       gh = new FakeGitHub();
       gh.on('GET', gh.repoPath('/pulls/7/files'), 500, { message: 'Server Error' });
-      gh.on('GET', gh.repoPath(`/commits/${HEAD}/check-runs`), 200, { total_count: 0, check_runs: [] });
-      gh.on('POST', gh.repoPath('/check-runs'), 201, { id: 77 });
-      gh.on('PATCH', gh.repoPath('/check-runs/77'), 200, {});
+      gh.newCheckRun(HEAD, 77);
       expect((await deliver(server.url, withMarker('synchronize'), { 'x-github-delivery': 'log-failing' })).status).toBeLessThan(300);
-      expect(gh.made('PATCH', '/check-runs/77')[0]!.body.conclusion).toBe('failure');
+      expect(gh.made('POST', '/check-runs')[0]!.body.conclusion).toBe('failure');
       gh.verify();
 
       // 4. A genuine payload the code cannot handle (a pull request without a head): the handler throws outside its own try.

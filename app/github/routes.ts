@@ -34,6 +34,7 @@ export const ROUTES = {
   createComment: { route: 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', permission: ['issues', 'write'] },
   updateComment: { route: 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', permission: ['issues', 'write'] },
   removeLabel: { route: 'DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}', permission: ['issues', 'write'] },
+  deleteComment: { route: 'DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}', permission: ['issues', 'write'] },
   createCommentReaction: { route: 'POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', permission: ['issues', 'write'] },
   listDeployments: { route: 'GET /repos/{owner}/{repo}/deployments', permission: ['deployments', 'read'] },
   createDeployment: { route: 'POST /repos/{owner}/{repo}/deployments', permission: ['deployments', 'write'] },

@@ -30,28 +30,42 @@ function isOurs(c: Comment, who: Identity): boolean {
   return who.botLogin !== undefined && c.user?.login === who.botLogin && c.user?.type === 'Bot';
 }
 
-export async function findStickyComment(client: GitHubClient, issue: number, who: Identity): Promise<Comment | undefined> {
+/** Our comments on the pull request, oldest first: the oldest is the one, any other a leftover of a race between replicas. */
+async function ourComments(client: GitHubClient, issue: number, who: Identity): Promise<Comment[]> {
   const comments = (await client.list('listComments', { issue_number: issue })) as Comment[];
-  return comments.find((c) => isOurs(c, who));
+  return comments.filter((c) => isOurs(c, who)).sort((a, b) => a.id - b.id);
+}
+
+export async function findStickyComment(client: GitHubClient, issue: number, who: Identity): Promise<Comment | undefined> {
+  return (await ourComments(client, issue, who))[0];
+}
+
+export interface Upserted {
+  outcome: 'created' | 'updated' | 'stale';
+  /** The comment this call created (a replica that lost the race for the head's check deletes it again). */
+  created?: number;
 }
 
 /**
  * Creates the pull request's one AutoStack comment or updates it in place. A run for an older
  * head than the one already shown, or that started before the last write, changes nothing.
  */
-export async function upsertReviewComment(client: GitHubClient, issue: number, who: Identity, review: string, run: { headSha: string; startedAt: string; currentHeadSha?: string }): Promise<'created' | 'updated' | 'stale'> {
-  if (run.currentHeadSha && run.currentHeadSha !== run.headSha) return 'stale';
-  const existing = await findStickyComment(client, issue, who);
+export async function upsertReviewComment(client: GitHubClient, issue: number, who: Identity, review: string, run: { headSha: string; startedAt: string; currentHeadSha?: string }): Promise<Upserted> {
+  if (run.currentHeadSha && run.currentHeadSha !== run.headSha) return { outcome: 'stale' };
+  const [existing, ...leftovers] = await ourComments(client, issue, who);
+  // Two replicas reviewing two heads of one pull request at the same moment, before it had a
+  // comment, can each create one: the next review keeps the oldest and deletes the others.
+  for (const extra of leftovers) await client.maybe('deleteComment', { comment_id: extra.id });
   const previous = existing?.body ? meta(existing.body) : {};
-  if (previous.at && previous.at > run.startedAt && previous.head !== run.headSha) return 'stale';
+  if (previous.at && previous.at > run.startedAt && previous.head !== run.headSha) return { outcome: 'stale' };
   const deploy = existing?.body ? deploySection(existing.body) : '';
-  return shorterOnce((limit) => compose(review, deploy, run.headSha, run.startedAt, limit), async (body) => {
+  return shorterOnce((limit) => compose(review, deploy, run.headSha, run.startedAt, limit), async (body): Promise<Upserted> => {
     if (existing) {
       await client.call('updateComment', { comment_id: existing.id, body });
-      return 'updated';
+      return { outcome: 'updated' };
     }
-    await client.call('createComment', { issue_number: issue, body });
-    return 'created';
+    const created = await client.call('createComment', { issue_number: issue, body });
+    return { outcome: 'created', created: created.data.id as number };
   });
 }
 

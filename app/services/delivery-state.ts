@@ -1,5 +1,5 @@
 import { isAutostackFile } from '../../synth/core/load/reader.ts';
-import { CHECK_NAME, DEPLOY_CHECK_NAME } from '../github/check-run.ts';
+import { CHECK_NAME, DEPLOY_CHECK_NAME, ourRuns } from '../github/check-run.ts';
 import { GitHubClient } from '../github/client.ts';
 import { DOWNTIME_LABEL, POLICY_LABEL } from './config.ts';
 import type { OctokitLike } from '../github/client.ts';
@@ -43,17 +43,18 @@ export async function workLeft(octokit: OctokitLike, event: string, payload: Rec
 }
 
 async function reviewLeft(client: GitHubClient, headSha: string, at: { deliveredAt: string; appId: number }): Promise<string | undefined> {
-  const runs = (await client.call('listCheckRuns', { ref: headSha, check_name: CHECK_NAME, filter: 'all', app_id: at.appId })).data.check_runs as { head_sha: string; status: string; completed_at: string | null }[];
+  // The oldest run counts: a later one is a duplicate a racing replica completed at once (publishCheckRun).
+  const run = (await ourRuns(client, CHECK_NAME, headSha, at.appId))[0];
   const delivered = Date.parse(at.deliveredAt);
-  const done = runs.some((r) => r.head_sha === headSha && r.status === 'completed' && r.completed_at && Date.parse(r.completed_at) >= delivered);
+  const done = run?.status === 'completed' && !!run.completed_at && Date.parse(run.completed_at) >= delivered;
   return done ? undefined : `no completed ${CHECK_NAME} check on ${headSha.slice(0, 7)} since it was delivered`;
 }
 
 async function deployLeft(client: GitHubClient, before: string, after: string, appId: number): Promise<string | undefined> {
-  const runs = (await client.call('listCheckRuns', { ref: after, check_name: DEPLOY_CHECK_NAME, filter: 'all', app_id: appId })).data.check_runs as { head_sha: string; status: string }[];
-  const ours = runs.filter((r) => r.head_sha === after);
-  if (ours.some((r) => r.status !== 'queued')) return undefined;
-  if (ours.length) return `the ${DEPLOY_CHECK_NAME} check on ${after.slice(0, 7)} is still queued: the deploy workflow may not have been dispatched`;
+  // The oldest run counts: a later one is a duplicate a racing replica completed at once (ensureDeployCheck).
+  const first = (await ourRuns(client, DEPLOY_CHECK_NAME, after, appId))[0];
+  if (first && first.status !== 'queued') return undefined;
+  if (first) return `the ${DEPLOY_CHECK_NAME} check on ${after.slice(0, 7)} is still queued: the deploy workflow may not have been dispatched`;
   if (!ZERO.test(before)) {
     const cmp = await client.call('compareCommits', { basehead: `${before}...${after}`, per_page: 100 });
     const files = (cmp.data.files ?? []) as { filename: string; previous_filename?: string }[];

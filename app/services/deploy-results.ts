@@ -31,9 +31,8 @@ export async function reflectDeployment(client: GitHubClient, deployCommit: stri
 
 /** The run failed before reporting any stack (bad credentials, a crash): say so on the source commit. */
 export async function reflectFailedRun(client: GitHubClient, sourceSha: string, runUrl: string, conclusion: string, who: Identity): Promise<void> {
-  const runs = (await client.call('listCheckRuns', { ref: sourceSha, check_name: DEPLOY_CHECK_NAME, ...(who.appId ? { app_id: who.appId } : {}) })).data.check_runs as { id: number; status: string; conclusion: string | null }[];
-  const open = runs.find((r) => r.status !== 'completed');
-  if (!open) return;
+  const open = (await deployChecks(client, sourceSha, who))[0];
+  if (!open || open.status === 'completed') return;
   await client.call('updateCheckRun', { check_run_id: open.id, status: 'completed', conclusion: 'failure', completed_at: new Date().toISOString(), details_url: runUrl, output: { title: `Deploy workflow ${conclusion}`, summary: `The deploy workflow ended with \`${conclusion}\`: [see the run](${runUrl}).` } });
 }
 
@@ -42,8 +41,17 @@ export function deployTable(statuses: StackStatus[]): string {
   return ['#### Deploy', '| Stack | Status |', '|---|---|', ...rows].join('\n');
 }
 
+/**
+ * The App's deploy checks on the source commit, oldest first: the oldest follows the deploy (a
+ * later one is a duplicate from replicas racing on the push, app/services/deploy.ts).
+ */
+async function deployChecks(client: GitHubClient, sourceSha: string, who: Identity): Promise<{ id: number; status?: string }[]> {
+  const runs = (await client.call('listCheckRuns', { ref: sourceSha, check_name: DEPLOY_CHECK_NAME, filter: 'all', ...(who.appId ? { app_id: who.appId } : {}) })).data.check_runs as { id: number; status?: string }[];
+  return [...runs].sort((a, b) => a.id - b.id);
+}
+
 async function publishDeployCheck(client: GitHubClient, sourceSha: string, statuses: StackStatus[], who: Identity): Promise<void> {
-  const runs = (await client.call('listCheckRuns', { ref: sourceSha, check_name: DEPLOY_CHECK_NAME, ...(who.appId ? { app_id: who.appId } : {}) })).data.check_runs as { id: number }[];
+  const runs = await deployChecks(client, sourceSha, who);
   const done = statuses.length > 0 && statuses.every((s) => TERMINAL.has(s.state));
   const failed = statuses.some((s) => s.state === 'failure' || s.state === 'error');
   const output = { title: done ? (failed ? 'Deploy failed' : 'Deployed') : 'Deploying', summary: deployTable(statuses) };

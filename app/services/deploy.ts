@@ -3,7 +3,7 @@ import { isAutostackFile, SETTINGS_FILE } from '../../synth/core/load/reader.ts'
 import { mdCode, mdText } from '../../synth/core/render/escape.ts';
 import { MANIFEST_PATH, parseManifest, sourceOf } from '../../synth/contract/deploy-manifest.ts';
 import type { DeployManifest, DeployStack } from '../../synth/contract/deploy-manifest.ts';
-import { DEPLOY_CHECK_NAME, publishCheck } from '../github/check-run.ts';
+import { DEPLOY_CHECK_NAME, ourRuns, publishCheck } from '../github/check-run.ts';
 import type { GitHubClient } from '../github/client.ts';
 import { GitHubReader } from '../github/reader.ts';
 import { WORKFLOW_FILE, WORKFLOW_PATH } from './config.ts';
@@ -21,6 +21,8 @@ export type DeployOutcome =
   | { kind: 'invalid'; diagnostics: Diagnostic[] }
   | { kind: 'no-workflow'; deployCommit: string; onboarding: string }
   | { kind: 'stale'; deployHead: string; newerSource: string }
+  /** Another replica handled this push at the same moment and its deploy check came first: it deploys. */
+  | { kind: 'duplicate'; deployCommit: string; checkRun: number }
   | { kind: 'dispatched'; deployCommit: string; stacks: DeployStack[]; deployments: number[]; dispatched: string[] };
 
 const ZERO = /^0+$/;
@@ -64,13 +66,15 @@ export async function renderAndDeploy(client: GitHubClient, push: PushInput, act
     const onboarding = await openOnboardingPullRequest(client, push.defaultBranch, actionRef);
     return { kind: 'no-workflow', deployCommit, onboarding };
   }
-  // Idempotent by content: one deployment per stack of the deploy commit, one deploy check per
-  // source commit, one dispatch per deployment (recorded as its first status), whatever the
-  // number of deliveries, restarts or replicas.
+  // Idempotent by content: one deploy check per source commit, one deployment per stack of the
+  // deploy commit, one dispatch per deployment (recorded as its first status), whatever the
+  // number of deliveries or restarts. The check comes first and settles a race between replicas
+  // (ensureDeployCheck): only the handler whose check counts creates deployments and dispatches.
+  const check = await ensureDeployCheck(client, push.after, stacks, appId);
+  if ('duplicateOf' in check) return { kind: 'duplicate', deployCommit, checkRun: check.duplicateOf };
   const toDeploy = stacks.filter((x) => x.action !== 'unchanged');
   const ensured: { stack: DeployStack; id: number; dispatched: boolean }[] = [];
   for (const s of toDeploy) ensured.push({ stack: s, ...(await ensureDeployment(client, deployCommit, s, push.after)) });
-  const check = await ensureDeployCheck(client, push.after, stacks, appId);
   const pending = ensured.filter((d) => !d.dispatched);
   if (pending.length) {
     await dispatch(client, push.defaultBranch, push.after, pending.map((d) => d.stack.name));
@@ -85,13 +89,24 @@ export async function renderAndDeploy(client: GitHubClient, push: PushInput, act
 /**
  * The source commit's "AutoStack deploy" check: created once, `queued` until the workflow is
  * dispatched; a later delivery finds it (and the deployment statuses take it from there).
+ *
+ * It is also the claim on the push: two replicas handling it at the same moment both create one,
+ * then list again; GitHub numbers runs in creation order, so all but the first see an older run.
+ * Such a handler completes its own as a neutral duplicate and stops before any deployment or
+ * dispatch. The first one's handler deploys; a crash there leaves its check queued, which the
+ * redelivery job finishes (docs/operations.md).
  */
-async function ensureDeployCheck(client: GitHubClient, sourceSha: string, stacks: DeployStack[], appId?: number): Promise<{ id: number; status: string }> {
-  const runs = (await client.call('listCheckRuns', { ref: sourceSha, check_name: DEPLOY_CHECK_NAME, filter: 'latest', ...(appId ? { app_id: appId } : {}) })).data.check_runs as { id: number; head_sha: string; status?: string }[];
-  const found = runs.find((r) => r.head_sha === sourceSha);
+async function ensureDeployCheck(client: GitHubClient, sourceSha: string, stacks: DeployStack[], appId?: number): Promise<{ id: number; status: string } | { duplicateOf: number }> {
+  const found = (await ourRuns(client, DEPLOY_CHECK_NAME, sourceSha, appId))[0];
   if (found) return { id: found.id, status: found.status ?? 'in_progress' };
   const created = await client.call('createCheckRun', { name: DEPLOY_CHECK_NAME, head_sha: sourceSha, status: 'queued', output: { title: `Deploying ${stacks.length} stack${stacks.length === 1 ? '' : 's'}`, summary: stacks.map((s) => `- \`${s.name}\`: ${s.action}`).join('\n') } });
-  return { id: created.data.id as number, status: 'queued' };
+  const id = created.data.id as number;
+  const first = (await ourRuns(client, DEPLOY_CHECK_NAME, sourceSha, appId))[0];
+  if (first && first.id < id) {
+    await client.call('updateCheckRun', { check_run_id: id, status: 'completed', conclusion: 'neutral', completed_at: new Date().toISOString(), output: { title: `Duplicate of check run ${first.id}`, summary: `Two AutoStack servers handled this push at the same moment and each created this check. Check run ${first.id} is the one that follows the deploy; this one did nothing.` } });
+    return { duplicateOf: first.id };
+  }
+  return { id, status: 'queued' };
 }
 
 /** Whether `commit` is `descendant` or one of its ancestors (GitHub's compare: the head is "behind" the base). */

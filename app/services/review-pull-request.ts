@@ -4,7 +4,7 @@ import { reviewChange } from '../../synth/core/review/review.ts';
 import type { Quota, ReviewResult } from '../../synth/core/review/review.ts';
 import { sortDiagnostics } from '../../synth/core/diagnostics.ts';
 import type { Diagnostic } from '../../synth/core/diagnostics.ts';
-import { CHECK_NAME, publishCheck } from '../github/check-run.ts';
+import { CHECK_NAME, publishCheck, publishCheckRun } from '../github/check-run.ts';
 import type { GitHubClient } from '../github/client.ts';
 import { GitHubReader } from '../github/reader.ts';
 import { upsertReviewComment } from '../github/sticky-comment.ts';
@@ -25,8 +25,12 @@ export interface PullRequestInput {
 
 export interface ReviewOutcome {
   result?: ReviewResult;
-  /** `closed`: the pull request was closed while it was being reviewed, so no comment was written. */
-  comment: 'created' | 'updated' | 'stale' | 'closed' | 'none';
+  /**
+   * `closed`: the pull request was closed while it was being reviewed, so no comment was written.
+   * `duplicate`: another replica reviewed the same head at the same moment and its check run came
+   * first; the comment this one created was deleted again.
+   */
+  comment: 'created' | 'updated' | 'stale' | 'closed' | 'none' | 'duplicate';
   checkRunId: number;
 }
 
@@ -42,6 +46,9 @@ export interface ReviewOutcome {
  * 4. publish the AutoStack check run on the head SHA, annotations in batches of 50 — last, so a
  *    completed check means the whole review was published (docs/operations.md: a delivery
  *    accepted before a crash is redelivered until this check exists)
+ * 5. when replicas raced on this head, the check run created first counts (publishCheckRun): a
+ *    handler whose run came later marks it a duplicate and deletes the comment it created, so
+ *    one check run and one comment remain
  */
 export async function reviewPullRequest(client: GitHubClient, pr: PullRequestInput, who: Identity, quota?: Quota): Promise<ReviewOutcome> {
   const startedAt = new Date().toISOString();
@@ -66,8 +73,8 @@ export async function reviewPullRequest(client: GitHubClient, pr: PullRequestInp
     const checkRunId = await publishCheck(client, { name: CHECK_NAME, headSha: pr.headSha, conclusion: 'neutral', title: 'Not reviewed: the pull request was closed', summary: `The pull request was closed while AutoStack was reviewing ${pr.headSha.slice(0, 7)}, so no review was posted. Reopen it to review it again.`, appId: who.appId });
     return { result, comment: 'closed', checkRunId };
   }
-  const comment = await upsertReviewComment(client, pr.number, who, markdown, { headSha: pr.headSha, startedAt, currentHeadSha: current.head.sha });
-  const checkRunId = await publishCheck(client, {
+  const written = await upsertReviewComment(client, pr.number, who, markdown, { headSha: pr.headSha, startedAt, currentHeadSha: current.head.sha });
+  const published = await publishCheckRun(client, {
     name: CHECK_NAME,
     headSha: pr.headSha,
     conclusion: result.ok ? 'success' : 'failure',
@@ -76,7 +83,12 @@ export async function reviewPullRequest(client: GitHubClient, pr: PullRequestInp
     annotations: result.diagnostics,
     appId: who.appId,
   });
-  return { result, comment, checkRunId };
+  if (published.duplicate && written.created !== undefined) {
+    // The replica whose check run came first wrote the head's comment too (before its check).
+    await client.maybe('deleteComment', { comment_id: written.created });
+    return { result, comment: 'duplicate', checkRunId: published.id };
+  }
+  return { result, comment: written.outcome, checkRunId: published.id };
 }
 
 /** What is needed, in the words of the comment and the check. */

@@ -108,6 +108,19 @@ export class FakeGitHub {
   }
 
   /**
+   * The check run of a first review of `sha`: looked up (none), created with its result as `id`,
+   * then listed again, where it is the oldest (the one that counts, app/github/check-run.ts);
+   * `updates` more requests for annotation batches past the first.
+   */
+  newCheckRun(sha: string, id: number, updates = 0): this {
+    this.on('GET', this.repoPath(`/commits/${sha}/check-runs`), 200, { total_count: 0, check_runs: [] });
+    this.on('POST', this.repoPath('/check-runs'), 201, { id });
+    this.on('GET', this.repoPath(`/commits/${sha}/check-runs`), 200, { total_count: 1, check_runs: [{ id, head_sha: sha }] });
+    if (updates) this.on('PATCH', this.repoPath(`/check-runs/${id}`), 200, {}, updates);
+    return this;
+  }
+
+  /**
    * `times` installation tokens, each distinct (ghs_testtoken…0, …1), remembered with what it was
    * minted for: a later call with that token outside its permissions is a problem, as GitHub
    * would answer it 403.

@@ -121,9 +121,10 @@ export class LiveGitHub {
     this.server?.close();
   }
 
-  /** Answers the requests left hanging, as GitHub would have (GitHub was only slow). */
-  release(): void {
+  /** Answers the requests left hanging (those `which` picks, or all), as GitHub would have (GitHub was only slow). */
+  release(which: (r: LiveRequest) => boolean = () => true): void {
     for (const [res, rec] of this.hanging) {
+      if (!which(rec)) continue;
       this.hanging.delete(res);
       const [status, data, headers] = this.answer(rec);
       if (!res.destroyed) res.writeHead(status, { ...JSON_HEADERS, ...headers }).end(data === undefined ? '' : JSON.stringify(data));
@@ -245,6 +246,12 @@ export class LiveGitHub {
       if (!c) return [404, { message: 'Not Found' }];
       c.body = r.body.body;
       return [200, c];
+    }
+    if (r.method === 'DELETE' && (x = m(/\/issues\/comments\/(\d+)$/))) {
+      const at = this.comments.findIndex((o) => o.id === Number(x![1]));
+      if (at < 0) return [404, { message: 'Not Found' }];
+      this.comments.splice(at, 1);
+      return [204];
     }
     if (r.method === 'GET' && (x = m(/\/compare\/(.+)$/))) {
       const cmp = this.compares.get(x[1]!);
