@@ -272,7 +272,7 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
     };
 
     const prCheck = (ctx: AnyContext) => ({ name: CHECK_NAME, sha: ctx.payload.pull_request.head.sha as string });
-    const review = async (ctx: AnyContext, pr: { number: number; head: { sha: string }; base: { sha: string }; labels?: { name?: string }[] }, scope: HandlerScope = 'review') => {
+    const review = async (ctx: AnyContext, pr: { number: number; head: { sha: string }; base: { sha: string }; labels?: { name?: string }[]; user?: { login?: string } | null }, scope: HandlerScope = 'review') => {
       const owner = ctx.repo().owner;
       // The organisation's quota follows its id through a rename (the login in the payload is today's name).
       const ownerId = (ctx.payload as { repository?: { owner?: { id?: unknown } } }).repository?.owner?.id;
@@ -280,7 +280,7 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
       const downtimeOk = (pr.labels ?? []).some((l) => l.name === DOWNTIME_LABEL);
       const policyLabel = (pr.labels ?? []).some((l) => l.name === POLICY_LABEL);
       const defaultBranch = ctx.payload.repository?.default_branch as string | undefined;
-      await reviewPullRequest(client(ctx, scope), { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, ...(downtimeOk ? { acknowledgedDowntime: `pull-request label ${DOWNTIME_LABEL}` } : {}), ...(defaultBranch ? { defaultBranch } : {}), ...(policyLabel ? { policyLabel } : {}) }, who, options.config.quotaFor(owner, typeof ownerId === 'number' ? ownerId : undefined));
+      await reviewPullRequest(client(ctx, scope), { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, ...(downtimeOk ? { acknowledgedDowntime: `pull-request label ${DOWNTIME_LABEL}` } : {}), ...(defaultBranch ? { defaultBranch } : {}), ...(policyLabel ? { policyLabel } : {}), ...(pr.user?.login ? { author: pr.user.login } : {}) }, who, options.config.quotaFor(owner, typeof ownerId === 'number' ? ownerId : undefined));
     };
 
     /**
@@ -289,7 +289,7 @@ export function autostackApp(options: AppOptions): ApplicationFunction {
      * changes only plans keeps it. Nothing is asked of GitHub when the label is not there.
      */
     const dismissPolicyApproval = async (ctx: AnyContext) => {
-      const pr = ctx.payload.pull_request as { number: number; head: { sha: string }; base: { sha: string }; labels?: { name?: string }[] };
+      const pr = ctx.payload.pull_request as { number: number; head: { sha: string }; base: { sha: string }; labels?: { name?: string }[]; user?: { login?: string } | null };
       if (ctx.payload.action !== 'synchronize' || !(pr.labels ?? []).some((l) => l.name === POLICY_LABEL)) return pr;
       const gh = client(ctx, 'review');
       const cmp = (await gh.call('compareCommits', { basehead: `${ctx.payload.before}...${ctx.payload.after}`, per_page: 1 })).data as { status?: string; files?: { filename: string; previous_filename?: string }[] };

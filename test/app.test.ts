@@ -172,6 +172,22 @@ describe('pull request review', () => {
       expect(gh.made('PATCH', '/check-runs/103')[0]!.body.conclusion).toBe('failure');
     });
 
+    it('four eyes: the label added by the author of the pull request, or by an app, accepts nothing, whatever their role', async () => {
+      for (const [i, who] of ['octo-author', 'renovate[bot]'].entries()) {
+        gh = new FakeGitHub().token();
+        expectPolicyRun(110 + i, { events: [event('labeled', who, '2026-03-02T09:00:00Z')] });
+        const pr = labeled('labeled');
+        pr.pull_request.user = { ...pr.pull_request.user, login: 'octo-author' };
+        await (await probot()).receive({ id: `pol-4eyes-${i}`, name: 'pull_request', payload: pr } as never);
+        expect(gh.made('PATCH', `/check-runs/${110 + i}`)[0]!.body.conclusion).toBe('failure');
+        const comment = gh.made('POST', '/issues/7/comments')[0]!.body.body as string;
+        expect(comment).toContain(i === 0 ? 'who opened this pull request, and an author cannot accept their own policy change' : 'an app, and only a person who is a maintainer or admin can accept a policy change');
+        // Refused before anyone's role is looked up (the author may well be a maintainer).
+        expect(gh.made('GET', '/collaborators/')).toHaveLength(0);
+        gh.verify();
+      }
+    });
+
     it('a push that changes the policy again takes the label off (the approval was for the change the maintainer saw); a push that changes only plans keeps it', async () => {
       const PREV = 'd'.repeat(40);
       const pushed = (labels: string[]) => payload('pull_request', 'synchronize', (p) => {

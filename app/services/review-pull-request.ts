@@ -21,6 +21,8 @@ export interface PullRequestInput {
   defaultBranch?: string;
   /** The pull request carries the policy label (who added it is checked only when the review finds a policy change). */
   policyLabel?: boolean;
+  /** Who opened the pull request: their own label never accepts their policy change. */
+  author?: string;
 }
 
 export interface ReviewOutcome {
@@ -114,6 +116,9 @@ async function policyApproval(client: GitHubClient, pr: PullRequestInput, result
   // A login is letters, digits and hyphens (a bot's ends in [bot]): anything else is not quoted.
   const login = added?.actor?.login && /^[A-Za-z0-9-]+(\[bot\])?$/.test(added.actor.login) ? added.actor.login : undefined;
   if (!login) return refuse(`: the label ${POLICY_LABEL} is on the pull request, but GitHub does not say who added it, so it does not count`);
+  // Four eyes: the author's own label, or an App's or a bot's, accepts nothing (no role lookup needed).
+  if (pr.author && login.toLowerCase() === pr.author.toLowerCase()) return refuse(`: the label ${POLICY_LABEL} was added by ${login}, who opened this pull request, and an author cannot accept their own policy change (another maintainer or admin adds it)`);
+  if (login.endsWith('[bot]')) return refuse(`: the label ${POLICY_LABEL} was added by ${login}, an app, and only a person who is a maintainer or admin can accept a policy change`);
   let role = 'none';
   try {
     const data = (await client.call('getCollaboratorPermission', { username: login })).data as { permission?: string; role_name?: string };
