@@ -219,6 +219,33 @@ describe('a Website on AWS', () => {
     await expect(synthesize([{ kind: 'Website', model: dedicated }], settings, ['aws'])).rejects.toThrow(/dedicated IP for the load balancer .* use ip: shared/);
   });
 
+  it('keeps a fixed count in notify-only mode: no scaling policy, the CPU alarm at the announced threshold', async () => {
+    const { json } = await stackOf(site('region: us-east-1\nruntime:\n  notifyOnly: { servers: 3, cpuAbove: 70, notify: [ops@example.com] }'));
+    const r = json.resource;
+    expect(r.aws_autoscaling_group.web_group).toMatchObject({ min_size: 3, max_size: 3 });
+    expect(r.aws_autoscaling_policy).toBeUndefined();
+    expect(r.aws_cloudwatch_metric_alarm.alarm_web_cpu).toMatchObject({ threshold: 70, alarm_actions: ['${aws_sns_topic.alerts.arn}'] });
+    expect(r.aws_sns_topic_subscription.alerts_email_0).toMatchObject({ protocol: 'email', endpoint: 'ops@example.com' });
+    // Rolling by default: launch before terminate, no checkpoints.
+    expect(r.aws_autoscaling_group.web_group.instance_refresh.preferences).not.toHaveProperty('checkpoint_percentages');
+    expect(r.aws_autoscaling_group.web_group.instance_refresh.preferences).toMatchObject({ min_healthy_percentage: 100, auto_rollback: true });
+  });
+
+  it('names every resource within AWS\'s limits for the longest site name, without two hyphens in a row', async () => {
+    const long = `xn--${'a'.repeat(36)}`; // the schema's longest name (40)
+    const model = modelOf(site(TYPICAL).replace('name: shop', `name: ${long}`));
+    const out = await synthesize([{ kind: 'Website', model }], settings, ['aws']);
+    if (!out.ok) throw new Error(out.errors.join('\n'));
+    const r = JSON.parse(out.stacks[0]!.json).resource;
+    const names = { lb: r.aws_lb.lb.name, tg: r.aws_lb_target_group.web_targets.name, db: r.aws_db_instance.mysql.identifier, cache: r.aws_elasticache_replication_group.cache.replication_group_id, lt: r.aws_launch_template.web.name };
+    const limits = { lb: 32, tg: 32, db: 63, cache: 40, lt: 128 };
+    for (const [k, v] of Object.entries(names)) {
+      expect(v.length, k).toBeLessThanOrEqual(limits[k as keyof typeof limits]);
+      expect(v, k).toMatch(/^[a-z][a-z0-9-]*[a-z0-9]$/);
+      expect(v, k).not.toContain('--');
+    }
+  });
+
   it('puts a CDN in front of the load balancer when on, pages uncached and assets cached', async () => {
     const { json } = await stackOf(site(TYPICAL.replace('objectCache: true', 'objectCache: true\n  cdn: true')));
     const cdn = json.resource.aws_cloudfront_distribution.cdn;

@@ -29,10 +29,12 @@ export function privateSubnetIds(ctx: StackContext): string[] {
 
 /** An AWS resource name: `autostack-<site>-<suffix>`, cut to `max` characters without a trailing hyphen. */
 export function awsName(ctx: StackContext, suffix: string, max: number): string {
-  const s = `${ctx.names.base}-${suffix}`;
+  // RDS and ElastiCache refuse two hyphens in a row (a site may be named xn--…).
+  const base = ctx.names.base.replace(/-{2,}/g, '-');
+  const s = `${base}-${suffix}`;
   if (s.length <= max) return s;
   const keep = max - suffix.length - ctx.names.hash.length - 2;
-  return `${ctx.names.base.slice(0, Math.max(1, keep)).replace(/-+$/, '')}-${ctx.names.hash}-${suffix}`.slice(0, max).replace(/-+$/, '');
+  return `${base.slice(0, Math.max(1, keep)).replace(/-+$/, '')}-${ctx.names.hash}-${suffix}`.slice(0, max).replace(/-+$/, '');
 }
 
 /** The part of a plan key after `<kind>/<site>-` as a Terraform name: `certificate/shop-custom-1` → `custom_1`. */
