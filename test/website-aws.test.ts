@@ -95,6 +95,10 @@ describe('a Website on AWS', () => {
     expect(asg).toMatchObject({ min_size: 2, max_size: 6, health_check_type: 'ELB', target_group_arns: ['${aws_lb_target_group.web_targets.arn}'], launch_template: { id: '${aws_launch_template.web.id}', version: '${aws_launch_template.web.latest_version}' } });
     expect(asg.vpc_zone_identifier).toEqual(['${aws_subnet.private_0.id}', '${aws_subnet.private_1.id}', '${aws_subnet.private_2.id}']);
     expect(asg.lifecycle).toEqual({ ignore_changes: ['desired_capacity'] });
+    // A target group checks servers only once a listener forwards to it; the servers mount the file system at boot.
+    expect(asg.depends_on).toEqual(expect.arrayContaining(['aws_lb_listener.https', 'aws_efs_mount_target.shared_files_0', 'aws_s3_object.site_config', 'aws_route.private_default_route']));
+    // CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed key.
+    expect(r.aws_sns_topic.alerts).not.toHaveProperty('kms_master_key_id');
     // Canary: checkpoints at the plan's steps with its pause, rolled back on failure or the unhealthy-servers alarm.
     expect(asg.instance_refresh).toMatchObject({ strategy: 'Rolling', preferences: { checkpoint_percentages: [10, 50, 100], checkpoint_delay: '900', auto_rollback: true, min_healthy_percentage: 100, alarm_specification: { alarms: [r.aws_cloudwatch_metric_alarm.alarm_unhealthy.alarm_name] } } });
     expect(r.aws_autoscaling_policy.web_cpu).toMatchObject({ autoscaling_group_name: '${aws_autoscaling_group.web_group.name}', policy_type: 'TargetTrackingScaling', target_tracking_configuration: { target_value: 55, predefined_metric_specification: { predefined_metric_type: 'ASGAverageCPUUtilization' } } });

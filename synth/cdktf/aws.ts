@@ -38,8 +38,6 @@ import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group/inde
 import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy/index.js';
 import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution/index.js';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
-import { DataAwsCloudfrontCachePolicy } from '@cdktf/provider-aws/lib/data-aws-cloudfront-cache-policy/index.js';
-import { DataAwsCloudfrontOriginRequestPolicy } from '@cdktf/provider-aws/lib/data-aws-cloudfront-origin-request-policy/index.js';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance/index.js';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group/index.js';
 import { EfsBackupPolicy } from '@cdktf/provider-aws/lib/efs-backup-policy/index.js';
@@ -57,11 +55,11 @@ import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone/index.js';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription/index.js';
 
-export type { AcmCertificate, AutoscalingGroup, DbInstance, EfsFileSystem, EfsMountTarget, Eip, LaunchTemplate, Lb, LbTargetGroup, Route53Zone, SnsTopic, Instance, IamRole, Route, RouteTable, S3Bucket, SecretsmanagerSecret, SecurityGroup, Subnet, Vpc };
+export type { AcmCertificate, AutoscalingGroup, DbInstance, EfsFileSystem, EfsMountTarget, Eip, LaunchTemplate, Lb, LbListener, LbTargetGroup, Route53Zone, SnsTopic, Instance, IamRole, Route, RouteTable, S3Bucket, SecretsmanagerSecret, SecurityGroup, Subnet, Vpc };
 
 export const aws = {
   AwsProvider, DataAwsAmi, DataAwsAvailabilityZones, DataAwsIamPolicyDocument, DataAwsSsmParameter, DataAwsSubnets, DataAwsVpc, EbsVolume, Eip, IamInstanceProfile, IamRole, IamRolePolicy, Instance,
   InternetGateway, NatGateway, Route, RouteTable, RouteTableAssociation, S3Bucket, S3Object, Subnet, Vpc, VpcEndpoint, S3BucketLifecycleConfiguration, S3BucketOwnershipControls, S3BucketPolicy, S3BucketPublicAccessBlock, S3BucketServerSideEncryptionConfigurationA, S3BucketVersioningA,
   SecretsmanagerSecret, SecurityGroup, VolumeAttachment,
-  AcmCertificate, AcmCertificateValidation, AutoscalingGroup, AutoscalingPolicy, CloudfrontDistribution, CloudwatchMetricAlarm, DataAwsCloudfrontCachePolicy, DataAwsCloudfrontOriginRequestPolicy, DbInstance, DbSubnetGroup, EfsBackupPolicy, EfsFileSystem, EfsMountTarget, ElasticacheReplicationGroup, ElasticacheSubnetGroup, LaunchTemplate, Lb, LbListener, LbListenerCertificate, LbTargetGroup, Route53Record, Route53Zone, SnsTopic, SnsTopicSubscription,
+  AcmCertificate, AcmCertificateValidation, AutoscalingGroup, AutoscalingPolicy, CloudfrontDistribution, CloudwatchMetricAlarm, DbInstance, DbSubnetGroup, EfsBackupPolicy, EfsFileSystem, EfsMountTarget, ElasticacheReplicationGroup, ElasticacheSubnetGroup, LaunchTemplate, Lb, LbListener, LbListenerCertificate, LbTargetGroup, Route53Record, Route53Zone, SnsTopic, SnsTopicSubscription,
 };

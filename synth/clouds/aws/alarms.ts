@@ -9,7 +9,8 @@ import { awsName } from './web.ts';
 const WEB_CPU_HIGH = 90;
 
 /**
- * The site's alarms and where they go: an SNS topic (encrypted) with an email subscription per
+ * The site's alarms and where they go: an SNS topic (not encrypted with the AWS-managed key
+ * alias/aws/sns: CloudWatch alarms cannot publish to such a topic) with an email subscription per
  * address of the plan, and CloudWatch alarms on the servers' answers (5xx), unhealthy servers
  * (which also rolls back an instance refresh, group.ts), the servers' CPU (the notify-only
  * threshold, or a ceiling when the group scales), the database's CPU and free storage, and the
@@ -17,7 +18,7 @@ const WEB_CPU_HIGH = 90;
  */
 export const awsAlarms: ResourceSynth = (ctx, r) => {
   const { stack } = ctx;
-  const topic = new aws.SnsTopic(stack, 'alerts', { name: awsName(ctx, 'alerts', 256), kmsMasterKeyId: 'alias/aws/sns', displayName: 'AutoStack' });
+  const topic = new aws.SnsTopic(stack, 'alerts', { name: awsName(ctx, 'alerts', 256), displayName: 'AutoStack' });
   ((r.attrs.notify as readonly string[]) ?? []).forEach((email, n) => {
     new aws.SnsTopicSubscription(stack, `alerts_email_${n}`, { topicArn: topic.arn, protocol: 'email', endpoint: ctx.lit(email) });
   });

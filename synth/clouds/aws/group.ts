@@ -1,6 +1,6 @@
 import { TerraformOutput } from '../../cdktf/index.ts';
 import { aws } from '../../cdktf/aws.ts';
-import type { EfsMountTarget, IamRole, LbTargetGroup, Route, S3Bucket, SecretsmanagerSecret, SecurityGroup } from '../../cdktf/aws.ts';
+import type { EfsMountTarget, IamRole, LbListener, LbTargetGroup, Route, S3Bucket, SecretsmanagerSecret, SecurityGroup } from '../../cdktf/aws.ts';
 import type { AbstractResource } from '../../../knowledge-base/types.ts';
 import type { ResourceSynth, StackContext } from '../../stack/context.ts';
 import { maybeShared, share, shared } from '../../stack/shared.ts';
@@ -111,7 +111,8 @@ export const awsInstanceGroup: ResourceSynth = (ctx, r, i) => {
     // Target tracking sets the desired count; Terraform leaves it alone.
     lifecycle: { ignoreChanges: ['desired_capacity'] },
     // First boot needs its document, its way out and the file system's mount targets.
-    dependsOn: [...(configObject ? [configObject] : []), ...(natRoute ? [natRoute] : []), ...(maybeShared<EfsMountTarget[]>(ctx, 'mountTargets') ?? [])],
+    // A target group checks its servers only once a listener forwards to it: the group waits for it before counting healthy servers.
+    dependsOn: [...(configObject ? [configObject] : []), ...(natRoute ? [natRoute] : []), ...(maybeShared<EfsMountTarget[]>(ctx, 'mountTargets') ?? []), shared<LbListener>(ctx, 'forwardListener')],
   }));
   if (cpuTarget !== undefined) {
     new aws.AutoscalingPolicy(stack, 'web_cpu', {
