@@ -32,10 +32,34 @@ import { VolumeAttachment } from '@cdktf/provider-aws/lib/volume-attachment/inde
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint/index.js';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc/index.js';
 
-export type { Eip, Instance, IamRole, Route, RouteTable, S3Bucket, SecretsmanagerSecret, SecurityGroup, Subnet, Vpc };
+import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate/index.js';
+import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation/index.js';
+import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group/index.js';
+import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy/index.js';
+import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution/index.js';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
+import { DbInstance } from '@cdktf/provider-aws/lib/db-instance/index.js';
+import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group/index.js';
+import { EfsBackupPolicy } from '@cdktf/provider-aws/lib/efs-backup-policy/index.js';
+import { EfsFileSystem } from '@cdktf/provider-aws/lib/efs-file-system/index.js';
+import { EfsMountTarget } from '@cdktf/provider-aws/lib/efs-mount-target/index.js';
+import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group/index.js';
+import { ElasticacheSubnetGroup } from '@cdktf/provider-aws/lib/elasticache-subnet-group/index.js';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template/index.js';
+import { Lb } from '@cdktf/provider-aws/lib/lb/index.js';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener/index.js';
+import { LbListenerCertificate } from '@cdktf/provider-aws/lib/lb-listener-certificate/index.js';
+import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group/index.js';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record/index.js';
+import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone/index.js';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription/index.js';
+
+export type { AcmCertificate, AutoscalingGroup, DbInstance, EfsFileSystem, EfsMountTarget, Eip, LaunchTemplate, Lb, LbListener, LbTargetGroup, Route53Zone, SnsTopic, Instance, IamRole, Route, RouteTable, S3Bucket, SecretsmanagerSecret, SecurityGroup, Subnet, Vpc };
 
 export const aws = {
   AwsProvider, DataAwsAmi, DataAwsAvailabilityZones, DataAwsIamPolicyDocument, DataAwsSsmParameter, DataAwsSubnets, DataAwsVpc, EbsVolume, Eip, IamInstanceProfile, IamRole, IamRolePolicy, Instance,
   InternetGateway, NatGateway, Route, RouteTable, RouteTableAssociation, S3Bucket, S3Object, Subnet, Vpc, VpcEndpoint, S3BucketLifecycleConfiguration, S3BucketOwnershipControls, S3BucketPolicy, S3BucketPublicAccessBlock, S3BucketServerSideEncryptionConfigurationA, S3BucketVersioningA,
   SecretsmanagerSecret, SecurityGroup, VolumeAttachment,
+  AcmCertificate, AcmCertificateValidation, AutoscalingGroup, AutoscalingPolicy, CloudfrontDistribution, CloudwatchMetricAlarm, DbInstance, DbSubnetGroup, EfsBackupPolicy, EfsFileSystem, EfsMountTarget, ElasticacheReplicationGroup, ElasticacheSubnetGroup, LaunchTemplate, Lb, LbListener, LbListenerCertificate, LbTargetGroup, Route53Record, Route53Zone, SnsTopic, SnsTopicSubscription,
 };

@@ -2,12 +2,12 @@
 // cloud beside it), always by deep path: a provider package root costs seconds and hundreds of MB. CDKTF was deprecated upstream in
 // December 2025; moving to its fork (CDK Terrain) is a change to this file only.
 import { randomBytes } from 'node:crypto';
-import { App, AzurermBackend, DataResource, Fn, GcsBackend, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { App, AzurermBackend, DataResource, Fn, GcsBackend, LocalBackend, S3Backend, TerraformIterator, TerraformOutput, TerraformStack } from 'cdktf';
 import type { ITerraformDependable, TerraformResource } from 'cdktf';
 import type { Construct } from 'constructs';
 
 export type { Construct, ITerraformDependable, TerraformResource };
-export { DataResource, Fn, TerraformOutput, TerraformStack };
+export { DataResource, Fn, TerraformIterator, TerraformOutput, TerraformStack };
 export const backends = { AzurermBackend, GcsBackend, LocalBackend, S3Backend };
 
 /**

@@ -1,9 +1,12 @@
 import { aws } from '../../cdktf/aws.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
 import { ipv4, ipv6, share, shared } from '../../stack/shared.ts';
+import { awsWebFirewall } from './web-firewall.ts';
 
 /** The workload's port from the allowed CIDRs and between the plan's own servers; all outbound (packages, S3). */
-export const awsFirewall: ResourceSynth = (ctx, r) => {
+export const awsFirewall: ResourceSynth = (ctx, r, i) => {
+  // A website's firewall names no single port: a load balancer in front, the web servers behind it.
+  if (r.attrs.port === undefined) return awsWebFirewall(ctx, r, i);
   const cidrs = r.attrs.cidrs as readonly string[];
   const port = Number(r.attrs.port);
   const title = ctx.workload.title;

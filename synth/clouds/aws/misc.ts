@@ -9,6 +9,8 @@ import { awsNatAddress } from './nat.ts';
  */
 export const awsPublicIp: ResourceSynth = (ctx, r, i) => {
   if (isNatAddress(r)) awsNatAddress(ctx, r, i);
+  // An Application Load Balancer takes no Elastic IP: a static address needs Global Accelerator or an NLB in front.
+  else if (r.attrs.for === 'load balancer') throw new Error(`AWS cannot build ${r.key} yet: a dedicated IP for the load balancer (Global Accelerator) is not built on AWS; use ip: shared`);
 };
 
 /** Backups run on the primary (pgBackRest + systemd timer, see bootstrap.ts); the stack records the schedule. */

@@ -6,9 +6,13 @@ import { counterpartRegion, resolveRegion } from '../../../knowledge-base/region
 import { WEBSITE_STACK_KINDS } from '../../../knowledge-base/types.ts';
 import type { CloudId } from '../../../knowledge-base/types.ts';
 import { FILE_SHARE_ASSUMPTION } from '../../../knowledge-base/prices/file-share.ts';
-import { maxServers, minServers } from './model.ts';
+import { maxServers, minServers, WEBSITE_DEFAULTS } from './model.ts';
+import { chooseImage } from '../../../knowledge-base/images.ts';
 import type { WebsiteModel } from './model.ts';
 import { planCertificates, platformNames, siteZone } from './names.ts';
+
+/** Where the site's backups go in the stack's bucket (the servers' backup job writes there; the bucket's lifecycle rule expires them). */
+export const WEBSITE_BACKUP_PREFIX = 'backups';
 
 /** How the database's backups and the file backup are sized for the bucket's estimate. */
 export const WEBSITE_BACKUP_ASSUMPTION = { dbFill: 0.5, compression: 0.4, dailyChange: 0.05 };
@@ -47,7 +51,13 @@ export function buildWebsitePlan(model: WebsiteModel, cloud: CloudId, regionInpu
     else plan.notes.push(`${region} is not offered for websites on ${displayName(cloud)}: ${r.unpriced ? 'some website resources have no price there yet (they are listed as missing)' : 'the knowledge base does not know it'}`);
   }
   const instance = chooseInstance({ vcpu: model.runtime.vcpu, memoryGiB: model.runtime.memoryGiB, family: model.runtime.family, instanceType: {} }, cloud, region, plan);
-  if (instance) plan.instance = instance;
+  if (instance) {
+    plan.instance = instance;
+    // The web servers run Debian 12's nginx, PHP-FPM and WordPress packages (boot/).
+    const image = chooseImage(cloud, 'debian', '12', instance.arch);
+    if (image.ok) plan.image = image.image;
+    else plan.problems.push(image.message);
+  }
   const names = cloudKnowledge(cloud).names;
   const sizes = cloudKnowledge(cloud).sizes ?? {};
   const out = plan.resources;
@@ -64,7 +74,7 @@ export function buildWebsitePlan(model: WebsiteModel, cloud: CloudId, regionInpu
     const max = i === 0 || where.role === 'active' ? maxServers(model) : maxServers(model);
     out.push({
       kind: 'load-balancer', key: `load-balancer/${n}${suffix}`, type: names['load-balancer'] ?? 'HTTPS load balancer',
-      attrs: { region: where.region, https: true, certificates: certs.certificates.length, ip: model.ip, ...traffic },
+      attrs: { region: where.region, https: true, certificates: certs.certificates.length, ip: model.ip, healthPath: WEBSITE_DEFAULTS.healthPath, ...traffic },
       replaceOn: ['region'], inPlace: { certificates: 'in place: the listener takes the new certificate set; no interruption', ip: 'in place: the address changes — DNS records follow, clients with a cached address reconnect' },
     });
     if (model.ip === 'dedicated') out.push({ kind: 'public-ip', key: `public-ip/${n}${suffix}`, type: names['public-ip'] ?? 'static public IP', attrs: { region: where.region, for: 'load balancer' }, replaceOn: ['region'] });
@@ -137,7 +147,7 @@ export function buildWebsitePlan(model: WebsiteModel, cloud: CloudId, regionInpu
   const stored = backupGiB(model);
   out.push({
     kind: 'bucket', key: `bucket/${n}-backups`, type: catalogFor(cloud).data.objectStorageClass,
-    attrs: { region, backups: model.fileBackup.enabled, retentionDays: model.fileBackup.enabled ? model.fileBackup.retentionDays : 0, schedule: model.fileBackup.enabled ? model.fileBackup.schedule : 'off', storedGiB: stored.gib, storedAssumption: stored.text },
+    attrs: { region, prefix: WEBSITE_BACKUP_PREFIX, backups: model.fileBackup.enabled, retentionDays: model.fileBackup.enabled ? model.fileBackup.retentionDays : 0, schedule: model.fileBackup.enabled ? model.fileBackup.schedule : 'off', storedGiB: stored.gib, storedAssumption: stored.text },
     replaceOn: ['region'], inPlace: { retentionDays: 'in place: the lifecycle rule changes', schedule: 'in place: the servers\' backup timer changes', backups: 'in place' },
   });
   plan.notes.push(...websiteNotes(model, cloud, regions));

@@ -1,0 +1,159 @@
+import { TerraformOutput } from '../../cdktf/index.ts';
+import { aws } from '../../cdktf/aws.ts';
+import type { EfsMountTarget, IamRole, LbListener, LbTargetGroup, Route, S3Bucket, SecretsmanagerSecret, SecurityGroup } from '../../cdktf/aws.ts';
+import type { AbstractResource } from '../../../knowledge-base/types.ts';
+import type { ResourceSynth, StackContext } from '../../stack/context.ts';
+import { maybeShared, share, shared } from '../../stack/shared.ts';
+import { cloudConfig, withinLimit } from '../../stack/user-data.ts';
+import { awsAccess } from './access.ts';
+import { AWS_USER_DATA_LIMIT } from './vm.ts';
+import { awsName, primaryRegionOnly, privateSubnetIds } from './web.ts';
+
+/** Instance tags a web server reads at boot through IMDSv2 (`instance_value db-host` reads `autostack-db-host`). */
+export type ServerTag = 'db-host' | 'db-port' | 'db-secret' | 'nfs-source' | 'cache-host' | 'cache-port';
+
+/** Where the other resource files leave what the servers must find at boot (Terraform references). */
+export function serverTag(ctx: StackContext, name: ServerTag, value: string): void {
+  const tags = maybeShared<Record<string, string>>(ctx, 'serverTags') ?? share<Record<string, string>>(ctx, 'serverTags', {});
+  tags[`autostack-${name}`] = value;
+}
+
+/** How the group's servers are replaced, from the plan's `updates` (rolling, canary steps and pause, blue/green). */
+export function rolloutOf(r: AbstractResource): { checkpoints?: number[]; delaySeconds?: number; minHealthy: number; maxHealthy: number } {
+  const text = String(r.attrs.updates ?? 'rolling');
+  if (text === 'rolling') return { minHealthy: 100, maxHealthy: 110 };
+  const canary = /^canary ((?:\d{1,3}\/)*\d{1,3})% pause (\d{1,4})([mh])$/.exec(text);
+  if (canary) {
+    const steps = canary[1]!.split('/').map(Number);
+    return { checkpoints: steps, delaySeconds: Number(canary[2]) * (canary[3] === 'h' ? 3600 : 60), minHealthy: 100, maxHealthy: 110 };
+  }
+  // Blue/green: a whole new set of servers is launched and healthy before any old one stops.
+  if (text.startsWith('blue/green')) return { minHealthy: 100, maxHealthy: 200 };
+  throw new Error(`synth: ${r.key} has an update strategy AWS does not know: ${text}`);
+}
+
+/** The CPU the group tracks (`cpu 60%`), or undefined when scaling is only announced (`notify above cpu 80%`). */
+export function cpuTargetOf(r: AbstractResource): number | undefined {
+  const text = String(r.attrs.scaling ?? '');
+  const auto = /^cpu (\d{1,3})%$/.exec(text);
+  if (auto) return Number(auto[1]);
+  if (/^notify above cpu \d{1,3}%$/.test(text)) return undefined;
+  throw new Error(`synth: ${r.key} has a scaling AWS does not know: ${text}`);
+}
+
+/**
+ * The web servers: a launch template (IMDSv2 only, encrypted gp3 root volume, no SSH key, the
+ * first-boot document from the kind's workload as cloud-config user data) and an Auto Scaling
+ * group of min..max servers over the private subnets, registered in the load balancer's target
+ * group and judged healthy by it. CPU target tracking scales it (none in notify-only mode: the
+ * alarm tells people instead). A new launch template version is rolled out by an instance refresh:
+ * launch before terminate, canary checkpoints with their pause, rolled back automatically when
+ * the refresh fails or the unhealthy-hosts alarm fires. The site's day-2 document is an object in
+ * the stack's bucket that the servers' agent applies in place.
+ */
+export const awsInstanceGroup: ResourceSynth = (ctx, r, i) => {
+  primaryRegionOnly(ctx, r, i);
+  const { stack } = ctx;
+  grantWebAccess(ctx);
+  const access = awsAccess(ctx);
+  const userData = withinLimit(cloudConfig(ctx.bootScript(0, access)), AWS_USER_DATA_LIMIT, 'the web servers\' user data');
+  const bucket = maybeShared<S3Bucket>(ctx, 'bucket');
+  const config = ctx.serverConfig(0, access);
+  const configObject = config && bucket ? new aws.S3Object(stack, 'site_config', { bucket: bucket.id, key: config.key, content: ctx.lit(config.content), contentType: 'application/json' }) : undefined;
+  const serverTags = { ...ctx.tags, Name: awsName(ctx, 'web', 255), 'autostack-role': 'web', ...(maybeShared<Record<string, string>>(ctx, 'serverTags') ?? {}) };
+  const template = new aws.LaunchTemplate(stack, 'web', {
+    name: awsName(ctx, 'web', 125),
+    description: ctx.lit(`AutoStack ${ctx.workload.title} web servers of ${ctx.subject.name}`),
+    imageId: shared<string>(ctx, 'ami'),
+    instanceType: r.type,
+    iamInstanceProfile: { name: shared<{ name: string }>(ctx, 'instanceProfile').name },
+    vpcSecurityGroupIds: [shared<SecurityGroup>(ctx, 'securityGroup').id],
+    metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled', httpPutResponseHopLimit: 1, instanceMetadataTags: 'enabled' },
+    blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeType: 'gp3', volumeSize: 20, encrypted: 'true', deleteOnTermination: 'true' } }],
+    // base64 of the cloud-config document: only the base64 alphabet reaches Terraform.
+    userData: Buffer.from(userData, 'utf8').toString('base64'),
+    monitoring: { enabled: true },
+    // Instances and volumes the group launches do not get the provider's default tags: they are named here.
+    tagSpecifications: [{ resourceType: 'instance', tags: serverTags }, { resourceType: 'volume', tags: { ...ctx.tags, Name: awsName(ctx, 'web', 255) } }],
+    updateDefaultVersion: true,
+  });
+  const rollout = rolloutOf(r);
+  const cpuTarget = cpuTargetOf(r);
+  const natRoute = maybeShared<Route>(ctx, 'natRoute');
+  const group = share(ctx, 'group', new aws.AutoscalingGroup(stack, 'web_group', {
+    name: awsName(ctx, 'web', 255),
+    minSize: Number(r.attrs.min),
+    maxSize: Number(r.attrs.max),
+    vpcZoneIdentifier: privateSubnetIds(ctx),
+    targetGroupArns: [shared<LbTargetGroup>(ctx, 'targetGroup').arn],
+    healthCheckType: 'ELB',
+    healthCheckGracePeriod: 600,
+    defaultInstanceWarmup: 300,
+    // A concrete version (not $Latest): instance refresh can only roll back to a named version.
+    launchTemplate: { id: template.id, version: `${template.latestVersion}` },
+    instanceMaintenancePolicy: { minHealthyPercentage: rollout.minHealthy, maxHealthyPercentage: rollout.maxHealthy },
+    instanceRefresh: {
+      strategy: 'Rolling',
+      preferences: {
+        minHealthyPercentage: rollout.minHealthy,
+        maxHealthyPercentage: rollout.maxHealthy,
+        instanceWarmup: '300',
+        autoRollback: true,
+        skipMatching: false,
+        ...(rollout.checkpoints ? { checkpointPercentages: rollout.checkpoints, checkpointDelay: String(rollout.delaySeconds) } : {}),
+        alarmSpecification: { alarms: [unhealthyAlarmName(ctx)] },
+      },
+    },
+    enabledMetrics: ['GroupDesiredCapacity', 'GroupInServiceInstances', 'GroupMinSize', 'GroupMaxSize'],
+    waitForCapacityTimeout: '15m',
+    // default_tags do not reach a group: its tags are written out (instances get theirs from the launch template).
+    tag: Object.entries({ ...ctx.tags, Name: awsName(ctx, 'web', 255) }).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
+    // Target tracking sets the desired count; Terraform leaves it alone.
+    lifecycle: { ignoreChanges: ['desired_capacity'] },
+    // First boot needs its document, its way out and the file system's mount targets.
+    // A target group checks its servers only once a listener forwards to it: the group waits for it before counting healthy servers.
+    dependsOn: [...(configObject ? [configObject] : []), ...(natRoute ? [natRoute] : []), ...(maybeShared<EfsMountTarget[]>(ctx, 'mountTargets') ?? []), shared<LbListener>(ctx, 'forwardListener')],
+  }));
+  if (cpuTarget !== undefined) {
+    new aws.AutoscalingPolicy(stack, 'web_cpu', {
+      name: 'cpu-target',
+      autoscalingGroupName: group.name,
+      policyType: 'TargetTrackingScaling',
+      estimatedInstanceWarmup: 300,
+      targetTrackingConfiguration: { predefinedMetricSpecification: { predefinedMetricType: 'ASGAverageCPUUtilization' }, targetValue: cpuTarget },
+    });
+  }
+  const secret = maybeShared<SecretsmanagerSecret>(ctx, 'secret');
+  if (secret) new TerraformOutput(stack, 'site_secret', { value: secret.arn, description: `Secrets Manager secret holding ${ctx.workload.outputs.secret ?? 'the site\'s secrets'}` });
+};
+
+/** The alarm an instance refresh watches: when the target group has unhealthy servers, the refresh rolls back. */
+export function unhealthyAlarmName(ctx: StackContext): string {
+  return awsName(ctx, 'unhealthy-servers', 255);
+}
+
+/**
+ * The web servers' role: the site's secret (read and write: the first server stores the salts),
+ * the database's managed password (read), the stack's bucket (read all, write only under the
+ * backups prefix, never a configuration document).
+ */
+function grantWebAccess(ctx: StackContext): void {
+  const secret = maybeShared<SecretsmanagerSecret>(ctx, 'secret');
+  const bucket = maybeShared<S3Bucket>(ctx, 'bucket');
+  const dbSecret = maybeShared<string>(ctx, 'dbSecretArn');
+  const prefix = maybeShared<string>(ctx, 'backupPrefix') ?? 'backups';
+  const statements = [
+    ...(secret ? [{ sid: 'SiteSecret', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'], resources: [secret.arn] }] : []),
+    ...(dbSecret ? [{ sid: 'DatabasePassword', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [dbSecret] }] : []),
+    ...(bucket
+      ? [
+          { sid: 'Bucket', actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: [bucket.arn] },
+          { sid: 'ReadObjects', actions: ['s3:GetObject'], resources: [`${bucket.arn}/*`] },
+          { sid: 'BackupObjects', actions: ['s3:PutObject', 's3:DeleteObject'], resources: [`${bucket.arn}/${prefix}/*`] },
+        ]
+      : []),
+  ];
+  if (!statements.length) return;
+  const doc = new aws.DataAwsIamPolicyDocument(ctx.stack, 'server_access', { statement: statements });
+  new aws.IamRolePolicy(ctx.stack, 'server_access_policy', { name: 'autostack-server-access', role: shared<IamRole>(ctx, 'role').id, policy: doc.json });
+}
