@@ -261,13 +261,14 @@ reload_services() {
 resolve_values() {
   local name value
   : >"$WORK/values"
-  for name in $(grep -o '@@autostack:[a-z0-9-]*@@' "$1" | sort -u | sed 's/^@@autostack://; s/@@$//'); do
+  { grep -o '@@autostack:[a-z0-9-]*@@' "$1" || true; } | sort -u | sed 's/^@@autostack://; s/@@$//' >"$WORK/value-names"
+  while read -r name; do
     value="$(instance_value "$name" 2>/dev/null || true)"
     if ! [[ "$value" =~ ^[A-Za-z0-9][A-Za-z0-9.-]*(:/[A-Za-z0-9._/-]*)?$ ]]; then
       fail "this server has no usable instance value autostack-$name (found '\${value:0:80}'): the cloud's stack sets it on every server of the site; apply the stack again"
     fi
-    printf '%s %s\n' "$name" "$value" >>"$WORK/values"
-  done
+    printf '%s %s\\n' "$name" "$value" >>"$WORK/values"
+  done <"$WORK/value-names"
   python3 - "$1" "$WORK/values" >"$2" <<'PY'
 import sys
 text = open(sys.argv[1]).read()
