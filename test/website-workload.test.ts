@@ -110,6 +110,8 @@ describe('Website workload: the server configuration from the site, its plan and
     const m = d.model as WebsiteModel;
     const plan = plansOf(m)[0]!;
     expect(() => websiteServerConfig(m, plan, 0, accessOf(m, plan).access)).toThrow(/no name to serve: set spec\.platform\.domain .* or add an exact name to spec\.domains\.custom/);
+    const git = load('region: us-east-1\nsource: { type: git, repository: "https://github.com/acme/site.git" }');
+    expect(() => websiteServerConfig(git, plansOf(git)[0]!, 0, accessOf(m, plan).access)).toThrow(/git source is not deployed by the web servers yet .*use source: \{ type: blank \}/);
     // A custom domain alone is enough: it leads.
     const c = load('region: us-east-1\ndomains:\n  custom: [blog.example.com]');
     expect(websiteServerConfig({ ...c, names: { ...c.names, platformDomain: undefined } } as WebsiteModel, plan, 0, accessOf(m, plan).access)).toMatchObject({ platformDomain: 'blog.example.com', customDomains: [] });

@@ -65,7 +65,14 @@ export async function synthesize(inputs: SynthInput[], settings: SettingsModel, 
     }
     await onStack?.(i + 1, jobs.length, `${name}-${cloud}`);
     // One construct tree per stack: it is serialized at once and can then be collected.
-    const built = await buildStack(new Synthesis(), impl, infra, model, plan, settings);
+    let built: Awaited<ReturnType<typeof buildStack>>;
+    try {
+      built = await buildStack(new Synthesis(), impl, infra, model, plan, settings);
+    } catch (e) {
+      // A kind's or cloud's refusal (a source not deployed yet, user data over the limit): said, never a stack trace.
+      errors.push(`${name} on ${cloud}: ${(e as Error).message}`);
+      continue;
+    }
     stacks.push({ name: built.name, plan: name, cloud, path: `stacks/${built.name}/cdk.tf.json`, json: built.json, resourceCount: countResources(built.json), rollout: built.rollout });
   }
   return errors.length ? { ok: false, errors } : { ok: true, stacks };

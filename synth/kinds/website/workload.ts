@@ -74,6 +74,7 @@ export function websiteInstanceValues(model: WebsiteModel, plan: CloudPlan, inde
 export function websiteServerConfig(model: WebsiteModel, plan: CloudPlan, index: number, access: CloudAccess): WordPressServerConfig {
   const { group, share, cache } = groupParts(model, plan, index);
   const where = `${model.name} on ${displayName(plan.cloud)}`;
+  if (model.source.type !== 'blank') throw new Error(`${where}: the ${model.source.type} source is not deployed by the web servers yet (they install Debian's WordPress ${model.runtime.wordpress}): use source: { type: blank } and bring the content in after the first deployment`);
   const [platform, ...aliases] = platformNames(model);
   const custom = model.names.custom;
   // Without a platform name the first exact custom domain leads (WordPress's address is the first exact one either way).
