@@ -38,8 +38,8 @@ function lookupOf(files: Record<string, string>): (kind: string, name: string) =
     return undefined;
   };
 }
-function load(text: string, opts: { lookup?: ReturnType<typeof lookupOf>; settings?: SettingsModel } = {}) {
-  return loadDocument(SITE_FILE, text, opts.settings ?? settings, { now: NOW, ...(opts.lookup ? { lookup: opts.lookup } : {}) });
+function load(text: string, opts: { lookup?: ReturnType<typeof lookupOf>; settings?: SettingsModel; now?: Date } = {}) {
+  return loadDocument(SITE_FILE, text, opts.settings ?? settings, { now: opts.now ?? NOW, ...(opts.lookup ? { lookup: opts.lookup } : {}) });
 }
 const errors = (d: { diagnostics: Diagnostic[] }) => d.diagnostics.filter((x) => x.severity === 'error');
 
@@ -72,13 +72,26 @@ describe('Website schema and checks', () => {
     expect(errors(load(site('domains:\n  custom: [shop.example.com, "*.example.org"]')))).toEqual([]);
   });
 
-  it('checks versions against the supported lists with their source', () => {
-    const php = errors(load(site('runtime:\n  php: "7.4"')));
-    expect(php[0]).toMatchObject({ code: 'website/php-version', path: 'spec.runtime.php' });
-    expect(php[0]!.message).toContain('php.net/supported-versions');
-    expect(errors(load(site('runtime:\n  php: "8.1"')))[0]).toMatchObject({ code: 'website/php-eol' });
-    expect(load(site('runtime:\n  php: "8.2"')).diagnostics.find((x) => x.code === 'website/php-eol-soon')).toMatchObject({ severity: 'warning' });
-    expect(errors(load(site('runtime:\n  wordpress: "5.9"')))[0]).toMatchObject({ code: 'website/wordpress-version' });
+  it('checks versions against what the servers install (Debian 12), with the source and the version to write', () => {
+    for (const v of ['7.4', '8.1', '8.3', '8.4']) {
+      const php = errors(load(site(`runtime:\n  php: "${v}"`)));
+      expect(php, v).toHaveLength(1);
+      expect(php[0]).toMatchObject({ code: 'website/php-version', path: 'spec.runtime.php' });
+      expect(php[0]!.message).toContain('packages.debian.org/bookworm/php8.2-fpm');
+      expect(php[0]!.message).toContain('Write php: "8.2"');
+    }
+    for (const v of ['5.9', '6.8', '6.9', '6.1.7']) {
+      const wp = errors(load(site(`runtime:\n  wordpress: "${v}"`)));
+      expect(wp[0], v).toMatchObject({ code: 'website/wordpress-version', path: 'spec.runtime.wordpress' });
+      expect(wp[0]!.message).toContain('Write wordpress: "6.1.9"');
+    }
+    // What the servers install is accepted; a branch names the packaged version; the defaults are the installed ones.
+    for (const ok of ['runtime:\n  php: "8.2"', 'runtime:\n  wordpress: "6.1"', 'runtime:\n  wordpress: "6.1.9"']) expect(errors(load(site(ok))), ok).toEqual([]);
+    expect((load(site('runtime:\n  wordpress: "6.1"')).model as WebsiteModel).runtime.wordpress).toBe('6.1.9');
+    expect((load(site('region: us-east-1')).model as WebsiteModel).runtime).toMatchObject({ php: '8.2', wordpress: '6.1.9' });
+    // Debian's support ends: flagged 90 days before, refused after.
+    expect(load(site('runtime:\n  php: "8.2"'), { now: new Date('2028-05-01T00:00:00Z') }).diagnostics.find((x) => x.code === 'website/php-eol-soon')).toMatchObject({ severity: 'warning' });
+    expect(errors(load(site('runtime:\n  php: "8.2"'), { now: new Date('2028-07-01T00:00:00Z') }))[0]).toMatchObject({ code: 'website/php-eol' });
   });
 
   it('reports conflicting or incomplete settings where they are written', () => {
@@ -140,7 +153,7 @@ describe('Profiles: values applied with provenance', () => {
   it('points a mistake that came from the profile at spec.profile and names the profile', () => {
     const bad = lookupOf({ '.autostack/p.yaml': profile('old', 'runtime:\n  php: "8.1"') });
     const e = errors(load(site('profile: old'), { lookup: bad }));
-    expect(e[0]).toMatchObject({ code: 'website/php-eol', path: 'spec.profile' });
+    expect(e[0]).toMatchObject({ code: 'website/php-version', path: 'spec.profile' });
     expect(e[0]!.message).toContain('from profile old');
   });
 });

@@ -203,7 +203,10 @@ describe('WordPress server: what the generators refuse and produce', () => {
     'blog.example.org; include /etc/shadow',
     'blog.example.org\nserver_name evil.example',
     'blog.example.org}',
-    '*.example.org',
+    '*.*.example.org',
+    '*example.org',
+    'a.*.example.org',
+    '*.org',
     'Blog.Example.org',
     'blog..example.org',
     '-blog.example.org',
@@ -213,6 +216,12 @@ describe('WordPress server: what the generators refuse and produce', () => {
     "blog.example.org'",
     'blog.example.org$host',
   ];
+  it('serves a one-label wildcard custom domain, and never calls it home', () => {
+    const config = { ...base(), customDomains: ['*.example.org', 'shop.example.org'] };
+    expect(() => checkServerConfig(config)).not.toThrow();
+    expect(renderNginxSite(config, serverLayout(config))).toMatch(/server_name [^;]* \*\.example\.org shop\.example\.org;/);
+    expect(renderWpConfig(config, serverLayout(config))).toContain("define('WP_HOME', 'https://shop.example.org');");
+  });
   for (const name of HOSTILE_NAMES) {
     it(`refuses the custom domain ${JSON.stringify(name)} before it reaches nginx or PHP`, () => {
       const config = { ...base(), customDomains: [name] };

@@ -43,6 +43,13 @@ export interface CloudKnowledge {
    * kinds that size managed services by name ask here, so the cloud's folder owns its SKUs.
    */
   sizes?: Partial<Record<ResourceKind, Record<string, SizedType>>>;
+  /**
+   * Where the cloud's HTTPS load balancer connects to its backends from (the networks a web
+   * server trusts for X-Forwarded-For / X-Forwarded-Proto), with the page that states it.
+   */
+  loadBalancerSources?: { cidrs: string[]; source: string };
+  /** Mount options of the cloud's NFS file share (EFS, Azure Files NFS, Filestore), as its documentation recommends. */
+  nfsMountOptions?: { options: string; source: string };
 }
 
 /** A service limit of a cloud and where it is written. */

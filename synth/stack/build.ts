@@ -28,6 +28,7 @@ export async function buildStack(synthesis: Synthesis, impl: CloudStacks, infra:
     workload,
     bootScript: (index, access) => workload.bootScript(model, plan, index, access),
     serverConfig: (index, access) => workload.serverConfig?.(model, plan, index, access),
+    instanceValues: (index) => workload.instanceValues?.(model, plan, index) ?? [],
     shared: new Map(),
     lit: (t) => synthesis.literal(t),
     serverGroup: (index, ...members) => groups.set(index, [...(groups.get(index) ?? []), ...members]),

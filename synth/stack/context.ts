@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CloudPlan } from '../../knowledge-base/cloud-plan.ts';
 import type { AbstractResource, CloudId, ResourceKind } from '../../knowledge-base/types.ts';
-import type { CloudAccess, Subject, Workload } from '../core/registry/kinds.ts';
+import type { CloudAccess, InstanceValue, Subject, Workload } from '../core/registry/kinds.ts';
 import type { SettingsModel } from '../core/resolve/settings.ts';
 import type { Synthesis, TerraformResource, TerraformStack } from '../cdktf/index.ts';
 
@@ -19,6 +19,8 @@ export interface StackContext {
   bootScript(index: number, access: CloudAccess): string;
   /** The day-2 configuration object of server `index` for the stack's bucket, when the workload has one. */
   serverConfig(index: number, access: CloudAccess): { key: string; content: string } | undefined;
+  /** Apply-time values the servers of `index` read from their `autostack-<name>` tags or metadata (none when the workload declares none). */
+  instanceValues(index: number): InstanceValue[];
   /** Tags/labels every resource carries (values already wrapped as literals). */
   tags: Record<string, string>;
   /** Constructs shared between resources (network, identity, bucket...), by role. */

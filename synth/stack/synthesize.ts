@@ -56,9 +56,23 @@ export async function synthesize(inputs: SynthInput[], settings: SettingsModel, 
       errors.push(`${name} on ${cloud}: ${plan ? plan.problems.join('; ') : 'not a registered cloud'}`);
       continue;
     }
+    const impl = await cloudStacks(cloud);
+    // A cloud builds a stack only when it has a construct for every resource type of the plan: otherwise say which it lacks.
+    const lacking = [...new Set(plan.resources.map((r) => r.kind))].filter((k) => !impl.order.includes(k) || !impl.resources[k]);
+    if (lacking.length) {
+      errors.push(`${name} on ${cloud}: AutoStack cannot build ${lacking.join(', ')} resources on this cloud yet (the review prices and compares them; deploying comes with the cloud's constructs for them)`);
+      continue;
+    }
     await onStack?.(i + 1, jobs.length, `${name}-${cloud}`);
     // One construct tree per stack: it is serialized at once and can then be collected.
-    const built = await buildStack(new Synthesis(), await cloudStacks(cloud), infra, model, plan, settings);
+    let built: Awaited<ReturnType<typeof buildStack>>;
+    try {
+      built = await buildStack(new Synthesis(), impl, infra, model, plan, settings);
+    } catch (e) {
+      // A kind's or cloud's refusal (a source not deployed yet, user data over the limit): said, never a stack trace.
+      errors.push(`${name} on ${cloud}: ${(e as Error).message}`);
+      continue;
+    }
     stacks.push({ name: built.name, plan: name, cloud, path: `stacks/${built.name}/cdk.tf.json`, json: built.json, resourceCount: countResources(built.json), rollout: built.rollout });
   }
   return errors.length ? { ok: false, errors } : { ok: true, stacks };

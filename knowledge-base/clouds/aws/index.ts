@@ -25,6 +25,8 @@ export const awsKnowledge: CloudKnowledge = {
     'load-balancer': 'Application Load Balancer', mysql: 'RDS for MySQL instance', 'file-share': 'EFS file system', cache: 'ElastiCache (Valkey) node',
     'dns-zone': 'Route 53 hosted zone', certificate: 'ACM public certificate', cdn: 'CloudFront distribution', 'instance-group': 'Auto Scaling group', alarm: 'CloudWatch alarms and SNS topic',
   },
+  loadBalancerSources: { cidrs: ['10.240.0.0/16'], source: 'the Application Load Balancer runs in the stack\'s VPC (10.240.0.0/16, synth/clouds/aws/base.ts) and connects to its targets from its private addresses: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html' },
+  nfsMountOptions: { options: 'nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport,_netdev,nofail', source: 'https://docs.aws.amazon.com/efs/latest/ug/mounting-fs-nfs-mount-settings.html' },
   privateServices: { ok: false, why: 'Secrets Manager is reached only through the internet or a paid interface endpoint, which the plan\'s own VPC does not have (S3 has a free gateway endpoint)' },
   limits: {
     'certificates-per-load-balancer': { value: 25, what: 'certificates on one Application Load Balancer (besides the default one; a quota AWS can raise)', source: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html' },

@@ -26,6 +26,8 @@ export const azureKnowledge: CloudKnowledge = {
     'load-balancer': 'Application Gateway (Standard_v2)', mysql: 'Azure Database for MySQL flexible server', 'file-share': 'Azure Files share', cache: 'Azure Cache for Redis',
     'dns-zone': 'Azure DNS zone', certificate: 'Key Vault certificate', cdn: 'Front Door (Standard) profile', 'instance-group': 'VM Scale Set', alarm: 'Azure Monitor alert rules and action group',
   },
+  loadBalancerSources: { cidrs: ['10.240.0.0/16'], source: 'the Application Gateway runs in a subnet of the stack\'s virtual network (10.240.0.0/16, synth/clouds/azure/base.ts) and connects from its instances\' private addresses: https://learn.microsoft.com/en-us/azure/application-gateway/configuration-infrastructure' },
+  nfsMountOptions: { options: 'vers=4,minorversion=1,sec=sys,hard,_netdev,nofail', source: 'https://learn.microsoft.com/en-us/azure/storage/files/storage-files-how-to-mount-nfs-shares' },
   privateServices: { ok: true },
   limits: {
     'certificates-per-load-balancer': { value: 100, what: 'TLS certificates on one Application Gateway (one per HTTPS listener)', source: 'https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/azure-subscription-service-limits#application-gateway-limits' },

@@ -26,6 +26,8 @@ export const gcpKnowledge: CloudKnowledge = {
     'load-balancer': 'global external Application Load Balancer', mysql: 'Cloud SQL for MySQL instance', 'file-share': 'Filestore instance', cache: 'Memorystore for Redis instance',
     'dns-zone': 'Cloud DNS zone', certificate: 'Certificate Manager certificate', cdn: 'Cloud CDN', 'instance-group': 'managed instance group', alarm: 'Cloud Monitoring alerting policies',
   },
+  loadBalancerSources: { cidrs: ['130.211.0.0/22', '35.191.0.0/16'], source: 'the external Application Load Balancer\'s proxies and health checks connect from these ranges: https://cloud.google.com/load-balancing/docs/https#firewall-rules' },
+  nfsMountOptions: { options: 'nfsvers=3,hard,timeo=600,retrans=3,_netdev,nofail', source: 'Filestore Basic serves NFSv3: https://cloud.google.com/filestore/docs/mounting-fileshares' },
   privateServices: { ok: true },
   limits: {
     'certificates-per-load-balancer': { value: 100, what: 'Certificate Manager certificates a target HTTPS proxy references directly (a certificate map holds thousands)', source: 'https://cloud.google.com/certificate-manager/docs/deploy' },

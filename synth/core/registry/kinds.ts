@@ -95,6 +95,24 @@ export interface InfrastructureCapability<M> {
   workload?: Workload<M>;
 }
 
+/**
+ * One apply-time value a workload's servers read from their tags or metadata: the attribute of
+ * one of the plan's abstract resources (by its key), as the cloud's constructs expose it.
+ */
+export interface InstanceValue {
+  /** Lowercase letters, digits and hyphens: the tag `autostack-<name>`, read with `instance_value <name>`. */
+  name: string;
+  /** The `key` of the plan's abstract resource (`mysql/shop`). */
+  resource: string;
+  /**
+   * What of it: `host` (the DNS name or private address clients connect to: a managed MySQL's
+   * endpoint, a cache's primary endpoint) or `nfs-export` (`host:/path` of a file share's NFS export).
+   */
+  attribute: 'host' | 'nfs-export';
+  /** Said in descriptions and errors ("the MySQL server's address"). */
+  description: string;
+}
+
 /** How a migration moves the data: its steps in order, and how much data leaves the old cloud. */
 export interface MigrationPath {
   steps: string[];
@@ -103,19 +121,32 @@ export interface MigrationPath {
   assumption: string;
 }
 
-/** A server workload as the clouds' constructs see it: words for descriptions and the first-boot script. */
+/**
+ * A server workload as the clouds' constructs see it: words for descriptions and the first-boot script.
+ *
+ * `index` counts the plan's server resources of one kind in plan order: the `vm` resources
+ * (server 0 is the primary) or the `instance-group` resources (group 0 in the primary region).
+ * Every instance of a group runs the same script and applies the same document.
+ */
 export interface Workload<M> {
   /** "PostgreSQL": in resource descriptions. */
   title: string;
   /** Stable prefix of Terraform addresses and names ("postgres"); never change it for a deployed kind. */
   slug: string;
-  /** The first-boot script of server `index`, given how the server reaches its cloud. */
+  /** The first-boot script of server or group `index`, given how the server reaches its cloud. */
   bootScript(model: M, plan: CloudPlan, index: number, access: CloudAccess): string;
   /**
-   * Day-2 configuration of server `index` (the document its agent applies in place), stored by the
+   * Day-2 configuration of server or group `index` (the document its agent applies in place), stored by the
    * cloud in the stack's bucket at `key`: a change updates the object, never the server.
    */
   serverConfig?(model: M, plan: CloudPlan, index: number, access: CloudAccess): { key: string; content: string };
+  /**
+   * Values only known once the stack is applied (a managed database's address), which the cloud
+   * sets on each server of group `index` as the tag or metadata value `autostack-<name>`; the
+   * server reads them with `instance_value <name>` (CloudAccess.shellFunctions). The script and
+   * the document never hold them, so they stay literal text within the user-data limits.
+   */
+  instanceValues?(model: M, plan: CloudPlan, index: number): InstanceValue[];
   /** Terraform outputs of the stack, described in the kind's words; `secret` says what the secret holds. */
   outputs: { primaryAddress: string; secret?: string; backupSchedule?: string };
 }

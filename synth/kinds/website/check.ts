@@ -129,17 +129,20 @@ function checkVersions(spec: Spec, now: Date, at: (p: Path) => Path, from: (p: P
   if (php !== undefined) {
     const known = PHP_VERSIONS.versions.find((v) => v.version === php);
     const path: Path = ['spec', 'runtime', 'php'];
-    const supported = PHP_VERSIONS.versions.filter((v) => Date.parse(v.securityUntil) >= now.getTime()).map((v) => v.version);
-    if (!known) report(at(path), 'website/php-version', `PHP ${php}${from(path)} is not supported: use one of ${supported.join(', ')} (${PHP_VERSIONS.source}).`);
-    else if (Date.parse(known.securityUntil) < now.getTime()) report(at(path), 'website/php-eol', `PHP ${php}${from(path)} has had no security fixes since ${known.securityUntil}: use ${PHP_VERSIONS.default} (${PHP_VERSIONS.source}).`);
-    else if (Date.parse(known.securityUntil) - now.getTime() < 90 * DAY_MS) report(at(path), 'website/php-eol-soon', `PHP ${php}${from(path)} gets security fixes only until ${known.securityUntil}: plan the move to ${PHP_VERSIONS.default}.`, 'warning');
+    if (!known) report(at(path), 'website/php-version', `PHP ${php}${from(path)} is not what the web servers run: they install ${PHP_VERSIONS.versions.map((v) => `PHP ${v.version}`).join(', ')} (${PHP_VERSIONS.source}). Write php: "${PHP_VERSIONS.default}" or leave the field out.`);
+    else if (Date.parse(known.securityUntil) < now.getTime()) report(at(path), 'website/php-eol', `PHP ${php}${from(path)} has had no security fixes since ${known.securityUntil} (${PHP_VERSIONS.source}): AutoStack needs a newer server image; until then the site runs unpatched.`);
+    else if (Date.parse(known.securityUntil) - now.getTime() < 90 * DAY_MS) report(at(path), 'website/php-eol-soon', `PHP ${php}${from(path)} gets security fixes only until ${known.securityUntil}: plan the move to a newer server image.`, 'warning');
   }
   const wp = spec.runtime?.wordpress;
   if (wp !== undefined) {
     const path: Path = ['spec', 'runtime', 'wordpress'];
     const branch = wordpressBranch(wp);
-    if (!WORDPRESS_VERSIONS.versions.includes(branch)) report(at(path), 'website/wordpress-version', `WordPress ${wp}${from(path)} is not supported: use one of ${WORDPRESS_VERSIONS.versions.join(', ')} (${WORDPRESS_VERSIONS.source}).`);
-    else if (WORDPRESS_VERSIONS.versions.indexOf(branch) < WORDPRESS_VERSIONS.versions.length - 2) report(at(path), 'website/wordpress-old', `WordPress ${branch}${from(path)} is older than the last two releases: security fixes are backported to it as a courtesy only. Use ${WORDPRESS_VERSIONS.default}.`, 'warning');
+    const exact = wp.split('.').length === 3;
+    if (!WORDPRESS_VERSIONS.versions.includes(branch) || (exact && !WORDPRESS_VERSIONS.exact.includes(wp))) {
+      report(at(path), 'website/wordpress-version', `WordPress ${wp}${from(path)} is not what the web servers install: they install WordPress ${WORDPRESS_VERSIONS.default} (${WORDPRESS_VERSIONS.source}). Write wordpress: "${WORDPRESS_VERSIONS.default}" or leave the field out.`);
+    } else if (Date.parse(WORDPRESS_VERSIONS.securityUntil) - now.getTime() < 90 * DAY_MS) {
+      report(at(path), 'website/wordpress-old', `WordPress ${wp}${from(path)} gets Debian's security fixes only until ${WORDPRESS_VERSIONS.securityUntil}: plan the move to a newer server image.`, 'warning');
+    }
   }
 }
 

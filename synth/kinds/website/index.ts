@@ -6,6 +6,7 @@ import { describeWebsiteChanges } from './changes.ts';
 import { checkWebsite, checkWebsiteTransition } from './check.ts';
 import { websitePlans } from './cloud-plan.ts';
 import { websiteEditor } from './editor.ts';
+import { websiteWorkload } from './workload.ts';
 import type { WebsiteModel } from './model.ts';
 import { profileName, resolveWebsite } from './resolve.ts';
 import type { WebsiteDoc } from './resolve.ts';
@@ -13,8 +14,8 @@ import schema from './website.schema.json' with { type: 'json' };
 
 /**
  * `Website`: a WordPress site on the cloud's reference architecture, on any registered cloud.
- * Its servers' first boot and the clouds' Terraform constructs come later (`workload` is absent
- * until then: the review prices and compares it, synthesis refuses it with that reason).
+ * Its servers (an instance group per region) boot from `websiteWorkload`; a cloud without the
+ * constructs for the web resources is refused by synthesis, naming the resource types it lacks.
  */
 export const websiteKind: KindDefinition<WebsiteModel> = {
   kind: 'Website',
@@ -43,6 +44,7 @@ export const websiteKind: KindDefinition<WebsiteModel> = {
     // Quotas count servers at the maximum scale, in every region of the site.
     servers: (plan) => plan.resources.filter((r) => r.kind === 'instance-group').reduce((n, r) => n + Number(r.attrs.max ?? 0), 0),
     advise: adviseWebsite,
+    workload: websiteWorkload,
   },
   editor: websiteEditor,
 };

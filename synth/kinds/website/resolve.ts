@@ -3,7 +3,7 @@ import type { CloudId } from '../../../knowledge-base/types.ts';
 import type { KindContext, ReferencedDoc } from '../../core/registry/kinds.ts';
 import type { SettingsModel } from '../../core/resolve/settings.ts';
 import type { ProfileModel } from '../profile/model.ts';
-import { PHP_VERSIONS, WORDPRESS_VERSIONS } from './versions.ts';
+import { installedWordPress, PHP_VERSIONS, WORDPRESS_VERSIONS } from './versions.ts';
 import { WEB_SIZES, WEBSITE_DEFAULTS } from './model.ts';
 import type { Size, WebsiteModel } from './model.ts';
 
@@ -122,7 +122,7 @@ export function resolveWebsite(doc: WebsiteDoc, ctx: KindContext): WebsiteModel 
     source,
     runtime: {
       php: rt.php ?? PHP_VERSIONS.default,
-      wordpress: rt.wordpress ?? WORDPRESS_VERSIONS.default,
+      wordpress: installedWordPress(rt.wordpress ?? WORDPRESS_VERSIONS.default),
       size,
       vcpu: web.vcpu,
       memoryGiB: web.memoryGiB,

@@ -1,37 +1,46 @@
-// What a Website may run: PHP and WordPress versions with their support windows and where they
-// are stated. A version past its end of security support is refused; one ending within 90 days is
-// flagged.
+// What a Website may run: exactly what its web servers install. The servers run Debian 12
+// (bookworm) and take PHP and WordPress from Debian's archive (boot/bootstrap.ts installs
+// `php8.2-fpm` and `wordpress=<version>+*`), so the supported versions are Debian 12's, with their
+// source; anything else is refused with the version to use. Security fixes come from Debian (the
+// security archive, then Debian LTS), not from php.net's or wordpress.org's branch support.
+
+import { DEBIAN_WORDPRESS, SUPPORTED_PHP } from './boot/config.ts';
 
 export interface SupportedVersion {
   version: string;
-  /** Last day of security fixes (YYYY-MM-DD). */
+  /** Last day of security fixes for the servers' package (YYYY-MM-DD). */
   securityUntil: string;
 }
 
+/** Debian 12's security support including LTS (https://wiki.debian.org/LTS, read 2026-11-29). */
+const DEBIAN_12_UNTIL = '2028-06-30';
+
 export const PHP_VERSIONS = {
-  source: 'https://www.php.net/supported-versions.php (read 2026-11-29)',
-  versions: [
-    { version: '8.1', securityUntil: '2025-12-31' },
-    { version: '8.2', securityUntil: '2026-12-31' },
-    { version: '8.3', securityUntil: '2027-12-31' },
-    { version: '8.4', securityUntil: '2028-12-31' },
-    { version: '8.5', securityUntil: '2029-12-31' },
-  ] satisfies SupportedVersion[],
-  default: '8.4',
+  source: 'Debian 12 packages PHP 8.2 (php8.2-fpm, https://packages.debian.org/bookworm/php8.2-fpm); security fixes from Debian until 2028-06-30 (https://wiki.debian.org/LTS)',
+  versions: SUPPORTED_PHP.map((version) => ({ version, securityUntil: DEBIAN_12_UNTIL })) satisfies SupportedVersion[],
+  default: SUPPORTED_PHP[0] as string,
 };
 
 /**
- * WordPress supports the latest major release; security fixes are backported to older branches
- * as a courtesy only, so the review flags any but the latest two. 6.1 stays on the list: it is
- * what Debian 12 packages (6.1.x with Debian's security updates), which the servers install.
+ * WordPress as Debian 12 packages it (`wordpress` 6.1.9+dfsg1-0+deb12u1, with Debian's security
+ * updates). A file may write the branch ("6.1") or the exact version ("6.1.9"); the servers
+ * install the packaged version either way.
  */
 export const WORDPRESS_VERSIONS = {
-  source: 'https://wordpress.org/download/releases/ and https://make.wordpress.org/core/handbook/about/release-cycle/ (read 2026-11-29)',
-  versions: ['6.1', '6.2', '6.3', '6.4', '6.5', '6.6', '6.7', '6.8', '6.9'],
-  default: '6.9',
+  source: `Debian 12 packages WordPress ${DEBIAN_WORDPRESS} (https://packages.debian.org/bookworm/wordpress)`,
+  versions: [wordpressBranch(DEBIAN_WORDPRESS)],
+  /** Exact versions a file may name: only the packaged one. */
+  exact: [DEBIAN_WORDPRESS],
+  default: DEBIAN_WORDPRESS,
+  securityUntil: DEBIAN_12_UNTIL,
 };
 
 /** The branch of a WordPress version ("6.8.3" → "6.8"). */
 export function wordpressBranch(version: string): string {
   return version.split('.').slice(0, 2).join('.');
+}
+
+/** The WordPress version the servers install for a file's `runtime.wordpress` (a branch names its packaged version). */
+export function installedWordPress(version: string): string {
+  return wordpressBranch(version) === wordpressBranch(DEBIAN_WORDPRESS) ? DEBIAN_WORDPRESS : version;
 }

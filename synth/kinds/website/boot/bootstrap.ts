@@ -142,6 +142,7 @@ export function renderWordPressBootstrap(config: WordPressServerConfig): string 
     `SHARED_MOUNT=${shellQuote(layout.sharedMount)}`,
     `OBJECT_CACHE=${shellQuote(config.objectCache ? 'yes' : 'no')}`,
     `TOOL=${shellQuote(layout.toolPath)}`,
+    `CLOUD_FILE=${shellQuote(`${layout.configDir}/cloud.sh`)}`,
     `PHP_USER=${shellQuote(layout.phpUser)}`,
   ];
   return [
@@ -183,9 +184,22 @@ const PACKAGES = `install_packages() {
 }
 
 mount_shared() { # the uploads' shared storage, mounted by the fstab line (again at every boot)
+  local name
   if [ -z "$NFS_SOURCE" ]; then return 0; fi
   install -d -m 755 "$SHARED_MOUNT"
-  grep -qs " $SHARED_MOUNT nfs " /etc/fstab || echo "$NFS_SOURCE $SHARED_MOUNT nfs $NFS_OPTIONS 0 0" >>/etc/fstab
+  if ! grep -qs " $SHARED_MOUNT nfs " /etc/fstab; then
+    case "$NFS_SOURCE" in
+      @@autostack:*@@) # known once the stack was applied: the cloud sets it as this server's tag or metadata
+        name="\${NFS_SOURCE#@@autostack:}"
+        # shellcheck source=/dev/null
+        NFS_SOURCE="$(. "$CLOUD_FILE"; instance_value "\${name%@@}")" || true
+        if ! [[ "$NFS_SOURCE" =~ ^[A-Za-z0-9][A-Za-z0-9.-]*:/[A-Za-z0-9._/-]*$ ]]; then
+          echo "AutoStack: this server has no usable instance value autostack-\${name%@@} (the shared storage's host:/path): apply the stack again" >&2
+          exit 1
+        fi ;;
+    esac
+    echo "$NFS_SOURCE $SHARED_MOUNT nfs $NFS_OPTIONS 0 0" >>/etc/fstab
+  fi
   for _ in $(seq 1 30); do
     if mountpoint -q "$SHARED_MOUNT" || mount "$SHARED_MOUNT"; then return 0; fi
     sleep 10
@@ -220,10 +234,11 @@ main() {
   fi
   install_packages
   id "$PHP_USER" >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$PHP_USER"
+  # The tool, the cloud's functions (mount_shared may need instance_value) and the node file.
+  write_files
   mount_shared
   # Only this site: Debian's sample site and pool go.
   rm -f /etc/nginx/sites-enabled/default "/etc/php/$PHP_VERSION/fpm/pool.d/www.conf"
-  write_files
   write_units
   systemctl daemon-reload
   systemctl enable "php$PHP_VERSION-fpm" nginx

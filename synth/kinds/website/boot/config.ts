@@ -13,7 +13,9 @@ export interface WordPressServerConfig {
   site: string;
   /** The platform name `<route>.<website>.<org>.www.<platform-domain>`. */
   platformDomain: string;
-  /** Custom domains; the first is the canonical address when there is one. */
+  /** More platform names of the site (its extra routes), served like the platform name. */
+  platformAliases?: string[];
+  /** Custom domains (`*.example.org` covers one label); the first exact one is the canonical address when there is one. */
   customDomains: string[];
   /** PHP of the image's distribution (Debian 12: 8.2). */
   phpVersion: string;
@@ -21,6 +23,7 @@ export interface WordPressServerConfig {
   /** Shared storage (EFS, Filestore, Azure Files over NFS) holding wp-content/uploads; absent: a local directory (one server only). */
   sharedStorage?: SharedStorage;
   database: {
+    /** A host name or address, or `instanceValue(name)`: read on the server from the cloud's tag or metadata (known only once applied). */
     host: string;
     port: number;
     name: string;
@@ -31,7 +34,7 @@ export interface WordPressServerConfig {
   /** How the server reaches its cloud: `secret_read`/`secret_write` for the site's secret, `storage` for the backups. */
   access: CloudAccess;
   /** A Redis endpoint for the object cache (a managed cache); absent: no object cache. */
-  objectCache?: { host: string; port: number };
+  objectCache?: { host: string; port: number };  // host: as database.host
   /** The load balancer's health check path, answered by PHP checking the database: 200 or 503. */
   healthPath: string;
   /** The instance's memory: PHP-FPM's worker count is sized from it. */
@@ -59,7 +62,7 @@ export type WordPressSource = { type: 'debian'; version: string };
 
 export interface SharedStorage {
   protocol: 'nfs';
-  /** `host:/path` of the NFS export (EFS, Filestore, Azure Files NFS share). */
+  /** `host:/path` of the NFS export (EFS, Filestore, Azure Files NFS share), or `instanceValue(name)` (read on the server at boot). */
   source: string;
   /** Extra mount options (comma-separated); the defaults suit EFS, Filestore and Azure Files. */
   options?: string;
@@ -127,16 +130,29 @@ export function serverLayout(config: WordPressServerConfig): ServerLayout {
 export const SALT_NAMES = ['AUTH_KEY', 'SECURE_AUTH_KEY', 'LOGGED_IN_KEY', 'NONCE_KEY', 'AUTH_SALT', 'SECURE_AUTH_SALT', 'LOGGED_IN_SALT', 'NONCE_SALT'] as const;
 export const DB_PASSWORD_FIELD = 'DB_PASSWORD';
 
+/**
+ * A value the server reads from its own tags or metadata (`instance_value NAME`, the cloud's
+ * function) because it is only known once the cloud has applied the stack: a managed database's
+ * address, a file share's export. The generated files carry this marker; the tool replaces it
+ * with the value (checked as a host name, or host:/path) before it writes them.
+ */
+export function instanceValue(name: string): string {
+  if (!INSTANCE_VALUE_NAME.test(name)) throw new Error(`instance value ${JSON.stringify(name)}: use lowercase letters, digits and hyphens`);
+  return `@@autostack:${name}@@`;
+}
+const INSTANCE_VALUE_NAME = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+const INSTANCE_VALUE = /^@@autostack:[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?@@$/;
+
 const SITE = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const SAFE_PATH = /^\/[A-Za-z0-9._/-]*$/;
 const HOST = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
 
 /** A host name as nginx's server_name and WordPress's home address take it, or an error naming it. */
-export function checkDomain(name: string, where: string): string {
+export function checkDomain(name: string, where: string, wildcard = false): string {
   const fix = 'use lowercase letters, digits, hyphens and dots (punycode for international names), e.g. blog.example.com';
   if (name.length > 253) throw new Error(`${where}: "${name.slice(0, 60)}…" is longer than 253 characters`);
-  const labels = name.split('.');
+  const labels = (wildcard && name.startsWith('*.') ? name.slice(2) : name).split('.');
   if (labels.length < 2 || !labels.every((l) => LABEL.test(l))) throw new Error(`${where}: ${JSON.stringify(name)} is not a host name: ${fix}`);
   if (/^[0-9]+$/.test(labels[labels.length - 1]!)) throw new Error(`${where}: ${JSON.stringify(name)} is an address, not a host name: ${fix}`);
   return name;
@@ -149,17 +165,21 @@ export function checkDomain(name: string, where: string): string {
 export function checkServerConfig(config: WordPressServerConfig): void {
   if (!SITE.test(config.site)) throw new Error(`site: ${JSON.stringify(config.site)} must be 1 to 40 lowercase letters, digits or hyphens, starting and ending with a letter or digit`);
   const names = siteDomains(config);
-  names.forEach((n, i) => checkDomain(n, i === 0 ? 'platformDomain' : `customDomains[${i - 1}]`));
+  const aliases = config.platformAliases ?? [];
+  checkDomain(config.platformDomain, 'platformDomain');
+  aliases.forEach((n, i) => checkDomain(n, `platformAliases[${i}]`));
+  // A custom domain may be a one-label wildcard (nginx's server_name takes it; never the canonical address).
+  config.customDomains.forEach((n, i) => checkDomain(n, `customDomains[${i}]`, true));
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new Error(`customDomains: ${dup} is listed twice`);
   if (!(SUPPORTED_PHP as readonly string[]).includes(config.phpVersion)) throw new Error(`phpVersion: PHP ${JSON.stringify(config.phpVersion)} is not supported; supported: ${SUPPORTED_PHP.join(', ')} (Debian 12)`);
   if (config.source.type !== 'debian' || !/^[0-9]+\.[0-9]+(\.[0-9]+)?$/.test(config.source.version)) throw new Error(`source.version: ${JSON.stringify(config.source.version)} is not a WordPress version such as ${DEBIAN_WORDPRESS}`);
   const db = config.database;
-  if (!HOST.test(db.host)) throw new Error(`database.host: ${JSON.stringify(db.host)} is not a host name or address`);
+  if (!HOST.test(db.host) && !INSTANCE_VALUE.test(db.host)) throw new Error(`database.host: ${JSON.stringify(db.host)} is not a host name or address`);
   if (!Number.isInteger(db.port) || db.port < 1 || db.port > 65535) throw new Error(`database.port: ${db.port} is not a TCP port`);
   if (!/^[A-Za-z0-9_]{1,64}$/.test(db.name)) throw new Error(`database.name: ${JSON.stringify(db.name)} must be 1 to 64 letters, digits or underscores`);
   if (!/^[A-Za-z0-9_]{1,32}$/.test(db.user)) throw new Error(`database.user: ${JSON.stringify(db.user)} must be 1 to 32 letters, digits or underscores`);
-  if (config.objectCache && (!HOST.test(config.objectCache.host) || !Number.isInteger(config.objectCache.port) || config.objectCache.port < 1 || config.objectCache.port > 65535)) {
+  if (config.objectCache && ((!HOST.test(config.objectCache.host) && !INSTANCE_VALUE.test(config.objectCache.host)) || !Number.isInteger(config.objectCache.port) || config.objectCache.port < 1 || config.objectCache.port > 65535)) {
     throw new Error(`objectCache: ${JSON.stringify(config.objectCache)} is not a host and port`);
   }
   if (!/^\/[A-Za-z0-9._-]{1,64}$/.test(config.healthPath) || config.healthPath.startsWith('/wp-') || config.healthPath === '/index.php') {
@@ -172,7 +192,7 @@ export function checkServerConfig(config: WordPressServerConfig): void {
     if (!c.ok) throw new Error(`trustedProxies: ${c.message}`);
   }
   const s = config.sharedStorage;
-  if (s && (!/^[A-Za-z0-9.-]+:\/[A-Za-z0-9._/-]*$/.test(s.source) || (s.options !== undefined && !/^[a-z0-9,=._-]*$/.test(s.options)))) {
+  if (s && ((!/^[A-Za-z0-9.-]+:\/[A-Za-z0-9._/-]*$/.test(s.source) && !INSTANCE_VALUE.test(s.source)) || (s.options !== undefined && !/^[a-z0-9,=._-]*$/.test(s.options)))) {
     throw new Error(`sharedStorage: ${JSON.stringify(s.source)} must be host:/path of an NFS export, options a comma-separated list`);
   }
   if (/[\r\n]/.test(config.backup.onCalendar) || !/^[A-Za-z0-9 *:,./~-]*$/.test(config.backup.onCalendar)) throw new Error(`backup.onCalendar: ${JSON.stringify(config.backup.onCalendar)} is not a systemd calendar expression`);
@@ -190,14 +210,14 @@ export function checkLayout(layout: ServerLayout): void {
   }
 }
 
-/** The site's names: the platform name first, then the custom domains. */
+/** The site's names: the platform name first, its aliases, then the custom domains. */
 export function siteDomains(config: WordPressServerConfig): string[] {
-  return [config.platformDomain, ...config.customDomains];
+  return [config.platformDomain, ...(config.platformAliases ?? []), ...config.customDomains];
 }
 
-/** The address WordPress calls home: the first custom domain, else the platform name; always https (the load balancer terminates TLS). */
+/** The address WordPress calls home: the first exact custom domain, else the platform name; always https (the load balancer terminates TLS). */
 export function canonicalUrl(config: WordPressServerConfig): string {
-  return `https://${config.customDomains[0] ?? config.platformDomain}`;
+  return `https://${config.customDomains.find((d) => !d.startsWith('*.')) ?? config.platformDomain}`;
 }
 
 export interface FpmSizing {

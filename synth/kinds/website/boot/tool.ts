@@ -255,14 +255,39 @@ reload_services() {
   done <"$WORK/changed"
 }
 
+# resolve_values DOC OUT: the document with each @@autostack:NAME@@ marker replaced by this server's
+# instance value NAME (a tag or metadata value the cloud sets once it knows it: the database's
+# address, the file share's export). A value must be a host name, an address or host:/path.
+resolve_values() {
+  local name value
+  : >"$WORK/values"
+  { grep -o '@@autostack:[a-z0-9-]*@@' "$1" || true; } | sort -u | sed 's/^@@autostack://; s/@@$//' >"$WORK/value-names"
+  while read -r name; do
+    value="$(instance_value "$name" 2>/dev/null || true)"
+    if ! [[ "$value" =~ ^[A-Za-z0-9][A-Za-z0-9.-]*(:/[A-Za-z0-9._/-]*)?$ ]]; then
+      fail "this server has no usable instance value autostack-$name (found '\${value:0:80}'): the cloud's stack sets it on every server of the site; apply the stack again"
+    fi
+    printf '%s %s\\n' "$name" "$value" >>"$WORK/values"
+  done <"$WORK/value-names"
+  python3 - "$1" "$WORK/values" >"$2" <<'PY'
+import sys
+text = open(sys.argv[1]).read()
+for line in open(sys.argv[2]):
+    name, value = line.split()
+    text = text.replace("@@autostack:%s@@" % name, value)
+sys.stdout.write(text)
+PY
+}
+
 # apply_document DOC: makes the server match the document; says nothing when it already does.
 apply_document() {
-  local hash applied=""
-  hash="$(sha256sum "$1" | cut -d' ' -f1)"
+  local hash applied="" doc="$WORK/resolved.json"
+  resolve_values "$1" "$doc"
+  hash="$(sha256sum "$doc" | cut -d' ' -f1)"
   install -d -m 755 "$STATE_DIR"
   if [ -f "$STATE_DIR/website-config.sha256" ]; then applied="$(cat "$STATE_DIR/website-config.sha256")"; fi
   if [ "$hash" = "$applied" ]; then return 0; fi
-  write_document "$1"
+  write_document "$doc"
   load_site
   cmd_prepare >/dev/null
   reload_services

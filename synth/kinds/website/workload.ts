@@ -1,0 +1,119 @@
+import type { CloudPlan } from '../../../knowledge-base/cloud-plan.ts';
+import { catalogFor } from '../../../knowledge-base/catalog.ts';
+import { cloudKnowledge, displayName } from '../../../knowledge-base/clouds/registry.ts';
+import type { AbstractResource } from '../../../knowledge-base/types.ts';
+import type { CloudAccess, InstanceValue, Workload } from '../../core/registry/kinds.ts';
+import { cronToOnCalendar } from '../../core/validate/cron.ts';
+import { renderSiteDocument, renderWordPressBootstrap, WEBSITE_CONFIG_KEY } from './boot/bootstrap.ts';
+import { instanceValue } from './boot/config.ts';
+import type { WordPressServerConfig } from './boot/config.ts';
+import { WEBSITE_DEFAULTS } from './model.ts';
+import type { WebsiteModel } from './model.ts';
+import { platformNames } from './names.ts';
+
+/**
+ * What the cloud's stack provides a site's web servers, and how they find it (the contract
+ * between this kind and the clouds' Website constructs):
+ *
+ * - one instance group per `instance-group` resource of the plan (`index` counts them: 0 is the
+ *   primary region); every instance of a group runs `bootScript` (wrapped by the cloud as its
+ *   user data) and applies the one document `serverConfig` returns (the same for every index:
+ *   the cloud stores it once, at WEBSITE_CONFIG_KEY in the stack's bucket);
+ * - on every instance, the tags or metadata values of `instanceValues` (`autostack-db-host`: the
+ *   writer MySQL's endpoint host name; `autostack-nfs-export`: `host:/path` of the group's file
+ *   share; `autostack-cache-host` with the object cache): the script and the document name them,
+ *   the server reads them with `instance_value` when it boots and whenever the document is applied;
+ * - a MySQL database `wordpress` (utf8mb4) with a user `wordpress`, reached over TLS on port 3306,
+ *   whose password the stack stores in the site's secret as `DB_PASSWORD` (JSON field);
+ * - a Redis endpoint on port 6379 without TLS inside the network (the object cache);
+ * - the load balancer's health check on `WEBSITE_HEALTH_PATH`, from the networks the cloud's
+ *   knowledge base names (`loadBalancerSources`): only they are trusted for forwarded headers;
+ * - the servers' identity may write objects under `backups/<site>/` of the stack's bucket, and
+ *   read WEBSITE_CONFIG_KEY.
+ */
+export const WEBSITE_DB = { name: 'wordpress', user: 'wordpress', port: 3306 } as const;
+export const WEBSITE_CACHE_PORT = 6379;
+export const WEBSITE_HEALTH_PATH = WEBSITE_DEFAULTS.healthPath;
+/** Largest upload (media library, plugin archives are off): nginx and PHP limits, in MiB. */
+export const WEBSITE_UPLOAD_MIB = 64;
+export const INSTANCE_VALUES = { dbHost: 'db-host', nfsExport: 'nfs-export', cacheHost: 'cache-host' } as const;
+
+/** The plan's instance groups in plan order (the workload's `index`). */
+function groups(plan: CloudPlan): AbstractResource[] {
+  return plan.resources.filter((r) => r.kind === 'instance-group');
+}
+
+/** The resources of group `index`'s region: the ones whose key carries the group's suffix. */
+function groupParts(model: WebsiteModel, plan: CloudPlan, index: number): { group: AbstractResource; writer: AbstractResource; share?: AbstractResource; cache?: AbstractResource } {
+  const group = groups(plan)[index];
+  if (!group) throw new Error(`${model.name} on ${plan.cloud}: the plan has no instance group ${index}`);
+  const suffix = group.key.slice(`instance-group/${model.name}`.length);
+  const byKey = (key: string) => plan.resources.find((r) => r.key === key);
+  const writer = byKey(`mysql/${model.name}`);
+  if (!writer) throw new Error(`${model.name} on ${plan.cloud}: the plan has no MySQL writer (mysql/${model.name})`);
+  const share = byKey(`file-share/${model.name}${suffix}`);
+  const cache = byKey(`cache/${model.name}${suffix}`);
+  return { group, writer, ...(share ? { share } : {}), ...(cache ? { cache } : {}) };
+}
+
+/** The apply-time values the cloud sets on every server of group `index`. */
+export function websiteInstanceValues(model: WebsiteModel, plan: CloudPlan, index: number): InstanceValue[] {
+  const { writer, share, cache } = groupParts(model, plan, index);
+  return [
+    { name: INSTANCE_VALUES.dbHost, resource: writer.key, attribute: 'host', description: 'the MySQL writer\'s endpoint host name' },
+    ...(share ? [{ name: INSTANCE_VALUES.nfsExport, resource: share.key, attribute: 'nfs-export' as const, description: 'the file share\'s NFS export (host:/path) holding the uploads' }] : []),
+    ...(cache ? [{ name: INSTANCE_VALUES.cacheHost, resource: cache.key, attribute: 'host' as const, description: 'the object cache\'s endpoint host name' }] : []),
+  ];
+}
+
+/**
+ * The server configuration of group `index`: the site's names (platform names first, then the
+ * custom domains), the database, shared storage and cache as instance values, the memory of the
+ * group's instance type, the load balancer's networks, and the file backup's schedule.
+ */
+export function websiteServerConfig(model: WebsiteModel, plan: CloudPlan, index: number, access: CloudAccess): WordPressServerConfig {
+  const { group, share, cache } = groupParts(model, plan, index);
+  const where = `${model.name} on ${displayName(plan.cloud)}`;
+  if (model.source.type !== 'blank') throw new Error(`${where}: the ${model.source.type} source is not deployed by the web servers yet (they install Debian's WordPress ${model.runtime.wordpress}): use source: { type: blank } and bring the content in after the first deployment`);
+  const [platform, ...aliases] = platformNames(model);
+  const custom = model.names.custom;
+  // Without a platform name the first exact custom domain leads (WordPress's address is the first exact one either way).
+  const first = platform ?? custom.find((d) => !d.startsWith('*.'));
+  if (!first) throw new Error(`${where}: the site has no name to serve: set spec.platform.domain in autostack.yaml (the operator's platform domain) or add an exact name to spec.domains.custom`);
+  const type = catalogFor(plan.cloud).instanceType(group.type);
+  if (!type) throw new Error(`${where}: the instance type ${group.type} is not in the ${displayName(plan.cloud)} catalog, so the PHP workers cannot be sized`);
+  const knowledge = cloudKnowledge(plan.cloud);
+  if (!knowledge.loadBalancerSources) throw new Error(`${where}: the knowledge base does not say where the ${displayName(plan.cloud)} load balancer connects from (loadBalancerSources), so the servers cannot tell it from a client`);
+  return {
+    site: model.name,
+    platformDomain: first,
+    platformAliases: platform ? aliases : [],
+    customDomains: platform ? custom : custom.filter((d) => d !== first),
+    phpVersion: model.runtime.php,
+    source: { type: 'debian', version: model.runtime.wordpress },
+    ...(share ? { sharedStorage: { protocol: 'nfs' as const, source: instanceValue(INSTANCE_VALUES.nfsExport), ...(knowledge.nfsMountOptions ? { options: knowledge.nfsMountOptions.options } : {}) } } : {}),
+    database: { host: instanceValue(INSTANCE_VALUES.dbHost), port: WEBSITE_DB.port, name: WEBSITE_DB.name, user: WEBSITE_DB.user, tls: true },
+    access,
+    ...(cache ? { objectCache: { host: instanceValue(INSTANCE_VALUES.cacheHost), port: WEBSITE_CACHE_PORT } } : {}),
+    healthPath: WEBSITE_HEALTH_PATH,
+    memoryMiB: Math.round(type.memoryGiB * 1024),
+    uploadMiB: WEBSITE_UPLOAD_MIB,
+    trustedProxies: knowledge.loadBalancerSources.cidrs,
+    xmlrpc: false,
+    backup: { onCalendar: model.fileBackup.enabled ? cronToOnCalendar(model.fileBackup.schedule) : '', prefix: `backups/${model.name}` },
+  };
+}
+
+/** The Website kind's servers as the clouds build them. */
+export const websiteWorkload: Workload<WebsiteModel> = {
+  title: 'WordPress',
+  slug: 'wordpress',
+  bootScript: (model, plan, index, access) => renderWordPressBootstrap(websiteServerConfig(model, plan, index, access)),
+  serverConfig: (model, plan, index, access) => ({ key: WEBSITE_CONFIG_KEY, content: renderSiteDocument(websiteServerConfig(model, plan, index, access)) }),
+  instanceValues: websiteInstanceValues,
+  outputs: {
+    primaryAddress: 'Address of the site\'s load balancer (point the custom domains at it)',
+    secret: 'the database password (DB_PASSWORD) and WordPress\'s keys and salts',
+    backupSchedule: 'When the web servers back up the database dump and the uploads',
+  },
+};
