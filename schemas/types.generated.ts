@@ -271,11 +271,11 @@ export interface Website {
      */
     runtime?: {
       /**
-       * PHP version (major.minor), e.g. "8.3". Validated against the versions the servers' distribution supports; defaults to the newest supported.
+       * PHP version (major.minor). The web servers run Debian 12 and install its PHP 8.2 (php8.2-fpm); 8.2 is the only version accepted and the default.
        */
       php?: string;
       /**
-       * WordPress version (major.minor or major.minor.patch), e.g. "6.8". Validated against the supported list; defaults to the newest. A blank site installs exactly this version.
+       * WordPress version (major.minor or major.minor.patch). The web servers install Debian 12's WordPress package, 6.1.9 (with Debian's security updates): "6.1" or "6.1.9" is accepted, and 6.1.9 is the default.
        */
       wordpress?: string;
       /**

@@ -24,6 +24,8 @@ registerKind(widgetKind);
 registerTarget(fixtureTarget);
 
 const settings = resolveSettings(undefined);
+// An operator's platform domain, so that a kind serving names (a Website) has one to serve when synthesized.
+const hosting = { ...settings, platform: { domain: 'sites.example.net' } };
 const file = (name: string) => `.autostack/${name}.yaml`;
 const text = (doc: Record<string, unknown>) => stringify(doc);
 
@@ -84,7 +86,7 @@ describe.each(registeredClouds().map((c) => [c.id, c] as const))('cloud %s', (cl
   const docOf = (kind: (typeof infraKinds)[number], labels = false) => {
     const starter = kind.editor!.starter('conf') as { metadata: Record<string, unknown>; spec: Record<string, unknown> };
     const meta = labels && kind.kind === 'Plan' ? { ...starter.metadata, labels: { probe: '${file("/etc/passwd")} %{ if true }x%{ endif }' } } : starter.metadata;
-    return loadDocument(file('conf'), text({ ...starter, metadata: meta, spec: { ...starter.spec, cloud } }), settings);
+    return loadDocument(file('conf'), text({ ...starter, metadata: meta, spec: { ...starter.spec, cloud } }), hosting);
   };
 
   it('appears in every composed schema and offers a valid state backend', () => {
@@ -125,7 +127,7 @@ describe.each(registeredClouds().map((c) => [c.id, c] as const))('cloud %s', (cl
     if (!kind.infrastructure!.workload) {
       it(`refuses to synthesize a ${kind.kind}, whose servers no cloud builds yet, with the reason`, async () => {
         const doc = docOf(kind, true);
-        const out = await synthesize([{ kind: kind.kind, model: doc.model }], settings, [cloud]);
+        const out = await synthesize([{ kind: kind.kind, model: doc.model }], hosting, [cloud]);
         expect(out.ok).toBe(false);
         if (!out.ok) expect(out.errors.join('\n')).toMatch(/cannot build this kind's Terraform yet/);
       });
@@ -136,7 +138,7 @@ describe.each(registeredClouds().map((c) => [c.id, c] as const))('cloud %s', (cl
       const impl = await cloudStacks(cloud);
       const plan = kind.infrastructure!.plan(doc.model).find((p) => p.cloud === cloud)!;
       const lacking = [...new Set(plan.resources.map((r) => r.kind))].filter((k) => !impl.resources[k]);
-      const out = await synthesize([{ kind: kind.kind, model: doc.model }], settings, [cloud]);
+      const out = await synthesize([{ kind: kind.kind, model: doc.model }], hosting, [cloud]);
       expect(out.ok, out.ok ? '' : out.errors.join('\n')).toBe(lacking.length === 0);
       if (!out.ok) expect(out.errors.join('\n')).toContain(`cannot build ${lacking.join(', ')} resources on this cloud yet`);
     });
@@ -145,7 +147,7 @@ describe.each(registeredClouds().map((c) => [c.id, c] as const))('cloud %s', (cl
       const impl0 = await cloudStacks(cloud);
       const plan0 = kind.infrastructure!.plan(doc.model).find((p) => p.cloud === cloud)!;
       if (plan0.resources.some((r) => !impl0.resources[r.kind])) ctx.skip(`${cloud} cannot build every resource type of a ${kind.kind} yet (see the test above)`);
-      const out = await synthesize([{ kind: kind.kind, model: doc.model }], settings, [cloud]);
+      const out = await synthesize([{ kind: kind.kind, model: doc.model }], hosting, [cloud]);
       if (!out.ok) throw new Error(out.errors.join('\n'));
       const raw = out.stacks[0]!.json;
       const json = JSON.parse(raw);

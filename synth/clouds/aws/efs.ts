@@ -32,6 +32,6 @@ export const awsFileShare: ResourceSynth = (ctx, r, i) => {
   // The servers mount at first boot: the group waits for the mount targets (group.ts).
   share(ctx, 'mountTargets', privateSubnetIds(ctx).map((subnetId, z) => new aws.EfsMountTarget(stack, `shared_files_${z}`, { fileSystemId: fs.id, subnetId, securityGroups: [sg.id] })));
   // The servers mount `<dns name>:/` (the regional name resolves to the mount target of their zone).
-  serverTag(ctx, 'nfs-source', `${fs.dnsName}:/`);
+  serverTag(ctx, 'nfs-export', `${fs.dnsName}:/`);
   new TerraformOutput(stack, 'shared_files_id', { value: fs.id, description: 'EFS file system holding the site\'s uploads' });
 };

@@ -10,7 +10,7 @@ import { AWS_USER_DATA_LIMIT } from './vm.ts';
 import { awsName, primaryRegionOnly, privateSubnetIds } from './web.ts';
 
 /** Instance tags a web server reads at boot through IMDSv2 (`instance_value db-host` reads `autostack-db-host`). */
-export type ServerTag = 'db-host' | 'db-port' | 'db-secret' | 'nfs-source' | 'cache-host' | 'cache-port';
+export type ServerTag = 'db-host' | 'db-port' | 'db-secret' | 'nfs-export' | 'cache-host' | 'cache-port';
 
 /** Where the other resource files leave what the servers must find at boot (Terraform references). */
 export function serverTag(ctx: StackContext, name: ServerTag, value: string): void {
