@@ -159,6 +159,11 @@ describe('templates', () => {
     expect(await by('wp-agency-standby')).toMatchObject({ price: 'refused', cheapest: null });
   });
 
+  it('every template renders one file: the marketplace page downloads and deploys one file per pull request', () => {
+    // The deploy API (POST /api/repos/:owner/:repo/plans) takes one file; a template of several would lose the rest.
+    for (const t of templates) expect(t.meta.files.map((f) => f.source), t.meta.name).toHaveLength(1);
+  });
+
   it('rejects parameters outside the schema and never lets a value inject YAML', () => {
     const t = templates.find((x) => x.meta.name === 'pg-dev')!;
     expect(renderTemplate(t.meta, t.sources, { storageGiB: 5 })).toMatchObject({ ok: false });
