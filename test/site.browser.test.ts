@@ -101,6 +101,9 @@ describe('the site in local mode, in Chromium', () => {
     expect(await page.locator('#costs tr[data-cloud="aws"] .usd').textContent()).toMatch(/^\$[0-9.,]+$/);
     // Azure and GCP lack some website prices: a lower bound, never a price and never $0.
     for (const cloud of ['azure', 'gcp']) expect(await page.locator(`#costs tr[data-cloud="${cloud}"] .usd`).textContent()).toMatch(/^≥ \$[1-9][0-9.,]*\*?$/);
+    // …and the page says which lines each lacks, from the review.
+    expect(await page.locator('#missing [data-missing="aws"]').count()).toBe(0);
+    for (const cloud of ['azure', 'gcp']) expect(await page.locator(`#missing [data-missing="${cloud}"]`).textContent()).toContain('mysql/shop');
     await page.selectOption('#p-canaryPause', '30m');
     await expect.poll(async () => (await page.locator('#yaml').textContent())?.includes('pause: "30m"'), WAIT).toBe(true);
     expect(await page.locator('#deploy').isDisabled()).toBe(false);
