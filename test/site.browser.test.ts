@@ -81,6 +81,40 @@ describe('the site in local mode, in Chromium', () => {
     expect(errors).toEqual([]);
   }, 120_000);
 
+  it('marketplace: the Website and Profile templates are listed and rendered like the others (kind-agnostic), with honest price lines', async () => {
+    const { page, errors } = await recordingPage(context);
+    await page.goto(`${url}/marketplace/`);
+    await page.selectOption('#category', 'website');
+    await expect.poll(() => page.locator('.tpl:visible').count(), WAIT).toBe(3);
+    expect(await page.locator('.tpl[data-name="wp-blog"] .price').textContent()).toMatch(/^from \$[0-9.,]+\/month on AWS$/);
+    expect(await page.locator('.tpl[data-name="wp-agency-standby"] .price').textContent()).toContain('not deployable yet');
+    await page.selectOption('#category', 'profile');
+    await expect.poll(() => page.locator('.tpl:visible').count(), WAIT).toBe(2);
+    expect(await page.locator('.tpl[data-name="profile-shop-ha"] .price').textContent()).toBe('no cost of its own');
+    await page.selectOption('#category', '');
+    await page.fill('#q', 'woocommerce');
+    await expect.poll(() => page.locator('.tpl:visible').count(), WAIT).toBe(2);
+
+    await page.goto(`${url}/marketplace/wp-shop-ha/`);
+    await expect.poll(async () => (await page.locator('#yaml').textContent())?.includes('kind: Website'), WAIT).toBe(true);
+    for (const cloud of ['aws', 'azure', 'gcp']) expect(await page.locator(`#costs tr[data-cloud="${cloud}"]`).count()).toBe(1);
+    expect(await page.locator('#costs tr[data-cloud="aws"] .usd').textContent()).toMatch(/^\$[0-9.,]+$/);
+    // Azure and GCP lack some website prices: a lower bound, never a price and never $0.
+    for (const cloud of ['azure', 'gcp']) expect(await page.locator(`#costs tr[data-cloud="${cloud}"] .usd`).textContent()).toMatch(/^≥ \$[1-9][0-9.,]*\*?$/);
+    // …and the page says which lines each lacks, from the review.
+    expect(await page.locator('#missing [data-missing="aws"]').count()).toBe(0);
+    for (const cloud of ['azure', 'gcp']) expect(await page.locator(`#missing [data-missing="${cloud}"]`).textContent()).toContain('mysql/shop');
+    await page.selectOption('#p-canaryPause', '30m');
+    await expect.poll(async () => (await page.locator('#yaml').textContent())?.includes('pause: "30m"'), WAIT).toBe(true);
+    expect(await page.locator('#deploy').isDisabled()).toBe(false);
+    await page.screenshot({ path: join(SHOTS, 'template-website.png'), fullPage: true });
+
+    await page.goto(`${url}/marketplace/profile-small-blog/`);
+    await expect.poll(async () => (await page.locator('#yaml').textContent())?.includes('kind: Profile'), WAIT).toBe(true);
+    expect(await page.locator('#costs tbody').textContent()).toContain('No cost of its own');
+    expect(errors).toEqual([]);
+  });
+
   it('editor: drag a PostgreSQL server, size it, see and fix a diagnostic, round-trip YAML, open a pull request', async () => {
     const { page, errors } = await recordingPage(context);
     await page.goto(`${url}/editor/`);

@@ -39,15 +39,36 @@ async function synthJson(model: PlanModel, cloud: CloudId, s = settings): Promis
 /** Terraform reads `$${` as `${` and `%%{` as `%{`. */
 const unescape = (s: string) => s.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
 
+/**
+ * Templates whose kind AutoStack cannot build into Terraform yet (the Website kind: its clouds'
+ * constructs come next); their golden stacks come with those. Until then the test checks that
+ * building them is refused with that reason, so this list must shrink when they can be built.
+ */
+const NOT_BUILT_YET = new Set(['wp-blog', 'wp-shop-ha', 'wp-agency-standby']);
+
 describe('synth golden files', () => {
   for (const t of templates) {
-    for (const cloud of cloudIds()) {
-      it(`${t.meta.name} on ${cloud} matches its reviewed golden file`, async () => {
-        const r = renderTemplate(t.meta, t.sources, { cloud });
+    // A template with a cloud parameter is built on every cloud; one pinned to a cloud, on that cloud.
+    const inputs: { cloud?: CloudId }[] = 'cloud' in t.meta.parameters.properties ? cloudIds().map((cloud) => ({ cloud })) : [{}];
+    for (const input of inputs) {
+      it(`${t.meta.name}${input.cloud ? ` on ${input.cloud}` : ''} matches its reviewed golden file (any kind)`, async () => {
+        const r = renderTemplate(t.meta, t.sources, input);
         if (!r.ok) throw new Error(r.errors.join());
-        const synth = await synthesize([{ kind: 'Plan', model: modelOf(r.files[0]!.text, r.files[0]!.path) }], settings, [cloud]);
+        const doc = loadDocument(r.files[0]!.path, r.files[0]!.text, settings);
+        const cloud = input.cloud ?? ((doc.model as { cloud?: CloudId } | undefined)?.cloud ?? 'aws');
+        if (NOT_BUILT_YET.has(t.meta.name)) {
+          if (!doc.model) return; // refused by the review already (see templates.test.ts, KNOWN_REFUSALS)
+          const refused = await synthesize([{ kind: doc.kind!, model: doc.model }], settings, [cloud]);
+          expect(refused.ok).toBe(false);
+          if (!refused.ok) expect(refused.errors.join()).toContain("cannot build this kind's Terraform yet");
+          return;
+        }
+        if (!doc.model) throw new Error(doc.diagnostics.map((d) => d.message).join('\n'));
+        const synth = await synthesize([{ kind: doc.kind!, model: doc.model }], settings, [cloud]);
         expect(synth.ok).toBe(true);
         if (!synth.ok) return;
+        // A kind without infrastructure (a Profile) builds no stack.
+        if (doc.kind === 'Profile') return expect(synth.stacks).toEqual([]);
         await expect(synth.stacks[0]!.json).toMatchFileSnapshot(`__golden__/synth/${t.meta.name}-${cloud}.tf.json`);
       });
     }
