@@ -142,11 +142,15 @@ describe.each(registeredClouds().map((c) => [c.id, c] as const))('cloud %s', (cl
       expect(out.ok, out.ok ? '' : out.errors.join('\n')).toBe(lacking.length === 0);
       if (!out.ok) expect(out.errors.join('\n')).toContain(`cannot build ${lacking.join(', ')} resources on this cloud yet`);
     });
-    it(`tags everything taggable and escapes user strings in a ${kind.kind} stack`, async (ctx) => {
+    it(`tags everything taggable and escapes user strings in a ${kind.kind} stack`, async () => {
       const doc = docOf(kind, true);
       const impl0 = await cloudStacks(cloud);
       const plan0 = kind.infrastructure!.plan(doc.model).find((p) => p.cloud === cloud)!;
-      if (plan0.resources.some((r) => !impl0.resources[r.kind])) ctx.skip(`${cloud} cannot build every resource type of a ${kind.kind} yet (see the test above)`);
+      if (plan0.resources.some((r) => !impl0.resources[r.kind])) {
+        // Nothing is built, so nothing untagged can reach the cloud: the synth refuses the kind here (the test above says why).
+        expect((await synthesize([{ kind: kind.kind, model: doc.model }], hosting, [cloud])).ok).toBe(false);
+        return;
+      }
       const out = await synthesize([{ kind: kind.kind, model: doc.model }], hosting, [cloud]);
       if (!out.ok) throw new Error(out.errors.join('\n'));
       const raw = out.stacks[0]!.json;

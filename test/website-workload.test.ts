@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { needCondition } from './tools.ts';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { CloudPlan } from '../knowledge-base/cloud-plan.ts';
 import { awsAccess } from '../synth/clouds/aws/access.ts';
@@ -68,6 +69,9 @@ function accessOf(model: WebsiteModel, plan: CloudPlan): { access: CloudAccess; 
 }
 
 const plansOf = (m: WebsiteModel) => kind.infrastructure!.plan(m);
+
+/** The tool sets file owners, so it runs as root (.ci/run does); outside CI a non-root run skips saying so. */
+const asRoot = needCondition(process.getuid?.() === 0, 'root', 'run the tests as root: the tool sets file owners (.ci/run does)');
 
 describe('Website workload: the server configuration from the site, its plan and its cloud', () => {
   it('takes the names, versions, instance memory, networks and schedule from the site, and apply-time values from instance values', () => {
@@ -187,7 +191,7 @@ describe('the website tool fills instance values into the document before writin
   }
 
   it('writes the database address the cloud set on the server', async (ctx) => {
-    if (process.getuid?.() !== 0) ctx.skip('the tool sets owners: run as root (.ci/run does)');
+    asRoot.guard(ctx);
     const { result, siteEnv } = await setup('shop-db.abc123.us-east-1.rds.amazonaws.com');
     expect(result.out).toMatch(/applied configuration/);
     expect(result.code).toBe(0);
@@ -195,7 +199,7 @@ describe('the website tool fills instance values into the document before writin
   });
 
   it('refuses a value that is not a host name, and writes nothing', async (ctx) => {
-    if (process.getuid?.() !== 0) ctx.skip('the tool sets owners: run as root (.ci/run does)');
+    asRoot.guard(ctx);
     const { result, siteEnv } = await setup("db'; touch /tmp/pwned; '");
     expect(result.code).not.toBe(0);
     expect(result.out).toMatch(/no usable instance value autostack-db-host/);
