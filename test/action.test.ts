@@ -12,7 +12,7 @@ import { planBody } from '../action/src/run-stack.ts';
 import type { StackResult } from '../action/src/run-stack.ts';
 import { failureMessage } from '../action/src/terraform.ts';
 import { FakeGitHubServer } from './github/fake-server.ts';
-import { ROOT, tempDir } from './helpers.ts';
+import { freshPrivateKey, ROOT, tempDir } from './helpers.ts';
 import { needTool } from './tools.ts';
 
 const run = promisify(execFile);
@@ -439,7 +439,10 @@ describe('Action inputs and reports', () => {
 
   it('redacts secret formats nobody registered, in a whole text and line by line, and leaves SHAs, IDs and links alone', () => {
     const m = new Masker();
-    const key = ['-----BEGIN OPENSSH PRIVATE KEY-----', 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW', 'QyNTUxOQAAACDZ5yHy3H1Xq7sV7nK4o9W9rIt1cW3dZzQZ8m4r6k2mWQAAAJg1e4ZHNXuG', '-----END OPENSSH PRIVATE KEY-----'];
+    // Keys made here, never committed: a PKCS#8 block in a heredoc, an EC (SEC1) block inline, an RSA (PKCS#1) block cut short.
+    const key = freshPrivateKey('ed25519');
+    const ec = freshPrivateKey('ec');
+    const rsa = freshPrivateKey('rsa');
     const plan = [
       '  # terraform_data.k will be created',
       '      + input  = <<-EOT',
@@ -447,18 +450,18 @@ describe('Action inputs and reports', () => {
       '        EOT',
       '      + env    = { AWS_ACCESS_KEY_ID = "ASIAY34FZKBOKMUTVV7A", note = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" }',
       '      + url    = "mysql://root:correct-horse@10.0.0.5:3306/db"',
-      '      + inline = "-----BEGIN EC PRIVATE KEY-----\\nMHcCAQEEIIrYSSNQFaA2Hwf1duRSxKtLYX5CB04fSeQ6tF1aY/PuoAoGCCqGSM49\\n-----END EC PRIVATE KEY-----\\n"',
+      `      + inline = "${ec.join('\\n')}\\n"`,
       '      + db_password = "opensesame"',
       '      + "client_secret": "abc.def"',
       `      source ${'5'.repeat(40)} lock 8d7e3f6a-6dda-d623-71d4-2a763e656f17 https://github.com/acme/infra/actions/runs/4242 secret_arn = "arn:aws:secretsmanager:us-east-1:1:secret:x"`,
       '  # the key block without its end line (cut short):',
-      '-----BEGIN RSA PRIVATE KEY-----',
-      'MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun',
+      rsa[0]!,
+      rsa[1]!,
       'Apply complete! Resources: 1 added, 0 changed, 0 destroyed.',
     ].join('\n');
     const line = m.lineRedactor();
     for (const out of [m.redact(plan), plan.split('\n').map(line).join('\n')]) {
-      for (const secret of [...key.slice(1, 3), 'ASIAY34FZKBOKMUTVV7A', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'correct-horse', 'MHcCAQEEIIrYSSNQFaA2Hwf1duRSxKtLYX5CB04fSeQ6tF1aY', 'opensesame', 'abc.def', 'MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun']) expect(out).not.toContain(secret);
+      for (const secret of [...key.slice(1, -1), 'ASIAY34FZKBOKMUTVV7A', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'correct-horse', ec[1]!.slice(0, 40), 'opensesame', 'abc.def', rsa[1]!]) expect(out).not.toContain(secret);
       expect(out).toContain('mysql://root:***@10.0.0.5:3306/db');
       expect(out).toContain('db_password = "***"');
       for (const kept of ['5'.repeat(40), '8d7e3f6a-6dda-d623-71d4-2a763e656f17', 'https://github.com/acme/infra/actions/runs/4242', 'arn:aws:secretsmanager:us-east-1:1:secret:x', 'Apply complete! Resources: 1 added', '# terraform_data.k will be created', 'EOT']) expect(out).toContain(kept);
@@ -570,11 +573,12 @@ TERRAFORM.describe('state locks, saved plans and secret formats with the real te
   }, 120_000);
 
   it('redacts private keys, AWS keys and connection-string passwords no attribute marks sensitive, in the log, the summary and the comment', async () => {
-    const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\nVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK\n-----END RSA PRIVATE KEY-----\n';
+    const lines = freshPrivateKey('rsa');
+    const pem = `${lines.join('\n')}\n`;
     const awsId = 'AKIAIOSFODNN7EXAMPLE';
     const awsSecret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
     const dbPassword = 'Sup3rS3cretDbPass';
-    const secrets = ['MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun', 'VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK', awsId, awsSecret, dbPassword];
+    const secrets = [lines[1]!, lines[2]!, awsId, awsSecret, dbPassword];
     const body = JSON.stringify({
       terraform: { backend: { local: { path: 'terraform.tfstate' } } },
       resource: { terraform_data: {

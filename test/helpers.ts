@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import '../synth/node.ts';
 import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -58,4 +59,15 @@ export async function gitRepo(commits: Record<string, string | null>[], branchAf
     await git.commit(`commit ${i}`);
   }
   return root;
+}
+
+/**
+ * A private key made for the test, as PEM lines (nothing key-like is committed): PKCS#1 RSA
+ * (`BEGIN RSA PRIVATE KEY`), SEC1 EC (`BEGIN EC PRIVATE KEY`) or PKCS#8 Ed25519 (`BEGIN PRIVATE KEY`).
+ */
+export function freshPrivateKey(type: 'rsa' | 'ec' | 'ed25519' = 'rsa'): string[] {
+  const privateKeyEncoding = { type: type === 'rsa' ? 'pkcs1' : type === 'ec' ? 'sec1' : 'pkcs8', format: 'pem' } as const;
+  const options = { ...(type === 'rsa' ? { modulusLength: 1024 } : {}), ...(type === 'ec' ? { namedCurve: 'prime256v1' } : {}), privateKeyEncoding, publicKeyEncoding: { type: 'spki', format: 'pem' } };
+  const { privateKey } = generateKeyPairSync(type as 'rsa', options as never) as unknown as { privateKey: string };
+  return privateKey.trim().split('\n');
 }

@@ -17,7 +17,7 @@ import { BOOT_SCRIPT_PATH, cloudConfig } from '../synth/stack/user-data.ts';
 import { renderBootstrap } from '../synth/kinds/plan/boot/bootstrap.ts';
 import { hasErrors } from '../synth/core/diagnostics.ts';
 import { synthesize } from '../synth/stack/synthesize.ts';
-import { plan, tempDir } from './helpers.ts';
+import { freshPrivateKey, plan, tempDir } from './helpers.ts';
 import { needTool } from './tools.ts';
 
 const run = promisify(execFile);
@@ -179,7 +179,7 @@ describe('first-boot user data', () => {
 describe('secrets never reach user data, tags or terraform outputs', () => {
   /** Values shaped like credentials, each with the words the refusal names it by. */
   const CREDENTIALS: [string, string][] = [
-    ['a private key', '-----BEGIN RSA PRIVATE KEY----- MIIEowIBAAKCAQEAu1SU1'],
+    ['a private key', freshPrivateKey('rsa').slice(0, 2).join(' ').slice(0, 52)],
     ['an AWS access key id', 'AKIAIOSFODNN7EXAMPLE'],
     ['an AWS access key id', 'ASIAIOSFODNN7EXAMPLE'],
     ['an AWS secret access key', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
