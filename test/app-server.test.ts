@@ -17,7 +17,7 @@ import { loadAppConfig } from '../app/services/config.ts';
 import fc from 'fast-check';
 import { APP_ID, FakeGitHub, operationsCalled, PLAN, payload, ROOT_PLAN_FILE, TEST_OCTOKIT, TEST_PRIVATE_KEY, undeclaredOperation } from './github/harness.ts';
 import { chunkedUpload } from './attack-inputs.ts';
-import { ROOT } from './helpers.ts';
+import { collectingLog, ROOT } from './helpers.ts';
 
 const SECRET = 'a-webhook-secret';
 let url = '';
@@ -106,15 +106,7 @@ describe('the webhook server on 127.0.0.1', () => {
 });
 
 describe('the webhook endpoint under attack (no secret)', () => {
-  /** A logger that keeps every record as JSON text. */
-  const collecting = () => {
-    const records: string[] = [];
-    const log: Record<string, unknown> = {};
-    for (const level of ['trace', 'debug', 'info', 'warn', 'error', 'fatal']) log[level] = (...args: unknown[]) => records.push(`${level} ${JSON.stringify(args, (_k, v) => (v instanceof Error ? { ...v, message: v.message } : v))}`);
-    log.child = () => log;
-    log.level = 'info';
-    return { records, log };
-  };
+  const collecting = () => collectingLog();
 
   it('stops reading a chunked delivery at 25 MB (413), checks the signature before parsing, and logs a refusal once without its payload', async () => {
     const { records, log } = collecting();

@@ -1,4 +1,5 @@
 import '../synth/node.ts';
+import { collectingLog } from './helpers.ts';
 import type { AddressInfo } from 'node:net';
 import type { Probot } from 'probot';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -21,14 +22,8 @@ afterEach(() => {
   while (cleanup.length) cleanup.pop()!();
 });
 
-function collecting() {
-  const records: string[] = [];
-  const log: Record<string, unknown> = {};
-  for (const level of ['trace', 'debug', 'info', 'warn', 'error', 'fatal']) log[level] = (...args: unknown[]) => records.push(`${level} ${JSON.stringify(args)}`);
-  log.child = () => log;
-  log.level = 'info';
-  return { records, log: log as never as Probot['log'] };
-}
+/** A logger that keeps every record as JSON text. */
+const collecting = () => collectingLog() as { records: string[]; log: Probot['log'] };
 
 async function setUp(answerWithinMs?: number) {
   const gh = await new LiveGitHub(APP_ID, SECRET).start();

@@ -1,4 +1,5 @@
 import '../synth/node.ts';
+import { collectingLog } from './helpers.ts';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -43,15 +44,7 @@ interface App {
   close: () => void;
 }
 
-/** A logger that keeps every record as JSON text. */
-function collecting() {
-  const records: string[] = [];
-  const log: Record<string, unknown> = {};
-  for (const level of ['trace', 'debug', 'info', 'warn', 'error', 'fatal']) log[level] = (...args: unknown[]) => records.push(`${level} ${JSON.stringify(args, (_k, v) => (v instanceof Error ? { message: v.message } : v))}`);
-  log.child = () => log;
-  log.level = 'info';
-  return { records, log };
-}
+const collecting = () => collectingLog();
 
 async function startApp(Octokit = AppOctokit, handlerDeadlineMs?: number): Promise<App> {
   const { records, log } = collecting();

@@ -71,3 +71,19 @@ export function freshPrivateKey(type: 'rsa' | 'ec' | 'ed25519' = 'rsa'): string[
   const { privateKey } = generateKeyPairSync(type as 'rsa', options as never) as unknown as { privateKey: string };
   return privateKey.trim().split('\n');
 }
+
+/**
+ * A Probot-shaped logger that keeps every record as JSON text (errors with their message, own
+ * fields and stack), for tests that read what was logged, or check that a secret never was.
+ * `level: 'trace'` also reports every level as enabled, so nothing is filtered before it is kept.
+ */
+export function collectingLog(level: 'info' | 'trace' = 'info'): { records: string[]; log: any } {
+  const records: string[] = [];
+  const log: Record<string, unknown> = {};
+  const write = (name: string) => (...args: unknown[]) => records.push(`${name} ${JSON.stringify(args, (_k, v) => (v instanceof Error ? { ...v, message: v.message, stack: v.stack } : typeof v === 'bigint' ? String(v) : v))}`);
+  for (const name of ['trace', 'debug', 'info', 'warn', 'error', 'fatal']) log[name] = write(name);
+  log.child = () => log;
+  log.level = level;
+  if (level === 'trace') log.isLevelEnabled = () => true;
+  return { records, log };
+}

@@ -16,7 +16,7 @@ import { SOURCE_TRAILER } from '../synth/contract/deploy-manifest.ts';
 import { APP_ID, PLAN, payload, TEST_OCTOKIT, TEST_PRIVATE_KEY } from './github/harness.ts';
 import { LiveGitHub } from './github/live-github.ts';
 import type { Attempt } from './github/live-github.ts';
-import { ROOT } from './helpers.ts';
+import { collectingLog, ROOT } from './helpers.ts';
 
 const SECRET = 'a-webhook-secret-for-redelivery-tests';
 const F = '.autostack/orders-db.yaml';
@@ -31,14 +31,7 @@ afterEach(() => {
 });
 
 /** A logger that keeps every record as JSON text. */
-function collecting() {
-  const records: string[] = [];
-  const log: Record<string, unknown> = {};
-  for (const level of ['trace', 'debug', 'info', 'warn', 'error', 'fatal']) log[level] = (...args: unknown[]) => records.push(`${level} ${JSON.stringify(args)}`);
-  log.child = () => log;
-  log.level = 'info';
-  return { records, log: log as never as Probot['log'] };
-}
+const collecting = () => collectingLog() as { records: string[]; log: Probot['log'] };
 
 async function github(): Promise<LiveGitHub> {
   const gh = await new LiveGitHub(APP_ID, SECRET).start();

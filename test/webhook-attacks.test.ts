@@ -17,7 +17,7 @@ import type { GitHubModeOptions } from '../app/server.ts';
 import { loadAppConfig } from '../app/services/config.ts';
 import { createWebApp } from '../app/web.ts';
 import { APP_ID, FakeGitHub, PLAN, payload, ROOT_PLAN_FILE, TEST_OCTOKIT, TEST_PRIVATE_KEY } from './github/harness.ts';
-import { ROOT } from './helpers.ts';
+import { collectingLog, ROOT } from './helpers.ts';
 
 /**
  * The webhook endpoint as deployed (app/main.ts: the webhook path in front of the API and the site),
@@ -32,17 +32,8 @@ const TOKEN = 'ghs_testtoken0000000000000000000000000000';
 const HEAD = 'c'.repeat(40);
 const BASE = 'b'.repeat(40);
 
-/** A logger that keeps every record, at every level, as JSON text. */
-function collecting() {
-  const records: string[] = [];
-  const log: Record<string, unknown> = {};
-  const write = (level: string) => (...args: unknown[]) => records.push(`${level} ${JSON.stringify(args, (_k, v) => (v instanceof Error ? { ...v, message: v.message, stack: v.stack } : typeof v === 'bigint' ? String(v) : v))}`);
-  for (const level of ['trace', 'debug', 'info', 'warn', 'error', 'fatal']) log[level] = write(level);
-  log.child = () => log;
-  log.level = 'trace';
-  log.isLevelEnabled = () => true;
-  return { records, log };
-}
+/** Every record, at every level. */
+const collecting = () => collectingLog('trace');
 
 interface Running {
   url: string;
