@@ -1,11 +1,10 @@
 import '../synth/node.ts';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { get as httpsGet } from 'node:https';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -18,6 +17,8 @@ import { cloudFunctionsFile, serverTool } from '../synth/kinds/plan/boot/tools.t
 import { planKind } from '../synth/kinds/plan/index.ts';
 import type { PlanModel } from '../synth/kinds/plan/model.ts';
 import { plan } from './helpers.ts';
+import { freePort, processRunner } from './real-process.ts';
+import type { Result } from './real-process.ts';
 import { needAll, needCondition, needTool } from './tools.ts';
 
 /*
@@ -51,41 +52,8 @@ function modelOf(spec: string): PlanModel {
   return doc.model as PlanModel;
 }
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 /** Every process the test started and has not seen end: afterAll stops what a failed step left behind. */
-const running = new Set<ChildProcess>();
-
-function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<Result> {
-  return new Promise((resolve) => {
-    // cwd '/': the postgres user cannot enter a checkout under a private temporary directory (as CI's is).
-    const child: ChildProcess = execFile(cmd, args, { cwd: '/', env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024, timeout: 300_000 }, (err, stdout, stderr) => {
-      running.delete(child);
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) || 1 : 0, stdout: String(stdout), stderr: String(stderr) });
-    });
-    running.add(child);
-    if (input !== undefined) child.stdin!.end(input);
-  });
-}
-async function ok(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<string> {
-  const r = await sh(cmd, args, env, input);
-  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
+const { sh, ok, running } = processRunner(300_000);
 
 interface Node {
   index: number;

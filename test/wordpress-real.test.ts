@@ -1,5 +1,5 @@
 import '../synth/node.ts';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -17,6 +17,8 @@ import { renderNodeEnv, renderSiteDocument, siteFiles, WEBSITE_CONFIG_KEY } from
 import { DEBIAN_WORDPRESS, SALT_NAMES } from '../synth/kinds/website/boot/config.ts';
 import type { ServerLayout, WordPressServerConfig } from '../synth/kinds/website/boot/config.ts';
 import { websiteCloudFile, websiteTool } from '../synth/kinds/website/boot/tool.ts';
+import { freePort, processRunner } from './real-process.ts';
+import type { Result } from './real-process.ts';
 import { needAll, needCondition, needTool } from './tools.ts';
 
 /*
@@ -35,37 +37,8 @@ const TITLE = `AutoStack real test ${randomBytes(4).toString('hex')}`;
 const started = Date.now();
 const timings: Record<string, number> = {};
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-const running = new Set<ChildProcess>();
-function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<Result> {
-  return new Promise((resolve) => {
-    const child: ChildProcess = execFile(cmd, args, { cwd: '/', env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024, timeout: 120_000 }, (err, stdout, stderr) => {
-      running.delete(child);
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) || 1 : 0, stdout: String(stdout), stderr: String(stderr) });
-    });
-    running.add(child);
-    if (input !== undefined) child.stdin!.end(input);
-  });
-}
-async function ok(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<string> {
-  const r = await sh(cmd, args, env, input);
-  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** Every process the test started and has not seen end: afterAll stops what a failed step left behind. */
+const { sh, ok, running } = processRunner(120_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Response {
