@@ -34,6 +34,10 @@ const fixtureWorkload: Workload<WebsiteModel> = {
   bootScript: (m, _plan, index) => `#!/bin/sh\n# test fixture first boot of ${m.name} server ${index}: php ${m.runtime.php}\nexit 0\n`,
   serverConfig: (m) => ({ key: 'autostack/config/website.json', content: JSON.stringify({ site: m.name, php: m.runtime.php }) }),
   outputs: { primaryAddress: 'the first web server', secret: 'the WordPress salts and passwords' },
+  // The contract with the cloud is the product's: the values the servers read, their groups, their database.
+  instanceValues: (...a) => productWorkload!.instanceValues!(...a),
+  group: (...a) => productWorkload!.group!(...a),
+  database: { name: 'wordpress', user: 'wordpress', port: 3306 },
 };
 const productWorkload = websiteKind.infrastructure!.workload;
 registerKind({ ...websiteKind, infrastructure: { ...websiteKind.infrastructure!, workload: fixtureWorkload } });
@@ -115,12 +119,12 @@ describe('a Website on AWS', () => {
     expect(lt.iam_instance_profile).toEqual({ name: '${aws_iam_instance_profile.server_profile.name}' });
     expect(Buffer.from(lt.user_data, 'base64').toString('utf8')).toMatch(/^#cloud-config\n/);
     const instanceTags = lt.tag_specifications.find((t: any) => t.resource_type === 'instance').tags;
-    expect(instanceTags).toMatchObject({ 'autostack-org': 'acme', 'autostack-db-host': '${aws_db_instance.mysql.address}', 'autostack-nfs-export': '${aws_efs_file_system.shared_files.dns_name}:/', 'autostack-db-secret': '${aws_db_instance.mysql.master_user_secret[0].secret_arn}', 'autostack-cache-host': '${aws_elasticache_replication_group.cache.primary_endpoint_address}' });
+    expect(instanceTags).toMatchObject({ 'autostack-org': 'acme', 'autostack-db-host': '${aws_db_instance.mysql.address}', 'autostack-nfs-export': '${aws_efs_file_system.shared_files.dns_name}:/', 'autostack-db-secret': 'autostack/acme/shop/wordpress-db', 'autostack-cache-host': '${aws_elasticache_replication_group.cache.primary_endpoint_address}' });
     // The site document in the stack's bucket; the servers may write backups only under the backups prefix.
     expect(r.aws_s3_object.site_config).toMatchObject({ bucket: '${aws_s3_bucket.backups.id}', key: 'autostack/config/website.json' });
     const policy = json.data.aws_iam_policy_document.server_access.statement;
     expect(policy.find((s: any) => s.sid === 'BackupObjects').resources).toEqual(['${aws_s3_bucket.backups.arn}/backups/*']);
-    expect(policy.find((s: any) => s.sid === 'DatabasePassword').resources).toEqual(['${aws_db_instance.mysql.master_user_secret[0].secret_arn}']);
+    expect(policy.find((s: any) => s.sid === 'DatabasePassword').resources).toEqual(['${aws_secretsmanager_secret.mysql_password.arn}']);
     expect(r.aws_s3_bucket_lifecycle_configuration.backups_lifecycle.rule[0]).toMatchObject({ filter: [{ prefix: 'backups/' }], expiration: [{ days: 14 }] });
     // Route out through the NAT; alias records for the platform names to the load balancer.
     expect(r.aws_nat_gateway.nat).toBeDefined();
@@ -150,11 +154,16 @@ describe('a Website on AWS', () => {
   it('keeps the database and files private, encrypted and protected, with the password never in Terraform', async () => {
     const { json, raw } = await stackOf(site(TYPICAL));
     const db = json.resource.aws_db_instance.mysql;
-    expect(db).toMatchObject({ engine: 'mysql', publicly_accessible: false, storage_encrypted: true, multi_az: true, deletion_protection: true, skip_final_snapshot: false, manage_master_user_password: true, backup_retention_period: 14, backup_window: '02:15-02:45', allocated_storage: 50, db_subnet_group_name: '${aws_db_subnet_group.mysql_subnets.name}' });
+    expect(db).toMatchObject({ engine: 'mysql', publicly_accessible: false, storage_encrypted: true, multi_az: true, deletion_protection: true, skip_final_snapshot: false, username: 'wordpress', backup_retention_period: 14, backup_window: '02:15-02:45', allocated_storage: 50, db_subnet_group_name: '${aws_db_subnet_group.mysql_subnets.name}' });
     expect(db.final_snapshot_identifier).toMatch(/^autostack-shop-mysql-final$/);
     expect(db.max_allocated_storage).toBeGreaterThan(50);
     expect(db).not.toHaveProperty('password');
-    expect(raw).not.toMatch(/"password"|"password_wo"|secret_string|"auth_token"/);
+    // The password is ephemeral: given write-only to the database and to the secret the servers read, in neither state nor plan.
+    expect(json.ephemeral.random_password.mysql_password).toMatchObject({ length: 40, special: false });
+    expect(db).toMatchObject({ password_wo: '${ephemeral.random_password.mysql_password.result}', password_wo_version: 1 });
+    expect(json.resource.aws_secretsmanager_secret_version.mysql_password_value).toMatchObject({ secret_id: '${aws_secretsmanager_secret.mysql_password.id}', secret_string_wo: '${ephemeral.random_password.mysql_password.result}', secret_string_wo_version: 1 });
+    expect(json.terraform.required_version).toBe('>= 1.11.0');
+    expect(raw).not.toMatch(/"password"|"secret_string"|"auth_token"/);
     expect(json.resource.aws_db_subnet_group.mysql_subnets.subnet_ids).toEqual(['${aws_subnet.private_0.id}', '${aws_subnet.private_1.id}', '${aws_subnet.private_2.id}']);
     const efs = json.resource.aws_efs_file_system.shared_files;
     expect(efs).toMatchObject({ encrypted: true, lifecycle: { prevent_destroy: true } });

@@ -97,14 +97,14 @@ describe('Website workload: the server configuration from the site, its plan and
       expect(c.trustedProxies.length, plan.cloud).toBeGreaterThan(0);
       expect(c.sharedStorage!.options, plan.cloud).toMatch(/_netdev/);
       // The cloud sets exactly the values the configuration names.
-      expect(workload.instanceValues!(m, plan, 0).map((v) => [v.name, v.resource, v.attribute])).toEqual([['db-host', 'mysql/shop', 'host'], ['nfs-export', 'file-share/shop', 'nfs-export'], ['cache-host', 'cache/shop', 'host']]);
+      expect(workload.instanceValues!(m, plan, 0).map((v) => [v.name, v.resource, v.attribute])).toEqual([['db-host', 'mysql/shop', 'host'], ['db-secret', 'mysql/shop', 'password-secret'], ['nfs-export', 'file-share/shop', 'nfs-export'], ['cache-host', 'cache/shop', 'host']]);
     }
   });
 
   it('gives the standby group of an active/passive site its own file share and the writer database', () => {
     const m: WebsiteModel = { ...load('region: us-east-1'), availability: { mode: 'activePassive', standbyRegion: 'us-west' } };
     const plan = plansOf(m)[0]!;
-    expect(workload.instanceValues!(m, plan, 1).map((v) => v.resource)).toEqual(['mysql/shop', 'file-share/shop-standby-1']);
+    expect(workload.instanceValues!(m, plan, 1).map((v) => v.resource)).toEqual(['mysql/shop', 'mysql/shop', 'file-share/shop-standby-1']);
     expect(() => workload.instanceValues!(m, plan, 2)).toThrow(/no instance group 2/);
   });
 

@@ -154,7 +154,7 @@ function loopbackAccess(secretFile: string, objects: string): CloudAccess {
   return {
     storage: { protocol: 's3', bucket: BUCKET, region: 'us-east-1', endpoint: '127.0.0.1' },
     shellConstants: [`SECRET_FILE=${shellQuote(secretFile)}`, `OBJECTS=${shellQuote(objects)}`],
-    shellFunctions: ['config_read() { cat "$OBJECTS/$1"; }', 'secret_read() { cat "$SECRET_FILE" 2>/dev/null || true; }', 'secret_write() { cat >"$SECRET_FILE"; }', ''].join('\n'),
+    shellFunctions: ['config_read() { cat "$OBJECTS/$1"; }', 'secret_read() { if [ $# -gt 0 ]; then cat "$SECRET_FILE.$1" 2>/dev/null || true; else cat "$SECRET_FILE" 2>/dev/null || true; fi; }', 'secret_write() { cat >"$SECRET_FILE"; }', ''].join('\n'),
   };
 }
 
@@ -218,7 +218,8 @@ beforeAll(async () => {
     source: { type: 'debian', version: DEBIAN_WORDPRESS },
     // The shared storage's mount point is a plain directory here: the uploads live there, linked from wp-content.
     sharedStorage: { protocol: 'nfs', source: 'files.example.test:/wordpress' },
-    database: { host: '127.0.0.1', port: dbPort, name: 'wordpress', user: 'wp', tls: false },
+    // The password is the whole value of its own secret, as the clouds' stacks write it; the site's secret gets only the salts.
+    database: { host: '127.0.0.1', port: dbPort, name: 'wordpress', user: 'wp', tls: false, passwordSecret: 'autostack/acme/blog/wordpress-db' },
     access: loopbackAccess(secretFile, join(root, 'bucket')),
     healthPath: '/healthz',
     memoryMiB: 1024,
@@ -240,7 +241,8 @@ beforeAll(async () => {
   await startMariadb();
   dbPassword = randomBytes(18).toString('base64url');
   await sql(`CREATE DATABASE wordpress CHARACTER SET utf8mb4; CREATE USER 'wp'@'127.0.0.1' IDENTIFIED BY '${dbPassword}'; GRANT ALL ON wordpress.* TO 'wp'@'127.0.0.1';`);
-  await writeFile(secretFile, JSON.stringify({ DB_PASSWORD: dbPassword }));
+  await mkdir(dirname(`${secretFile}.autostack/acme/blog/wordpress-db`), { recursive: true });
+  await writeFile(`${secretFile}.autostack/acme/blog/wordpress-db`, `${dbPassword}\n`);
   await waitFor('s3rver', 's3rver', () =>
     new Promise<boolean>((resolve) => {
       const req = httpsGet({ host: '127.0.0.1', port: s3Port, path: '/', rejectUnauthorized: false, timeout: 1000 }, (res) => {
@@ -322,6 +324,8 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
       expect(file[name]).toBe(stored[name]);
     }
     expect(file.DB_PASSWORD).toBe(dbPassword);
+    // The database password stays in its own secret: the servers never copy it into the one they write.
+    expect(stored).not.toHaveProperty('DB_PASSWORD');
     expect((await ok('stat', ['-c', '%U:%G %a', join(layout.configDir, 'secrets.json')])).trim()).toBe('root:nogroup 640');
     // Nothing secret in the generated files.
     for (const f of siteFiles(config, layout)) expect(f.content).not.toContain(dbPassword);

@@ -26,6 +26,7 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object/index.js';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
+import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version/index.js';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group/index.js';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet/index.js';
 import { VolumeAttachment } from '@cdktf/provider-aws/lib/volume-attachment/index.js';
@@ -60,6 +61,6 @@ export type { AcmCertificate, AutoscalingGroup, DbInstance, EfsFileSystem, EfsMo
 export const aws = {
   AwsProvider, DataAwsAmi, DataAwsAvailabilityZones, DataAwsIamPolicyDocument, DataAwsSsmParameter, DataAwsSubnets, DataAwsVpc, EbsVolume, Eip, IamInstanceProfile, IamRole, IamRolePolicy, Instance,
   InternetGateway, NatGateway, Route, RouteTable, RouteTableAssociation, S3Bucket, S3Object, Subnet, Vpc, VpcEndpoint, S3BucketLifecycleConfiguration, S3BucketOwnershipControls, S3BucketPolicy, S3BucketPublicAccessBlock, S3BucketServerSideEncryptionConfigurationA, S3BucketVersioningA,
-  SecretsmanagerSecret, SecurityGroup, VolumeAttachment,
+  SecretsmanagerSecret, SecretsmanagerSecretVersion, SecurityGroup, VolumeAttachment,
   AcmCertificate, AcmCertificateValidation, AutoscalingGroup, AutoscalingPolicy, CloudfrontDistribution, CloudwatchMetricAlarm, DbInstance, DbSubnetGroup, EfsBackupPolicy, EfsFileSystem, EfsMountTarget, ElasticacheReplicationGroup, ElasticacheSubnetGroup, LaunchTemplate, Lb, LbListener, LbListenerCertificate, LbTargetGroup, Route53Record, Route53Zone, SnsTopic, SnsTopicSubscription,
 };

@@ -29,6 +29,10 @@ export async function buildStack(synthesis: Synthesis, impl: CloudStacks, infra:
     bootScript: (index, access) => workload.bootScript(model, plan, index, access),
     serverConfig: (index, access) => workload.serverConfig?.(model, plan, index, access),
     instanceValues: (index) => workload.instanceValues?.(model, plan, index) ?? [],
+    group: (index) => {
+      if (!workload.group) throw new Error(`${subject.name}: ${workload.title} servers do not form instance groups`);
+      return workload.group(model, plan, index);
+    },
     shared: new Map(),
     lit: (t) => synthesis.literal(t),
     serverGroup: (index, ...members) => groups.set(index, [...(groups.get(index) ?? []), ...members]),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CloudPlan } from '../../knowledge-base/cloud-plan.ts';
 import type { AbstractResource, CloudId, ResourceKind } from '../../knowledge-base/types.ts';
-import type { CloudAccess, InstanceValue, Subject, Workload } from '../core/registry/kinds.ts';
+import type { CloudAccess, GroupPolicy, InstanceValue, Subject, Workload } from '../core/registry/kinds.ts';
 import type { SettingsModel } from '../core/resolve/settings.ts';
 import type { Synthesis, TerraformResource, TerraformStack } from '../cdktf/index.ts';
 
@@ -21,6 +21,8 @@ export interface StackContext {
   serverConfig(index: number, access: CloudAccess): { key: string; content: string } | undefined;
   /** Apply-time values the servers of `index` read from their `autostack-<name>` tags or metadata (none when the workload declares none). */
   instanceValues(index: number): InstanceValue[];
+  /** How instance group `index` scales and rolls out (the workload's `group`); throws when the workload has no groups. */
+  group(index: number): GroupPolicy;
   /** Tags/labels every resource carries (values already wrapped as literals). */
   tags: Record<string, string>;
   /** Constructs shared between resources (network, identity, bucket...), by role. */

@@ -1,4 +1,5 @@
 import type { AbstractResource } from '../../knowledge-base/types.ts';
+import type { InstanceValue } from '../core/registry/kinds.ts';
 import type { StackContext } from './context.ts';
 import { DataResource } from '../cdktf/index.ts';
 
@@ -53,4 +54,28 @@ export function serverIdentity(ctx: StackContext, r: AbstractResource, index: nu
   const input = Object.fromEntries((r.replaceOn ?? []).map((a) => [a, ctx.lit(String(r.attrs[a]))]));
   // In Terraform JSON, replace_triggered_by takes bare references ("terraform_data.x"), not "${…}".
   return ctx.synthesis.address(new DataResource(ctx.stack, `server_${index}_identity`, { input }));
+}
+
+/**
+ * What a resource file knows of an abstract resource once applied (a Terraform reference: a
+ * database's address, a file share's export, the secret holding a password), for the workload's
+ * instance values (`InstanceValue.resource` and `.attribute`).
+ */
+export function provide(ctx: StackContext, resourceKey: string, attribute: InstanceValue['attribute'], value: string): void {
+  const all = maybeShared<Map<string, string>>(ctx, 'provided') ?? share(ctx, 'provided', new Map<string, string>());
+  all.set(`${resourceKey}#${attribute}`, value);
+}
+
+/**
+ * The tags or metadata (`autostack-<name>`: value) the servers of group `index` carry: each
+ * instance value of the workload, from what the resource files provided. A value no file provided
+ * stops the synthesis: the servers would wait for it forever.
+ */
+export function instanceValueTags(ctx: StackContext, index: number): Record<string, string> {
+  const all = maybeShared<Map<string, string>>(ctx, 'provided') ?? new Map<string, string>();
+  return Object.fromEntries(ctx.instanceValues(index).map((v) => {
+    const value = all.get(`${v.resource}#${v.attribute}`);
+    if (value === undefined) throw new Error(`synth: ${ctx.plan.cloud} does not provide ${v.description} (${v.attribute} of ${v.resource}), which the servers read as autostack-${v.name}: the resource's file must call provide() (check the resource order)`);
+    return [`autostack-${v.name}`, value];
+  }));
 }

@@ -32,8 +32,8 @@ ensure_cloud_cli() { # ensure_cloud_cli PACKAGE_SOURCE EGRESS: never downloads w
 config_read() { # config_read KEY: an object of the plan's bucket on stdout
   aws s3 cp --region "$AWS_REGION" --only-show-errors "s3://$BUCKET/$1" -
 }
-secret_read() {
-  aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$SECRET_ID" --query SecretString --output text 2>/dev/null || true
+secret_read() { # secret_read [NAME]: the stack's secret, or secret NAME of the stack's region
+  aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "\${1:-$SECRET_ID}" --query SecretString --output text 2>/dev/null || true
 }
 secret_write() { # the value arrives on stdin, never on a command line
   aws secretsmanager put-secret-value --region "$AWS_REGION" --secret-id "$SECRET_ID" --secret-string file:///dev/stdin >/dev/null

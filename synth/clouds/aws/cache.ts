@@ -1,7 +1,6 @@
 import { aws } from '../../cdktf/aws.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
-import { share } from '../../stack/shared.ts';
-import { serverTag } from './group.ts';
+import { provide, share } from '../../stack/shared.ts';
 import { webGroupIngress } from './web-firewall.ts';
 import { awsName, primaryRegionOnly, privateSubnetIds } from './web.ts';
 
@@ -34,6 +33,5 @@ export const awsCache: ResourceSynth = (ctx, r, i) => {
     autoMinorVersionUpgrade: 'true',
     applyImmediately: false,
   }));
-  serverTag(ctx, 'cache-host', cache.primaryEndpointAddress);
-  serverTag(ctx, 'cache-port', '6379');
+  provide(ctx, r.key, 'host', cache.primaryEndpointAddress);
 };

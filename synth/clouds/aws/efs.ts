@@ -1,8 +1,7 @@
 import { TerraformOutput } from '../../cdktf/index.ts';
 import { aws } from '../../cdktf/aws.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
-import { share } from '../../stack/shared.ts';
-import { serverTag } from './group.ts';
+import { provide, share } from '../../stack/shared.ts';
 import { webGroupIngress } from './web-firewall.ts';
 import { awsName, primaryRegionOnly, privateSubnetIds } from './web.ts';
 
@@ -32,6 +31,6 @@ export const awsFileShare: ResourceSynth = (ctx, r, i) => {
   // The servers mount at first boot: the group waits for the mount targets (group.ts).
   share(ctx, 'mountTargets', privateSubnetIds(ctx).map((subnetId, z) => new aws.EfsMountTarget(stack, `shared_files_${z}`, { fileSystemId: fs.id, subnetId, securityGroups: [sg.id] })));
   // The servers mount `<dns name>:/` (the regional name resolves to the mount target of their zone).
-  serverTag(ctx, 'nfs-export', `${fs.dnsName}:/`);
+  provide(ctx, r.key, 'nfs-export', `${fs.dnsName}:/`);
   new TerraformOutput(stack, 'shared_files_id', { value: fs.id, description: 'EFS file system holding the site\'s uploads' });
 };

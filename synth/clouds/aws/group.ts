@@ -1,44 +1,21 @@
 import { TerraformOutput } from '../../cdktf/index.ts';
 import { aws } from '../../cdktf/aws.ts';
 import type { EfsMountTarget, IamRole, LbListener, LbTargetGroup, Route, S3Bucket, SecretsmanagerSecret, SecurityGroup } from '../../cdktf/aws.ts';
-import type { AbstractResource } from '../../../knowledge-base/types.ts';
+import type { GroupPolicy } from '../../core/registry/kinds.ts';
 import type { ResourceSynth, StackContext } from '../../stack/context.ts';
-import { maybeShared, share, shared } from '../../stack/shared.ts';
+import { instanceValueTags, maybeShared, share, shared } from '../../stack/shared.ts';
 import { cloudConfig, withinLimit } from '../../stack/user-data.ts';
 import { awsAccess } from './access.ts';
 import { AWS_USER_DATA_LIMIT } from './vm.ts';
 import { awsName, primaryRegionOnly, privateSubnetIds } from './web.ts';
 
-/** Instance tags a web server reads at boot through IMDSv2 (`instance_value db-host` reads `autostack-db-host`). */
-export type ServerTag = 'db-host' | 'db-port' | 'db-secret' | 'nfs-export' | 'cache-host' | 'cache-port';
-
-/** Where the other resource files leave what the servers must find at boot (Terraform references). */
-export function serverTag(ctx: StackContext, name: ServerTag, value: string): void {
-  const tags = maybeShared<Record<string, string>>(ctx, 'serverTags') ?? share<Record<string, string>>(ctx, 'serverTags', {});
-  tags[`autostack-${name}`] = value;
-}
-
-/** How the group's servers are replaced, from the plan's `updates` (rolling, canary steps and pause, blue/green). */
-export function rolloutOf(r: AbstractResource): { checkpoints?: number[]; delaySeconds?: number; minHealthy: number; maxHealthy: number } {
-  const text = String(r.attrs.updates ?? 'rolling');
-  if (text === 'rolling') return { minHealthy: 100, maxHealthy: 110 };
-  const canary = /^canary ((?:\d{1,3}\/)*\d{1,3})% pause (\d{1,4})([mh])$/.exec(text);
-  if (canary) {
-    const steps = canary[1]!.split('/').map(Number);
-    return { checkpoints: steps, delaySeconds: Number(canary[2]) * (canary[3] === 'h' ? 3600 : 60), minHealthy: 100, maxHealthy: 110 };
-  }
+/** How the group's servers are replaced, from the workload's rollout (rolling, canary steps and pause, blue/green). */
+export function rolloutOf(policy: GroupPolicy): { checkpoints?: number[]; delaySeconds?: number; minHealthy: number; maxHealthy: number } {
+  const r = policy.rollout;
+  if (r.strategy === 'canary') return { checkpoints: r.steps, delaySeconds: r.pauseSeconds, minHealthy: 100, maxHealthy: 110 };
   // Blue/green: a whole new set of servers is launched and healthy before any old one stops.
-  if (text.startsWith('blue/green')) return { minHealthy: 100, maxHealthy: 200 };
-  throw new Error(`synth: ${r.key} has an update strategy AWS does not know: ${text}`);
-}
-
-/** The CPU the group tracks (`cpu 60%`), or undefined when scaling is only announced (`notify above cpu 80%`). */
-export function cpuTargetOf(r: AbstractResource): number | undefined {
-  const text = String(r.attrs.scaling ?? '');
-  const auto = /^cpu (\d{1,3})%$/.exec(text);
-  if (auto) return Number(auto[1]);
-  if (/^notify above cpu \d{1,3}%$/.test(text)) return undefined;
-  throw new Error(`synth: ${r.key} has a scaling AWS does not know: ${text}`);
+  if (r.strategy === 'blueGreen') return { minHealthy: 100, maxHealthy: 200 };
+  return { minHealthy: 100, maxHealthy: 110 };
 }
 
 /**
@@ -60,7 +37,8 @@ export const awsInstanceGroup: ResourceSynth = (ctx, r, i) => {
   const bucket = maybeShared<S3Bucket>(ctx, 'bucket');
   const config = ctx.serverConfig(0, access);
   const configObject = config && bucket ? new aws.S3Object(stack, 'site_config', { bucket: bucket.id, key: config.key, content: ctx.lit(config.content), contentType: 'application/json' }) : undefined;
-  const serverTags = { ...ctx.tags, Name: awsName(ctx, 'web', 255), 'autostack-role': 'web', ...(maybeShared<Record<string, string>>(ctx, 'serverTags') ?? {}) };
+  const policy = ctx.group(i);
+  const serverTags = { ...ctx.tags, Name: awsName(ctx, 'web', 255), 'autostack-role': 'web', ...instanceValueTags(ctx, i) };
   const template = new aws.LaunchTemplate(stack, 'web', {
     name: awsName(ctx, 'web', 125),
     description: ctx.lit(`AutoStack ${ctx.workload.title} web servers of ${ctx.subject.name}`),
@@ -77,13 +55,13 @@ export const awsInstanceGroup: ResourceSynth = (ctx, r, i) => {
     tagSpecifications: [{ resourceType: 'instance', tags: serverTags }, { resourceType: 'volume', tags: { ...ctx.tags, Name: awsName(ctx, 'web', 255) } }],
     updateDefaultVersion: true,
   });
-  const rollout = rolloutOf(r);
-  const cpuTarget = cpuTargetOf(r);
+  const rollout = rolloutOf(policy);
+  const cpuTarget = policy.cpuTarget;
   const natRoute = maybeShared<Route>(ctx, 'natRoute');
   const group = share(ctx, 'group', new aws.AutoscalingGroup(stack, 'web_group', {
     name: awsName(ctx, 'web', 255),
-    minSize: Number(r.attrs.min),
-    maxSize: Number(r.attrs.max),
+    minSize: policy.min,
+    maxSize: policy.max,
     vpcZoneIdentifier: privateSubnetIds(ctx),
     targetGroupArns: [shared<LbTargetGroup>(ctx, 'targetGroup').arn],
     healthCheckType: 'ELB',
@@ -140,7 +118,7 @@ export function unhealthyAlarmName(ctx: StackContext): string {
 function grantWebAccess(ctx: StackContext): void {
   const secret = maybeShared<SecretsmanagerSecret>(ctx, 'secret');
   const bucket = maybeShared<S3Bucket>(ctx, 'bucket');
-  const dbSecret = maybeShared<string>(ctx, 'dbSecretArn');
+  const dbSecret = maybeShared<SecretsmanagerSecret>(ctx, 'dbSecret')?.arn;
   const prefix = maybeShared<string>(ctx, 'backupPrefix') ?? 'backups';
   const statements = [
     ...(secret ? [{ sid: 'SiteSecret', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'], resources: [secret.arn] }] : []),

@@ -1,8 +1,8 @@
 import { TerraformOutput } from '../../cdktf/index.ts';
 import { aws } from '../../cdktf/aws.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
-import { share } from '../../stack/shared.ts';
-import { serverTag } from './group.ts';
+import { ephemeralPassword } from '../../stack/password.ts';
+import { provide, share } from '../../stack/shared.ts';
 import { webGroupIngress } from './web-firewall.ts';
 import { awsName, backupWindow, primaryRegionOnly, privateSubnetIds } from './web.ts';
 
@@ -13,9 +13,10 @@ export const AWS_MYSQL_VERSION = '8.0';
  * The site's managed MySQL: RDS in the private subnets, never publicly accessible, reachable from
  * the web servers only, storage encrypted and growing by itself (`max_allocated_storage`), Multi-AZ
  * when the plan asks for high availability, automated backups in the plan's window and retention,
- * deletion protection and a final snapshot. The master password is RDS's own managed secret in
- * Secrets Manager (`manage_master_user_password`): Terraform never sees it, and the state holds
- * only the secret's ARN. The web servers read it (group.ts grants it). Class, storage, Multi-AZ
+ * deletion protection and a final snapshot. The user the site connects as is the master user
+ * `wordpress`; its password is an ephemeral value given write-only (`password_wo`) to RDS and to a
+ * Secrets Manager secret of its own (`secret_string_wo`), so it is in neither the state nor the
+ * plan (synth/stack/password.ts). The web servers read that secret (group.ts grants it). Class, storage, Multi-AZ
  * and backups change in place; the plan's identity (engine, identifier, subnet group) never
  * changes with an ordinary edit, so the database is never replaced by one.
  */
@@ -25,8 +26,11 @@ export const awsMysql: ResourceSynth = (ctx, r, i) => {
   const storage = Number(r.attrs.storageGiB);
   const window = backupWindow(String(r.attrs.backupSchedule ?? ''));
   const identifier = awsName(ctx, 'mysql', 63);
+  const password = ephemeralPassword(ctx, 'mysql_password');
+  const database = ctx.workload.database;
+  if (!database) throw new Error(`synth: ${ctx.workload.title} servers name no database for ${r.key}`);
   const subnets = new aws.DbSubnetGroup(stack, 'mysql_subnets', { name: identifier, description: 'AutoStack website database: private subnets', subnetIds: privateSubnetIds(ctx) });
-  const sg = webGroupIngress(ctx, 'mysql_sg', 3306, 'MySQL');
+  const sg = webGroupIngress(ctx, 'mysql_sg', database.port, 'MySQL');
   const db = share(ctx, 'database', new aws.DbInstance(stack, 'mysql', {
     identifier,
     engine: 'mysql',
@@ -39,13 +43,14 @@ export const awsMysql: ResourceSynth = (ctx, r, i) => {
     storageType: 'gp3',
     storageEncrypted: true,
     multiAz: r.attrs.highAvailability === true,
-    dbName: 'wordpress',
-    username: 'autostack_admin',
-    manageMasterUserPassword: true,
+    dbName: database.name,
+    username: database.user,
+    passwordWo: password.value,
+    passwordWoVersion: password.version,
     dbSubnetGroupName: subnets.name,
     vpcSecurityGroupIds: [sg.id],
     publiclyAccessible: false,
-    port: 3306,
+    port: database.port,
     caCertIdentifier: 'rds-ca-rsa2048-g1',
     backupRetentionPeriod: Number(r.attrs.backupRetentionDays),
     backupWindow: window.backup,
@@ -61,11 +66,15 @@ export const awsMysql: ResourceSynth = (ctx, r, i) => {
     // Storage autoscaling grows allocated_storage beyond the file's figure: Terraform must not shrink it back.
     lifecycle: { ignoreChanges: ['allocated_storage'] },
   }));
-  const secretArn = db.masterUserSecret.get(0).secretArn;
-  share(ctx, 'dbSecretArn', secretArn);
-  serverTag(ctx, 'db-host', db.address);
-  serverTag(ctx, 'db-port', '3306');
-  serverTag(ctx, 'db-secret', secretArn);
+  const secretName = `${ctx.names.secretPrefix}/${ctx.workload.slug}-db`;
+  const secret = share(ctx, 'dbSecret', new aws.SecretsmanagerSecret(stack, 'mysql_password', {
+    name: ctx.lit(secretName),
+    description: ctx.lit(`Password of the MySQL user ${database.user} of AutoStack website ${ctx.subject.name} (written once by Terraform, write-only; read by the web servers)`),
+    recoveryWindowInDays: 7,
+  }));
+  new aws.SecretsmanagerSecretVersion(stack, 'mysql_password_value', { secretId: secret.id, secretStringWo: password.value, secretStringWoVersion: password.version });
+  provide(ctx, r.key, 'host', db.address);
+  provide(ctx, r.key, 'password-secret', ctx.lit(secretName));
   new TerraformOutput(stack, 'database_endpoint', { value: db.address, description: 'The MySQL endpoint (private: reachable from the web servers only)' });
-  new TerraformOutput(stack, 'database_password_secret', { value: secretArn, description: 'Secrets Manager secret RDS keeps the database password in (never in Terraform state)' });
+  new TerraformOutput(stack, 'database_password_secret', { value: secret.arn, description: 'Secrets Manager secret holding the database password (never in Terraform state)' });
 };

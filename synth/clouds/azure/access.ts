@@ -32,10 +32,10 @@ config_read() { # config_read KEY: a blob of the plan's configuration container 
   token="$(identity_token https%3A%2F%2Fstorage.azure.com%2F)"
   curl -fsS -H "Authorization: Bearer $token" -H 'x-ms-version: 2021-08-06' "https://$STORAGE_ACCOUNT.blob.core.windows.net/$CONTAINER/$1"
 }
-secret_read() {
+secret_read() { # secret_read [NAME]: the stack's secret, or secret NAME of the stack's vault
   local token
   token="$(vault_token)"
-  curl -fsS -H "Authorization: Bearer $token" "https://$VAULT_NAME.vault.azure.net/secrets/$SECRET_NAME?api-version=7.4" 2>/dev/null |
+  curl -fsS -H "Authorization: Bearer $token" "https://$VAULT_NAME.vault.azure.net/secrets/\${1:-$SECRET_NAME}?api-version=7.4" 2>/dev/null |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["value"])' 2>/dev/null || true
 }
 secret_write() { # the value arrives on stdin, never on a command line

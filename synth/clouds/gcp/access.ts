@@ -23,8 +23,8 @@ config_read() { # config_read KEY: an object of the plan's bucket on stdout (JSO
   object="$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1")"
   curl -fsS -H "Authorization: Bearer $token" "https://storage.googleapis.com/storage/v1/b/$BUCKET/o/$object?alt=media"
 }
-secret_read() {
-  gcloud secrets versions access latest --secret="$SECRET_NAME" 2>/dev/null || true
+secret_read() { # secret_read [NAME]: the stack's secret, or secret NAME of the project
+  gcloud secrets versions access latest --secret="\${1:-$SECRET_NAME}" 2>/dev/null || true
 }
 secret_write() { # the value arrives on stdin, never on a command line
   gcloud secrets versions add "$SECRET_NAME" --data-file=- >/dev/null

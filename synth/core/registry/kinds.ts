@@ -106,9 +106,12 @@ export interface InstanceValue {
   resource: string;
   /**
    * What of it: `host` (the DNS name or private address clients connect to: a managed MySQL's
-   * endpoint, a cache's primary endpoint) or `nfs-export` (`host:/path` of a file share's NFS export).
+   * endpoint, a cache's primary endpoint), `nfs-export` (`host:/path` of a file share's NFS export)
+   * or `password-secret` (the name or id, in the stack's secret store, of the secret whose whole
+   * value is a database user's password: the stack writes it, the servers only read it with
+   * `secret_read NAME`).
    */
-  attribute: 'host' | 'nfs-export';
+  attribute: 'host' | 'nfs-export' | 'password-secret';
   /** Said in descriptions and errors ("the MySQL server's address"). */
   description: string;
 }
@@ -147,8 +150,33 @@ export interface Workload<M> {
    * the document never hold them, so they stay literal text within the user-data limits.
    */
   instanceValues?(model: M, plan: CloudPlan, index: number): InstanceValue[];
+  /** The managed database the stack creates for the servers: database name, user and port. */
+  database?: { name: string; user: string; port: number };
+  /** How the cloud runs instance group `index` (a kind whose servers form groups behind a load balancer). */
+  group?(model: M, plan: CloudPlan, index: number): GroupPolicy;
   /** Terraform outputs of the stack, described in the kind's words; `secret` says what the secret holds. */
   outputs: { primaryAddress: string; secret?: string; backupSchedule?: string };
+}
+
+/**
+ * An instance group's size, scaling and rollout, structured for the clouds' group constructs: they
+ * map it to their native mechanism (instance refresh, VM Scale Set rolling upgrades, managed
+ * instance group updates), never parse a plan's display text.
+ */
+export interface GroupPolicy {
+  min: number;
+  max: number;
+  /** Average CPU percent the group's autoscaler tracks; absent: a fixed size, CPU above `notifyAbovePercent` only alerts. */
+  cpuTarget?: number;
+  notifyAbovePercent?: number;
+  /** HTTP path the load balancer and the rollout judge a server by (200: healthy). */
+  healthPath: string;
+  /**
+   * `rolling`: servers replaced a batch at a time; `canary`: the new version on `steps` percent of
+   * the servers in turn, waiting `pauseSeconds` between steps; `blueGreen`: a full new set, healthy
+   * on `verifyPath`, before any old server stops. Each rolls back when health checks fail.
+   */
+  rollout: { strategy: 'rolling' } | { strategy: 'canary'; steps: number[]; pauseSeconds: number } | { strategy: 'blueGreen'; verifyPath: string };
 }
 
 /**
@@ -156,7 +184,9 @@ export interface Workload<M> {
  * maps it to its own tools), and shell constants and functions for the servers' scripts:
  * `instance_value NAME` (a tag or metadata value), `ensure_cloud_cli PACKAGE_SOURCE EGRESS` (never
  * downloads with egress none), `config_read KEY` (an object of the stack's bucket on stdout: the
- * server's configuration document), `secret_read`, `secret_write` (value on stdin).
+ * server's configuration document), `secret_read [NAME]` (the stack's own secret, or the secret
+ * NAME of the stack's secret store: an InstanceValue `password-secret`), `secret_write` (value on
+ * stdin, to the stack's own secret).
  */
 export interface CloudAccess {
   storage: { protocol: 's3'; bucket: string; region: string; endpoint: string } | { protocol: 'azure-blob'; account: string; container: string } | { protocol: 'gcs'; bucket: string };

@@ -2,7 +2,7 @@ import type { CloudPlan } from '../../../knowledge-base/cloud-plan.ts';
 import { catalogFor } from '../../../knowledge-base/catalog.ts';
 import { cloudKnowledge, displayName } from '../../../knowledge-base/clouds/registry.ts';
 import type { AbstractResource } from '../../../knowledge-base/types.ts';
-import type { CloudAccess, InstanceValue, Workload } from '../../core/registry/kinds.ts';
+import type { CloudAccess, GroupPolicy, InstanceValue, Workload } from '../../core/registry/kinds.ts';
 import { cronToOnCalendar } from '../../core/validate/cron.ts';
 import { renderSiteDocument, renderWordPressBootstrap, WEBSITE_CONFIG_KEY } from './boot/bootstrap.ts';
 import { instanceValue } from './boot/config.ts';
@@ -24,7 +24,10 @@ import { platformNames } from './names.ts';
  *   share; `autostack-cache-host` with the object cache): the script and the document name them,
  *   the server reads them with `instance_value` when it boots and whenever the document is applied;
  * - a MySQL database `wordpress` (utf8mb4) with a user `wordpress`, reached over TLS on port 3306,
- *   whose password the stack stores in the site's secret as `DB_PASSWORD` (JSON field);
+ *   whose password the stack sets and stores as the whole value of a secret of its own (write-only:
+ *   never in Terraform state, see synth/stack/password.ts); `autostack-db-secret` names that
+ *   secret, the servers read it with `secret_read NAME` and never write it (the site's own secret,
+ *   which they write, holds WordPress's keys and salts);
  * - a Redis endpoint on port 6379 without TLS inside the network (the object cache);
  * - the load balancer's health check on `WEBSITE_HEALTH_PATH`, from the networks the cloud's
  *   knowledge base names (`loadBalancerSources`): only they are trusted for forwarded headers;
@@ -36,7 +39,7 @@ export const WEBSITE_CACHE_PORT = 6379;
 export const WEBSITE_HEALTH_PATH = WEBSITE_DEFAULTS.healthPath;
 /** Largest upload (media library, plugin archives are off): nginx and PHP limits, in MiB. */
 export const WEBSITE_UPLOAD_MIB = 64;
-export const INSTANCE_VALUES = { dbHost: 'db-host', nfsExport: 'nfs-export', cacheHost: 'cache-host' } as const;
+export const INSTANCE_VALUES = { dbHost: 'db-host', dbSecret: 'db-secret', nfsExport: 'nfs-export', cacheHost: 'cache-host' } as const;
 
 /** The plan's instance groups in plan order (the workload's `index`). */
 function groups(plan: CloudPlan): AbstractResource[] {
@@ -61,6 +64,7 @@ export function websiteInstanceValues(model: WebsiteModel, plan: CloudPlan, inde
   const { writer, share, cache } = groupParts(model, plan, index);
   return [
     { name: INSTANCE_VALUES.dbHost, resource: writer.key, attribute: 'host', description: 'the MySQL writer\'s endpoint host name' },
+    { name: INSTANCE_VALUES.dbSecret, resource: writer.key, attribute: 'password-secret', description: 'the secret holding the MySQL user\'s password' },
     ...(share ? [{ name: INSTANCE_VALUES.nfsExport, resource: share.key, attribute: 'nfs-export' as const, description: 'the file share\'s NFS export (host:/path) holding the uploads' }] : []),
     ...(cache ? [{ name: INSTANCE_VALUES.cacheHost, resource: cache.key, attribute: 'host' as const, description: 'the object cache\'s endpoint host name' }] : []),
   ];
@@ -92,7 +96,7 @@ export function websiteServerConfig(model: WebsiteModel, plan: CloudPlan, index:
     phpVersion: model.runtime.php,
     source: { type: 'debian', version: model.runtime.wordpress },
     ...(share ? { sharedStorage: { protocol: 'nfs' as const, source: instanceValue(INSTANCE_VALUES.nfsExport), ...(knowledge.nfsMountOptions ? { options: knowledge.nfsMountOptions.options } : {}) } } : {}),
-    database: { host: instanceValue(INSTANCE_VALUES.dbHost), port: WEBSITE_DB.port, name: WEBSITE_DB.name, user: WEBSITE_DB.user, tls: true },
+    database: { host: instanceValue(INSTANCE_VALUES.dbHost), port: WEBSITE_DB.port, name: WEBSITE_DB.name, user: WEBSITE_DB.user, tls: true, passwordSecret: instanceValue(INSTANCE_VALUES.dbSecret) },
     access,
     ...(cache ? { objectCache: { host: instanceValue(INSTANCE_VALUES.cacheHost), port: WEBSITE_CACHE_PORT } } : {}),
     healthPath: WEBSITE_HEALTH_PATH,
@@ -104,6 +108,27 @@ export function websiteServerConfig(model: WebsiteModel, plan: CloudPlan, index:
   };
 }
 
+/** Group `index`'s size, scaling and rollout from the model (the plan's attributes are display text). */
+export function websiteGroupPolicy(model: WebsiteModel, plan: CloudPlan, index: number): GroupPolicy {
+  const { group } = groupParts(model, plan, index);
+  const s = model.runtime.scaling;
+  const u = model.updates;
+  return {
+    min: Number(group.attrs.min),
+    max: Number(group.attrs.max),
+    ...(s.mode === 'auto' ? { cpuTarget: s.cpuTarget } : { notifyAbovePercent: s.cpuAbove }),
+    healthPath: WEBSITE_HEALTH_PATH,
+    rollout: u.strategy === 'canary' ? { strategy: 'canary', steps: [...u.steps], pauseSeconds: durationSeconds(u.pause) } : u.strategy === 'blueGreen' ? { strategy: 'blueGreen', verifyPath: u.verifyPath } : { strategy: 'rolling' },
+  };
+}
+
+/** `10m`, `1h`, `90s` in seconds (the schema allows these forms only). */
+function durationSeconds(text: string): number {
+  const m = /^(\d{1,5})([smh])$/.exec(text);
+  if (!m) throw new Error(`a pause of ${JSON.stringify(text)} is not a duration such as 10m or 1h`);
+  return Number(m[1]) * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1);
+}
+
 /** The Website kind's servers as the clouds build them. */
 export const websiteWorkload: Workload<WebsiteModel> = {
   title: 'WordPress',
@@ -111,6 +136,8 @@ export const websiteWorkload: Workload<WebsiteModel> = {
   bootScript: (model, plan, index, access) => renderWordPressBootstrap(websiteServerConfig(model, plan, index, access)),
   serverConfig: (model, plan, index, access) => ({ key: WEBSITE_CONFIG_KEY, content: renderSiteDocument(websiteServerConfig(model, plan, index, access)) }),
   instanceValues: websiteInstanceValues,
+  group: websiteGroupPolicy,
+  database: WEBSITE_DB,
   outputs: {
     primaryAddress: 'Address of the site\'s load balancer (point the custom domains at it)',
     secret: 'the database password (DB_PASSWORD) and WordPress\'s keys and salts',

@@ -30,6 +30,12 @@ export interface WordPressServerConfig {
     user: string;
     /** Connect over TLS (managed MySQL); the server's CA store verifies it. */
     tls: boolean;
+    /**
+     * The secret holding the user's password as its whole value (`secret_read NAME`), or
+     * `instanceValue(name)`; absent: field DB_PASSWORD of the site's own secret. The site's secret
+     * is written by the servers (the salts); this one only by whoever set the password.
+     */
+    passwordSecret?: string;
   };
   /** How the server reaches its cloud: `secret_read`/`secret_write` for the site's secret, `storage` for the backups. */
   access: CloudAccess;
@@ -147,6 +153,8 @@ const SITE = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const SAFE_PATH = /^\/[A-Za-z0-9._/-]*$/;
 const HOST = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
+/** A secret's name or id in a cloud's secret store (what resolve_values lets through, plus underscores). */
+const SECRET_NAME = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$/;
 
 /** A host name as nginx's server_name and WordPress's home address take it, or an error naming it. */
 export function checkDomain(name: string, where: string, wildcard = false): string {
@@ -178,6 +186,7 @@ export function checkServerConfig(config: WordPressServerConfig): void {
   if (!HOST.test(db.host) && !INSTANCE_VALUE.test(db.host)) throw new Error(`database.host: ${JSON.stringify(db.host)} is not a host name or address`);
   if (!Number.isInteger(db.port) || db.port < 1 || db.port > 65535) throw new Error(`database.port: ${db.port} is not a TCP port`);
   if (!/^[A-Za-z0-9_]{1,64}$/.test(db.name)) throw new Error(`database.name: ${JSON.stringify(db.name)} must be 1 to 64 letters, digits or underscores`);
+  if (db.passwordSecret !== undefined && !SECRET_NAME.test(db.passwordSecret) && !INSTANCE_VALUE.test(db.passwordSecret)) throw new Error(`database.passwordSecret: ${JSON.stringify(db.passwordSecret)} is not a secret name (letters, digits, hyphens, underscores, dots, slashes)`);
   if (!/^[A-Za-z0-9_]{1,32}$/.test(db.user)) throw new Error(`database.user: ${JSON.stringify(db.user)} must be 1 to 32 letters, digits or underscores`);
   if (config.objectCache && ((!HOST.test(config.objectCache.host) && !INSTANCE_VALUE.test(config.objectCache.host)) || !Number.isInteger(config.objectCache.port) || config.objectCache.port < 1 || config.objectCache.port > 65535)) {
     throw new Error(`objectCache: ${JSON.stringify(config.objectCache)} is not a host and port`);

@@ -17,6 +17,7 @@ export function renderSiteEnv(config: WordPressServerConfig, layout: ServerLayou
     ['DB_NAME', config.database.name],
     ['DB_USER', config.database.user],
     ['DB_TLS', config.database.tls ? 'yes' : 'no'],
+    ['DB_PASSWORD_SECRET', config.database.passwordSecret ?? ''],
     ['DOCUMENT_ROOT', layout.documentRoot],
     ['CONTENT_DIR', layout.contentDir],
     ['UPLOADS_DIR', uploadsDir(config, layout)],
@@ -152,6 +153,7 @@ load_site() { # the site's values, from the site file the configuration document
   if [ ! -f "$SITE_ENV" ]; then fail "no site file $SITE_ENV yet: run autostack-website agent first"; fi
   # shellcheck source=/dev/null
   . "$SITE_ENV"
+  DB_PASSWORD_SECRET="\${DB_PASSWORD_SECRET:-}" # absent from a document of an older release: the site's secret holds DB_PASSWORD
   : "\${DB_HOST:?} \${DB_PORT:?} \${DB_NAME:?} \${DB_USER:?} \${DB_TLS:?} \${CONTENT_DIR:?} \${UPLOADS_DIR:?} \${SECRETS_FILE:?}"
   : "\${PHP_USER:?} \${PHP_GROUP:?} \${BACKUP_PREFIX:?} \${DOCUMENT_ROOT:?} \${LOG_DIR:?}"
 }
@@ -264,7 +266,7 @@ resolve_values() {
   { grep -o '@@autostack:[a-z0-9-]*@@' "$1" || true; } | sort -u | sed 's/^@@autostack://; s/@@$//' >"$WORK/value-names"
   while read -r name; do
     value="$(instance_value "$name" 2>/dev/null || true)"
-    if ! [[ "$value" =~ ^[A-Za-z0-9][A-Za-z0-9.-]*(:/[A-Za-z0-9._/-]*)?$ ]]; then
+    if ! [[ "$value" =~ ^[A-Za-z0-9][A-Za-z0-9._/-]*(:/[A-Za-z0-9._/-]*)?$ ]]; then
       fail "this server has no usable instance value autostack-$name (found '\${value:0:80}'): the cloud's stack sets it on every server of the site; apply the stack again"
     fi
     printf '%s %s\\n' "$name" "$value" >>"$WORK/values"
@@ -308,11 +310,13 @@ cmd_agent() {
   apply_document "$doc"
 }
 
-# The secret (a JSON object in the cloud's secret store) holds DB_PASSWORD, set by whoever created
-# the database user, and WordPress's keys and salts, made here the first time. The file PHP reads
-# is root's, readable by the site's PHP group only, and replaced only when it changed.
-secret_state() { # secret_state FILE: invalid | salts-missing | no-db-password | ok (one python start: they are slow)
-  python3 - "$1" "\${SALTS[@]}" <<'PY'
+# The site's secret (a JSON object in the cloud's secret store) holds WordPress's keys and salts,
+# made here the first time and written back for the other servers. The database password is the
+# whole value of the secret DB_PASSWORD_SECRET names (written only by whoever set the password: the
+# cloud's stack), or, without one, field DB_PASSWORD of the site's secret. The file PHP reads is
+# root's, readable by the site's PHP group only, and replaced only when it changed.
+secret_state() { # secret_state FILE PASSWORD_FILE: invalid | salts-missing | no-db-password | ok (one python start: they are slow)
+  python3 - "$1" "$2" "\${SALTS[@]}" <<'PY'
 import json, sys
 try:
     doc = json.load(open(sys.argv[1]))
@@ -320,11 +324,12 @@ except ValueError:
     doc = None
 def has(name):
     return isinstance(doc.get(name), str) and doc[name] != ""
+password = open(sys.argv[2]).read().rstrip("\\n") if sys.argv[2] else None
 if not isinstance(doc, dict):
     print("invalid")
-elif not all(has(name) for name in sys.argv[2:]):
+elif not all(has(name) for name in sys.argv[3:]):
     print("salts-missing")
-elif not has("DB_PASSWORD"):
+elif (password == "") if password is not None else not has("DB_PASSWORD"):
     print("no-db-password")
 else:
     print("ok")
@@ -332,10 +337,14 @@ PY
 }
 
 cmd_secrets() {
-  local secret="$WORK/secret.json" out="$WORK/secrets.json" state
+  local secret="$WORK/secret.json" out="$WORK/secrets.json" password="" state
   secret_read >"$secret" || true
   if [ ! -s "$secret" ]; then echo '{}' >"$secret"; fi
-  state="$(secret_state "$secret")"
+  if [ -n "$DB_PASSWORD_SECRET" ]; then
+    password="$WORK/db-password"
+    secret_read "$DB_PASSWORD_SECRET" >"$password" 2>/dev/null || : >"$password"
+  fi
+  state="$(secret_state "$secret" "$password")"
   if [ "$state" = invalid ]; then fail "the site's secret is not a JSON object: fix it in the cloud's secret store"; fi
   if [ "$state" = salts-missing ]; then
     # Keys and salts are made on the server, never in Terraform; written back for the other servers.
@@ -350,16 +359,19 @@ print(json.dumps(doc))
 PY
     # Read back what the store holds: another server may have written its salts first.
     secret_read >"$secret"
-    state="$(secret_state "$secret")"
+    state="$(secret_state "$secret" "$password")"
     log "made WordPress's keys and salts and stored them in the secret"
   fi
   if [ "$state" != ok ]; then
+    if [ -n "$DB_PASSWORD_SECRET" ]; then fail "the database password secret $DB_PASSWORD_SECRET is empty or this server cannot read it: the cloud's stack writes it when it creates the database user; apply the stack again"; fi
     fail "the site's secret has no DB_PASSWORD yet: the database user's password must be stored there (field DB_PASSWORD) before WordPress can start"
   fi
-  python3 - "$secret" DB_PASSWORD "\${SALTS[@]}" >"$out" <<'PY'
+  python3 - "$secret" "$password" DB_PASSWORD "\${SALTS[@]}" >"$out" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
-print(json.dumps({name: doc[name] for name in sys.argv[2:]}, indent=1, sort_keys=True))
+if sys.argv[2]:
+    doc["DB_PASSWORD"] = open(sys.argv[2]).read().rstrip("\\n")
+print(json.dumps({name: doc[name] for name in sys.argv[3:]}, indent=1, sort_keys=True))
 PY
   if [ -f "$SECRETS_FILE" ] && cmp -s "$out" "$SECRETS_FILE"; then log "secrets unchanged"; return 0; fi
   install -o root -g "$PHP_GROUP" -m 640 "$out" "$SECRETS_FILE.autostack-new"
