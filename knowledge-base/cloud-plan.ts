@@ -17,6 +17,8 @@ export interface CloudPlan {
   notes: string[];
   /** Why this cloud cannot run the plan as written (errors for the primary cloud). */
   problems: string[];
+  /** How clients reach the deployment once applied (a dedicated static IP, a load balancer's address), for the review and the dashboard. */
+  address?: string;
 }
 
 /** What a kind asks of a server: a size (the cheapest type that fits is chosen) or an explicit type per cloud. */

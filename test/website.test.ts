@@ -377,3 +377,21 @@ describe('Website review on three clouds', () => {
     expect(renderMarkdown(r)).toMatch(/mysql\/shop \| RDS for MySQL db\.m6g\.xlarge \| — \| \*\*missing\*\*/);
   });
 });
+
+describe('a Website\'s address on the dashboard', () => {
+  it('lists the site with how clients reach it (dedicated IP or the load balancer\'s address); a PostgreSQL plan has none', async () => {
+    const { listPlans } = await import('../app/api/repo-plans.ts');
+    const files = {
+      '.autostack/autostack.yaml': SETTINGS,
+      '.autostack/shop.yaml': site('region: us-east-1\nip: dedicated'),
+      '.autostack/blog.yaml': site('region: us-east-1', 'blog'),
+      '.autostack/db.yaml': 'apiVersion: autostack.dev/v1\nkind: Plan\nmetadata:\n  name: db\nspec:\n  cloud: aws\n  region: us-east-1\n',
+    };
+    const store = { repo: 'acme/infra', defaultBranch: 'main', canWrite: true, readFiles: async () => files, latestDeployments: async () => new Map() } as never;
+    const { plans } = await listPlans(store);
+    const by = Object.fromEntries(plans.map((p) => [p.name, p]));
+    expect(by.shop!.address).toMatch(/^a dedicated static public IP/);
+    expect(by.blog!.address).toMatch(/^the load balancer's own address \(Application Load Balancer\)/);
+    expect(by.db).not.toHaveProperty('address');
+  });
+});

@@ -40,6 +40,8 @@ export interface PlanEntry {
   kind: string;
   cloud?: string;
   region?: string;
+  /** How clients reach it once deployed (the review's address: a dedicated IP, a load balancer's address). */
+  address?: string;
   monthlyUsd: number | null;
   costComplete: boolean;
   errors: number;
@@ -60,6 +62,7 @@ export async function listPlans(store: PlanStore): Promise<{ repo: string; defau
       kind: p.kind,
       ...(p.cloud ? { cloud: p.cloud } : {}),
       ...(p.region ? { region: p.region } : {}),
+      ...(p.address ? { address: p.address } : {}),
       monthlyUsd: primary?.monthlyUsdAfter ?? null,
       costComplete: primary?.complete ?? false,
       errors: review.diagnostics.filter((d) => d.file === p.file && d.severity === 'error').length,

@@ -58,6 +58,8 @@ export interface PlanReview {
   advice: string[];
   /** A move to another cloud: where from and to, the data path and what copying the data out costs. */
   migration?: Migration;
+  /** How clients reach it on its own cloud (the cloud plan's `address`), when the kind says. */
+  address?: string;
 }
 
 export interface Migration {
@@ -242,6 +244,8 @@ function reviewPlan(file: string, before: Side, after: Side): PlanReview | undef
   if (!infra) return review;
   review.cloud = infra.primaryCloud(model);
   review.region = (after.plans ?? before.plans)?.[0]?.region;
+  const address = (after.plans ?? before.plans)?.[0]?.address;
+  if (address) review.address = address;
   const ownBefore = before.plans?.[0];
   const ownAfter = after.doc ? after.plans?.[0] : undefined;
   const kept = after.doc ? after.plans?.find((p) => p.kept) : undefined;
