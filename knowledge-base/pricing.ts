@@ -39,6 +39,15 @@ export interface PriceInput {
 }
 
 /**
+ * The region a resource is billed in: its own `attrs.region` when it names one (a website's standby
+ * or other active region), else the plan's. Every figure is read for that region; a figure missing
+ * there is missing for the resource, never borrowed from the plan's region.
+ */
+export function regionOf(r: AbstractResource, plan: CloudPlan): string {
+  return typeof r.attrs.region === 'string' && r.attrs.region !== '' ? r.attrs.region : plan.region;
+}
+
+/**
  * One cloud's price for one abstract resource type: a monthly line item, or why there is none.
  * `priced` says whether the catalog holds every figure the component needs in a region: a region
  * is offered only where every resource type's component says so (see regionFullyPriced).
@@ -74,7 +83,7 @@ export function unpricedKinds(prices: Partial<Record<ResourceKind, PriceComponen
 
 /** Billed per hour of running (servers, public addresses). */
 export function hourly(lookup: (c: CloudCatalog, region: string, r: AbstractResource) => Price | undefined, sku?: (r: AbstractResource) => string): (input: PriceInput) => CostItem | UnpricedItem {
-  return ({ resource: r, plan, catalog }) => item(r, sku ? sku(r) : r.type, lookup(catalog, plan.region, r), HOURS_PER_MONTH, 'hour', plan);
+  return ({ resource: r, plan, catalog }) => item(r, sku ? sku(r) : r.type, lookup(catalog, regionOf(r, plan), r), HOURS_PER_MONTH, 'hour', plan);
 }
 
 /** Servers per hour; a region is priced when it sells at least one type of each family the catalog offers. */
@@ -88,7 +97,7 @@ export const publicIpv4Hourly: PriceComponent = withPriced(hourly((c, region) =>
 
 /** Disks billed per GiB provisioned (gp3, pd-ssd). */
 export const diskPerGiB: PriceComponent = withPriced(
-  ({ resource: r, plan, catalog }) => item(r, r.type, catalog.storagePrice(plan.region, r.type), Number(r.attrs.sizeGiB), 'GiB-month', plan),
+  ({ resource: r, plan, catalog }) => item(r, r.type, catalog.storagePrice(regionOf(r, plan), r.type), Number(r.attrs.sizeGiB), 'GiB-month', plan),
   (c, region) => Object.values(c.data.diskSkus).every((sku) => c.storagePrice(region, sku) !== undefined),
 );
 
@@ -98,7 +107,7 @@ export const diskPerTier: PriceComponent = withPriced(
     const size = Number(r.attrs.sizeGiB);
     const tier = catalog.diskTier(size);
     if (!tier) return missing(r, r.type, `no ${r.type} tier holds ${size} GiB`);
-    return item(r, `${tier} (${r.type}, billed as the ${tier} tier for ${size} GiB)`, catalog.storagePrice(plan.region, tier), 1, 'disk-month', plan);
+    return item(r, `${tier} (${r.type}, billed as the ${tier} tier for ${size} GiB)`, catalog.storagePrice(regionOf(r, plan), tier), 1, 'disk-month', plan);
   },
   (c, region) => {
     const tiers = c.data.diskTiers?.tiers.filter((t) => t.maxGiB <= DISK_TIERS_REQUIRED_GIB) ?? [];
@@ -117,7 +126,7 @@ export const backupBucket: PriceComponent = withPriced(
     // A stack whose backups are not a server's data disk (a website's dumps and files) states their size and how it was estimated.
     const stated = typeof r.attrs.storedGiB === 'number';
     const gib = stated ? Math.max(0, Number(r.attrs.storedGiB)) : backupStorageGiB(plan, Number(r.attrs.retentionDays));
-    const out = item(r, r.type, catalog.objectStoragePrice(plan.region, r.type), gib, 'GiB-month', plan);
+    const out = item(r, r.type, catalog.objectStoragePrice(regionOf(r, plan), r.type), gib, 'GiB-month', plan);
     return 'reason' in out ? out : { ...out, assumption: stated ? String(r.attrs.storedAssumption ?? `${gib} GiB stored`) : BACKUP_ASSUMPTION.text };
   },
   (c, region) => c.objectStoragePrice(region, c.data.objectStorageClass) !== undefined,
@@ -126,16 +135,17 @@ export const backupBucket: PriceComponent = withPriced(
 /** A flat monthly price per secret (Secrets Manager, Secret Manager). */
 export function secretMonthly(): PriceComponent {
   return withPriced(({ resource: r, plan, catalog }) => {
-    const p = catalog.otherPrice(plan.region, 'secret');
+    const region = regionOf(r, plan);
+    const p = catalog.otherPrice(region, 'secret');
     if (p) return item(r, r.type, p, 1, 'secret-month', plan);
-    return missing(r, r.type, `no ${r.type} price for ${plan.region} in knowledge-base/clouds/${plan.cloud}/data.json`);
+    return missing(r, r.type, `no ${r.type} price for ${region} in knowledge-base/clouds/${plan.cloud}/data.json`);
   }, (c, region) => c.otherPrice(region, 'secret') !== undefined);
 }
 
 /** Secrets billed per 10,000 operations (Key Vault), under SECRET_OPERATIONS_ASSUMPTION. */
 export function secretOperations(): PriceComponent {
   return withPriced(({ resource: r, plan, catalog }) => {
-    const out = item(r, `${r.type} operations`, catalog.otherPrice(plan.region, 'secret'), SECRET_OPERATIONS_ASSUMPTION.operationsPerMonth / 10_000, '10,000 operations', plan);
+    const out = item(r, `${r.type} operations`, catalog.otherPrice(regionOf(r, plan), 'secret'), SECRET_OPERATIONS_ASSUMPTION.operationsPerMonth / 10_000, '10,000 operations', plan);
     return 'reason' in out ? out : { ...out, assumption: SECRET_OPERATIONS_ASSUMPTION.text };
   }, (c, region) => c.otherPrice(region, 'secret') !== undefined);
 }
@@ -147,9 +157,10 @@ export function secretOperations(): PriceComponent {
  */
 export function natGateway(opts: { perVmHour?: { maxVms: number } } = {}): PriceComponent {
   return withPriced(({ resource: r, plan, catalog }) => {
-    const hour = catalog.otherPrice(plan.region, 'nat-gateway');
-    const data = catalog.otherPrice(plan.region, 'nat-data');
-    if (!hour || !data) return missing(r, r.type, `no ${r.type} price (nat-gateway and nat-data) for ${plan.region} in knowledge-base/clouds/${plan.cloud}/data.json`);
+    const region = regionOf(r, plan);
+    const hour = catalog.otherPrice(region, 'nat-gateway');
+    const data = catalog.otherPrice(region, 'nat-data');
+    if (!hour || !data) return missing(r, r.type, `no ${r.type} price (nat-gateway and nat-data) for ${region} in knowledge-base/clouds/${plan.cloud}/data.json`);
     const servers = Math.max(0, Number(r.attrs.servers ?? 0));
     const billedUnits = opts.perVmHour ? Math.min(servers, opts.perVmHour.maxVms) : 1;
     const gib = servers * NAT_DATA_ASSUMPTION.gibPerServerMonth;
@@ -198,17 +209,18 @@ export interface MeterPart {
  * the whole item is missing (never a partial total shown as complete).
  */
 export function metered(r: AbstractResource, name: string, parts: readonly MeterPart[], plan: CloudPlan, catalog: CloudCatalog, assumption?: string): CostItem | UnpricedItem {
+  const region = regionOf(r, plan);
   const keys = [...new Set(parts.flatMap((p) => (p.factorKey ? [p.key, p.factorKey] : [p.key])))];
-  const lacking = keys.filter((k) => !catalog.otherPrice(plan.region, k));
+  const lacking = keys.filter((k) => !catalog.otherPrice(region, k));
   if (lacking.length > 0) {
-    return missing(r, name, `no ${lacking.join(', ')} price for ${plan.region}: add it to knowledge-base/sources/${plan.cloud}.json and run npm run gen:prices`);
+    return missing(r, name, `no ${lacking.join(', ')} price for ${region}: add it to knowledge-base/sources/${plan.cloud}.json and run npm run gen:prices`);
   }
   let total = 0;
   const shown: string[] = [];
   const sources: string[] = [];
   for (const p of parts) {
-    const price = catalog.otherPrice(plan.region, p.key)!;
-    const factor = p.factorKey ? catalog.otherPrice(plan.region, p.factorKey)! : undefined;
+    const price = catalog.otherPrice(region, p.key)!;
+    const factor = p.factorKey ? catalog.otherPrice(region, p.factorKey)! : undefined;
     const each = price.price * (factor?.price ?? 1);
     total += each * p.quantity;
     shown.push(`${round4(p.quantity)} ${p.unit} × $${round4(each)} ${p.label}${factor ? ` (${factor.price} × $${price.price})` : ''}`);
@@ -223,7 +235,7 @@ export function metered(r: AbstractResource, name: string, parts: readonly Meter
 }
 
 export function item(r: AbstractResource, sku: string, price: Price | undefined, quantity: number, unit: string, plan: CloudPlan): CostItem | UnpricedItem {
-  if (!price) return missing(r, sku, `no price for ${sku} in ${plan.region}: add it to knowledge-base/clouds/${plan.cloud}/data.json`);
+  if (!price) return missing(r, sku, `no price for ${sku} in ${regionOf(r, plan)}: add it to knowledge-base/clouds/${plan.cloud}/data.json`);
   const q = round4(quantity);
   return { resource: r.key, sku, unit, quantity: q, unitPriceUsd: price.price, monthlyUsd: round2(price.price * q), priceSource: `${price.source} (${price.date})` };
 }

@@ -30,7 +30,7 @@ const samples: Record<ResourceKind, (catalog: CloudCatalog, region: string) => A
   'backup-schedule': () => ({ kind: 'backup-schedule', key: 'backup-schedule/db', type: 'pgBackRest', attrs: {} }),
   secret: () => ({ kind: 'secret', key: 'secret/db', type: 'secret', attrs: {} }),
   'public-ip': () => ({ kind: 'public-ip', key: 'public-ip/db-0', type: 'public IPv4', attrs: {} }),
-  nat: () => ({ kind: 'nat', key: 'nat/db', type: 'NAT gateway', attrs: { region: 'r', servers: 3 } }),
+  nat: (_c, region) => ({ kind: 'nat', key: 'nat/db', type: 'NAT gateway', attrs: { region, servers: 3 } }),
   'load-balancer': () => ({ kind: 'load-balancer', key: 'load-balancer/site', type: 'https', attrs: {} }),
   // The cheapest database class / cache type the region prices (a website kind chooses among them).
   mysql: (c, region) => ({ kind: 'mysql', key: 'mysql/site', type: c.otherKeys(region, 'mysql:')[0]?.slice('mysql:'.length) ?? 'db', attrs: { storageGiB: 20, highAvailability: true, vcpu: 2, memoryGiB: 8 } }),
@@ -174,7 +174,7 @@ describe('offered regions are fully priced', () => {
 });
 
 describe('NAT and Key Vault pricing', () => {
-  const nat = (servers: number): AbstractResource => ({ kind: 'nat', key: 'nat/db', type: 'NAT gateway', attrs: { region: 'x', servers } });
+  const nat = (servers: number): AbstractResource => ({ kind: 'nat', key: 'nat/db', type: 'NAT gateway', attrs: { servers } });
 
   it('prices a NAT gateway as 730 gateway hours plus data under the stated assumption', () => {
     const cost = estimateCost(planWith('aws', 'us-east-1', [nat(3)]));
@@ -357,6 +357,19 @@ describe('website resources: offered only where fully priced, never un-offering 
     });
   });
 
+  it('AWS us-east-2 and us-west-2: EFS, alarms and emails priced from AWS\'s price data; ALB, RDS and ElastiCache have no figure there yet, so neither is offered for websites', () => {
+    for (const region of ['us-east-2', 'us-west-2']) {
+      const efs = one('aws', region, res('file-share', 'nfs', { sizeGiB: 10 })).items[0]!;
+      expect(efs.monthlyUsd, region).toBe(3);
+      expect(efs.priceSource, region).toContain('meteredUnitMaps/efs');
+      expect(one('aws', region, res('alarm', 'alarms', { alarms: 5, emailsPerMonth: 100_000 })).items[0]!.monthlyUsd, region).toBe(2.5);
+      for (const r of [res('load-balancer', 'https'), res('mysql', 'db.t4g.small', { storageGiB: 20 }), res('cache', 'cache.t4g.micro')]) {
+        expect(one('aws', region, r).unpriced[0], `${region} ${r.kind}`).toMatchObject({ missing: true, reason: expect.stringContaining(region) });
+      }
+      expect(unpricedKinds(cloudKnowledge('aws').prices, catalogFor('aws'), region, WEBSITE_STACK_KINDS), region).toEqual(['load-balancer', 'mysql', 'cache']);
+    }
+  });
+
   describe('Azure eastus', () => {
     const at = (r: AbstractResource) => one('azure', 'eastus', r);
 
@@ -368,24 +381,41 @@ describe('website resources: offered only where fully priced, never un-offering 
       expect(reserved.priceSource).toContain('understanding-pricing');
     });
 
-    it('the Key Vault certificate is priced as operations; DNS, alarms and a Standard C3 cache are priced', () => {
-      const cert = at(res('certificate', 'tls')).items[0]!;
-      expect(cert.unitPriceUsd).toBe(0.003);
-      expect(cert.assumption).toMatch(/ACME/);
+    it('the Front Door managed certificate has no charge, with the reason; DNS, alarms and a Standard C3 cache are priced', () => {
+      const cert = at(res('certificate', 'tls'));
+      expect(cert.items).toEqual([]);
+      expect(cert.unpriced[0]).toMatchObject({ missing: false, reason: expect.stringMatching(/Front Door managed certificates have no charge.*frontdoor\/billing/) });
+      expect(cert.complete).toBe(true);
+      expect(cloudKnowledge('azure').names.certificate).toBe('Front Door managed certificate');
       expect(at(res('dns-zone', 'zone')).items[0]!.monthlyUsd).toBe(0.9);
       expect(at(res('alarm', 'alarms', { alarms: 3 })).items[0]!.monthlyUsd).toBe(0.3);
       expect(at(res('cache', 'Standard C3')).items[0]!.monthlyUsd).toBe(cents(0.45 * 730));
     });
 
-    it('MySQL flexible server, Azure Files and Front Door have no figures yet: missing, never $0, and eastus is not offered for websites', () => {
-      for (const r of [res('mysql', 'B_Standard_B1ms', { storageGiB: 20 }), res('file-share', 'nfs'), res('cdn', 'cdn')]) {
+    it('Front Door Standard: the $35 base fee plus data served and requests, with the traffic stated', () => {
+      const i = at(res('cdn', 'cdn')).items[0]!;
+      expect(i.monthlyUsd).toBe(cents(35 + 0.083 * WEB_TRAFFIC_ASSUMPTION.gibPerMonth + 0.009 * WEB_TRAFFIC_ASSUMPTION.requestsPerMonth / 10_000));
+      expect(i.sku).toContain('1 profile × $35 base fee per month');
+      expect(i.assumption).toMatch(/assumes 1,000,000 requests and 50 GiB a month.*North American/);
+      expect(i.priceSource).toContain('compare-cdn-front-door-price');
+    });
+
+    it('MySQL flexible server by class, HA billing the standby like the primary (compute and storage)', () => {
+      expect(at(res('mysql', 'B_Standard_B2s', { storageGiB: 50 })).items[0]!.monthlyUsd).toBe(cents(0.068 * 730 + 0.115 * 50));
+      const ha = at(res('mysql', 'GP_Standard_D2ds_v4', { storageGiB: 50, highAvailability: true })).items[0]!;
+      expect(ha.monthlyUsd).toBe(cents(2 * 0.171 * 730 + 2 * 0.115 * 50));
+      expect(ha.priceSource).toContain('concepts-high-availability-faq');
+    });
+
+    it('Azure Files (NFS, premium) and the B1ms class have no figure yet: missing, never $0, and eastus is not offered for websites', () => {
+      for (const r of [res('mysql', 'B_Standard_B1ms', { storageGiB: 20 }), res('file-share', 'nfs'), res('cache', 'Basic C1')]) {
         const cost = at(r);
         expect(cost.items, r.kind).toEqual([]);
         expect(cost.unpriced[0], r.kind).toMatchObject({ missing: true });
         expect(cost.complete).toBe(false);
       }
       expect(catalogFor('azure').hasRegion('eastus', WEBSITE_STACK_KINDS)).toBe(false);
-      expect(unpricedKinds(cloudKnowledge('azure').prices, catalogFor('azure'), 'eastus', WEBSITE_STACK_KINDS)).toEqual(['mysql', 'file-share', 'cdn']);
+      expect(unpricedKinds(cloudKnowledge('azure').prices, catalogFor('azure'), 'eastus', WEBSITE_STACK_KINDS)).toEqual(['file-share']);
     });
   });
 

@@ -3,6 +3,9 @@
 // quotas, and the cross-file references (a site naming a profile in another file).
 import '../synth/node.ts';
 import { describe, expect, it } from 'vitest';
+import type { CloudData } from '../knowledge-base/catalog.ts';
+import { awsKnowledge } from '../knowledge-base/clouds/aws/index.ts';
+import { registerCloudKnowledge } from '../knowledge-base/clouds/registry.ts';
 import { estimateCost } from '../knowledge-base/cost.ts';
 import type { Diagnostic } from '../synth/core/diagnostics.ts';
 import { MemoryReader } from '../synth/core/load/reader.ts';
@@ -245,6 +248,38 @@ describe('Website cloud plans', () => {
     const active = websiteKind.infrastructure!.plan({ ...base, availability: { mode: 'activeActive', regions: ['us-west', 'eu-west'] } })[0]!;
     expect(active.resources.filter((r) => r.kind === 'instance-group').map((r) => r.attrs.region)).toEqual(['us-east-1', 'us-west-2', 'eu-west-1']);
     expect(active.notes.join('\n')).toMatch(/one writer database in us-east-1/);
+  });
+
+  it('prices each standby resource at its own region\'s rates, and a figure missing there as missing (never the primary region\'s)', () => {
+    const base = load(site('region: us-east-1\nruntime:\n  scaling: { min: 2, max: 4 }'), { settings }).model as WebsiteModel;
+    const plan = websiteKind.infrastructure!.plan({ ...base, availability: { mode: 'activePassive', standbyRegion: 'us-west' } })[0]!;
+    const group = plan.resources.find((r) => r.key === 'instance-group/shop')!.type;
+    // AWS with invented us-west-2 figures that differ from us-east-1's, and no EFS figure there.
+    const data = structuredClone(awsKnowledge.data) as CloudData;
+    const invented = { source: 'test figure, invented', date: '2026-11-29' };
+    data.computePrices.push({ regions: ['us-west-2'], ...invented, unit: 'hour', prices: { [group]: 9 } });
+    data.otherPrices = data.otherPrices.map((b) => ({ ...b, prices: Object.fromEntries(Object.entries(b.prices).filter(([k]) => !(k === 'file-share' && b.regions.includes('us-west-2')))) }));
+    data.otherPrices.push({ regions: ['us-west-2'], ...invented, prices: { 'lb-hour': { unit: 'hour', price: 1 }, 'lb-capacity-unit': { unit: 'LCU-hour', price: 0.5 } } });
+    registerCloudKnowledge({ ...awsKnowledge, data });
+    try {
+      const cost = estimateCost(plan);
+      const line = (key: string) => cost.items.find((i) => i.resource === key);
+      expect(line('instance-group/shop-standby-1')).toMatchObject({ unitPriceUsd: 9 * 730, monthlyUsd: 9 * 730, priceSource: 'test figure, invented (2026-11-29)' });
+      expect(line('instance-group/shop-standby-1')!.assumption).toMatch(/^priced at us-west-2 rates/);
+      expect(line('load-balancer/shop-standby-1')).toMatchObject({ monthlyUsd: 730 + 0.5 * 730 });
+      expect(line('load-balancer/shop-standby-1')!.sku).toContain('730 h × $1 per gateway-hour');
+      // The primary region's lines keep the primary's figures and say nothing of a region.
+      expect(line('load-balancer/shop')!.sku).toContain('730 h × $0.0225');
+      expect(line('load-balancer/shop')!.assumption).not.toMatch(/priced at/);
+      expect(line('instance-group/shop')!.unitPriceUsd).not.toBe(9 * 730);
+      // No EFS figure in us-west-2: the standby share is missing, the primary one priced.
+      expect(cost.unpriced.find((u) => u.resource === 'file-share/shop-standby-1')).toMatchObject({ missing: true, reason: expect.stringContaining('no file-share price for us-west-2') });
+      expect(line('file-share/shop')).toBeDefined();
+      expect(cost.complete).toBe(false);
+      expect(plan.notes.join('\n')).not.toMatch(/priced at/);
+    } finally {
+      registerCloudKnowledge(awsKnowledge);
+    }
   });
 });
 

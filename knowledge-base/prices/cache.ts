@@ -1,14 +1,15 @@
 // The website's object cache (Redis/Valkey): per node-hour of a node type (ElastiCache, Azure Cache
 // for Redis, priced per cache), or per GiB-hour of provisioned memory by tier (Memorystore).
-import { HOURS_PER_MONTH, metered, missing, withPriced } from '../pricing.ts';
+import { HOURS_PER_MONTH, metered, missing, regionOf, withPriced } from '../pricing.ts';
 import type { PriceComponent } from '../pricing.ts';
 
 /** `cache:<type>` per node-hour (or per cache-hour where the cloud prices a cache with its replica); attrs `nodes` (default 1). */
 export function cacheNodes(name: string, unit = 'node'): PriceComponent {
   return withPriced(({ resource: r, plan, catalog }) => {
-    if (!catalog.otherPrice(plan.region, `cache:${r.type}`)) {
-      const known = catalog.otherKeys(plan.region, 'cache:').map((k) => k.slice('cache:'.length));
-      return missing(r, `${name} ${r.type}`, `no price for ${r.type} in ${plan.region}${known.length ? ` (priced there: ${known.join(', ')})` : ''}: add it to knowledge-base/sources/${plan.cloud}.json and run npm run gen:prices`);
+    const region = regionOf(r, plan);
+    if (!catalog.otherPrice(region, `cache:${r.type}`)) {
+      const known = catalog.otherKeys(region, 'cache:').map((k) => k.slice('cache:'.length));
+      return missing(r, `${name} ${r.type}`, `no price for ${r.type} in ${region}${known.length ? ` (priced there: ${known.join(', ')})` : ''}: add it to knowledge-base/sources/${plan.cloud}.json and run npm run gen:prices`);
     }
     const nodes = Math.max(1, Number(r.attrs.nodes ?? 1));
     return metered(r, `${name} ${r.type}`, [{ label: `per ${unit}-hour`, key: `cache:${r.type}`, quantity: nodes * HOURS_PER_MONTH, unit: `${unit}-h` }], plan, catalog);

@@ -1,6 +1,6 @@
 // The website's managed MySQL: the instance (per class-hour, or per vCPU-hour and GiB-hour), its
 // provisioned storage, and high availability (a standby billed like the primary).
-import { HOURS_PER_MONTH, metered, missing, withPriced } from '../pricing.ts';
+import { HOURS_PER_MONTH, metered, missing, regionOf, withPriced } from '../pricing.ts';
 import type { MeterPart, PriceComponent } from '../pricing.ts';
 
 export interface MysqlPricing {
@@ -20,15 +20,16 @@ export interface MysqlPricing {
  */
 export function managedMysql(opts: MysqlPricing): PriceComponent {
   return withPriced(({ resource: r, plan, catalog }) => {
+    const region = regionOf(r, plan);
     const ha = r.attrs.highAvailability === true;
     const storage = Math.max(0, Number(r.attrs.storageGiB ?? 0));
     const haKey = ha ? 'mysql-ha-factor' : undefined;
     const parts: MeterPart[] = [];
     if (opts.compute === 'class') {
-      const listed = ha ? catalog.otherPrice(plan.region, `mysql-ha:${r.type}`) : undefined;
-      if (!catalog.otherPrice(plan.region, `mysql:${r.type}`) && !listed) {
-        const known = catalog.otherKeys(plan.region, 'mysql:').map((k) => k.slice('mysql:'.length));
-        return missing(r, `${opts.name} ${r.type}`, `no price for ${r.type} in ${plan.region}${known.length ? ` (priced there: ${known.join(', ')})` : ''}: add it to knowledge-base/sources/${plan.cloud}.json and run npm run gen:prices`);
+      const listed = ha ? catalog.otherPrice(region, `mysql-ha:${r.type}`) : undefined;
+      if (!catalog.otherPrice(region, `mysql:${r.type}`) && !listed) {
+        const known = catalog.otherKeys(region, 'mysql:').map((k) => k.slice('mysql:'.length));
+        return missing(r, `${opts.name} ${r.type}`, `no price for ${r.type} in ${region}${known.length ? ` (priced there: ${known.join(', ')})` : ''}: add it to knowledge-base/sources/${plan.cloud}.json and run npm run gen:prices`);
       }
       parts.push(listed
         ? { label: `per ${ha ? 'high-availability ' : ''}instance-hour`, key: `mysql-ha:${r.type}`, quantity: HOURS_PER_MONTH, unit: 'h' }

@@ -3,7 +3,6 @@ import type { CloudImages } from '../../images.ts';
 import { alarms } from '../../prices/alarm.ts';
 import { cacheNodes } from '../../prices/cache.ts';
 import { cdn } from '../../prices/cdn.ts';
-import { keyVaultCertificate } from '../../prices/certificate.ts';
 import { dnsZone } from '../../prices/dns-zone.ts';
 import { fileShare } from '../../prices/file-share.ts';
 import { instanceGroup } from '../../prices/instance-group.ts';
@@ -24,7 +23,7 @@ export const azureKnowledge: CloudKnowledge = {
   images: images as CloudImages,
   names: { firewall: 'network security group', secret: 'Key Vault secret', vm: 'Linux VM', bucket: 'Blob container', 'public-ip': 'public IP address', nat: 'NAT gateway',
     'load-balancer': 'Application Gateway (Standard_v2)', mysql: 'Azure Database for MySQL flexible server', 'file-share': 'Azure Files share', cache: 'Azure Cache for Redis',
-    'dns-zone': 'Azure DNS zone', certificate: 'Key Vault certificate', cdn: 'Front Door (Standard) profile', 'instance-group': 'VM Scale Set', alarm: 'Azure Monitor alert rules and action group',
+    'dns-zone': 'Azure DNS zone', certificate: 'Front Door managed certificate', cdn: 'Front Door (Standard) profile', 'instance-group': 'VM Scale Set', alarm: 'Azure Monitor alert rules and action group',
   },
   loadBalancerSources: { cidrs: ['10.240.0.0/16'], source: 'the Application Gateway runs in a subnet of the stack\'s virtual network (10.240.0.0/16, synth/clouds/azure/base.ts) and connects from its instances\' private addresses: https://learn.microsoft.com/en-us/azure/application-gateway/configuration-infrastructure' },
   nfsMountOptions: { options: 'vers=4,minorversion=1,sec=sys,hard,_netdev,nofail', source: 'https://learn.microsoft.com/en-us/azure/storage/files/storage-files-how-to-mount-nfs-shares' },
@@ -51,11 +50,16 @@ export const azureKnowledge: CloudKnowledge = {
     // Balancer is layer 4 and holds no certificate, so it cannot serve HTTPS for the servers.
     'load-balancer': loadBalancer({ name: 'Application Gateway Standard_v2', hourKey: 'lb-hour', capacity: { key: 'lb-capacity-unit', unit: 'capacity unit', definition: 'a capacity unit is 2,500 persistent connections, 2.22 Mbps or one compute unit (about 50 TLS connections a second), whichever is highest', reservedPerInstance: 10 } }),
     mysql: managedMysql({ name: 'Azure Database for MySQL flexible server', compute: 'class' }),
-    'file-share': fileShare({ name: 'Azure Files', billing: 'stored' }),
+    // The servers mount the share over NFS (nfsMountOptions), which Azure Files offers only on SSD
+    // (premium) shares: billed for the provisioned size, 100 GiB at least, whatever is stored
+    // (https://learn.microsoft.com/azure/storage/files/understanding-billing).
+    'file-share': fileShare({ name: 'Azure Files premium (NFS)', billing: 'provisioned', minGiB: 100 }),
     // Azure prices a cache per hour (a Standard cache includes its replica).
     cache: cacheNodes('Azure Cache for Redis', 'cache'),
     'dns-zone': dnsZone('Azure DNS zone'),
-    certificate: keyVaultCertificate('Key Vault certificate'),
+    // TLS ends at Front Door Standard (the cdn line), in front of the Application Gateway, with
+    // Front Door managed certificates: issued and renewed by Front Door with no charge of their own.
+    certificate: noCharge('Front Door managed certificates have no charge: Front Door\'s HTTPS page says "No extra cost: No costs for certificate acquisition, renewal, or HTTPS traffic" (https://learn.microsoft.com/azure/frontdoor/front-door-custom-domain-https, written for Front Door classic), and Front Door Standard bills only the profile\'s base fee, requests and data transfer, no certificate meter (https://learn.microsoft.com/azure/frontdoor/billing)'),
     cdn: cdn('Front Door Standard', { baseKey: 'cdn-base' }),
     'instance-group': instanceGroup('VM Scale Set'),
     alarm: alarms('Azure Monitor alert rules and action group', { emailKey: 'notification-email' }),

@@ -51,11 +51,17 @@ export const gcpKnowledge: CloudKnowledge = {
     'file-share': fileShare({ name: 'Filestore Basic HDD', billing: 'provisioned', minGiB: 1024 }),
     cache: cachePerGiB('Memorystore for Redis'),
     'dns-zone': dnsZone('Cloud DNS zone'),
-    // No verified figure yet for Certificate Manager (or for the classic Google-managed certificates): missing, never shown as free.
+    // No verified figure yet for Certificate Manager (https://cloud.google.com/certificate-manager/pricing is not
+    // among the stored sources, and no billing-catalog extract records it): missing, never shown as free.
     certificate: certificateMonthly('Certificate Manager certificate'),
     cdn: cdn('Cloud CDN'),
     'instance-group': instanceGroup('managed instance group'),
-    // Cloud Monitoring bills alerting per condition; the public figures disagree, so none is in the knowledge base yet (missing).
+    // Cloud Monitoring alerting: no current official per-condition figure could be read. Earlier
+    // versions of https://cloud.google.com/monitoring/alerts/cost-control gave $1.50 per condition a
+    // month plus $0.35 per million time series returned (charging from "no sooner than" January, then
+    // April 2025); the current page bills time-series points returned and points to an in-console
+    // estimate, and https://cloud.google.com/stackdriver/pricing was not readable here. Missing until
+    // the official figure is recorded (the per-alarm model may also need a per-time-series meter).
     alarm: alarms('Cloud Monitoring alerting policies'),
   },
 };
