@@ -16,13 +16,13 @@ export const BACKUP_ASSUMPTION = {
 
 /**
  * Data through a NAT gateway, per server behind it; stated on every NAT line item. Database servers
- * behind a NAT reach the internet for OS and PostgreSQL package updates, image and agent downloads;
+ * behind a NAT reach the internet for OS and application package updates (PostgreSQL, nginx, PHP, WordPress), image and agent downloads;
  * backups and secrets are expected on the cloud's private paths (S3 gateway endpoint, service
  * endpoints, Private Google Access) and are not counted.
  */
 export const NAT_DATA_ASSUMPTION = {
   gibPerServerMonth: 5,
-  text: 'assumes 5 GiB a month through the NAT per server behind it (OS and PostgreSQL package updates, agent downloads); backups and secrets are expected on the cloud\'s private endpoints, not through the NAT',
+  text: 'assumes 5 GiB a month through the NAT per server behind it (OS and application package updates, agent downloads); backups and secrets are expected on the cloud\'s private endpoints, not through the NAT',
 };
 
 /** Key Vault bills operations, not secrets; stated on every Azure secret line item. */
