@@ -114,8 +114,13 @@ describe('Website workload: the server configuration from the site, its plan and
     const m = d.model as WebsiteModel;
     const plan = plansOf(m)[0]!;
     expect(() => websiteServerConfig(m, plan, 0, accessOf(m, plan).access)).toThrow(/no name to serve: set spec\.platform\.domain .* or add an exact name to spec\.domains\.custom/);
-    const git = load('region: us-east-1\nsource: { type: git, repository: "https://github.com/acme/site.git" }');
-    expect(() => websiteServerConfig(git, plansOf(git)[0]!, 0, accessOf(m, plan).access)).toThrow(/git source is not deployed by the web servers yet .*use source: \{ type: blank \}/);
+    // What the servers cannot deploy (a zip, a Bedrock project) is refused with what to write instead; a wp-content repository is deployed.
+    const zip = { ...m, source: { type: 'zip', archive: 'site/export.zip' } } as WebsiteModel;
+    expect(() => websiteServerConfig(zip, plan, 0, accessOf(m, plan).access)).toThrow(/zip source is not deployed by the web servers yet .*use source: \{ type: blank \} or a git repository of wp-content/);
+    const bedrock = { ...m, source: { type: 'git', repository: 'https://github.com/acme/site.git', ref: 'main', layout: 'bedrock' } } as WebsiteModel;
+    expect(() => websiteServerConfig(bedrock, plan, 0, accessOf(m, plan).access)).toThrow(/Bedrock project is not deployed .* use layout: wp-content/);
+    const git = load('region: us-east-1\nsource: { type: git, repository: "https://github.com/acme/site.git", ref: v1.2, layout: wp-content }');
+    expect(websiteServerConfig(git, plansOf(git)[0]!, 0, accessOf(m, plan).access).code).toEqual({ repository: 'https://github.com/acme/site.git', ref: 'v1.2' });
     // A custom domain alone is enough: it leads.
     const c = load('region: us-east-1\ndomains:\n  custom: [blog.example.com]');
     expect(websiteServerConfig({ ...c, names: { ...c.names, platformDomain: undefined } } as WebsiteModel, plan, 0, accessOf(m, plan).access)).toMatchObject({ platformDomain: 'blog.example.com', customDomains: [] });

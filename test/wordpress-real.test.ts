@@ -206,7 +206,8 @@ beforeAll(async () => {
     documentRoot: '/usr/share/wordpress',
     nginxSiteFile: join(root, 'nginx', 'site.conf'),
     fpmPoolFile: join(root, 'php', 'pool.conf'),
-    toolPath: join(root, 'autostack-website'),
+    // In a directory of its own: the document may write there (the tool travels in it), nowhere else of the test's.
+    toolPath: join(root, 'sbin', 'autostack-website'),
     unitsDir: join(root, 'units'),
   };
   const secretFile = join(root, 'secret.json');
@@ -296,6 +297,7 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
       ].join('\n'),
     );
     // What the first-boot script writes (tool, cloud functions, node file), then the agent applies the site's document.
+    await mkdir(dirname(layout.toolPath), { recursive: true });
     await writeFile(layout.toolPath, websiteTool(), { mode: 0o755 });
     await mkdir(layout.configDir, { recursive: true });
     await writeFile(join(layout.configDir, 'cloud.sh'), websiteCloudFile(config.access), { mode: 0o600 });
@@ -498,5 +500,53 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
     expect(outside.stderr).toContain(`refusing '${escape}': the configuration document may only write under`);
     expect(existsSync(escape)).toBe(false);
     timings.day2 = Date.now() - t0;
+  });
+
+  it('deploys the site\'s wp-content from git: the repository\'s theme is served, a commit that does not parse is refused and the live one stays, the next commit goes live', async () => {
+    const t0 = Date.now();
+    const bare = join(root, 'site.git');
+    const work = join(root, 'site-work');
+    await ok('git', ['init', '-q', '--bare', '-b', 'main', bare]);
+    await ok('git', ['init', '-q', '-b', 'main', work]);
+    const theme = join(work, 'themes', 'autostack-git');
+    await mkdir(theme, { recursive: true });
+    const commit = async (marker: string, php = `<?php echo 'theme says ${marker}';\n`) => {
+      await writeFile(join(theme, 'style.css'), '/*\nTheme Name: AutoStack Git\n*/\n');
+      await writeFile(join(theme, 'index.php'), php);
+      await ok('git', ['-C', work, 'add', '-A']);
+      await ok('git', ['-C', work, '-c', 'user.name=t', '-c', 'user.email=t@example.test', 'commit', '-q', '-m', marker]);
+      await ok('git', ['-C', work, 'push', '-q', bare, 'main']);
+      return (await ok('git', ['-C', work, 'rev-parse', 'HEAD'])).trim();
+    };
+    const first = await commit('v1');
+    const withCode = { ...config, code: { repository: `file://${bare}`, ref: 'main' } };
+    await publish(withCode);
+    expect(await toolOk('agent')).toContain(`deployed commit ${first.slice(0, 12)} of file://${bare} (main)`);
+    await sql("UPDATE wordpress.wp_options SET option_value = 'autostack-git' WHERE option_name IN ('template', 'stylesheet')");
+    expect((await http('GET', '/')).body).toContain('theme says v1');
+    // The release is root's and read-only to PHP; the content directory links into it.
+    expect((await ok('stat', ['-c', '%U %a', join(layout.stateDir, 'code', first, 'themes', 'autostack-git', 'index.php')])).trim()).toBe('root 644');
+    expect(await ok('readlink', [join(layout.contentDir, 'themes', 'autostack-git')])).toContain(join(layout.stateDir, 'code', 'current'));
+    // Nothing new: the agent says nothing.
+    expect(await toolOk('agent')).toBe('');
+
+    const broken = await commit('broken', "<?php echo 'unterminated;\n");
+    const refused = await tool('agent');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain(`commit ${broken.slice(0, 12)} of file://${bare} does not parse, so the site stays on ${first.slice(0, 12)}`);
+    expect((await http('GET', '/')).body).toContain('theme says v1');
+
+    const second = await commit('v2');
+    expect(await toolOk('agent')).toContain(`deployed commit ${second.slice(0, 12)}`);
+    expect((await http('GET', '/')).body).toContain('theme says v2');
+    expect(await ok('readlink', [join(layout.stateDir, 'code', 'current')])).toContain(second);
+    // A commit that parses but fails at run time: the home page answers 500, so the live release comes back.
+    const fatal = await commit('fatal', "<?php autostack_no_such_function();\n");
+    const rolled = await tool('agent');
+    expect(rolled.code).not.toBe(0);
+    expect(rolled.stderr).toContain(`commit ${fatal.slice(0, 12)} answered the home page with a server error: rolled back to ${second.slice(0, 12)}`);
+    expect((await http('GET', '/')).body).toContain('theme says v2');
+    expect(await ok('readlink', [join(layout.stateDir, 'code', 'current')])).toContain(second);
+    timings.git = Date.now() - t0;
   });
 });

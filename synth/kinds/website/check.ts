@@ -11,6 +11,7 @@ import { hasUnsafeCharacters, quoteVisible } from '../../core/validate/character
 import { parseCron } from '../../core/validate/cron.ts';
 import { findPlaintextSecrets } from '../../core/validate/secrets.ts';
 import { closest } from '../../core/validate/suggest.ts';
+import { CODE_REPOSITORY } from './boot/config.ts';
 import { buildWebsitePlan } from './cloud-plan.ts';
 import type { WebsiteModel } from './model.ts';
 import { namesOutsideSubtree, planCertificates, platformNames, siteZone } from './names.ts';
@@ -208,7 +209,11 @@ function checkSource(doc: WebsiteDoc, report: Report): void {
     if (s[k] !== undefined && type !== belongs) report(['spec', 'source', k], 'website/source-field', `${k} applies only to type: ${belongs}; set type: ${belongs} or remove ${k}.`, 'error', true);
   }
   if (s.archive && (/(^|\/)\.\.(\/|$)/.test(s.archive) || s.archive.startsWith('/'))) report(['spec', 'source', 'archive'], 'website/archive-path', `The archive path ${quoteVisible(s.archive)} must stay inside the repository (no leading / and no ..) or be an s3://, gs:// or https:// URL.`);
-  if (s.repository && /^https:\/\/[^/]*@/.test(s.repository)) report(['spec', 'source', 'repository'], 'website/repository-credentials', 'The repository URL holds credentials: remove them (and rotate them). Private repositories are read with a deploy key kept in the cloud\'s secret store.');
+  if (s.repository && /^https:\/\/[^/]*@/.test(s.repository)) report(['spec', 'source', 'repository'], 'website/repository-credentials', 'The repository URL holds credentials: remove them (and rotate them). Private repositories are read with a token (GIT_TOKEN, https) or a deploy key (GIT_DEPLOY_KEY, git@…) kept in the site\'s secret in the cloud\'s secret store.');
+  else if (s.repository && !CODE_REPOSITORY.test(s.repository)) report(['spec', 'source', 'repository'], 'website/repository-url', `The repository ${quoteVisible(s.repository)} is not a URL the servers can clone: write https://host/owner/repo.git or git@host:owner/repo.git (letters, digits, . _ ~ - and /, no query).`);
+  // What the web servers cannot deploy yet is refused here, in the review, not at the merge.
+  if (type === 'zip') report(['spec', 'source', 'type'], 'website/source-not-built', 'A zip source is not deployed by the web servers yet: start with type: blank (or git, with a repository of your wp-content) and bring the content in after the first deployment.');
+  if (type === 'git' && s.layout === 'bedrock') report(['spec', 'source', 'layout'], 'website/source-not-built', 'A Bedrock project is not deployed by the web servers yet (Bedrock brings its own WordPress through Composer; the servers run Debian\'s): use layout: wp-content with a repository of your wp-content directory.');
 }
 
 /** Names: DNS-safe and within limits, custom domains outside the platform's other subtrees, the cloud's certificate limits. */

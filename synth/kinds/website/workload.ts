@@ -78,7 +78,9 @@ export function websiteInstanceValues(model: WebsiteModel, plan: CloudPlan, inde
 export function websiteServerConfig(model: WebsiteModel, plan: CloudPlan, index: number, access: CloudAccess): WordPressServerConfig {
   const { group, share, cache } = groupParts(model, plan, index);
   const where = `${model.name} on ${displayName(plan.cloud)}`;
-  if (model.source.type !== 'blank') throw new Error(`${where}: the ${model.source.type} source is not deployed by the web servers yet (they install Debian's WordPress ${model.runtime.wordpress}): use source: { type: blank } and bring the content in after the first deployment`);
+  const source = model.source;
+  if (source.type === 'zip') throw new Error(`${where}: a zip source is not deployed by the web servers yet (they install Debian's WordPress ${model.runtime.wordpress}): use source: { type: blank } or a git repository of wp-content, and bring the content in after the first deployment`);
+  if (source.type === 'git' && source.layout !== 'wp-content') throw new Error(`${where}: a Bedrock project is not deployed by the web servers yet (Bedrock brings its own WordPress through Composer; the servers run Debian's WordPress ${model.runtime.wordpress}): use layout: wp-content with a repository of your wp-content directory`);
   const [platform, ...aliases] = platformNames(model);
   const custom = model.names.custom;
   // Without a platform name the first exact custom domain leads (WordPress's address is the first exact one either way).
@@ -95,6 +97,7 @@ export function websiteServerConfig(model: WebsiteModel, plan: CloudPlan, index:
     customDomains: platform ? custom : custom.filter((d) => d !== first),
     phpVersion: model.runtime.php,
     source: { type: 'debian', version: model.runtime.wordpress },
+    ...(source.type === 'git' ? { code: { repository: source.repository, ref: source.ref } } : {}),
     ...(share ? { sharedStorage: { protocol: 'nfs' as const, source: instanceValue(INSTANCE_VALUES.nfsExport), ...(knowledge.nfsMountOptions ? { options: knowledge.nfsMountOptions.options } : {}) } } : {}),
     database: { host: instanceValue(INSTANCE_VALUES.dbHost), port: WEBSITE_DB.port, name: WEBSITE_DB.name, user: WEBSITE_DB.user, tls: true, passwordSecret: instanceValue(INSTANCE_VALUES.dbSecret) },
     access,

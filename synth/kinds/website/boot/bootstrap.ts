@@ -44,6 +44,9 @@ export function siteFiles(config: WordPressServerConfig, layout: ServerLayout = 
   // Read by PHP: root's, readable by the site's group, writable by nobody else.
   const php = (path: string, content: string): ServerFile => ({ path, content, mode: '640', owner: 'root', group: layout.phpGroup });
   return [
+    // The tool itself travels in the document: a new AutoStack release reaches running servers at
+    // their next agent run, and the first-boot script (the cloud's user data) stays small.
+    root(layout.toolPath, websiteTool(), '755'),
     root(layout.nginxSiteFile, renderNginxSite(config, layout)),
     root(layout.fpmPoolFile, renderFpmPool(config, layout)),
     php(`${layout.wpConfigDir}/config-${config.site}.php`, renderWpConfig(config, layout)),
@@ -61,7 +64,7 @@ function absentFiles(config: WordPressServerConfig, layout: ServerLayout): strin
 /** The directories the document may write in: the tool refuses any other path. */
 export function writableDirs(layout: ServerLayout): string[] {
   const dir = (p: string) => p.slice(0, p.lastIndexOf('/'));
-  return [...new Set([dir(layout.nginxSiteFile), dir(layout.fpmPoolFile), layout.wpConfigDir, layout.configDir, layout.unitsDir])];
+  return [...new Set([dir(layout.toolPath), dir(layout.nginxSiteFile), dir(layout.fpmPoolFile), layout.wpConfigDir, layout.configDir, layout.unitsDir])];
 }
 
 /** The site's configuration document (deterministic JSON), applied by `autostack-website agent` on every server. */
@@ -97,11 +100,10 @@ export function renderNodeEnv(config: WordPressServerConfig, layout: ServerLayou
   return `${values.map(([k, v]) => `${k}=${shellQuote(v)}`).join('\n')}\n`;
 }
 
-/** What the first-boot script writes itself: the tool, the cloud's functions and the node file. */
+/** What the first-boot script writes itself: the cloud's functions and the node file (the tool comes with the document). */
 export function bootFiles(config: WordPressServerConfig, layout: ServerLayout = serverLayout(config)): ServerFile[] {
   const root = (path: string, content: string, mode: string): ServerFile => ({ path, content, mode, owner: 'root', group: 'root' });
   return [
-    root(layout.toolPath, websiteTool(), '755'),
     root(`${layout.configDir}/cloud.sh`, websiteCloudFile(config.access), '600'),
     root(`${layout.configDir}/node.env`, renderNodeEnv(config, layout, { mode: 'systemd' }), '600'),
   ];
@@ -141,8 +143,10 @@ export function renderWordPressBootstrap(config: WordPressServerConfig): string 
     `NFS_OPTIONS=${shellQuote(shared?.options ?? 'nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport,_netdev,nofail')}`,
     `SHARED_MOUNT=${shellQuote(layout.sharedMount)}`,
     `OBJECT_CACHE=${shellQuote(config.objectCache ? 'yes' : 'no')}`,
+    `CODE=${shellQuote(config.code ? 'yes' : 'no')}`,
     `TOOL=${shellQuote(layout.toolPath)}`,
     `CLOUD_FILE=${shellQuote(`${layout.configDir}/cloud.sh`)}`,
+    `CONFIG_KEY=${shellQuote(WEBSITE_CONFIG_KEY)}`,
     `PHP_USER=${shellQuote(layout.phpUser)}`,
   ];
   return [
@@ -176,6 +180,7 @@ const PACKAGES = `install_packages() {
     "php$PHP_VERSION-intl" "php$PHP_VERSION-mbstring" "php$PHP_VERSION-xml" "php$PHP_VERSION-zip" mariadb-client curl ca-certificates python3
   if [ -n "$NFS_SOURCE" ]; then apt-get install -y -q nfs-common; fi
   if [ "$OBJECT_CACHE" = yes ]; then apt-get install -y -q "php$PHP_VERSION-redis"; fi
+  if [ "$CODE" = yes ]; then apt-get install -y -q --no-install-recommends git openssh-client; fi
   # "php" names PHP-FPM's PHP for WordPress's "libapache2-mod-php | php": without it apt takes Apache's module.
   if ! apt-get install -y -q --no-install-recommends "php$PHP_VERSION" php "wordpress=$WP_VERSION+*" wordpress-theme-twentytwentythree; then
     echo "AutoStack: WordPress $WP_VERSION is not in this image's Debian archive (it has $(apt-cache policy wordpress | sed -n 's/ *Candidate: //p')): update the Website's WordPress version" >&2
@@ -210,6 +215,30 @@ mount_shared() { # the uploads' shared storage, mounted by the fstab line (again
 `;
 
 const BODY = `
+install_tool() { # the tool is a file of the configuration document (the stack writes it to the bucket with the servers)
+  local doc
+  doc="$(mktemp)"
+  for _ in $(seq 1 60); do
+    # shellcheck source=/dev/null
+    if (. "$CLOUD_FILE"; config_read "$CONFIG_KEY") >"$doc" 2>/dev/null && [ -s "$doc" ]; then break; fi
+    sleep 10
+  done
+  if ! python3 - "$doc" "$TOOL" <<'PY'
+import json, os, sys
+doc = json.load(open(sys.argv[1]))
+tool = next(f for f in doc["files"] if f["path"] == sys.argv[2])
+fd = os.open(sys.argv[2] + ".autostack-new", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o755)
+os.write(fd, tool["content"].encode())
+os.close(fd)
+os.chmod(sys.argv[2] + ".autostack-new", 0o755)
+os.replace(sys.argv[2] + ".autostack-new", sys.argv[2])
+PY
+  then
+    echo "AutoStack: the configuration document $CONFIG_KEY could not be read, or holds no $TOOL, within 10 minutes" >&2
+    exit 1
+  fi
+  rm -f "$doc"
+}
 wait_for_secrets() { # the database password may be stored a little after the server starts
   for _ in $(seq 1 60); do
     if "$TOOL" secrets; then return 0; fi
@@ -242,7 +271,8 @@ main() {
   write_units
   systemctl daemon-reload
   systemctl enable "php$PHP_VERSION-fpm" nginx
-  # The site's files from its configuration document; nginx and PHP-FPM check and load them.
+  # The tool from the configuration document, then the site's files from it; nginx and PHP-FPM check and load them.
+  install_tool
   "$TOOL" agent --wait
   wait_for_secrets
   systemctl enable --now autostack-website-agent.timer autostack-website-secrets.timer

@@ -20,6 +20,13 @@ export interface WordPressServerConfig {
   /** PHP of the image's distribution (Debian 12: 8.2). */
   phpVersion: string;
   source: WordPressSource;
+  /**
+   * The site's own code (themes, plugins, mu-plugins) from a git repository whose root is the
+   * wp-content directory, at `ref` (a branch, tag or commit); absent: only the packaged theme.
+   * WordPress itself stays Debian's (`source`). Private repositories: the site's secret holds
+   * GIT_TOKEN (https) or GIT_DEPLOY_KEY (git@…), read on the server, never in a file or a command line.
+   */
+  code?: { repository: string; ref: string };
   /** Shared storage (EFS, Filestore, Azure Files over NFS) holding wp-content/uploads; absent: a local directory (one server only). */
   sharedStorage?: SharedStorage;
   database: {
@@ -73,6 +80,9 @@ export interface SharedStorage {
   /** Extra mount options (comma-separated); the defaults suit EFS, Filestore and Azure Files. */
   options?: string;
 }
+
+/** A repository the servers clone: https:// or git@host:path, without credentials, query or spaces. */
+export const CODE_REPOSITORY = /^(https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/[A-Za-z0-9._~\/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~\/-]+)$/;
 
 /** The WordPress of Debian 12's archive (package `wordpress`, 6.1.9+dfsg1-0+deb12u1 at the time of writing). */
 export const DEBIAN_WORDPRESS = '6.1.9';
@@ -182,6 +192,12 @@ export function checkServerConfig(config: WordPressServerConfig): void {
   if (dup) throw new Error(`customDomains: ${dup} is listed twice`);
   if (!(SUPPORTED_PHP as readonly string[]).includes(config.phpVersion)) throw new Error(`phpVersion: PHP ${JSON.stringify(config.phpVersion)} is not supported; supported: ${SUPPORTED_PHP.join(', ')} (Debian 12)`);
   if (config.source.type !== 'debian' || !/^[0-9]+\.[0-9]+(\.[0-9]+)?$/.test(config.source.version)) throw new Error(`source.version: ${JSON.stringify(config.source.version)} is not a WordPress version such as ${DEBIAN_WORDPRESS}`);
+  if (config.code) {
+    const { repository, ref } = config.code;
+    // https:// and git@host:path (the Website schema's), file:/// for a repository on the server itself.
+    if (!CODE_REPOSITORY.test(repository) && !/^file:\/\/\/[A-Za-z0-9._\/-]+$/.test(repository)) throw new Error(`code.repository: ${JSON.stringify(repository)} is not an https://, git@host:path or file:/// repository without credentials`);
+    if (!/^[A-Za-z0-9][-A-Za-z0-9_./]{0,199}$/.test(ref) || ref.includes('..') || ref.endsWith('.lock') || ref.endsWith('/')) throw new Error(`code.ref: ${JSON.stringify(ref)} is not a branch, tag or commit name`);
+  }
   const db = config.database;
   if (!HOST.test(db.host) && !INSTANCE_VALUE.test(db.host)) throw new Error(`database.host: ${JSON.stringify(db.host)} is not a host name or address`);
   if (!Number.isInteger(db.port) || db.port < 1 || db.port > 65535) throw new Error(`database.port: ${db.port} is not a TCP port`);

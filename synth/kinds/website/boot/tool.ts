@@ -18,6 +18,10 @@ export function renderSiteEnv(config: WordPressServerConfig, layout: ServerLayou
     ['DB_USER', config.database.user],
     ['DB_TLS', config.database.tls ? 'yes' : 'no'],
     ['DB_PASSWORD_SECRET', config.database.passwordSecret ?? ''],
+    ['CODE_REPOSITORY', config.code?.repository ?? ''],
+    ['CODE_REF', config.code?.ref ?? ''],
+    ['SITE_HOST', config.platformDomain],
+    ['LISTEN_PORT', String(layout.listenPort)],
     ['DOCUMENT_ROOT', layout.documentRoot],
     ['CONTENT_DIR', layout.contentDir],
     ['UPLOADS_DIR', uploadsDir(config, layout)],
@@ -154,6 +158,8 @@ load_site() { # the site's values, from the site file the configuration document
   # shellcheck source=/dev/null
   . "$SITE_ENV"
   DB_PASSWORD_SECRET="\${DB_PASSWORD_SECRET:-}" # absent from a document of an older release: the site's secret holds DB_PASSWORD
+  CODE_REPOSITORY="\${CODE_REPOSITORY:-}" CODE_REF="\${CODE_REF:-main}" SITE_HOST="\${SITE_HOST:-localhost}" LISTEN_PORT="\${LISTEN_PORT:-80}"
+  CODE_DIR="$STATE_DIR/code"
   : "\${DB_HOST:?} \${DB_PORT:?} \${DB_NAME:?} \${DB_USER:?} \${DB_TLS:?} \${CONTENT_DIR:?} \${UPLOADS_DIR:?} \${SECRETS_FILE:?}"
   : "\${PHP_USER:?} \${PHP_GROUP:?} \${BACKUP_PREFIX:?} \${DOCUMENT_ROOT:?} \${LOG_DIR:?}"
 }
@@ -297,6 +303,121 @@ apply_document() {
   log "applied configuration \${hash:0:12}: changed $(if [ -s "$WORK/changed" ]; then xargs -r -n1 basename <"$WORK/changed" | paste -sd ' '; else echo nothing; fi)"
 }
 
+
+# --- the site's code from git (themes, plugins, mu-plugins of a wp-content repository) ---
+# Releases live in $STATE_DIR/code/<commit> (root's, read-only to PHP); $STATE_DIR/code/current
+# names the live one, and the content directory links each theme and plugin of it. A new commit is
+# checked out beside the live one, every PHP file must pass php -l, then the link moves in one
+# rename and the home page is asked for: a server error moves it back. Each agent run (every two
+# minutes) asks the repository for the ref's commit, so every server converges on it.
+CODE_DIR=""
+git_auth() { # git_auth ARGS...: git with the repository's credentials from the site's secret, if any
+  local secret="$WORK/secret.json" token="$WORK/git-token" key="$WORK/git-key"
+  secret_read >"$secret" 2>/dev/null || echo '{}' >"$secret"
+  python3 - "$secret" "$token" "$key" <<'PY'
+import json, os, sys
+try:
+    doc = json.load(open(sys.argv[1]))
+except ValueError:
+    doc = {}
+for field, path in (("GIT_TOKEN", sys.argv[2]), ("GIT_DEPLOY_KEY", sys.argv[3])):
+    value = doc.get(field) if isinstance(doc, dict) else None
+    if isinstance(value, str) and value:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.write(fd, (value.rstrip("\\n") + "\\n").encode())
+        os.close(fd)
+PY
+  rm -f "$secret"
+  local -a opts=(-c protocol.file.allow=always -c core.hooksPath=/dev/null)
+  # The token reaches git through a credential helper reading the file: never on a command line.
+  if [ -s "$token" ]; then opts+=(-c credential.helper= -c "credential.helper=!f() { echo username=x-access-token; printf 'password=%s' \\"\\$(cat '$token')\\"; }; f"); fi
+  if [ -s "$key" ]; then export GIT_SSH_COMMAND="ssh -i '$key' -o IdentitiesOnly=yes -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=$STATE_DIR/known_hosts"; fi
+  GIT_TERMINAL_PROMPT=0 git "\${opts[@]}" "$@"
+}
+
+code_commit() { # the commit CODE_REF names in the repository now (a full commit id names itself)
+  if [[ "$CODE_REF" =~ ^[0-9a-f]{40}$ ]]; then echo "$CODE_REF"; return 0; fi
+  local found
+  found="$(git_auth ls-remote "$CODE_REPOSITORY" "refs/heads/$CODE_REF" "refs/tags/$CODE_REF^{}" "refs/tags/$CODE_REF" 2>"$WORK/ls-remote.err" | awk 'NR == 1 || /\\^\\{\\}$/ { c = $1 } END { print c }')" ||
+    fail "cannot reach the repository $CODE_REPOSITORY: $(head -c 300 "$WORK/ls-remote.err")"
+  if ! [[ "$found" =~ ^[0-9a-f]{40}$ ]]; then fail "the repository $CODE_REPOSITORY has no branch or tag $CODE_REF"; fi
+  echo "$found"
+}
+
+link_code() { # link_code RELEASE: the content directory's themes, plugins and mu-plugins point into RELEASE (and the packaged themes)
+  local kind item name
+  for kind in themes plugins mu-plugins; do
+    install -d -o root -g root -m 755 "$CONTENT_DIR/$kind"
+    # Links into an earlier release or to a packaged item that is gone go first.
+    find "$CONTENT_DIR/$kind" -mindepth 1 -maxdepth 1 -type l \\( -lname "$CODE_DIR/*" -o ! -exec test -e {} \\; \\) -delete
+    if [ -n "$1" ] && [ -d "$1/$kind" ]; then
+      for item in "$1/$kind"/*; do
+        name="$(basename "$item")"
+        if [ -e "$item" ] && [[ "$name" =~ ^[A-Za-z0-9._-]+$ ]]; then ln -sfn "$CODE_DIR/current/$kind/$name" "$CONTENT_DIR/$kind/$name"; fi
+      done
+    fi
+  done
+}
+
+reload_php() { # PHP-FPM reloaded: new workers forget the old release (opcache, realpath cache)
+  case "$RELOAD" in
+    signal) if [ -s "$FPM_PID" ]; then kill -USR2 "$(cat "$FPM_PID")"; fi ;;
+    systemd) systemctl reload "php$PHP_VERSION-fpm" ;;
+  esac
+}
+
+site_answers() { # the home page through nginx on this server: anything but a server error (PHP-FPM may still be reloading)
+  local code attempt
+  for attempt in 1 2 3 4 5; do
+    sleep "$attempt"
+    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 -H "Host: $SITE_HOST" -H 'X-Forwarded-Proto: https' "http://127.0.0.1:$LISTEN_PORT/" || true)"
+    if [[ "$code" =~ ^[1-4][0-9][0-9]$ ]]; then return 0; fi
+    if [[ "$code" =~ ^5[0-9][0-9]$ ]] && [ "$code" != 502 ] && [ "$code" != 503 ]; then return 1; fi
+  done
+  return 1
+}
+
+cmd_deploy() {
+  if [ -z "$CODE_REPOSITORY" ]; then return 0; fi
+  CODE_DIR="$STATE_DIR/code"
+  install -d -o root -g root -m 755 "$CODE_DIR"
+  local commit live="" release new
+  commit="$(code_commit)"
+  if [ -L "$CODE_DIR/current" ]; then live="$(basename "$(readlink "$CODE_DIR/current")")"; fi
+  if [ "$commit" = "$live" ]; then return 0; fi
+  release="$CODE_DIR/$commit"
+  if [ ! -d "$release" ]; then
+    new="$CODE_DIR/.$commit.new"
+    rm -rf "$new"
+    git init -q "$new"
+    git_auth -C "$new" fetch -q --depth 1 "$CODE_REPOSITORY" "$commit" 2>"$WORK/fetch.err" || fail "cannot fetch $commit from $CODE_REPOSITORY: $(head -c 300 "$WORK/fetch.err")"
+    git -C "$new" -c advice.detachedHead=false checkout -q FETCH_HEAD
+    rm -rf "$new/.git"
+    if [ ! -d "$new/themes" ] && [ ! -d "$new/plugins" ] && [ ! -d "$new/mu-plugins" ]; then rm -rf "$new"; fail "commit \${commit:0:12} of $CODE_REPOSITORY is not a wp-content directory: it has no themes, plugins or mu-plugins folder"; fi
+    if [ -e "$new/uploads" ]; then log "commit \${commit:0:12} has an uploads folder: ignored (uploads live on the shared storage, never in git)"; fi
+    # Every PHP file must parse before the release can go live.
+    if ! find "$new" -name '*.php' -type f -print0 | xargs -0 -r -n 50 "php$PHP_VERSION" -l >"$WORK/lint.out" 2>&1; then
+      rm -rf "$new"
+      fail "commit \${commit:0:12} of $CODE_REPOSITORY does not parse, so the site stays on \${live:0:12}: $(grep -m 3 -i 'error' "$WORK/lint.out" | head -c 500)"
+    fi
+    chown -R root:root "$new"
+    chmod -R u=rwX,go=rX "$new"
+    mv -T "$new" "$release"
+  fi
+  ln -sfn "$commit" "$CODE_DIR/current.new" && mv -T "$CODE_DIR/current.new" "$CODE_DIR/current"
+  link_code "$release"
+  reload_php
+  if [ -n "$live" ] && ! site_answers; then
+    ln -sfn "$live" "$CODE_DIR/current.new" && mv -T "$CODE_DIR/current.new" "$CODE_DIR/current"
+    link_code "$CODE_DIR/$live"
+    reload_php
+    fail "commit \${commit:0:12} answered the home page with a server error: rolled back to \${live:0:12}"
+  fi
+  # Three releases are kept: the live one and two to go back to.
+  find "$CODE_DIR" -mindepth 1 -maxdepth 1 -type d -regextype posix-extended -regex '.*/[0-9a-f]{40}' -printf '%T@ %f\\n' | sort -rn | tail -n +4 | while read -r _ old; do rm -rf "\${CODE_DIR:?}/$old"; done
+  log "deployed commit \${commit:0:12} of $CODE_REPOSITORY ($CODE_REF)"
+}
+
 cmd_agent() {
   local doc="$WORK/document.json"
   install -d -m 755 "$STATE_DIR"
@@ -308,6 +429,8 @@ cmd_agent() {
     sleep 10
   done
   apply_document "$doc"
+  load_site
+  cmd_deploy
 }
 
 # The site's secret (a JSON object in the cloud's secret store) holds WordPress's keys and salts,
@@ -400,6 +523,8 @@ cmd_prepare() {
     done
   done
   if [ -d "$DOCUMENT_ROOT/wp-content/languages" ]; then ln -sfn "$DOCUMENT_ROOT/wp-content/languages" "$CONTENT_DIR/languages"; fi
+  # The site's own code, when deployed, over the packaged items of the same name.
+  if [ -L "$CODE_DIR/current" ]; then link_code "$CODE_DIR/current"; fi
   install -d -o "$PHP_USER" -g "$PHP_GROUP" -m 755 "$UPLOADS_DIR"
   if [ "$UPLOADS_DIR" != "$CONTENT_DIR/uploads" ]; then
     if [ -d "$CONTENT_DIR/uploads" ] && [ ! -L "$CONTENT_DIR/uploads" ]; then fail "$CONTENT_DIR/uploads is a directory, but the uploads are on shared storage ($UPLOADS_DIR): move its files there and remove it"; fi
@@ -476,6 +601,7 @@ case "\${1:-}" in
   apply) apply_document "\${2:?usage: autostack-website apply FILE}" ;;
   prepare) load_site; cmd_prepare ;;
   secrets) load_site; cmd_secrets ;;
+  deploy) load_site; cmd_deploy ;;
   backup) shift; load_site; cmd_backup "$@" ;;
   restore) shift; load_site; cmd_restore "$@" ;;
   *) fail "usage: autostack-website agent [--wait] | apply FILE | prepare | secrets | backup [--if-older MINUTES] | restore [STAMP]" ;;
