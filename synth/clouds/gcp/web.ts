@@ -1,0 +1,102 @@
+import { gcp } from '../../cdktf/gcp.ts';
+import type { ServiceNetworkingConnection } from '../../cdktf/gcp.ts';
+import type { AbstractResource } from '../../../knowledge-base/types.ts';
+import type { StackContext } from '../../stack/context.ts';
+import { maybeShared, share, shared } from '../../stack/shared.ts';
+import { gcpLabels } from './base.ts';
+
+/**
+ * Helpers shared by the website resource files (load-balancer, certificate, dns, group,
+ * filestore, mysql, cache, cdn, alarms). They read the cloud plan's abstract resources only,
+ * never a kind's model.
+ */
+
+/** The network tag of the web servers: the firewall admits the load balancer to these only. */
+export function webTag(ctx: StackContext): string {
+  return gcpName(ctx, 'web', 63);
+}
+
+/**
+ * A resource of a second region (standby or active): GCP resources take their region, but the
+ * standby group, file share, cache and the cross-region Cloud SQL replica behind the same global
+ * load balancer are not built yet.
+ */
+export function primaryRegionOnly(ctx: StackContext, r: AbstractResource, index: number): void {
+  if (index > 0 || (r.attrs.region !== undefined && r.attrs.region !== ctx.plan.region)) {
+    throw new Error(`GCP cannot build ${r.key} in ${String(r.attrs.region)} yet: a site's second region (activePassive, activeActive: a standby managed instance group, Filestore and a cross-region Cloud SQL replica behind the global load balancer) is not built on GCP; use availability single`);
+  }
+}
+
+/**
+ * A Compute Engine style name (`[a-z]([-a-z0-9]*[a-z0-9])?`): `autostack-<site>-<suffix>`, cut
+ * to `max` characters with the stack's hash when the site's name is long.
+ */
+export function gcpName(ctx: StackContext, suffix: string, max: number): string {
+  const base = ctx.names.base;
+  const s = `${base}-${suffix}`;
+  if (s.length <= max) return s;
+  const keep = max - suffix.length - ctx.names.hash.length - 2;
+  return `${base.slice(0, Math.max(1, keep)).replace(/-+$/, '')}-${ctx.names.hash}-${suffix}`.slice(0, max).replace(/-+$/, '');
+}
+
+/** The part of a plan key after `<kind>/<site>-` as a Terraform name: `certificate/shop-custom-1` → `custom_1`. */
+export function keySuffix(ctx: StackContext, r: AbstractResource): string {
+  const prefix = `${r.kind}/${ctx.subject.name}`;
+  const rest = r.key.startsWith(prefix) ? r.key.slice(prefix.length).replace(/^-/, '') : r.key;
+  return rest.replace(/[^a-zA-Z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'main';
+}
+
+/** Whether `name` is `zone` or below it (a wildcard is judged by the name it sits on). */
+export function inZone(name: string, zone: string): boolean {
+  const bare = name.startsWith('*.') ? name.slice(2) : name;
+  return bare === zone || bare.endsWith(`.${zone}`);
+}
+
+/**
+ * The stack's own VPC network: a website needs it (private services access peering for Cloud SQL,
+ * Filestore and Memorystore is set up on it). A network named in autostack.yaml is refused.
+ */
+export function siteNetwork(ctx: StackContext, what: string): string {
+  const net = ctx.settings.network.gcp as { network?: string } | undefined;
+  if (net?.network) throw new Error(`GCP cannot place the ${what} of ${ctx.subject.name}: autostack.yaml network.gcp names an existing VPC network, and a website needs the stack's own (its private services access peering for Cloud SQL, Filestore and Memorystore); remove network.gcp`);
+  return shared<string>(ctx, 'network');
+}
+
+/** The subnetwork range the web servers get their addresses from (base.ts). */
+export const WEB_SUBNET_CIDR = '10.240.1.0/24';
+
+/**
+ * Private services access on the stack's network, made once: a reserved internal range
+ * (/16, `VPC_PEERING`) and the peering with Google's service producer network, through which
+ * Cloud SQL (private IP), Filestore and Memorystore are reached from the web servers only.
+ */
+export function privateServiceAccess(ctx: StackContext, what: string): ServiceNetworkingConnection {
+  const done = maybeShared<ServiceNetworkingConnection>(ctx, 'privateServiceAccess');
+  if (done) return done;
+  const network = siteNetwork(ctx, what);
+  const range = new gcp.ComputeGlobalAddress(ctx.stack, 'private_services_range', {
+    name: gcpName(ctx, 'services', 63),
+    description: 'AutoStack website: the range Cloud SQL, Filestore and Memorystore take their private addresses from',
+    purpose: 'VPC_PEERING',
+    addressType: 'INTERNAL',
+    address: '10.241.0.0',
+    prefixLength: 16,
+    network,
+    labels: gcpLabels(ctx),
+  });
+  return share(ctx, 'privateServiceAccess', new gcp.ServiceNetworkingConnection(ctx.stack, 'private_services', {
+    network,
+    service: 'servicenetworking.googleapis.com',
+    reservedPeeringRanges: [range.name],
+    // A peering still used by a Cloud SQL instance cannot be removed: abandon it on destroy instead of failing.
+    deletionPolicy: 'ABANDON',
+  }));
+}
+
+/** The database's backup start (HH:MM UTC) and maintenance hour from the plan's cron schedule (minute hour * * *). */
+export function backupStart(schedule: string): { start: string; maintenanceHour: number } {
+  const m = /^(\d{1,2}) (\d{1,2})\s/.exec(`${schedule.trim()} `);
+  const minute = m ? Number(m[1]) : 0;
+  const hour = m ? Number(m[2]) : 3;
+  return { start: `${String(hour % 24).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`, maintenanceHour: (hour + 3) % 24 };
+}
