@@ -93,10 +93,20 @@ export function privateServiceAccess(ctx: StackContext, what: string): ServiceNe
   }));
 }
 
-/** The database's backup start (HH:MM UTC) and maintenance hour from the plan's cron schedule (minute hour * * *). */
+/**
+ * The database's backup start (HH:MM UTC) and maintenance hour from the plan's cron schedule:
+ * Cloud SQL takes one automated backup a day, started at the schedule's first minute and hour
+ * (`15 2 * * *` → 02:15; every six hours → 00:00); binary logs give point-in-time recovery between
+ * backups. Maintenance is three hours later, so the two never overlap.
+ */
 export function backupStart(schedule: string): { start: string; maintenanceHour: number } {
-  const m = /^(\d{1,2}) (\d{1,2})\s/.exec(`${schedule.trim()} `);
-  const minute = m ? Number(m[1]) : 0;
-  const hour = m ? Number(m[2]) : 3;
-  return { start: `${String(hour % 24).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`, maintenanceHour: (hour + 3) % 24 };
+  const [minuteField, hourField] = schedule.trim().split(/\s+/);
+  const first = (field: string | undefined, fallback: number) => {
+    if (field === undefined || field === '') return fallback;
+    const m = /^(\d{1,2})/.exec(field);
+    return m ? Number(m[1]) : 0;
+  };
+  const minute = first(minuteField, 0) % 60;
+  const hour = first(hourField, 3) % 24;
+  return { start: `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`, maintenanceHour: (hour + 3) % 24 };
 }
