@@ -2,7 +2,7 @@ import { gcp } from '../../cdktf/gcp.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
 import { provide, share, shared } from '../../stack/shared.ts';
 import { gcpLabels } from './base.ts';
-import { gcpName, primaryRegionOnly, privateServiceAccess } from './web.ts';
+import { gcpLimit, gcpName, primaryRegionOnly, privateServiceAccess } from './web.ts';
 
 /** Memorystore for Redis tiers by the plan's type (knowledge base `sizes.cache`: basic, standard). */
 const TIERS: Record<string, string> = { basic: 'BASIC', standard: 'STANDARD_HA' };
@@ -22,8 +22,7 @@ export const gcpCache: ResourceSynth = (ctx, r, i) => {
   const memory = Math.max(1, Number(r.attrs.memoryGiB ?? 1));
   const psa = privateServiceAccess(ctx, 'object cache');
   const cache = share(ctx, 'cache', new gcp.RedisInstance(ctx.stack, 'cache', {
-    // Memorystore instance ids take at most 40 characters.
-    name: gcpName(ctx, 'cache', 40),
+    name: gcpName(ctx, 'cache', gcpLimit('redis-instance-id-length')),
     displayName: ctx.lit(`AutoStack website ${ctx.subject.name}: object cache`),
     region: ctx.plan.region,
     tier,

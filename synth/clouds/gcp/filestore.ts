@@ -4,10 +4,10 @@ import { catalogFor } from '../../../knowledge-base/catalog.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
 import { provide, share, shared } from '../../stack/shared.ts';
 import { gcpLabels } from './base.ts';
-import { gcpName, primaryRegionOnly, privateServiceAccess, WEB_SUBNET_CIDR } from './web.ts';
+import { gcpLimit, gcpName, primaryRegionOnly, privateServiceAccess, WEB_SUBNET_CIDR } from './web.ts';
 
-/** Filestore Basic HDD's smallest share, GiB: it is billed as provisioned (https://cloud.google.com/filestore/docs/service-tiers). */
-export const FILESTORE_BASIC_HDD_MIN_GIB = 1024;
+/** Filestore Basic HDD's smallest share, GiB: it is billed as provisioned (the knowledge base's `filestore-basic-hdd-min-gib`). */
+export const FILESTORE_BASIC_HDD_MIN_GIB = gcpLimit('filestore-basic-hdd-min-gib');
 /** The share the web servers mount (a Filestore share name: letters, digits and '_', up to 16). */
 export const FILESTORE_SHARE = 'uploads';
 

@@ -9,10 +9,10 @@ import { withinLimit } from '../../stack/user-data.ts';
 import { gcpAccess } from './access.ts';
 import { gcpLabels } from './base.ts';
 import { GCP_METADATA_VALUE_LIMIT } from './vm.ts';
-import { gcpName, primaryRegionOnly, webTag } from './web.ts';
+import { gcpLimit, gcpName, primaryRegionOnly, webTag } from './web.ts';
 
-/** All of an instance's metadata together holds at most 512 KB (https://cloud.google.com/compute/docs/metadata/setting-custom-metadata#limitations). */
-export const GCP_METADATA_TOTAL_LIMIT = 512 * 1024;
+/** All of an instance's metadata together holds at most 512 KB (the knowledge base's `metadata-total-bytes`). */
+export const GCP_METADATA_TOTAL_LIMIT = gcpLimit('metadata-total-bytes');
 
 /** How a regional managed instance group replaces its servers, from the workload's rollout. */
 export interface GcpRollout {

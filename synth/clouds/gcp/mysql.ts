@@ -5,13 +5,13 @@ import type { ResourceSynth } from '../../stack/context.ts';
 import { ephemeralPassword } from '../../stack/password.ts';
 import { provide, share, shared } from '../../stack/shared.ts';
 import { gcpLabels } from './base.ts';
-import { backupStart, gcpName, primaryRegionOnly, privateServiceAccess } from './web.ts';
+import { backupStart, gcpLimit, gcpName, primaryRegionOnly, privateServiceAccess } from './web.ts';
 
 /** The MySQL major the sites run; minor versions arrive through Cloud SQL's maintenance. */
 export const GCP_MYSQL_VERSION = 'MYSQL_8_0';
 
-/** Binary logs (point-in-time recovery) are kept at most 7 days on Enterprise edition (https://cloud.google.com/sql/docs/mysql/backup-recovery/backups#retention). */
-const MAX_LOG_DAYS = 7;
+/** Binary logs (point-in-time recovery) are kept at most 7 days on Enterprise edition (the knowledge base's `cloudsql-log-retention-days`). */
+const MAX_LOG_DAYS = gcpLimit('cloudsql-log-retention-days');
 
 /**
  * The site's managed MySQL: Cloud SQL for MySQL 8.0 (Enterprise edition: the plan's

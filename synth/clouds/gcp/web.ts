@@ -1,3 +1,4 @@
+import { gcpKnowledge } from '../../../knowledge-base/clouds/gcp/index.ts';
 import { gcp } from '../../cdktf/gcp.ts';
 import type { ServiceNetworkingConnection } from '../../cdktf/gcp.ts';
 import type { AbstractResource } from '../../../knowledge-base/types.ts';
@@ -109,4 +110,11 @@ export function backupStart(schedule: string): { start: string; maintenanceHour:
   const minute = first(minuteField, 0) % 60;
   const hour = first(hourField, 3) % 24;
   return { start: `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`, maintenanceHour: (hour + 3) % 24 };
+}
+
+/** A limit the GCP knowledge base states (knowledge-base/clouds/gcp/index.ts `limits`, each with its source). */
+export function gcpLimit(key: string): number {
+  const l = gcpKnowledge.limits?.[key];
+  if (!l) throw new Error(`synth: the GCP knowledge base states no ${key} limit (knowledge-base/clouds/gcp/index.ts limits)`);
+  return l.value;
 }
