@@ -376,7 +376,8 @@ describe('a Website on GCP', () => {
     expect(policies.alarm_unhealthy.conditions[0].condition_threshold.filter).toContain('metric.label.check_id = "${google_monitoring_uptime_check_config.health_check.uptime_check_id}"');
     expect(policies.alarm_db_cpu.conditions[0].condition_threshold.filter).toContain('resource.label.database_id = "${google_sql_database_instance.mysql.project}:${google_sql_database_instance.mysql.name}"');
     expect(policies.alarm_cache_memory.conditions[0].condition_threshold.filter).toContain('"${google_redis_instance.cache.id}"');
-    expect(json.resource.google_monitoring_uptime_check_config.health_check).toMatchObject({ http_check: { path: '/healthz', port: 443, use_ssl: true, validate_ssl: true }, monitored_resource: { type: 'uptime_url', labels: { host: 'www.shop.acme.www.sites.example.net' } } });
+    expect(json.resource.google_monitoring_uptime_check_config.health_check).toMatchObject({ http_check: { path: '/healthz', port: 443, use_ssl: true, validate_ssl: true }, monitored_resource: { type: 'uptime_url', labels: { host: 'www.shop.acme.www.sites.example.net', project_id: '${data.google_client_config.current.project}' } } });
+    expect(json.data.google_client_config.current).toBeDefined();
   });
 
   it('blue/green launches a whole new set first', async () => {

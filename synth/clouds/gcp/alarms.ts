@@ -94,7 +94,8 @@ function uptimeCheck(ctx: StackContext): string {
     timeout: '10s',
     selectedRegions: ['USA', 'EUROPE', 'ASIA_PACIFIC'],
     httpCheck: { path: ctx.lit(path), port: host ? 443 : 80, useSsl: host !== undefined, validateSsl: host !== undefined, requestMethod: 'GET', acceptedResponseStatusCodes: [{ statusValue: 200 }] },
-    monitoredResource: { type: 'uptime_url', labels: { host: host ? ctx.lit(host) : address.address } },
+    // An uptime_url resource names its project: the provider's (autostack.yaml accounts.gcp.project, or the credentials').
+    monitoredResource: { type: 'uptime_url', labels: { host: host ? ctx.lit(host) : address.address, project_id: new gcp.DataGoogleClientConfig(ctx.stack, 'current').project } },
     userLabels: gcpLabels(ctx),
   });
   return check.uptimeCheckId;
