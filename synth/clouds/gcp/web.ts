@@ -18,13 +18,15 @@ export function webTag(ctx: StackContext): string {
 }
 
 /**
- * A resource of a second region (standby or active): GCP resources take their region, but the
- * standby group, file share, cache and the cross-region Cloud SQL replica behind the same global
- * load balancer are not built yet.
+ * A resource of a second region (standby or active) is refused: GCP resources take their region,
+ * but a standby behind the one global load balancer needs preferred backends, which need a service
+ * load balancing policy (`google_network_services_service_lb_policies`, in the google-beta
+ * provider only; AutoStack's bindings are the GA provider's), and Filestore Basic does not
+ * replicate the uploads between regions.
  */
 export function primaryRegionOnly(ctx: StackContext, r: AbstractResource, index: number): void {
   if (index > 0 || (r.attrs.region !== undefined && r.attrs.region !== ctx.plan.region)) {
-    throw new Error(`GCP cannot build ${r.key} in ${String(r.attrs.region)} yet: a site's second region (activePassive, activeActive: a standby managed instance group, Filestore and a cross-region Cloud SQL replica behind the global load balancer) is not built on GCP; use availability single`);
+    throw new Error(`GCP cannot build ${r.key} in ${String(r.attrs.region)} yet: a site's second region (activePassive, activeActive) is not built on GCP — a standby group behind the global load balancer needs preferred backends (a service load balancing policy, only in Google's beta provider) and Filestore Basic does not replicate the uploads between regions; use availability single`);
   }
 }
 
