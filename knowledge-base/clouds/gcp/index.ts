@@ -32,6 +32,12 @@ export const gcpKnowledge: CloudKnowledge = {
   limits: {
     'certificates-per-load-balancer': { value: 100, what: 'Certificate Manager certificates a target HTTPS proxy references directly (a certificate map holds thousands)', source: 'https://cloud.google.com/certificate-manager/docs/deploy' },
     'names-per-certificate': { value: 100, what: 'domain names on one Google-managed certificate', source: 'https://cloud.google.com/certificate-manager/docs/quotas' },
+    // What the website stack builds within (synth/clouds/gcp/): refused at synthesis, never at apply.
+    'metadata-value-bytes': { value: 256 * 1024, what: 'bytes in one instance metadata value (the startup script)', source: 'https://cloud.google.com/compute/docs/metadata/setting-custom-metadata#limitations' },
+    'metadata-total-bytes': { value: 512 * 1024, what: 'bytes of all of an instance\'s custom metadata together', source: 'https://cloud.google.com/compute/docs/metadata/setting-custom-metadata#limitations' },
+    'filestore-basic-hdd-min-gib': { value: 1024, what: 'GiB of the smallest Filestore Basic HDD share (billed as provisioned)', source: 'https://cloud.google.com/filestore/docs/service-tiers' },
+    'cloudsql-log-retention-days': { value: 7, what: 'days of binary logs (point-in-time recovery) Cloud SQL Enterprise edition keeps at most', source: 'https://cloud.google.com/sql/docs/mysql/backup-recovery/backups#retention' },
+    'redis-instance-id-length': { value: 40, what: 'characters in a Memorystore for Redis instance id', source: 'https://cloud.google.com/memorystore/docs/redis/reference/rest/v1/projects.locations.instances/create' },
   },
   // Managed services by named size (the website's database: Cloud SQL custom machines; object cache: Memorystore tier and GiB).
   sizes: {

@@ -16,6 +16,7 @@ export function gcpBase(ctx: StackContext): void {
     const network = new gcp.ComputeNetwork(stack, 'network', { name: names.base, autoCreateSubnetworks: false, description: `AutoStack ${ctx.workload.title} network` });
     const subnet = new gcp.ComputeSubnetwork(stack, 'subnet', { name: `${names.base}-${plan.region}`, network: network.id, region: plan.region, ipCidrRange: '10.240.1.0/24', privateIpGoogleAccess: true });
     share(ctx, 'network', network.id);
+    share(ctx, 'networkName', network.name);
     share(ctx, 'subnetwork', subnet.id);
   }
   share(ctx, 'serviceAccount', new gcp.ServiceAccount(stack, 'server_sa', { accountId: names.serviceAccount, displayName: ctx.lit(`AutoStack ${ctx.workload.title} servers of ${ctx.subject.name}`) }));

@@ -1,9 +1,12 @@
 import { gcp } from '../../cdktf/gcp.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
 import { ipv4, ipv6, shared } from '../../stack/shared.ts';
+import { gcpWebFirewall } from './web-firewall.ts';
 
 /** Firewall rules cannot carry labels: the description says who manages them. */
-export const gcpFirewall: ResourceSynth = (ctx, r) => {
+export const gcpFirewall: ResourceSynth = (ctx, r, i) => {
+  // A website's firewall names no single port: a load balancer in front, the web servers behind it.
+  if (r.attrs.port === undefined) return gcpWebFirewall(ctx, r, i);
   const network = shared<string>(ctx, 'network');
   const target = [ctx.names.base];
   const description = ctx.lit(`managed-by=autostack autostack-org=${ctx.subject.org} autostack-project=${ctx.subject.project} autostack-plan=${ctx.subject.name}`);

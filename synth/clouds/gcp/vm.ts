@@ -7,9 +7,10 @@ import { hasPublicIp, maybeShared, serverIdentity, shared, share } from '../../s
 import { gcpAccess } from './access.ts';
 import { withinLimit } from '../../stack/user-data.ts';
 import { gcpLabels } from './base.ts';
+import { gcpLimit } from './web.ts';
 
-/** A metadata value (the startup script) holds at most 256 KB (https://cloud.google.com/compute/docs/metadata/setting-custom-metadata#limitations). */
-export const GCP_METADATA_VALUE_LIMIT = 256 * 1024;
+/** A metadata value (the startup script) holds at most 256 KB (the knowledge base's `metadata-value-bytes`, with its source). */
+export const GCP_METADATA_VALUE_LIMIT = gcpLimit('metadata-value-bytes');
 
 /**
  * One instance per server, spread over the region's zones: Shielded VM, OS Login only, no
