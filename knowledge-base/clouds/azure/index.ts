@@ -27,6 +27,7 @@ export const azureKnowledge: CloudKnowledge = {
     'dns-zone': 'Azure DNS zone', certificate: 'Key Vault certificate', cdn: 'Front Door (Standard) profile', 'instance-group': 'VM Scale Set', alarm: 'Azure Monitor alert rules and action group',
   },
   loadBalancerSources: { cidrs: ['10.240.0.0/16'], source: 'the Application Gateway runs in a subnet of the stack\'s virtual network (10.240.0.0/16, synth/clouds/azure/base.ts) and connects from its instances\' private addresses: https://learn.microsoft.com/en-us/azure/application-gateway/configuration-infrastructure' },
+  edgeTls: { why: 'an Application Gateway listener needs a certificate Azure does not issue for free (Key Vault issues through paid certificate authority accounts), while Front Door issues managed, DNS-validated certificates for custom domains: every Azure website is served through a Front Door profile (https://learn.microsoft.com/en-us/azure/frontdoor/domain#azure-front-door-managed-tls-certificates)' },
   nfsMountOptions: { options: 'vers=4,minorversion=1,sec=sys,hard,_netdev,nofail', source: 'https://learn.microsoft.com/en-us/azure/storage/files/storage-files-how-to-mount-nfs-shares' },
   privateServices: { ok: true },
   limits: {

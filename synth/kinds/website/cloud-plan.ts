@@ -136,7 +136,16 @@ export function buildWebsitePlan(model: WebsiteModel, cloud: CloudId, regionInpu
   for (const c of certs.certificates) {
     out.push({ kind: 'certificate', key: c.key, type: names.certificate ?? 'TLS certificate', attrs: { names: c.names, covers: c.covers, validation: 'dns' }, replaceOn: ['names'] });
   }
-  if (model.runtime.cdn) out.push({ kind: 'cdn', key: `cdn/${n}`, type: names.cdn ?? 'CDN', attrs: { origin: 'load balancer', ...traffic } });
+  // A cloud whose HTTPS is at its edge service has that service for every site; it caches only with the site's CDN on.
+  const edge = cloudKnowledge(cloud).edgeTls;
+  if (model.runtime.cdn || edge) {
+    out.push({
+      kind: 'cdn', key: `cdn/${n}`, type: names.cdn ?? 'CDN',
+      attrs: { origin: 'load balancer', ...(edge ? { caching: model.runtime.cdn, tls: 'at the edge' } : {}), ...traffic },
+      ...(edge ? { inPlace: { caching: 'in place: static assets are cached or no longer cached' } } : {}),
+    });
+    if (edge && !model.runtime.cdn) plan.notes.push(`HTTPS: ${displayName(cloud)} serves the site through its ${names.cdn ?? 'CDN'} even with the CDN off (${edge.why.split(' (')[0]}); nothing is cached`);
+  }
   const alarms = 5 + (model.runtime.objectCache ? 1 : 0) + (regions.length - 1) * 2;
   const emails = model.runtime.scaling.mode === 'notify' ? [...new Set([...model.alerts.emails, ...model.runtime.scaling.notify])] : model.alerts.emails;
   out.push({ kind: 'alarm', key: `alarm/${n}`, type: names.alarm ?? 'alarms', attrs: { alarms, notify: emails, ...(model.runtime.scaling.mode === 'notify' ? { cpuAbove: model.runtime.scaling.cpuAbove } : {}) }, inPlace: { notify: 'in place: the subscriptions change', alarms: 'in place', cpuAbove: 'in place' } });
