@@ -87,3 +87,19 @@ export function collectingLog(level: 'info' | 'trace' = 'info'): { records: stri
   if (level === 'trace') log.isLevelEnabled = () => true;
   return { records, log };
 }
+
+/**
+ * The Terraform references of a synthesized stack (`<prefix>_type.name` and `data.<prefix>_type.name`
+ * inside every `${…}` Terraform will read; escaped `$${` is text) that the stack does not declare.
+ */
+export function danglingReferences(raw: string, prefix: string): { refs: string[]; dangling: string[] } {
+  const json = JSON.parse(raw) as { resource?: Record<string, object>; data?: Record<string, object> };
+  const declared = new Set<string>([
+    ...Object.entries(json.resource ?? {}).flatMap(([t, byName]) => Object.keys(byName).map((n) => `${t}.${n}`)),
+    ...Object.entries(json.data ?? {}).flatMap(([t, byName]) => Object.keys(byName).map((n) => `data.${t}.${n}`)),
+  ]);
+  const refs = [...raw.matchAll(/(?<!\$)\$\{([^}]*)\}/g)].map((m) => m[1]!);
+  const pattern = new RegExp(`\\b((?:data\\.)?${prefix}_[a-z0-9_]+\\.[a-z0-9_]+)`, 'g');
+  const dangling = refs.flatMap((expr) => [...expr.matchAll(pattern)].map((m) => m[1]!)).filter((ref) => !declared.has(ref));
+  return { refs, dangling };
+}
