@@ -324,9 +324,15 @@ describe('a Website on Azure', () => {
     expect(routes.front_door_pages).not.toHaveProperty('cache');
     expect(routes.front_door_assets).toMatchObject({ patterns_to_match: ['/wp-content/*', '/wp-includes/*'], cache: { query_string_caching_behavior: 'UseQueryString', compression_enabled: true } });
     expect(json.resource.azurerm_cdn_frontdoor_custom_domain_association.front_door_domain_0.cdn_frontdoor_route_ids).toEqual(['${azurerm_cdn_frontdoor_route.front_door_pages.id}', '${azurerm_cdn_frontdoor_route.front_door_assets.id}']);
-    // CDN off: the plan still has Front Door (TLS is at the edge on Azure), with caching off.
-    const off = (await stackOf(site(TYPICAL))).plan.resources.find((x) => x.kind === 'cdn');
-    expect(off?.attrs).toMatchObject({ caching: false, tls: 'at the edge' });
+    // CDN off: the plan still has Front Door (TLS is at the edge on Azure), with caching off, and the review says so.
+    const offPlan = (await stackOf(site(TYPICAL))).plan;
+    expect(offPlan.resources.find((x) => x.kind === 'cdn')?.attrs).toMatchObject({ caching: false, tls: 'at the edge' });
+    expect(offPlan.notes).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^HTTPS: Azure serves the site through its .* even with the CDN off .*; nothing is cached$/),
+      expect.stringMatching(/custom: shop\.example\.com, www\.shop\.example\.com \(point them at the Front Door/),
+      expect.stringMatching(/^address: visitors reach the Front Door/),
+    ]));
+    expect(offPlan.notes.join('\n')).not.toMatch(/point them at the load balancer|the load balancer's own address/);
   });
 
   it('names every resource within Azure\'s limits for the longest site name, without two hyphens in a row', async () => {

@@ -15,7 +15,8 @@ export const AZURE_MYSQL_MIN_STORAGE_GIB = 20;
 /**
  * The site's managed MySQL: an Azure Database for MySQL flexible server with private access only
  * (a subnet delegated to it, its name in a private DNS zone linked to the stack's network; no
- * public endpoint), TLS required (`require_secure_transport`), storage growing by itself, backups
+ * public endpoint), TLS required (`require_secure_transport`), storage growing by itself (the
+ * file's figure is the starting size: Terraform leaves the grown size alone), backups
  * kept the plan's retention (Azure takes them daily at a time of its choosing; the plan's schedule
  * sets the maintenance window three hours later), zone-redundant high availability when the plan
  * asks for it (Azure offers it on General Purpose and Business Critical classes, not Burstable),
