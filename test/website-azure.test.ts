@@ -207,6 +207,16 @@ describe('a Website on Azure', () => {
     expect(d.diagnostics.map((x) => x.message).join('\n')).toMatch(/blog\.other\.www\.sites\.example\.net/);
   });
 
+  it('refuses more names than one Front Door Standard profile takes (100 custom domains), counting each platform name the wildcard covers', async () => {
+    const custom = Array.from({ length: 98 }, (_, n) => `site${n}.example.com`);
+    const spec = TYPICAL.replace('[shop.example.com, www.shop.example.com]', `[${custom.join(', ')}]`);
+    // 98 custom domains and the platform's www: 99 custom domains, built.
+    const { json } = await stackOf(site(spec));
+    expect(Object.keys(json.resource.azurerm_cdn_frontdoor_custom_domain)).toHaveLength(99);
+    // Two more platform names (the wildcard certificate covers three exact names on Azure): 101, refused.
+    await expect(stackOf(site(spec.replace('domains:\n', 'domains:\n  extraRoutes: [shop, api]\n')))).rejects.toThrow(/^Azure cannot serve shop's 101 names: Front Door Standard takes at most 100 custom domains per profile; use fewer custom domains$/);
+  });
+
   it('keeps the database, files and cache private, TLS-only and protected, with the password never in Terraform', async () => {
     const { json, raw } = await stackOf(site(TYPICAL));
     const r = json.resource;

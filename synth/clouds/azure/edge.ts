@@ -1,3 +1,4 @@
+import { azureKnowledge } from '../../../knowledge-base/clouds/azure/index.ts';
 import { azure } from '../../cdktf/azure.ts';
 import type { CdnFrontdoorCustomDomain, CdnFrontdoorEndpoint, CdnFrontdoorProfile, ResourceGroup } from '../../cdktf/azure.ts';
 import type { StackContext } from '../../stack/context.ts';
@@ -32,5 +33,5 @@ export function edgeDomains(ctx: StackContext): EdgeDomain[] {
   return maybeShared<EdgeDomain[]>(ctx, 'edgeDomains') ?? share(ctx, 'edgeDomains', []);
 }
 
-/** Front Door Standard's custom domains per profile (https://learn.microsoft.com/en-us/azure/frontdoor/front-door-routing-limits, "Azure Front Door Standard and Premium service limits"). */
-export const FRONT_DOOR_DOMAINS_PER_PROFILE = 100;
+/** Front Door Standard's custom domains per profile, from the knowledge base. */
+export const FRONT_DOOR_DOMAINS_PER_PROFILE = azureKnowledge.limits!['custom-domains-per-edge-profile']!.value;
