@@ -369,6 +369,11 @@ describe('a Website on Azure', () => {
     for (const d of Object.values(r.azurerm_cdn_frontdoor_custom_domain as Record<string, any>)) expect(d.name).toMatch(/^[a-zA-Z0-9]+(-*[a-zA-Z0-9])*$/);
   });
 
+  it('finds a reference to something the stack does not declare (the check the stacks are held to)', () => {
+    const raw = JSON.stringify({ resource: { azurerm_dns_zone: { site_zone: { name: 'x' } } }, output: { a: { value: '${azurerm_dns_zone.site_zone.name}' }, b: { value: '${azurerm_dns_zone.other.name}' }, c: { value: '$${azurerm_dns_zone.escaped.name}' } } });
+    expect(danglingReferences(raw, 'azurerm').dangling).toEqual(['azurerm_dns_zone.other']);
+  });
+
   it('refers only to resources and data sources the stack declares, and real terraform reads its user strings back literally', async (ctx) => {
     const { json, raw } = await stackOf(site(TYPICAL, '  labels: { probe: \'${file("/etc/passwd")} %{ if true }x%{ endif }\' }\n'));
     const { refs, dangling } = danglingReferences(raw, 'azurerm');
