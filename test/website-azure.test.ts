@@ -194,7 +194,7 @@ describe('a Website on Azure', () => {
     // Every platform name has a CNAME to the endpoint; no name outside the site's subtree is in its zone.
     const cnames = Object.values(r.azurerm_dns_cname_record as Record<string, any>);
     expect(cnames.map((c) => c.name).sort()).toEqual(['api', 'shop', 'www']);
-    for (const c of cnames) expect(c).toMatchObject({ record: '${azurerm_cdn_frontdoor_endpoint.front_door_endpoint.host_name}', zone_name: '${azurerm_dns_zone.site_zone.name}' });
+    for (const c of cnames) expect(c).toMatchObject({ record: '${azurerm_cdn_frontdoor_endpoint.front_door_endpoint.host_name}', zone_name: '${azurerm_dns_zone.site_zone.name}', depends_on: ['azurerm_cdn_frontdoor_route.front_door_pages'] });
     // Every domain is on the routes.
     expect(Object.keys(r.azurerm_cdn_frontdoor_custom_domain_association)).toHaveLength(5);
     expect(r.azurerm_cdn_frontdoor_route.front_door_pages.cdn_frontdoor_custom_domain_ids).toHaveLength(5);
@@ -288,6 +288,11 @@ describe('a Website on Azure', () => {
     expect([a.azurerm_mysql_flexible_server.mysql.sku_name, c.azurerm_mysql_flexible_server.mysql.sku_name]).toEqual(['GP_Standard_D2ds_v4', 'GP_Standard_D4ds_v4']);
     expect(c.azurerm_mysql_flexible_server.mysql.storage.size_gb).toBe(80);
     expect(c.azurerm_storage_share.shared_files_share).toEqual(a.azurerm_storage_share.shared_files_share);
+  });
+
+  it('refuses to put a website in a subnet named in settings: it needs the stack\'s own network', async () => {
+    const own: SettingsModel = { ...settings, network: { ...settings.network, azure: { subnetId: '/subscriptions/x/resourceGroups/y/providers/Microsoft.Network/virtualNetworks/z/subnets/w' } } } as SettingsModel;
+    await expect(stackOf(site(TYPICAL), own)).rejects.toThrow(/^Azure cannot place website shop in the subnet autostack\.yaml network\.azure names: a website needs the stack's own virtual network .*; remove network\.azure$/);
   });
 
   it('says plainly what Azure does not build: a second region, high availability on a Burstable database', async () => {

@@ -73,8 +73,10 @@ export const azureCdn: ResourceSynth = (ctx, r) => {
     (maybeShared<readonly string[]>(ctx, 'zoneRecords') ?? []).forEach((name, n) => {
       const label = relativeName(name, zoneName);
       // The zone's apex takes no CNAME: an alias A record to the endpoint instead.
-      if (label === '@') new azure.DnsARecord(stack, `site_name_${n}`, { name: '@', zoneName: zone.name, resourceGroupName: zone.resourceGroupName, ttl: 300, targetResourceId: endpoint.id, tags: ctx.tags });
-      else new azure.DnsCnameRecord(stack, `site_name_${n}`, { name: ctx.lit(label), zoneName: zone.name, resourceGroupName: zone.resourceGroupName, ttl: 300, record: endpoint.hostName, tags: ctx.tags });
+      // Visitors arrive once the routes serve the name.
+      const common = { zoneName: zone.name, resourceGroupName: zone.resourceGroupName, ttl: 300, tags: ctx.tags, dependsOn: routes };
+      if (label === '@') new azure.DnsARecord(stack, `site_name_${n}`, { ...common, name: '@', targetResourceId: endpoint.id });
+      else new azure.DnsCnameRecord(stack, `site_name_${n}`, { ...common, name: ctx.lit(label), record: endpoint.hostName });
     });
   }
   new TerraformOutput(stack, 'front_door_host_name', { value: endpoint.hostName, description: 'Front Door\'s address for the site: point custom domains at it (CNAME), with the validation records of the certificate outputs' });
