@@ -89,14 +89,17 @@ export function collectingLog(level: 'info' | 'trace' = 'info'): { records: stri
 }
 
 /**
- * The references of a synthesized stack (`<provider>_<type>.<name>`, `data.…`, `ephemeral.…`)
- * inside the interpolations Terraform will read (not an escaped `$${`) that the stack does not
- * declare: a reference to nothing fails only at `terraform plan`.
+/**
+ * The Terraform references of a synthesized stack (`<prefix>_type.name`, `data.…`, `ephemeral.random_…`
+ * inside every `${…}` Terraform will read; escaped `$${` is text) that the stack does not declare:
+ * a reference to nothing fails only at `terraform plan`.
  */
-export function danglingReferences(json: Record<string, any>, raw: string, provider: string): string[] {
-  const names = (block: Record<string, object> | undefined, prefix: string) => Object.entries(block ?? {}).flatMap(([t, byName]) => Object.keys(byName).map((n) => `${prefix}${t}.${n}`));
+export function danglingReferences(raw: string, prefix: string): { refs: string[]; dangling: string[] } {
+  const json = JSON.parse(raw) as { resource?: Record<string, object>; data?: Record<string, object>; ephemeral?: Record<string, object> };
+  const names = (block: Record<string, object> | undefined, at: string) => Object.entries(block ?? {}).flatMap(([t, byName]) => Object.keys(byName).map((n) => `${at}${t}.${n}`));
   const declared = new Set<string>([...names(json.resource, ''), ...names(json.data, 'data.'), ...names(json.ephemeral, 'ephemeral.')]);
   const refs = [...raw.matchAll(/(?<!\$)\$\{([^}]*)\}/g)].map((m) => m[1]!);
-  const pattern = new RegExp(`\\b((?:data\\.|ephemeral\\.)?(?:${provider}|random)_[a-z0-9_]+\\.[a-z0-9_]+)`, 'g');
-  return [...new Set(refs.flatMap((expr) => [...expr.matchAll(pattern)].map((m) => m[1]!)).filter((ref) => !declared.has(ref)))];
+  const pattern = new RegExp(`\\b((?:data\\.|ephemeral\\.)?(?:${prefix}|random)_[a-z0-9_]+\\.[a-z0-9_]+)`, 'g');
+  const dangling = [...new Set(refs.flatMap((expr) => [...expr.matchAll(pattern)].map((m) => m[1]!)).filter((ref) => !declared.has(ref)))];
+  return { refs, dangling };
 }

@@ -16,7 +16,7 @@ import { websiteKind } from '../synth/kinds/website/index.ts';
 import type { WebsiteModel } from '../synth/kinds/website/model.ts';
 import { cloudStacks } from '../synth/stack/registry.ts';
 import { synthesize } from '../synth/stack/synthesize.ts';
-import { tempDir, writeFiles } from './helpers.ts';
+import { danglingReferences, tempDir, writeFiles } from './helpers.ts';
 import { needTool } from './tools.ts';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
@@ -274,14 +274,9 @@ describe('a Website on AWS', () => {
 
   it('refers only to resources, data sources and iterators the stack declares, and real terraform reads its user strings back literally', async (ctx) => {
     const { json, raw } = await stackOf(site(TYPICAL, '  labels: { probe: \'${file("/etc/passwd")} %{ if true }x%{ endif }\' }\n'));
-    const declared = new Set<string>([
-      ...Object.entries(json.resource as Record<string, object>).flatMap(([t, byName]) => Object.keys(byName).map((n) => `${t}.${n}`)),
-      ...Object.entries(json.data as Record<string, object>).flatMap(([t, byName]) => Object.keys(byName).map((n) => `data.${t}.${n}`)),
-    ]);
     // Every interpolation Terraform will read (not an escaped $${): its references must be declared.
-    const refs = [...raw.matchAll(/(?<!\$)\$\{([^}]*)\}/g)].map((m) => m[1]!);
+    const { refs, dangling } = danglingReferences(raw, 'aws');
     expect(refs.length).toBeGreaterThan(50);
-    const dangling = refs.flatMap((expr) => [...expr.matchAll(/\b((?:data\.)?aws_[a-z0-9_]+\.[a-z0-9_]+)/g)].map((m) => m[1]!)).filter((ref) => !declared.has(ref));
     expect(dangling).toEqual([]);
     expect(refs.filter((e) => /^each\./.test(e)).length).toBeGreaterThan(0);
     needTool('terraform').guard(ctx);

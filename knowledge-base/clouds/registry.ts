@@ -48,6 +48,12 @@ export interface CloudKnowledge {
    * server trusts for X-Forwarded-For / X-Forwarded-Proto), with the page that states it.
    */
   loadBalancerSources?: { cidrs: string[]; source: string };
+  /**
+   * Whether a website's HTTPS is served at the cloud's edge service (its CDN) rather than at the
+   * load balancer, with why: then every website plan has the `cdn` resource (billed whether or
+   * not the site caches), its `caching` attribute saying whether the site's CDN is on.
+   */
+  edgeTls?: { why: string };
   /** Mount options of the cloud's NFS file share (EFS, Azure Files NFS, Filestore), as its documentation recommends. */
   nfsMountOptions?: { options: string; source: string };
 }

@@ -14,6 +14,9 @@ import data from './data.json' with { type: 'json' };
 import images from './images.json' with { type: 'json' };
 import regions from './regions.json' with { type: 'json' };
 
+/** Front Door Standard and Premium service limits (Standard: 100 custom domains per profile). */
+const FRONT_DOOR_LIMITS = 'https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/azure-subscription-service-limits#azure-front-door-standard-and-premium-service-limits';
+
 export const azureKnowledge: CloudKnowledge = {
   id: 'azure',
   displayName: 'Azure',
@@ -26,11 +29,14 @@ export const azureKnowledge: CloudKnowledge = {
     'dns-zone': 'Azure DNS zone', certificate: 'Front Door managed certificate', cdn: 'Front Door (Standard) profile', 'instance-group': 'VM Scale Set', alarm: 'Azure Monitor alert rules and action group',
   },
   loadBalancerSources: { cidrs: ['10.240.0.0/16'], source: 'the Application Gateway runs in a subnet of the stack\'s virtual network (10.240.0.0/16, synth/clouds/azure/base.ts) and connects from its instances\' private addresses: https://learn.microsoft.com/en-us/azure/application-gateway/configuration-infrastructure' },
+  edgeTls: { why: 'an Application Gateway listener needs a certificate Azure does not issue for free (Key Vault issues through paid certificate authority accounts), while Front Door issues managed, DNS-validated certificates for custom domains: every Azure website is served through a Front Door profile (https://learn.microsoft.com/en-us/azure/frontdoor/domain#azure-front-door-managed-tls-certificates)' },
   nfsMountOptions: { options: 'vers=4,minorversion=1,sec=sys,hard,_netdev,nofail', source: 'https://learn.microsoft.com/en-us/azure/storage/files/storage-files-how-to-mount-nfs-shares' },
   privateServices: { ok: true },
   limits: {
-    'certificates-per-load-balancer': { value: 100, what: 'TLS certificates on one Application Gateway (one per HTTPS listener)', source: 'https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/azure-subscription-service-limits#application-gateway-limits' },
-    'names-per-certificate': { value: 100, what: 'names on one certificate from the ACME certificate authority (Let\'s Encrypt)', source: 'https://letsencrypt.org/docs/rate-limits/' },
+    // TLS is at Front Door (edgeTls): every name of a plan certificate is a Front Door custom domain with its own managed certificate.
+    'certificates-per-load-balancer': { value: 100, what: 'custom domains on one Front Door Standard profile (every name of a certificate is one)', source: FRONT_DOOR_LIMITS },
+    'names-per-certificate': { value: 100, what: 'names planned on one certificate (on Azure each becomes a Front Door custom domain with its own managed certificate)', source: FRONT_DOOR_LIMITS },
+    'custom-domains-per-edge-profile': { value: 100, what: 'custom domains on one Front Door Standard profile', source: FRONT_DOOR_LIMITS },
   },
   // Managed services by named size (the website's database and object cache).
   sizes: {

@@ -1,15 +1,16 @@
 import type { CloudAccess } from '../../core/registry/kinds.ts';
 import { shellQuote } from '../../core/render/shell.ts';
 import type { StackContext } from '../../stack/context.ts';
-import { AZURE_BACKUP_CONTAINER, AZURE_CONFIG_CONTAINER } from './bucket.ts';
+import { azureBackupContainer, AZURE_CONFIG_CONTAINER } from './bucket.ts';
+import { azureSiteSecretName } from './secret.ts';
 
 /** How a server reaches Blob storage and Key Vault: its system-assigned identity, and tags through the metadata service. */
 export function azureAccess(ctx: StackContext): CloudAccess {
   return {
-    storage: { protocol: 'azure-blob', account: ctx.names.storageAccount, container: AZURE_BACKUP_CONTAINER },
+    storage: { protocol: 'azure-blob', account: ctx.names.storageAccount, container: azureBackupContainer(ctx) },
     shellConstants: [
       `VAULT_NAME=${shellQuote(ctx.names.keyVault)}`,
-      `SECRET_NAME=${shellQuote(`${ctx.workload.slug}-passwords`)}`,
+      `SECRET_NAME=${shellQuote(azureSiteSecretName(ctx))}`,
       `STORAGE_ACCOUNT=${shellQuote(ctx.names.storageAccount)}`,
       `CONTAINER=${shellQuote(AZURE_CONFIG_CONTAINER)}`,
     ],

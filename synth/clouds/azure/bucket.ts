@@ -1,10 +1,23 @@
 import { azure } from '../../cdktf/azure.ts';
 import type { ResourceGroup } from '../../cdktf/azure.ts';
-import type { ResourceSynth } from '../../stack/context.ts';
+import type { ResourceSynth, StackContext } from '../../stack/context.ts';
 import { share, shared } from '../../stack/shared.ts';
 
 /** The container pgBackRest (or any backup tool of a kind) writes to. */
 export const AZURE_BACKUP_CONTAINER = 'pgbackrest';
+
+/**
+ * The container a website's servers write their backups to (database dumps and file archives
+ * under `<prefix>/<site>/`). Azure RBAC scopes a role to a storage account or a container, never
+ * to a blob prefix: the servers' write access is this container's alone.
+ */
+export const AZURE_WEBSITE_BACKUP_CONTAINER = 'site-backups';
+
+/** The backups' container of the stack: a website's, or pgBackRest's. */
+export function azureBackupContainer(ctx: StackContext): string {
+  const bucket = ctx.plan.resources.find((r) => r.kind === 'bucket');
+  return typeof bucket?.attrs.prefix === 'string' ? AZURE_WEBSITE_BACKUP_CONTAINER : AZURE_BACKUP_CONTAINER;
+}
 
 /** The container holding the servers' configuration documents (read by their agents). */
 export const AZURE_CONFIG_CONTAINER = 'autostack';
@@ -27,7 +40,9 @@ export const azureBucket: ResourceSynth = (ctx, r) => {
     blobProperties: { versioningEnabled: true, deleteRetentionPolicy: { days: 7 } },
     tags: ctx.tags,
   }));
-  share(ctx, 'backupContainer', new azure.StorageContainer(ctx.stack, 'backups_container', { name: AZURE_BACKUP_CONTAINER, storageAccountId: account.id, containerAccessType: 'private' }));
+  const website = typeof r.attrs.prefix === 'string';
+  const container = website ? AZURE_WEBSITE_BACKUP_CONTAINER : AZURE_BACKUP_CONTAINER;
+  share(ctx, 'backupContainer', new azure.StorageContainer(ctx.stack, 'backups_container', { name: container, storageAccountId: account.id, containerAccessType: 'private' }));
   // The servers' configuration documents live apart from the backups: the retention rule never reaches them.
   share(ctx, 'configContainer', new azure.StorageContainer(ctx.stack, 'config_container', { name: AZURE_CONFIG_CONTAINER, storageAccountId: account.id, containerAccessType: 'private' }));
   new azure.StorageManagementPolicy(ctx.stack, 'backups_lifecycle', {
@@ -35,8 +50,9 @@ export const azureBucket: ResourceSynth = (ctx, r) => {
     rule: [{
       name: 'retention-backstop',
       enabled: true,
-      filters: { blobTypes: ['blockBlob'], prefixMatch: ['pgbackrest/'] },
-      actions: { baseBlob: { deleteAfterDaysSinceModificationGreaterThan: Number(r.attrs.retentionDays) + 14 }, version: { deleteAfterDaysSinceCreation: 7 } },
+      // A website's backups are kept exactly their retention (the rule is how they expire); pgBackRest expires its own, the rule is a backstop.
+      filters: { blobTypes: ['blockBlob'], prefixMatch: [website ? `${container}/${String(r.attrs.prefix)}/` : `${container}/`] },
+      actions: { baseBlob: { deleteAfterDaysSinceModificationGreaterThan: website ? Math.max(1, Number(r.attrs.retentionDays)) : Number(r.attrs.retentionDays) + 14 }, version: { deleteAfterDaysSinceCreation: 7 } },
     }],
   });
 };

@@ -2,9 +2,12 @@ import { azure } from '../../cdktf/azure.ts';
 import type { ResourceGroup } from '../../cdktf/azure.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
 import { share, shared } from '../../stack/shared.ts';
+import { azureWebFirewall } from './web-firewall.ts';
 
 /** The workload's port from each allowed CIDR and from inside the virtual network; everything else from outside is denied. */
-export const azureFirewall: ResourceSynth = (ctx, r) => {
+export const azureFirewall: ResourceSynth = (ctx, r, i) => {
+  // A website's firewall names no single port: a gateway in front, the web servers behind it.
+  if (r.attrs.port === undefined) return azureWebFirewall(ctx, r, i);
   const rg = shared<ResourceGroup>(ctx, 'rg');
   const { slug } = ctx.workload;
   const port = String(r.attrs.port);

@@ -4,12 +4,17 @@ import type { ResourceGroup } from '../../cdktf/azure.ts';
 import { catalogFor } from '../../../knowledge-base/catalog.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
 import { isNatAddress, share, shared } from '../../stack/shared.ts';
+import { azureGatewayAddress } from './appgw.ts';
 import { azureNatAddress } from './nat.ts';
 
 /** A static Standard public IP per server, in the server's zone; the NIC picks it up. The NAT's is in nat.ts. */
 export const azurePublicIp: ResourceSynth = (ctx, r, i) => {
   if (isNatAddress(r)) {
     azureNatAddress(ctx, r, i);
+    return;
+  }
+  if (r.attrs.for === 'load balancer') {
+    azureGatewayAddress(ctx, r, i);
     return;
   }
   const rg = shared<ResourceGroup>(ctx, 'rg');

@@ -136,7 +136,16 @@ export function buildWebsitePlan(model: WebsiteModel, cloud: CloudId, regionInpu
   for (const c of certs.certificates) {
     out.push({ kind: 'certificate', key: c.key, type: names.certificate ?? 'TLS certificate', attrs: { names: c.names, covers: c.covers, validation: 'dns' }, replaceOn: ['names'] });
   }
-  if (model.runtime.cdn) out.push({ kind: 'cdn', key: `cdn/${n}`, type: names.cdn ?? 'CDN', attrs: { origin: 'load balancer', ...traffic } });
+  // A cloud whose HTTPS is at its edge service has that service for every site; it caches only with the site's CDN on.
+  const edge = cloudKnowledge(cloud).edgeTls;
+  if (model.runtime.cdn || edge) {
+    out.push({
+      kind: 'cdn', key: `cdn/${n}`, type: names.cdn ?? 'CDN',
+      attrs: { origin: 'load balancer', ...(edge ? { caching: model.runtime.cdn, tls: 'at the edge' } : {}), ...traffic },
+      ...(edge ? { inPlace: { caching: 'in place: static assets are cached or no longer cached' } } : {}),
+    });
+    if (edge && !model.runtime.cdn) plan.notes.push(`HTTPS: ${displayName(cloud)} serves the site through its ${names.cdn ?? 'CDN'} even with the CDN off (${edge.why.split(' (')[0]}); nothing is cached`);
+  }
   const alarms = 5 + (model.runtime.objectCache ? 1 : 0) + (regions.length - 1) * 2;
   const emails = model.runtime.scaling.mode === 'notify' ? [...new Set([...model.alerts.emails, ...model.runtime.scaling.notify])] : model.alerts.emails;
   out.push({ kind: 'alarm', key: `alarm/${n}`, type: names.alarm ?? 'alarms', attrs: { alarms, notify: emails, ...(model.runtime.scaling.mode === 'notify' ? { cpuAbove: model.runtime.scaling.cpuAbove } : {}) }, inPlace: { notify: 'in place: the subscriptions change', alarms: 'in place', cpuAbove: 'in place' } });
@@ -187,18 +196,25 @@ function sourceText(m: WebsiteModel): string {
   return s.type === 'git' ? `git ${s.repository}@${s.ref}` : s.type === 'zip' ? `zip ${s.archive}` : `blank WordPress ${m.runtime.wordpress}`;
 }
 
-/** How clients reach the site: its dedicated IP, or the load balancer's own address. */
+/** How clients reach the site: its dedicated IP, or the load balancer's own address; behind the edge where the cloud terminates TLS there. */
 function addressOf(model: WebsiteModel, cloud: CloudId): string {
+  const k = cloudKnowledge(cloud);
+  if (k.edgeTls) {
+    const front = k.names.cdn ?? 'CDN';
+    return `visitors reach the ${front}'s shared addresses; ${model.ip === 'dedicated' ? `the dedicated static public IP is the load balancer's, which answers the ${front} only` : 'point names at it with CNAME records'}`;
+  }
   return model.ip === 'dedicated'
     ? 'a dedicated static public IP, kept across changes (the stack\'s output after the first apply)'
-    : `the load balancer's own address (${cloudKnowledge(cloud).names['load-balancer'] ?? 'load balancer'}); it may change when the load balancer is replaced, so point names at it with CNAME/alias records`;
+    : `the load balancer's own address (${k.names['load-balancer'] ?? 'load balancer'}); it may change when the load balancer is replaced, so point names at it with CNAME/alias records`;
 }
 
 /** What a reviewer should know about the site on this cloud: names, address, availability limits. */
 function websiteNotes(model: WebsiteModel, cloud: CloudId, regions: SiteRegion[]): string[] {
   const notes: string[] = [];
   const platform = platformNames(model);
-  if (platform.length) notes.push(`names: ${platform.join(', ')}${model.names.custom.length ? `; custom: ${model.names.custom.join(', ')} (point them at the load balancer; each needs its DNS validation record at your DNS provider)` : ''}`);
+  const edge = cloudKnowledge(cloud).edgeTls;
+  const front = edge ? cloudKnowledge(cloud).names.cdn ?? 'CDN' : 'load balancer';
+  if (platform.length) notes.push(`names: ${platform.join(', ')}${model.names.custom.length ? `; custom: ${model.names.custom.join(', ')} (point them at the ${front}; each needs its DNS validation record at your DNS provider)` : ''}`);
   else if (model.names.custom.length) notes.push(`names: ${model.names.custom.join(', ')} (no platform name: autostack.yaml sets no spec.platform.domain)`);
   else notes.push('names: none — autostack.yaml sets no spec.platform.domain (the operator\'s setting) and the file lists no domains.custom, so the site gets no certificate and answers only at the load balancer\'s address over plain HTTP');
   notes.push(`address: ${addressOf(model, cloud)}`);
