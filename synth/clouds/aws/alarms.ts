@@ -5,7 +5,8 @@ import { maybeShared, shared } from '../../stack/shared.ts';
 import { siteFronts } from './alb.ts';
 import { unhealthyAlarmName } from './group.ts';
 import { replicas } from './mysql.ts';
-import { awsName, awsRegion, idIn, siteRegions } from './web.ts';
+import { awsName } from './web.ts';
+import { awsRegion, idIn, siteRegions } from './region.ts';
 
 /** CPU above which the servers are reported when the group scales by itself (it should have scaled by then). */
 const WEB_CPU_HIGH = 90;

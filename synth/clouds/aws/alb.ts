@@ -6,8 +6,9 @@ import { maybeShared, share } from '../../stack/shared.ts';
 import { certificatesIn } from './certificate.ts';
 import { awsSiteRecords } from './dns.ts';
 import { awsStaticFront } from './lb-address.ts';
-import { awsName, awsRegion, idIn, regionIndexOf } from './web.ts';
-import type { AwsRegion } from './web.ts';
+import { awsName } from './web.ts';
+import { awsRegion, idIn, regionIndexOf } from './region.ts';
+import type { AwsRegion } from './region.ts';
 
 /** The path the load balancer checks on every server (answered by the site's health script: 200 or 503). */
 export const WEBSITE_HEALTH_PATH_DEFAULT = '/healthz';

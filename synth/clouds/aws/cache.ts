@@ -2,7 +2,8 @@ import { aws } from '../../cdktf/aws.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
 import { maybeShared, provide, share } from '../../stack/shared.ts';
 import { webGroupIngress } from './web-firewall.ts';
-import { awsName, awsRegion, idIn, regionIndexOf } from './web.ts';
+import { awsName } from './web.ts';
+import { awsRegion, idIn, regionIndexOf } from './region.ts';
 
 /**
  * The object cache (on when the plan has one): an ElastiCache Valkey replication group of the

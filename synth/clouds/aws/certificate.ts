@@ -3,8 +3,9 @@ import { aws } from '../../cdktf/aws.ts';
 import type { Route53Zone } from '../../cdktf/aws.ts';
 import type { ResourceSynth, StackContext } from '../../stack/context.ts';
 import { maybeShared } from '../../stack/shared.ts';
-import { awsRegion, idIn, inZone, keySuffix, siteRegions } from './web.ts';
-import type { AwsRegion } from './web.ts';
+import { inZone, keySuffix } from './web.ts';
+import { awsRegion, idIn, siteRegions } from './region.ts';
+import type { AwsRegion } from './region.ts';
 
 /** What the load balancer's HTTPS listener takes: the validated certificates, the platform's first. */
 export interface SiteCertificate {

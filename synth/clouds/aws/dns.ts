@@ -4,7 +4,8 @@ import type { Route53HealthCheck, Route53Zone } from '../../cdktf/aws.ts';
 import type { ResourceSynth, StackContext } from '../../stack/context.ts';
 import { maybeShared, share } from '../../stack/shared.ts';
 import type { SiteFront } from './alb.ts';
-import { awsName, idIn, siteRegions } from './web.ts';
+import { awsName } from './web.ts';
+import { idIn, siteRegions } from './region.ts';
 
 /**
  * The site's own hosted zone (`<site>.<org>.www.<platform domain>`): the platform names point at

@@ -4,7 +4,8 @@ import type { EfsFileSystem, EfsMountTarget } from '../../cdktf/aws.ts';
 import type { ResourceSynth, StackContext } from '../../stack/context.ts';
 import { maybeShared, provide, share, shared } from '../../stack/shared.ts';
 import { webGroupIngress } from './web-firewall.ts';
-import { awsName, awsRegion, idIn, regionIndexOf } from './web.ts';
+import { awsName } from './web.ts';
+import { awsRegion, idIn, regionIndexOf } from './region.ts';
 
 /**
  * The site's shared storage (uploads): an encrypted EFS file system with elastic throughput, a

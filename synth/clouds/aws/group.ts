@@ -9,8 +9,9 @@ import { awsAccess } from './access.ts';
 import { AWS_USER_DATA_LIMIT } from './vm.ts';
 import { siteFronts } from './alb.ts';
 import { natRoutes } from './nat.ts';
-import { awsName, awsRegion, idIn, regionIndexOf, siteRegions } from './web.ts';
-import type { AwsRegion } from './web.ts';
+import { awsName } from './web.ts';
+import { awsRegion, idIn, regionIndexOf, siteRegions } from './region.ts';
+import type { AwsRegion } from './region.ts';
 
 /** How the group's servers are replaced, from the workload's rollout (rolling, canary steps and pause, blue/green). */
 export function rolloutOf(policy: GroupPolicy): { checkpoints?: number[]; delaySeconds?: number; minHealthy: number; maxHealthy: number } {

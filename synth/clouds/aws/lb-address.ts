@@ -3,8 +3,9 @@ import { aws } from '../../cdktf/aws.ts';
 import type { Eip, Lb, LbListener } from '../../cdktf/aws.ts';
 import type { ResourceSynth, StackContext } from '../../stack/context.ts';
 import { maybeShared, share } from '../../stack/shared.ts';
-import { awsName, awsRegion, idIn, regionIndexOf } from './web.ts';
-import type { AwsRegion } from './web.ts';
+import { awsName } from './web.ts';
+import { awsRegion, idIn, regionIndexOf } from './region.ts';
+import type { AwsRegion } from './region.ts';
 
 /**
  * A dedicated IP for a website's load balancer (`ip: dedicated`, the plan's public-ip `for: load

@@ -6,8 +6,9 @@ import { provide, share, shared } from '../../stack/shared.ts';
 import type { DbInstance } from '../../cdktf/aws.ts';
 import { webGroupIngress } from './web-firewall.ts';
 import { secretReplicas } from './secret.ts';
-import { activeRegionCidrs, awsName, awsRegion, backupWindow, idIn, privateSubnetIds, regionIndexOf } from './web.ts';
-import type { AwsRegion } from './web.ts';
+import { awsName, backupWindow, privateSubnetIds } from './web.ts';
+import { activeRegionCidrs, awsRegion, idIn, regionIndexOf } from './region.ts';
+import type { AwsRegion } from './region.ts';
 
 /** The MySQL major the sites run; minor versions arrive through RDS's automatic minor upgrades. */
 export const AWS_MYSQL_VERSION = '8.0';

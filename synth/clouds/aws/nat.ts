@@ -2,7 +2,7 @@ import { aws } from '../../cdktf/aws.ts';
 import type { Eip, Route, RouteTable, Subnet } from '../../cdktf/aws.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
 import { maybeShared, share, shared } from '../../stack/shared.ts';
-import { awsRegion, idIn, regionIndexOf } from './web.ts';
+import { awsRegion, idIn, regionIndexOf } from './region.ts';
 
 /** The NAT's own Elastic IP: a stable address the servers' traffic leaves from (allow-list it upstream); one per region of a website. */
 export const awsNatAddress: ResourceSynth = (ctx, r) => {

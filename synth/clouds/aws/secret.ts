@@ -1,7 +1,7 @@
 import { aws } from '../../cdktf/aws.ts';
 import type { ResourceSynth, StackContext } from '../../stack/context.ts';
 import { share } from '../../stack/shared.ts';
-import { siteRegions } from './web.ts';
+import { siteRegions } from './region.ts';
 
 /**
  * A Secrets Manager secret without a value: the primary generates the passwords at first boot and

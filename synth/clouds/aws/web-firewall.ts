@@ -2,8 +2,8 @@ import { aws } from '../../cdktf/aws.ts';
 import type { AwsProvider, SecurityGroup } from '../../cdktf/aws.ts';
 import type { ResourceSynth, StackContext } from '../../stack/context.ts';
 import { share, shared } from '../../stack/shared.ts';
-import { awsName, awsRegion } from './web.ts';
-import type { AwsRegion } from './web.ts';
+import { awsName } from './web.ts';
+import type { AwsRegion } from './region.ts';
 
 /**
  * A website's firewall: the load balancer takes 80 and 443 from anywhere; the web servers take
@@ -41,8 +41,8 @@ export function webSecurityGroups(ctx: StackContext, where: { id: string; p: { p
   return { lbSecurityGroup: lb, webSecurityGroup: web };
 }
 
-/** A group admitting the web servers of region `r` (default: the plan's) on one port (database, file system, cache), and the networks `peers`. */
-export function webGroupIngress(ctx: StackContext, id: string, port: number, what: string, r: AwsRegion = awsRegion(ctx, 0), peers: string[] = []): SecurityGroup {
+/** A group admitting the web servers of region `r` on one port (database, file system, cache), and the networks `peers`. */
+export function webGroupIngress(ctx: StackContext, id: string, port: number, what: string, r: AwsRegion, peers: string[] = []): SecurityGroup {
   return new aws.SecurityGroup(ctx.stack, `${id}${r.id}`, {
     ...r.p,
     name: awsName(ctx, id.replace(/_sg$/, ''), 255),
