@@ -325,6 +325,10 @@ describe('a Website on AWS', () => {
     expect(r.aws_security_group.mysql_sg.ingress).toContainEqual(expect.objectContaining({ from_port: 3306, cidr_blocks: ['10.241.0.0/16'] }));
     expect(dangling(json, raw)).toEqual([]);
     await expectTagged(json);
+    // EFS replicates a file system to one other region only: a third region is refused, saying so.
+    const three = await synthesize([{ kind: 'Website', model: { ...model, availability: { mode: 'activeActive', regions: ['us-west-2', 'eu-west-1'] } } }], settings, ['aws']);
+    expect(three.ok).toBe(false);
+    expect(JSON.stringify(three)).toMatch(/AWS cannot replicate the uploads of shop to eu-west-1: an EFS file system replicates to one other region only, and us-west-2 already takes them; list one region in availability.regions, or use activePassive/);
   });
 
   it('gives a dedicated IP: Elastic IPs (one per zone, as priced) on a Network Load Balancer forwarding 443 and 80 to the ALB, the names on it', async () => {

@@ -242,6 +242,8 @@ describe('Website cloud plans', () => {
     expect(passive.resources.find((r) => r.key === 'public-ip/shop-nat-standby-1')!.attrs).toMatchObject({ for: 'nat' });
     // Failover DNS needs a health check (a priced item of the zone).
     expect(passive.resources.find((r) => r.kind === 'dns-zone')!.attrs.healthChecks).toBe(1);
+    // The secrets are kept in the standby region too (its servers read them there).
+    expect(passive.resources.find((r) => r.kind === 'secret')!.attrs.replicaRegions).toEqual(['us-west-2']);
     expect(passive.resources.find((r) => r.key === 'instance-group/shop-standby-1')!.attrs).toMatchObject({ min: 1, max: 4, role: 'standby' });
     expect(passive.resources.find((r) => r.kind === 'dns-zone')!.attrs.routing).toBe('failover on health checks');
     expect(passive.notes.join('\n')).toMatch(/standby in us-west-2.*writes since its last replication are lost/);

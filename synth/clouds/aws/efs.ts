@@ -37,10 +37,14 @@ export const awsFileShare: ResourceSynth = (ctx, r) => {
     // A replication destination must allow the replication to overwrite it; the primary must not be overwritten.
     protection: { replicationOverwrite: replica ? 'DISABLED' : 'ENABLED' },
     tags: { Name: awsName(ctx, 'files', 255) },
-    // After a failover the replica is the site's file system: its overwrite protection is the operator's to turn on, Terraform leaves it.
+    // Deleting the replication (a failover) turns the replica's overwrite protection back on (EFS does): Terraform leaves it.
     lifecycle: { preventDestroy: true, ...(replica ? { ignoreChanges: ['protection'] } : {}) },
   });
   if (replica) {
+    // https://docs.aws.amazon.com/efs/latest/ug/API_CreateReplicationConfiguration.html: one destination, and a file system is part of one replication only.
+    const first = maybeShared<string>(ctx, 'replicatedTo');
+    if (first !== undefined) throw new Error(`AWS cannot replicate the uploads of ${ctx.subject.name} to ${region.region}: an EFS file system replicates to one other region only, and ${first} already takes them; list one region in availability.regions, or use activePassive`);
+    share(ctx, 'replicatedTo', region.region);
     const primary = shared<EfsFileSystem>(ctx, 'fileSystem');
     new aws.EfsReplicationConfiguration(stack, at('shared_files_replication'), { sourceFileSystemId: primary.id, destination: { fileSystemId: fs.id, region: region.region } });
   } else {

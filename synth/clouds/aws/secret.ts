@@ -28,6 +28,8 @@ export function awsSecretName(ctx: StackContext): string {
  * write (the salts, once) to the plan's region.
  */
 export function secretReplicas(ctx: StackContext): { replica?: { region: string }[] } {
-  const others = siteRegions(ctx).filter((r) => r.index > 0).map((r) => r.region);
-  return others.length ? { replica: [...new Set(others)].map((region) => ({ region })) } : {};
+  const others = [...new Set(siteRegions(ctx).filter((r) => r.index > 0).map((r) => r.region))];
+  const planned = ctx.plan.resources.find((r) => r.kind === 'secret')?.attrs.replicaRegions as readonly string[] | undefined;
+  if (others.length && JSON.stringify(planned ?? []) !== JSON.stringify(others)) throw new Error(`synth: the plan keeps the secrets in ${JSON.stringify(planned ?? [])}, the site's other regions are ${JSON.stringify(others)}`);
+  return others.length ? { replica: others.map((region) => ({ region })) } : {};
 }
