@@ -261,6 +261,8 @@ describe('Website cloud plans', () => {
     const ip = (cloud: string) => plans.find((p) => p.cloud === cloud)!.resources.find((r) => r.key === 'public-ip/shop')!.attrs;
     // An ALB has no static address: AWS puts a Network Load Balancer with an Elastic IP per zone in front.
     expect(ip('aws')).toMatchObject({ for: 'load balancer', addresses: 3, via: 'Network Load Balancer' });
+    // The review says what the address is.
+    expect(plans.find((p) => p.cloud === 'aws')!.notes.join('\n')).toMatch(/address: 3 dedicated static public IPs \(one per zone, on a Network Load Balancer in front of the Application Load Balancer\), kept across changes/);
     for (const cloud of ['azure', 'gcp']) {
       expect(ip(cloud)).toMatchObject({ for: 'load balancer', addresses: 1 });
       expect(ip(cloud)).not.toHaveProperty('via');

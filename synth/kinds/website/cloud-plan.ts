@@ -206,7 +206,11 @@ function websiteNotes(model: WebsiteModel, cloud: CloudId, regions: SiteRegion[]
   if (platform.length) notes.push(`names: ${platform.join(', ')}${model.names.custom.length ? `; custom: ${model.names.custom.join(', ')} (point them at the load balancer; each needs its DNS validation record at your DNS provider)` : ''}`);
   else if (model.names.custom.length) notes.push(`names: ${model.names.custom.join(', ')} (no platform name: autostack.yaml sets no spec.platform.domain)`);
   else notes.push('names: none — autostack.yaml sets no spec.platform.domain (the operator\'s setting) and the file lists no domains.custom, so the site gets no certificate and answers only at the load balancer\'s address over plain HTTP');
-  notes.push(model.ip === 'dedicated' ? 'address: a dedicated static public IP, kept across changes' : `address: the load balancer's own address (${cloudKnowledge(cloud).names['load-balancer'] ?? 'load balancer'}); it may change when the load balancer is replaced, so point names at it with CNAME/alias records`);
+  const d = cloudKnowledge(cloud).dedicatedIp;
+  const dedicated = d && d.addresses > 1
+    ? `address: ${d.addresses} dedicated static public IPs (one per zone${d.via ? `, on a ${d.via} in front of the ${cloudKnowledge(cloud).names['load-balancer'] ?? 'load balancer'}` : ''}), kept across changes; the stack's outputs list them`
+    : 'address: a dedicated static public IP, kept across changes; the stack\'s outputs show it';
+  notes.push(model.ip === 'dedicated' ? dedicated : `address: the load balancer's own address (${cloudKnowledge(cloud).names['load-balancer'] ?? 'load balancer'}); it may change when the load balancer is replaced, so point names at it with CNAME/alias records`);
   const a = model.availability;
   if (a.mode === 'activePassive') notes.push(`availability: standby in ${regions[1]!.region} (a database replica, a standby group of 1 server that scales up on failover, a replicated file share); DNS fails over on health checks — failover takes minutes and promotes the replica, writes since its last replication are lost. Standby resources are priced at ${regions[0]!.region} rates`);
   if (a.mode === 'activeActive') notes.push(`availability: active in ${regions.map((r) => r.region).join(', ')}; limits: one writer database in ${regions[0]!.region} (writes from the other regions cross regions, reads use local replicas), uploads replicate to the other regions' file shares with a delay, and sessions must not rely on a server's local disk. Other regions are priced at ${regions[0]!.region} rates`);
