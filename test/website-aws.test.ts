@@ -237,6 +237,14 @@ describe('a Website on AWS', () => {
     expect([a.aws_db_instance.mysql.instance_class, c.aws_db_instance.mysql.instance_class]).not.toEqual([a.aws_db_instance.mysql.instance_class, a.aws_db_instance.mysql.instance_class]);
     expect(c.aws_db_instance.mysql.allocated_storage).toBe(80);
     expect(c.aws_efs_file_system.shared_files).toEqual(a.aws_efs_file_system.shared_files);
+    // With a standby region, its replica, replicated files and the replication itself are untouched too.
+    const standby = (text: string) => stackOfModel({ ...modelOf(site(text)), availability: { mode: 'activePassive', standbyRegion: 'us-west-2' } });
+    const s1 = (await standby(TYPICAL)).json.resource;
+    const s2 = (await standby(TYPICAL.replace('max: 6', 'max: 9').replace('[ops@example.com]', '[ops@example.com, oncall@example.com]'))).json.resource;
+    expect([s1.aws_autoscaling_group.web_group_standby_1.max_size, s2.aws_autoscaling_group.web_group_standby_1.max_size]).toEqual([6, 9]);
+    for (const [type, name] of [['aws_db_instance', 'mysql_standby_1'], ['aws_db_subnet_group', 'mysql_subnets_standby_1'], ['aws_efs_file_system', 'shared_files_standby_1'], ['aws_efs_replication_configuration', 'shared_files_replication_standby_1'], ['aws_route53_zone', 'site_zone'], ['aws_vpc', 'vpc_standby_1']] as const) {
+      expect(s2[type][name], `${type}.${name}`).toEqual(s1[type][name]);
+    }
   });
 
   it('builds a site without names as plain HTTP at the load balancer, without a zone or certificate', async () => {
