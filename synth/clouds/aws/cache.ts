@@ -1,6 +1,6 @@
 import { aws } from '../../cdktf/aws.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
-import { maybeShared, provide, share } from '../../stack/shared.ts';
+import { provide, share } from '../../stack/shared.ts';
 import { webGroupIngress } from './web-firewall.ts';
 import { awsName } from './web.ts';
 import { awsRegion, idIn, regionIndexOf } from './region.ts';
@@ -41,11 +41,5 @@ export const awsCache: ResourceSynth = (ctx, r) => {
     applyImmediately: false,
   });
   if (region.index === 0) share(ctx, 'cache', cache);
-  caches(ctx).set(region.index, cache);
   provide(ctx, r.key, 'host', cache.primaryEndpointAddress);
 };
-
-/** The caches by region index (the alarms watch their memory). */
-export function caches(ctx: Parameters<ResourceSynth>[0]): Map<number, { id: string }> {
-  return maybeShared<Map<number, { id: string }>>(ctx, 'caches') ?? share(ctx, 'caches', new Map<number, { id: string }>());
-}

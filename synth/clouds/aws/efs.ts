@@ -55,7 +55,6 @@ export const awsFileShare: ResourceSynth = (ctx, r) => {
   // The servers mount at first boot: the group waits for the mount targets (group.ts).
   const targets = region.privateSubnetIds.map((subnetId, z) => new aws.EfsMountTarget(stack, `${at('shared_files')}_${z}`, { ...region.p, fileSystemId: fs.id, subnetId, securityGroups: [sg.id] }));
   mountTargets(ctx).set(region.index, targets);
-  if (!replica) share(ctx, 'mountTargets', targets);
   // The servers mount `<dns name>:/` (the regional name resolves to the mount target of their zone).
   provide(ctx, r.key, 'nfs-export', `${fs.dnsName}:/`);
   new TerraformOutput(stack, at('shared_files_id'), { value: fs.id, description: replica ? `EFS replica of the uploads in ${region.region} (read-only until a failover deletes the replication)` : 'EFS file system holding the site\'s uploads' });

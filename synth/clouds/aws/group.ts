@@ -1,6 +1,6 @@
 import { Fn, TerraformOutput } from '../../cdktf/index.ts';
 import { aws } from '../../cdktf/aws.ts';
-import type { AutoscalingGroup, EfsMountTarget, IamRole, Route, S3Bucket, S3Object, SecretsmanagerSecret } from '../../cdktf/aws.ts';
+import type { EfsMountTarget, IamRole, Route, S3Bucket, S3Object, SecretsmanagerSecret } from '../../cdktf/aws.ts';
 import type { GroupPolicy } from '../../core/registry/kinds.ts';
 import type { ResourceSynth, StackContext } from '../../stack/context.ts';
 import { instanceValueTags, maybeShared, share, shared } from '../../stack/shared.ts';
@@ -103,7 +103,6 @@ export const awsInstanceGroup: ResourceSynth = (ctx, r, i) => {
     // A target group checks its servers only once a listener forwards to it: the group waits for it before counting healthy servers.
     dependsOn: [...(configObject ? [configObject] : []), ...(natRoute ? [natRoute] : []), ...mountTargets, front.forwardListener],
   });
-  groups(ctx).set(region.index, group);
   if (region.index === 0) share(ctx, 'group', group);
   if (cpuTarget !== undefined) {
     new aws.AutoscalingPolicy(stack, at('web_cpu'), {
@@ -118,11 +117,6 @@ export const awsInstanceGroup: ResourceSynth = (ctx, r, i) => {
   const secret = maybeShared<SecretsmanagerSecret>(ctx, 'secret');
   if (secret && region.index === 0) new TerraformOutput(stack, 'site_secret', { value: secret.arn, description: `Secrets Manager secret holding ${ctx.workload.outputs.secret ?? 'the site\'s secrets'}` });
 };
-
-/** Each region's Auto Scaling group, by region index (the alarms watch them). */
-export function groups(ctx: StackContext): Map<number, AutoscalingGroup> {
-  return maybeShared<Map<number, AutoscalingGroup>>(ctx, 'groups') ?? share(ctx, 'groups', new Map<number, AutoscalingGroup>());
-}
 
 /** The alarm an instance refresh watches: when the target group has unhealthy servers, the refresh rolls back. */
 export function unhealthyAlarmName(ctx: StackContext, region?: AwsRegion): string {
