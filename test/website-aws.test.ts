@@ -16,6 +16,8 @@ import { websiteKind } from '../synth/kinds/website/index.ts';
 import type { WebsiteModel } from '../synth/kinds/website/model.ts';
 import { cloudStacks } from '../synth/stack/registry.ts';
 import { synthesize } from '../synth/stack/synthesize.ts';
+import { loadTemplates } from '../templates/load.ts';
+import { renderTemplate } from '../synth/core/templates/templates.ts';
 import { danglingReferences, tempDir, writeFiles } from './helpers.ts';
 import { needTool } from './tools.ts';
 
@@ -78,6 +80,30 @@ async function stackOf(text: string): Promise<{ raw: string; json: Record<string
   return { raw: out.stacks[0]!.json, json: JSON.parse(out.stacks[0]!.json), plan: websiteKind.infrastructure!.plan(model)[0]! };
 }
 const unescape = (s: string) => s.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+async function stackOfModel(model: WebsiteModel): Promise<{ raw: string; json: Record<string, any>; plan: CloudPlan }> {
+  const out = await synthesize([{ kind: 'Website', model }], settings, ['aws']);
+  if (!out.ok) throw new Error(out.errors.join('\n'));
+  return { raw: out.stacks[0]!.json, json: JSON.parse(out.stacks[0]!.json), plan: websiteKind.infrastructure!.plan(model)[0]! };
+}
+/** References (`aws_x.y`, `data.aws_x.y`) in interpolations Terraform reads that the stack does not declare. */
+function dangling(json: Record<string, any>, raw: string): string[] {
+  const declared = new Set<string>([
+    ...Object.entries(json.resource as Record<string, object>).flatMap(([t, byName]) => Object.keys(byName).map((n) => `${t}.${n}`)),
+    ...Object.entries((json.data ?? {}) as Record<string, object>).flatMap(([t, byName]) => Object.keys(byName).map((n) => `data.${t}.${n}`)),
+  ]);
+  const refs = [...raw.matchAll(/(?<!\$)\$\{([^}]*)\}/g)].map((m) => m[1]!);
+  const providers = new Set((json.provider.aws as { alias?: string }[]).map((p) => (p.alias ? `aws.${p.alias}` : 'aws')));
+  const unknownProviders = [...raw.matchAll(/"provider": "([^"]+)"/g)].map((m) => m[1]!).filter((p) => !providers.has(p));
+  return [...refs.flatMap((expr) => [...expr.matchAll(/\b((?:data\.)?aws_[a-z0-9_]+\.[a-z0-9_]+)/g)].map((m) => m[1]!)).filter((ref) => !declared.has(ref)), ...unknownProviders];
+}
+/** Every taggable resource carries the org, project and plan tags. */
+async function expectTagged(json: Record<string, any>): Promise<void> {
+  const impl = await cloudStacks('aws');
+  for (const [type, byName] of Object.entries(json.resource as Record<string, Record<string, any>>)) {
+    if (impl.untaggable[type]) continue;
+    for (const [name, res] of Object.entries(byName)) expect(impl.tagsOf(json, type, res), `${type}.${name}`).toMatchObject({ 'autostack-org': 'acme', 'autostack-plan': 'shop', 'managed-by': 'autostack' });
+  }
+}
 
 describe('a Website on AWS', () => {
   it('synthesizes the typical site to its reviewed golden stack', async () => {
@@ -169,7 +195,8 @@ describe('a Website on AWS', () => {
     expect(efs).toMatchObject({ encrypted: true, lifecycle: { prevent_destroy: true } });
     expect(Object.keys(json.resource.aws_efs_mount_target)).toHaveLength(3);
     expect(json.resource.aws_efs_backup_policy.shared_files_backup.backup_policy).toEqual({ status: 'ENABLED' });
-    expect(json.resource.aws_elasticache_replication_group.cache).toMatchObject({ at_rest_encryption_enabled: 'true', transit_encryption_enabled: true });
+    // Redis without TLS inside the VPC, as the Website contract says (the servers' phpredis connects in plain text to host:6379).
+    expect(json.resource.aws_elasticache_replication_group.cache).toMatchObject({ at_rest_encryption_enabled: 'true', transit_encryption_enabled: false, port: 6379 });
   });
 
   it('tags everything taggable with the org, project and site, and escapes user text', async () => {
@@ -210,6 +237,14 @@ describe('a Website on AWS', () => {
     expect([a.aws_db_instance.mysql.instance_class, c.aws_db_instance.mysql.instance_class]).not.toEqual([a.aws_db_instance.mysql.instance_class, a.aws_db_instance.mysql.instance_class]);
     expect(c.aws_db_instance.mysql.allocated_storage).toBe(80);
     expect(c.aws_efs_file_system.shared_files).toEqual(a.aws_efs_file_system.shared_files);
+    // With a standby region, its replica, replicated files and the replication itself are untouched too.
+    const standby = (text: string) => stackOfModel({ ...modelOf(site(text)), availability: { mode: 'activePassive', standbyRegion: 'us-west-2' } });
+    const s1 = (await standby(TYPICAL)).json.resource;
+    const s2 = (await standby(TYPICAL.replace('max: 6', 'max: 9').replace('[ops@example.com]', '[ops@example.com, oncall@example.com]'))).json.resource;
+    expect([s1.aws_autoscaling_group.web_group_standby_1.max_size, s2.aws_autoscaling_group.web_group_standby_1.max_size]).toEqual([6, 9]);
+    for (const [type, name] of [['aws_db_instance', 'mysql_standby_1'], ['aws_db_subnet_group', 'mysql_subnets_standby_1'], ['aws_efs_file_system', 'shared_files_standby_1'], ['aws_efs_replication_configuration', 'shared_files_replication_standby_1'], ['aws_route53_zone', 'site_zone'], ['aws_vpc', 'vpc_standby_1']] as const) {
+      expect(s2[type][name], `${type}.${name}`).toEqual(s1[type][name]);
+    }
   });
 
   it('builds a site without names as plain HTTP at the load balancer, without a zone or certificate', async () => {
@@ -225,16 +260,124 @@ describe('a Website on AWS', () => {
     expect(r.aws_elasticache_replication_group).toBeUndefined();
   });
 
-  it('says plainly what AWS does not build yet: a second region, a dedicated load balancer IP', async () => {
+  it('builds an active/passive standby region: its own provider, VPC and servers, the replica and replicated files, failover records on a health check', async () => {
     // Only us-east-1 prices every website resource today: the standby region is set on the model directly.
-    const standby: WebsiteModel = { ...modelOf(site('region: us-east-1')), availability: { mode: 'activePassive', standbyRegion: 'us-west-2' } };
-    const second = await synthesize([{ kind: 'Website', model: standby }], settings, ['aws']);
-    expect(second.ok).toBe(false);
-    expect(JSON.stringify(second)).toMatch(/AWS cannot build load-balancer\/shop-standby-1 in us-west-2 yet: a site's second region .* is not built on AWS; use availability single/);
-    const dedicated = modelOf(site('region: us-east-1\nip: dedicated'));
-    const ip = await synthesize([{ kind: 'Website', model: dedicated }], settings, ['aws']);
-    expect(ip.ok).toBe(false);
-    expect(JSON.stringify(ip)).toMatch(/dedicated IP for the load balancer .* use ip: shared/);
+    const model: WebsiteModel = { ...modelOf(site(TYPICAL)), availability: { mode: 'activePassive', standbyRegion: 'us-west-2' } };
+    const { json, raw } = await stackOfModel(model);
+    const r = json.resource;
+    // An aliased provider for the standby region, with the same default tags.
+    expect(json.provider.aws).toEqual([expect.objectContaining({ region: 'us-east-1' }), expect.objectContaining({ alias: 'standby_1', region: 'us-west-2', default_tags: json.provider.aws[0].default_tags })]);
+    const inStandby = (type: string, name: string) => expect(r[type]?.[name]?.provider, `${type}.${name}`).toBe('aws.standby_1');
+    // Its own network: VPC (a range of its own), public and private subnets, a NAT; the AMI of that region.
+    expect(r.aws_vpc.vpc_standby_1.cidr_block).toBe('10.241.0.0/16');
+    for (const [type, name] of [['aws_vpc', 'vpc_standby_1'], ['aws_subnet', 'public_standby_1_0'], ['aws_subnet', 'private_standby_1_2'], ['aws_nat_gateway', 'nat_standby_1'], ['aws_route', 'private_default_route_standby_1'], ['aws_lb', 'lb_standby_1'], ['aws_autoscaling_group', 'web_group_standby_1'], ['aws_launch_template', 'web_standby_1'], ['aws_db_instance', 'mysql_standby_1'], ['aws_efs_file_system', 'shared_files_standby_1'], ['aws_elasticache_replication_group', 'cache_standby_1'], ['aws_acm_certificate', 'certificate_platform_standby_1']] as const) inStandby(type, name);
+    expect(json.data.aws_ssm_parameter.image_standby_1.provider).toBe('aws.standby_1');
+    expect(r.aws_launch_template.web_standby_1.image_id).toBe('${data.aws_ssm_parameter.image_standby_1.insecure_value}');
+    // The standby group: one server (it scales on failover), in the standby's private subnets, behind its load balancer; IAM is global (one profile).
+    const standby = r.aws_autoscaling_group.web_group_standby_1;
+    expect(standby).toMatchObject({ min_size: 1, target_group_arns: ['${aws_lb_target_group.web_targets_standby_1.arn}'], vpc_zone_identifier: ['${aws_subnet.private_standby_1_0.id}', '${aws_subnet.private_standby_1_1.id}', '${aws_subnet.private_standby_1_2.id}'] });
+    expect(standby.depends_on).toEqual(expect.arrayContaining(['aws_lb_listener.https_standby_1', 'aws_route.private_default_route_standby_1', 'aws_efs_mount_target.shared_files_standby_1_0']));
+    expect(Object.keys(r.aws_iam_instance_profile)).toEqual(['server_profile']);
+    expect(r.aws_launch_template.web_standby_1.iam_instance_profile).toEqual({ name: '${aws_iam_instance_profile.server_profile.name}' });
+    // The standby's servers find their own region's database (the replica), files and cache.
+    const tags = r.aws_launch_template.web_standby_1.tag_specifications.find((t: any) => t.resource_type === 'instance').tags;
+    expect(tags).toMatchObject({ 'autostack-db-host': '${aws_db_instance.mysql_standby_1.address}', 'autostack-db-secret': 'autostack/acme/shop/wordpress-db', 'autostack-nfs-export': '${aws_efs_file_system.shared_files_standby_1.dns_name}:/', 'autostack-cache-host': '${aws_elasticache_replication_group.cache_standby_1.primary_endpoint_address}' });
+    // The replica: from the primary's ARN, its own subnets and group, encrypted with RDS's key of its region.
+    expect(r.aws_db_instance.mysql_standby_1).toMatchObject({ replicate_source_db: '${aws_db_instance.mysql.arn}', storage_encrypted: true, kms_key_id: '${data.aws_kms_alias.rds_key_standby_1.target_key_arn}', db_subnet_group_name: '${aws_db_subnet_group.mysql_subnets_standby_1.name}', vpc_security_group_ids: ['${aws_security_group.mysql_sg_standby_1.id}'], publicly_accessible: false, deletion_protection: true });
+    expect(r.aws_db_instance.mysql_standby_1).not.toHaveProperty('username');
+    expect(r.aws_db_instance.mysql_standby_1).not.toHaveProperty('password_wo');
+    expect(json.data.aws_kms_alias.rds_key_standby_1).toMatchObject({ name: 'alias/aws/rds', provider: 'aws.standby_1' });
+    expect(r.aws_security_group.mysql_sg_standby_1.ingress).toEqual([expect.objectContaining({ from_port: 3306, security_groups: ['${aws_security_group.web_sg_standby_1.id}'] })]);
+    // The files: EFS replication from the primary into the standby's (read-only) file system.
+    expect(r.aws_efs_replication_configuration.shared_files_replication_standby_1).toMatchObject({ source_file_system_id: '${aws_efs_file_system.shared_files.id}', destination: { file_system_id: '${aws_efs_file_system.shared_files_standby_1.id}', region: 'us-west-2' } });
+    expect(r.aws_efs_replication_configuration.shared_files_replication_standby_1).not.toHaveProperty('provider');
+    expect(r.aws_efs_file_system.shared_files_standby_1).toMatchObject({ encrypted: true, protection: { replication_overwrite: 'DISABLED' }, lifecycle: { prevent_destroy: true } });
+    // The secrets are replicated to the standby region; the servers may read the replicas.
+    for (const secret of ['wordpress_secret', 'mysql_password']) expect(r.aws_secretsmanager_secret[secret].replica).toEqual([{ region: 'us-west-2' }]);
+    const statements = json.data.aws_iam_policy_document.server_access.statement;
+    expect(statements.find((x: any) => x.sid === 'DatabasePassword').resources).toEqual(['${aws_secretsmanager_secret.mysql_password.arn}', '${replace(aws_secretsmanager_secret.mysql_password.arn, ":us-east-1:", ":us-west-2:")}']);
+    // Certificates are regional: the same names in the standby region, validated by the one set of records in the zone.
+    expect(r.aws_acm_certificate.certificate_platform_standby_1.domain_name).toBe(r.aws_acm_certificate.certificate_platform.domain_name);
+    expect(Object.keys(r.aws_route53_record).filter((k) => k.includes('validation'))).toEqual(['certificate_platform_validation']);
+    expect(r.aws_acm_certificate_validation.certificate_platform_standby_1_issued).toMatchObject({ provider: 'aws.standby_1', certificate_arn: '${aws_acm_certificate.certificate_platform_standby_1.arn}', depends_on: ['aws_route53_record.certificate_platform_validation'] });
+    expect(r.aws_lb_listener.https_standby_1.certificate_arn).toBe('${aws_acm_certificate_validation.certificate_platform_standby_1_issued.certificate_arn}');
+    // Failover: PRIMARY on the primary's health check (HTTPS, health path), SECONDARY to the standby, both evaluating target health.
+    expect(r.aws_route53_health_check.site_health).toMatchObject({ type: 'HTTPS', port: 443, fqdn: '${aws_lb.lb.dns_name}', resource_path: '/healthz' });
+    expect(r.aws_route53_record.site_name_0).toMatchObject({ set_identifier: 'primary', failover_routing_policy: { type: 'PRIMARY' }, health_check_id: '${aws_route53_health_check.site_health.id}', alias: { name: '${aws_lb.lb.dns_name}', evaluate_target_health: true } });
+    expect(r.aws_route53_record.site_name_0_standby_1).toMatchObject({ name: r.aws_route53_record.site_name_0.name, set_identifier: 'standby-1', failover_routing_policy: { type: 'SECONDARY' }, alias: { name: '${aws_lb.lb_standby_1.dns_name}', evaluate_target_health: true } });
+    // The standby's instance refresh rolls back on an alarm of its own region; as many alarms as the plan priced.
+    expect(standby.instance_refresh.preferences.alarm_specification.alarms).toEqual([r.aws_cloudwatch_metric_alarm.alarm_unhealthy_standby_1.alarm_name]);
+    expect(r.aws_cloudwatch_metric_alarm.alarm_unhealthy_standby_1).toMatchObject({ provider: 'aws.standby_1', alarm_actions: ['${aws_sns_topic.alerts_standby_1.arn}'] });
+    expect(r.aws_cloudwatch_metric_alarm.alarm_replica_lag_standby_1.dimensions).toEqual({ DBInstanceIdentifier: '${aws_db_instance.mysql_standby_1.identifier}' });
+    const plan = websiteKind.infrastructure!.plan(model)[0]!;
+    expect(Object.keys(r.aws_cloudwatch_metric_alarm)).toHaveLength(Number(plan.resources.find((x) => x.kind === 'alarm')!.attrs.alarms));
+    // Every reference is declared; no tag-less type slipped in.
+    expect(dangling(json, raw)).toEqual([]);
+    await expectTagged(json);
+  });
+
+  it('builds an active/active site with latency records over every region and its servers reaching the one writer over a VPC peering', async () => {
+    const model: WebsiteModel = { ...modelOf(site(TYPICAL)), availability: { mode: 'activeActive', regions: ['us-west-2'] } };
+    const { json, raw } = await stackOfModel(model);
+    const r = json.resource;
+    expect(r.aws_route53_record.site_name_0).toMatchObject({ set_identifier: 'us-east-1', latency_routing_policy: { region: 'us-east-1' }, alias: { name: '${aws_lb.lb.dns_name}', evaluate_target_health: true } });
+    expect(r.aws_route53_record.site_name_0_active_1).toMatchObject({ set_identifier: 'us-west-2', latency_routing_policy: { region: 'us-west-2' }, alias: { name: '${aws_lb.lb_active_1.dns_name}', evaluate_target_health: true } });
+    expect(r.aws_route53_health_check).toBeUndefined();
+    // The active region's servers write to the writer: peered VPCs, routes both ways, the writer admitting that region's range.
+    const tags = r.aws_launch_template.web_active_1.tag_specifications.find((t: any) => t.resource_type === 'instance').tags;
+    expect(tags['autostack-db-host']).toBe('${aws_db_instance.mysql.address}');
+    expect(r.aws_vpc_peering_connection.peering_active_1).toMatchObject({ vpc_id: '${aws_vpc.vpc.id}', peer_vpc_id: '${aws_vpc.vpc_active_1.id}', peer_region: 'us-west-2' });
+    expect(r.aws_vpc_peering_connection_accepter.peering_active_1_accepter).toMatchObject({ provider: 'aws.active_1', auto_accept: true });
+    expect(r.aws_route.peering_active_1_route).toMatchObject({ route_table_id: '${aws_route_table.private_routes.id}', destination_cidr_block: '${aws_vpc.vpc_active_1.cidr_block}' });
+    expect(r.aws_route.peering_active_1_return_route).toMatchObject({ provider: 'aws.active_1', route_table_id: '${aws_route_table.private_routes_active_1.id}', destination_cidr_block: '${aws_vpc.vpc.cidr_block}' });
+    expect(r.aws_security_group.mysql_sg.ingress).toContainEqual(expect.objectContaining({ from_port: 3306, cidr_blocks: ['10.241.0.0/16'] }));
+    expect(dangling(json, raw)).toEqual([]);
+    await expectTagged(json);
+    // EFS replicates a file system to one other region only: a third region is refused, saying so.
+    const three = await synthesize([{ kind: 'Website', model: { ...model, availability: { mode: 'activeActive', regions: ['us-west-2', 'eu-west-1'] } } }], settings, ['aws']);
+    expect(three.ok).toBe(false);
+    expect(JSON.stringify(three)).toMatch(/AWS cannot replicate the uploads of shop to eu-west-1: an EFS file system replicates to one other region only, and us-west-2 already takes them; list one region in availability.regions, or use activePassive/);
+  });
+
+  it('gives a dedicated IP: Elastic IPs (one per zone, as priced) on a Network Load Balancer forwarding 443 and 80 to the ALB, the names on it', async () => {
+    const model = modelOf(site(`${TYPICAL}\nip: dedicated`));
+    const { json, raw, plan } = await stackOfModel(model);
+    const r = json.resource;
+    const ip = plan.resources.find((x) => x.key === 'public-ip/shop')!;
+    expect(ip.attrs).toMatchObject({ for: 'load balancer', addresses: 3, via: 'Network Load Balancer' });
+    expect(Object.keys(r.aws_eip).filter((k) => k.startsWith('lb_ip_'))).toHaveLength(3);
+    expect(r.aws_lb.static_lb).toMatchObject({ load_balancer_type: 'network', internal: false });
+    expect(r.aws_lb.static_lb.subnet_mapping).toEqual([0, 1, 2].map((z) => ({ subnet_id: `\${aws_subnet.public_${z}.id}`, allocation_id: `\${aws_eip.lb_ip_${z}.allocation_id}` })));
+    for (const port of [443, 80]) {
+      expect(r.aws_lb_target_group[`static_targets_${port}`]).toMatchObject({ target_type: 'alb', protocol: 'TCP', port, health_check: { protocol: 'HTTPS', path: '/healthz' } });
+      expect(r.aws_lb_target_group_attachment[`static_${port}_alb`]).toMatchObject({ target_id: '${aws_lb.lb.arn}', port, depends_on: ['aws_lb_listener.https', 'aws_lb_listener.http'] });
+      expect(r.aws_lb_listener[`static_${port}`]).toMatchObject({ load_balancer_arn: '${aws_lb.static_lb.arn}', protocol: 'TCP', port, default_action: [{ type: 'forward', target_group_arn: `\${aws_lb_target_group.static_targets_${port}.arn}` }] });
+    }
+    // The names resolve to the static addresses; the stack outputs them.
+    expect(r.aws_route53_record.site_name_0.alias).toEqual({ name: '${aws_lb.static_lb.dns_name}', zone_id: '${aws_lb.static_lb.zone_id}', evaluate_target_health: true });
+    expect(json.output.dedicated_ips.value).toEqual(['${aws_eip.lb_ip_0.public_ip}', '${aws_eip.lb_ip_1.public_ip}', '${aws_eip.lb_ip_2.public_ip}']);
+    expect(dangling(json, raw)).toEqual([]);
+    await expectTagged(json);
+  });
+
+  it('synthesizes the agency (standby) and shop (dedicated IP) templates\' sites to their reviewed golden stacks', async () => {
+    const templates = await loadTemplates();
+    const render = (name: string) => {
+      const t = templates.find((x) => x.meta.name === name)!;
+      const out = renderTemplate(t.meta, t.sources, { cloud: 'aws' });
+      if (!out.ok) throw new Error(out.errors.join());
+      return out.files[0]!;
+    };
+    // The agency's standby region (us-west) has no complete website prices yet: the site is loaded single-region and given its standby as the model holds it.
+    const agencyFile = render('wp-agency-standby');
+    const agency = loadDocument(agencyFile.path, agencyFile.text.replace(/availability: \{[^}]*\}/, 'availability: { mode: single }'), settings, { now: NOW }).model as WebsiteModel;
+    const standby = await stackOfModel({ ...agency, availability: { mode: 'activePassive', standbyRegion: 'us-west-2' } });
+    await expect(standby.raw).toMatchFileSnapshot('__golden__/synth/website-standby-aws.tf.json');
+    const shopFile = render('wp-shop-ha');
+    const shop = loadDocument(shopFile.path, shopFile.text, settings, { now: NOW });
+    if (!shop.model) throw new Error(shop.diagnostics.map((d) => d.message).join('\n'));
+    const dedicated = await stackOfModel(shop.model as WebsiteModel);
+    await expect(dedicated.raw).toMatchFileSnapshot('__golden__/synth/website-dedicated-aws.tf.json');
   });
 
   it('keeps a fixed count in notify-only mode: no scaling policy, the CPU alarm at the announced threshold', async () => {
@@ -251,14 +394,20 @@ describe('a Website on AWS', () => {
 
   it('names every resource within AWS\'s limits for the longest site name, without two hyphens in a row', async () => {
     const long = `xn--${'a'.repeat(36)}`; // the schema's longest name (40)
-    const model = modelOf(site(TYPICAL).replace('name: shop', `name: ${long}`));
+    // With every name-bearing option: a standby region and a dedicated IP (its Network Load Balancer and target groups).
+    const model: WebsiteModel = { ...modelOf(site(`${TYPICAL}\nip: dedicated`).replace('name: shop', `name: ${long}`)), availability: { mode: 'activePassive', standbyRegion: 'us-west-2' } };
     const out = await synthesize([{ kind: 'Website', model }], settings, ['aws']);
     if (!out.ok) throw new Error(out.errors.join('\n'));
     const r = JSON.parse(out.stacks[0]!.json).resource;
-    const names = { lb: r.aws_lb.lb.name, tg: r.aws_lb_target_group.web_targets.name, db: r.aws_db_instance.mysql.identifier, cache: r.aws_elasticache_replication_group.cache.replication_group_id, lt: r.aws_launch_template.web.name };
-    const limits = { lb: 32, tg: 32, db: 63, cache: 40, lt: 128 };
-    for (const [k, v] of Object.entries(names)) {
-      expect(v.length, k).toBeLessThanOrEqual(limits[k as keyof typeof limits]);
+    const all = (type: string, attr: string) => Object.entries(r[type] as Record<string, any>).map(([n, x]) => [`${type}.${n}`, x[attr]] as const);
+    const named = [
+      ...all('aws_lb', 'name').map(([k, v]) => [k, v, 32] as const), ...all('aws_lb_target_group', 'name').map(([k, v]) => [k, v, 32] as const),
+      ...all('aws_db_instance', 'identifier').map(([k, v]) => [k, v, 63] as const), ...all('aws_elasticache_replication_group', 'replication_group_id').map(([k, v]) => [k, v, 40] as const),
+      ...all('aws_launch_template', 'name').map(([k, v]) => [k, v, 128] as const),
+    ];
+    expect(named.map(([k]) => k)).toEqual(expect.arrayContaining(['aws_lb.static_lb', 'aws_lb.lb_standby_1', 'aws_lb_target_group.static_targets_443', 'aws_db_instance.mysql_standby_1']));
+    for (const [k, v, limit] of named) {
+      expect(v.length, k).toBeLessThanOrEqual(limit);
       expect(v, k).toMatch(/^[a-z][a-z0-9-]*[a-z0-9]$/);
       expect(v, k).not.toContain('--');
     }

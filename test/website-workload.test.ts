@@ -2,7 +2,7 @@
 // first-boot user data and the site's configuration document, on each of the three clouds.
 import '../synth/node.ts';
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { needCondition } from './tools.ts';
@@ -101,11 +101,16 @@ describe('Website workload: the server configuration from the site, its plan and
     }
   });
 
-  it('gives the standby group of an active/passive site its own file share and the writer database', () => {
-    const m: WebsiteModel = { ...load('region: us-east-1'), availability: { mode: 'activePassive', standbyRegion: 'us-west' } };
+  it('gives the standby group of an active/passive site its own file share and its own region\'s read replica, never the writer across regions', () => {
+    const m: WebsiteModel = { ...load('region: us-east-1\nruntime: { objectCache: true }'), availability: { mode: 'activePassive', standbyRegion: 'us-west' } };
     const plan = plansOf(m)[0]!;
-    expect(workload.instanceValues!(m, plan, 1).map((v) => v.resource)).toEqual(['mysql/shop', 'mysql/shop', 'file-share/shop-standby-1']);
+    expect(workload.instanceValues!(m, plan, 0).map((v) => v.resource)).toEqual(['mysql/shop', 'mysql/shop', 'file-share/shop', 'cache/shop']);
+    expect(workload.instanceValues!(m, plan, 1).map((v) => v.resource)).toEqual(['mysql/shop-replica-1', 'mysql/shop-replica-1', 'file-share/shop-standby-1', 'cache/shop-standby-1']);
+    expect(workload.instanceValues!(m, plan, 1)[0]!.description).toMatch(/read replica of the group's region/);
     expect(() => workload.instanceValues!(m, plan, 2)).toThrow(/no instance group 2/);
+    // An active region's servers write: the one writer (the cloud connects the regions).
+    const active: WebsiteModel = { ...m, availability: { mode: 'activeActive', regions: ['us-west'] } };
+    expect(workload.instanceValues!(active, plansOf(active)[0]!, 1).map((v) => v.resource)).toEqual(['mysql/shop', 'mysql/shop', 'file-share/shop-active-1', 'cache/shop-active-1']);
   });
 
   it('refuses, with the fix, a site with no name to serve', () => {
@@ -209,5 +214,53 @@ describe('the website tool fills instance values into the document before writin
     expect(result.code).not.toBe(0);
     expect(result.out).toMatch(/no usable instance value autostack-db-host/);
     await expect(readFile(siteEnv, 'utf8')).rejects.toThrow();
+  });
+});
+
+describe('the website tool on a standby region\'s read-only shared storage', () => {
+  /** Mounting a read-only file system (the stand-in for an EFS replication destination) needs root with CAP_SYS_ADMIN, as .ci/run has. */
+  async function readOnlyShared(dir: string): Promise<boolean> {
+    const shared = join(dir, 'shared');
+    await mkdir(shared, { recursive: true });
+    try {
+      await run('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', shared]);
+    } catch {
+      return false;
+    }
+    onTestFinished(() => run('umount', [shared]).then(() => undefined, () => undefined));
+    // What replication brought over, then read-only as a replica is.
+    await mkdir(join(shared, 'uploads', '2026'), { recursive: true });
+    await writeFile(join(shared, 'uploads', '2026', 'logo.png'), 'png');
+    // Not the mode the tool gives it (the replica keeps the primary's owners and modes, which need not be this server's): it must change something.
+    await chmod(join(shared, 'uploads'), 0o700);
+    await run('mount', ['-o', 'remount,ro', shared]);
+    return true;
+  }
+
+  async function prepare(dir: string, uploads: string) {
+    const etc = join(dir, 'etc');
+    await mkdir(etc, { recursive: true });
+    await mkdir(join(dir, 'root', 'wp-content', 'themes'), { recursive: true });
+    const siteEnv = join(etc, 'site.env');
+    await writeFile(join(dir, 'node.env'), [`SITE=shop`, `PHP_VERSION=8.2`, `CONFIG_KEY=x`, `CLOUD_FUNCTIONS='${dir}/cloud.sh'`, `SITE_ENV='${siteEnv}'`, `STATE_DIR='${dir}/state'`, `WRITABLE_DIRS='${etc}'`, `RELOAD=''`, ''].join('\n'));
+    await writeFile(join(dir, 'cloud.sh'), 'instance_value() { return 1; }\n');
+    await writeFile(siteEnv, ['DB_HOST=db.example.internal', 'DB_PORT=3306', 'DB_NAME=wordpress', 'DB_USER=wordpress', 'DB_TLS=yes', `DOCUMENT_ROOT='${dir}/root'`, `CONTENT_DIR='${dir}/content'`, `UPLOADS_DIR='${uploads}'`, `SECRETS_FILE='${etc}/secrets.json'`, 'PHP_USER=root', 'PHP_GROUP=root', 'BACKUP_PREFIX=backups/shop', `LOG_DIR='${dir}/log'`, ''].join('\n'));
+    await writeFile(join(dir, 'tool.sh'), websiteTool(), { mode: 0o755 });
+    return run('bash', [join(dir, 'tool.sh'), 'prepare'], { env: { ...process.env, AUTOSTACK_NODE_ENV: join(dir, 'node.env') } }).then(
+      (r) => ({ code: 0, out: r.stdout + r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
+    );
+  }
+
+  it('serves the replicated uploads of a read-only replica instead of failing the boot', async (ctx) => {
+    asRoot.guard(ctx);
+    const dir = await tempDir('autostack-website-ro-');
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    needCondition(await readOnlyShared(dir), 'mount', 'run the tests as root with CAP_SYS_ADMIN (.ci/run does): a read-only file system stands in for the EFS replica').guard(ctx);
+    const result = await prepare(dir, join(dir, 'shared', 'uploads'));
+    expect(result.out).toMatch(/read-only \(a standby region's replica until failover\)/);
+    expect(result.code).toBe(0);
+    // WordPress's uploads directory is the replica's: what replication brought over is served.
+    expect(await readFile(join(dir, 'content', 'uploads', '2026', 'logo.png'), 'utf8')).toBe('png');
   });
 });

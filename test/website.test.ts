@@ -244,7 +244,13 @@ describe('Website cloud plans', () => {
   it('plans a standby region for active/passive and several for active/active, and states the limits', () => {
     const base = load(site('region: us-east-1\nruntime:\n  scaling: { min: 2, max: 4 }'), { settings }).model as WebsiteModel;
     const passive = websiteKind.infrastructure!.plan({ ...base, availability: { mode: 'activePassive', standbyRegion: 'us-west' } })[0]!;
-    expect(passive.resources.filter((r) => r.attrs.region === 'us-west-2').map((r) => r.key)).toEqual(['load-balancer/shop-standby-1', 'instance-group/shop-standby-1', 'file-share/shop-standby-1', 'mysql/shop-replica-1']);
+    // The standby's servers reach the internet (packages at boot) through a NAT of their own region, priced there.
+    expect(passive.resources.filter((r) => r.attrs.region === 'us-west-2').map((r) => r.key)).toEqual(['load-balancer/shop-standby-1', 'instance-group/shop-standby-1', 'file-share/shop-standby-1', 'mysql/shop-replica-1', 'nat/shop-standby-1', 'public-ip/shop-nat-standby-1']);
+    expect(passive.resources.find((r) => r.key === 'public-ip/shop-nat-standby-1')!.attrs).toMatchObject({ for: 'nat' });
+    // Failover DNS needs a health check (a priced item of the zone).
+    expect(passive.resources.find((r) => r.kind === 'dns-zone')!.attrs.healthChecks).toBe(1);
+    // The secrets are kept in the standby region too (its servers read them there).
+    expect(passive.resources.find((r) => r.kind === 'secret')!.attrs.replicaRegions).toEqual(['us-west-2']);
     expect(passive.resources.find((r) => r.key === 'instance-group/shop-standby-1')!.attrs).toMatchObject({ min: 1, max: 4, role: 'standby' });
     expect(passive.resources.find((r) => r.kind === 'dns-zone')!.attrs.routing).toBe('failover on health checks');
     expect(passive.notes.join('\n')).toMatch(/standby in us-west-2.*writes since its last replication are lost/);
@@ -252,6 +258,22 @@ describe('Website cloud plans', () => {
     const active = websiteKind.infrastructure!.plan({ ...base, availability: { mode: 'activeActive', regions: ['us-west', 'eu-west'] } })[0]!;
     expect(active.resources.filter((r) => r.kind === 'instance-group').map((r) => r.attrs.region)).toEqual(['us-east-1', 'us-west-2', 'eu-west-1']);
     expect(active.notes.join('\n')).toMatch(/one writer database in us-east-1/);
+    expect(active.resources.filter((r) => r.kind === 'nat').map((r) => r.attrs.region)).toEqual(['us-east-1', 'us-west-2', 'eu-west-1']);
+    expect(active.resources.find((r) => r.kind === 'dns-zone')!.attrs).not.toHaveProperty('healthChecks');
+  });
+
+  it('says how many addresses a dedicated IP takes on each cloud and what carries them', () => {
+    const m = load(site('region: us-east-1\nip: dedicated'), { settings }).model as WebsiteModel;
+    const plans = websiteKind.infrastructure!.plan(m);
+    const ip = (cloud: string) => plans.find((p) => p.cloud === cloud)!.resources.find((r) => r.key === 'public-ip/shop')!.attrs;
+    // An ALB has no static address: AWS puts a Network Load Balancer with an Elastic IP per zone in front.
+    expect(ip('aws')).toMatchObject({ for: 'load balancer', addresses: 3, via: 'Network Load Balancer' });
+    // The review says what the address is.
+    expect(plans.find((p) => p.cloud === 'aws')!.notes.join('\n')).toMatch(/address: 3 dedicated static public IPs \(one per zone, on a Network Load Balancer in front of the Application Load Balancer\), kept across changes/);
+    for (const cloud of ['azure', 'gcp']) {
+      expect(ip(cloud)).toMatchObject({ for: 'load balancer', addresses: 1 });
+      expect(ip(cloud)).not.toHaveProperty('via');
+    }
   });
 
   it('prices each standby resource at its own region\'s rates, and a figure missing there as missing (never the primary region\'s)', () => {

@@ -56,6 +56,13 @@ export interface CloudKnowledge {
   edgeTls?: { why: string };
   /** Mount options of the cloud's NFS file share (EFS, Azure Files NFS, Filestore), as its documentation recommends. */
   nfsMountOptions?: { options: string; source: string };
+  /**
+   * How the cloud gives its HTTPS load balancer a dedicated static address (a website's `ip:
+   * dedicated`): how many public addresses that takes (one per zone where the front spans zones)
+   * and what carries them when the load balancer itself cannot (a network load balancer in front),
+   * with the page that states it. Absent: one address on the load balancer itself.
+   */
+  dedicatedIp?: { addresses: number; via?: string; source: string };
 }
 
 /** A service limit of a cloud and where it is written. */

@@ -55,12 +55,19 @@ import { Route53Record } from '@cdktf/provider-aws/lib/route53-record/index.js';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone/index.js';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription/index.js';
+import { DataAwsKmsAlias } from '@cdktf/provider-aws/lib/data-aws-kms-alias/index.js';
+import { EfsReplicationConfiguration } from '@cdktf/provider-aws/lib/efs-replication-configuration/index.js';
+import { LbTargetGroupAttachment } from '@cdktf/provider-aws/lib/lb-target-group-attachment/index.js';
+import { Route53HealthCheck } from '@cdktf/provider-aws/lib/route53-health-check/index.js';
+import { VpcPeeringConnection } from '@cdktf/provider-aws/lib/vpc-peering-connection/index.js';
+import { VpcPeeringConnectionAccepterA } from '@cdktf/provider-aws/lib/vpc-peering-connection-accepter/index.js';
 
-export type { AcmCertificate, AutoscalingGroup, DbInstance, EfsFileSystem, EfsMountTarget, Eip, LaunchTemplate, Lb, LbListener, LbTargetGroup, Route53Zone, SnsTopic, Instance, IamRole, Route, RouteTable, S3Bucket, SecretsmanagerSecret, SecurityGroup, Subnet, Vpc };
+export type { AwsProvider, AcmCertificate, Route53HealthCheck, AutoscalingGroup, DbInstance, EfsFileSystem, EfsMountTarget, Eip, LaunchTemplate, Lb, LbListener, LbTargetGroup, Route53Zone, S3Object, SnsTopic, Instance, IamRole, Route, RouteTable, S3Bucket, SecretsmanagerSecret, SecurityGroup, Subnet, Vpc };
 
 export const aws = {
   AwsProvider, DataAwsAmi, DataAwsAvailabilityZones, DataAwsIamPolicyDocument, DataAwsSsmParameter, DataAwsSubnets, DataAwsVpc, EbsVolume, Eip, IamInstanceProfile, IamRole, IamRolePolicy, Instance,
   InternetGateway, NatGateway, Route, RouteTable, RouteTableAssociation, S3Bucket, S3Object, Subnet, Vpc, VpcEndpoint, S3BucketLifecycleConfiguration, S3BucketOwnershipControls, S3BucketPolicy, S3BucketPublicAccessBlock, S3BucketServerSideEncryptionConfigurationA, S3BucketVersioningA,
   SecretsmanagerSecret, SecretsmanagerSecretVersion, SecurityGroup, VolumeAttachment,
   AcmCertificate, AcmCertificateValidation, AutoscalingGroup, AutoscalingPolicy, CloudfrontDistribution, CloudwatchMetricAlarm, DbInstance, DbSubnetGroup, EfsBackupPolicy, EfsFileSystem, EfsMountTarget, ElasticacheReplicationGroup, ElasticacheSubnetGroup, LaunchTemplate, Lb, LbListener, LbListenerCertificate, LbTargetGroup, Route53Record, Route53Zone, SnsTopic, SnsTopicSubscription,
+  DataAwsKmsAlias, EfsReplicationConfiguration, LbTargetGroupAttachment, Route53HealthCheck, VpcPeeringConnection, VpcPeeringConnectionAccepterA,
 };

@@ -25,7 +25,10 @@ export const awsKnowledge: CloudKnowledge = {
     'load-balancer': 'Application Load Balancer', mysql: 'RDS for MySQL instance', 'file-share': 'EFS file system', cache: 'ElastiCache (Valkey) node',
     'dns-zone': 'Route 53 hosted zone', certificate: 'ACM public certificate', cdn: 'CloudFront distribution', 'instance-group': 'Auto Scaling group', alarm: 'CloudWatch alarms and SNS topic',
   },
-  loadBalancerSources: { cidrs: ['10.240.0.0/16'], source: 'the Application Load Balancer runs in the stack\'s VPC (10.240.0.0/16, synth/clouds/aws/base.ts) and connects to its targets from its private addresses: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html' },
+  // A website's other regions (activePassive, activeActive: up to 4) have VPCs 10.241.0.0/16 to 10.244.0.0/16.
+  loadBalancerSources: { cidrs: ['10.240.0.0/16', '10.241.0.0/16', '10.242.0.0/16', '10.243.0.0/16', '10.244.0.0/16'], source: 'the Application Load Balancer runs in the stack\'s VPC (10.240.0.0/16, a website\'s N-th other region 10.24N.0.0/16, synth/clouds/aws/base.ts) and connects to its targets from its private addresses: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html' },
+  // An ALB has no static address: a Network Load Balancer with an Elastic IP in each of the VPC's three zones forwards TCP 80/443 to it (synth/clouds/aws/lb-address.ts).
+  dedicatedIp: { addresses: 3, via: 'Network Load Balancer', source: 'an NLB takes one Elastic IP per enabled zone (subnet_mapping) and can forward to an ALB target: https://docs.aws.amazon.com/elasticloadbalancing/latest/network/application-load-balancer-target.html' },
   nfsMountOptions: { options: 'nfsvers=4.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport,_netdev,nofail', source: 'https://docs.aws.amazon.com/efs/latest/ug/mounting-fs-nfs-mount-settings.html' },
   privateServices: { ok: false, why: 'Secrets Manager is reached only through the internet or a paid interface endpoint, which the plan\'s own VPC does not have (S3 has a free gateway endpoint)' },
   limits: {

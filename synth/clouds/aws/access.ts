@@ -3,13 +3,19 @@ import { shellQuote } from '../../core/render/shell.ts';
 import type { StackContext } from '../../stack/context.ts';
 import { awsSecretName } from './secret.ts';
 
-/** How a server reaches S3 and Secrets Manager: its instance profile, and tags through IMDSv2. */
-export function awsAccess(ctx: StackContext): CloudAccess {
+/**
+ * How a server reaches S3 and Secrets Manager: its instance profile, and tags through IMDSv2. The
+ * bucket is in the plan's region; a website server of another region (`secretRegion`) reads the
+ * secrets from their replicas in its own region (secret.ts), so it does not depend on the plan's
+ * region for them.
+ */
+export function awsAccess(ctx: StackContext, secretRegion?: string): CloudAccess {
   const region = ctx.plan.region;
+  const other = secretRegion !== undefined && secretRegion !== region;
   return {
     storage: { protocol: 's3', bucket: ctx.names.bucket, region, endpoint: `s3.${region}.amazonaws.com` },
-    shellConstants: [`SECRET_ID=${shellQuote(awsSecretName(ctx))}`, `AWS_REGION=${shellQuote(region)}`, `BUCKET=${shellQuote(ctx.names.bucket)}`],
-    shellFunctions: SHELL_FUNCTIONS,
+    shellConstants: [`SECRET_ID=${shellQuote(awsSecretName(ctx))}`, `AWS_REGION=${shellQuote(region)}`, `BUCKET=${shellQuote(ctx.names.bucket)}`, ...(other ? [`SECRET_REGION=${shellQuote(secretRegion)}`] : [])],
+    shellFunctions: other ? SHELL_FUNCTIONS.replaceAll('secretsmanager get-secret-value --region "$AWS_REGION"', 'secretsmanager get-secret-value --region "$SECRET_REGION"') : SHELL_FUNCTIONS,
   };
 }
 

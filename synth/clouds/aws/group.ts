@@ -1,13 +1,17 @@
-import { TerraformOutput } from '../../cdktf/index.ts';
+import { Fn, TerraformOutput } from '../../cdktf/index.ts';
 import { aws } from '../../cdktf/aws.ts';
-import type { EfsMountTarget, IamRole, LbListener, LbTargetGroup, Route, S3Bucket, SecretsmanagerSecret, SecurityGroup } from '../../cdktf/aws.ts';
+import type { EfsMountTarget, IamRole, Route, S3Bucket, S3Object, SecretsmanagerSecret } from '../../cdktf/aws.ts';
 import type { GroupPolicy } from '../../core/registry/kinds.ts';
 import type { ResourceSynth, StackContext } from '../../stack/context.ts';
 import { instanceValueTags, maybeShared, share, shared } from '../../stack/shared.ts';
 import { cloudConfig, withinLimit } from '../../stack/user-data.ts';
 import { awsAccess } from './access.ts';
 import { AWS_USER_DATA_LIMIT } from './vm.ts';
-import { awsName, primaryRegionOnly, privateSubnetIds } from './web.ts';
+import { siteFronts } from './alb.ts';
+import { natRoutes } from './nat.ts';
+import { awsName } from './web.ts';
+import { awsRegion, idIn, regionIndexOf, siteRegions } from './region.ts';
+import type { AwsRegion } from './region.ts';
 
 /** How the group's servers are replaced, from the workload's rollout (rolling, canary steps and pause, blue/green). */
 export function rolloutOf(policy: GroupPolicy): { checkpoints?: number[]; delaySeconds?: number; minHealthy: number; maxHealthy: number } {
@@ -29,23 +33,28 @@ export function rolloutOf(policy: GroupPolicy): { checkpoints?: number[]; delayS
  * the stack's bucket that the servers' agent applies in place.
  */
 export const awsInstanceGroup: ResourceSynth = (ctx, r, i) => {
-  primaryRegionOnly(ctx, r, i);
   const { stack } = ctx;
-  grantWebAccess(ctx);
-  const access = awsAccess(ctx);
-  const userData = withinLimit(cloudConfig(ctx.bootScript(0, access)), AWS_USER_DATA_LIMIT, 'the web servers\' user data');
+  const region = awsRegion(ctx, regionIndexOf(r));
+  const at = (name: string) => idIn(region, name);
+  const front = siteFronts(ctx).get(region.index);
+  if (!front) throw new Error(`synth: ${r.key} has no load balancer in ${region.region} (the plan's load-balancer of that region)`);
+  if (i === 0) grantWebAccess(ctx);
+  const access = awsAccess(ctx, region.region);
+  const userData = withinLimit(cloudConfig(ctx.bootScript(i, access)), AWS_USER_DATA_LIMIT, 'the web servers\' user data');
   const bucket = maybeShared<S3Bucket>(ctx, 'bucket');
-  const config = ctx.serverConfig(0, access);
-  const configObject = config && bucket ? new aws.S3Object(stack, 'site_config', { bucket: bucket.id, key: config.key, content: ctx.lit(config.content), contentType: 'application/json' }) : undefined;
+  // One document for every group (the workload's is the same for every index): stored once, in the plan's region.
+  const config = ctx.serverConfig(i, access);
+  const configObject = maybeShared<S3Object>(ctx, 'siteConfig') ?? (config && bucket ? share(ctx, 'siteConfig', new aws.S3Object(stack, 'site_config', { bucket: bucket.id, key: config.key, content: ctx.lit(config.content), contentType: 'application/json' })) : undefined);
   const policy = ctx.group(i);
   const serverTags = { ...ctx.tags, Name: awsName(ctx, 'web', 255), 'autostack-role': 'web', ...instanceValueTags(ctx, i) };
-  const template = new aws.LaunchTemplate(stack, 'web', {
+  const template = new aws.LaunchTemplate(stack, at('web'), {
+    ...region.p,
     name: awsName(ctx, 'web', 125),
     description: ctx.lit(`AutoStack ${ctx.workload.title} web servers of ${ctx.subject.name}`),
-    imageId: shared<string>(ctx, 'ami'),
+    imageId: region.ami,
     instanceType: r.type,
     iamInstanceProfile: { name: shared<{ name: string }>(ctx, 'instanceProfile').name },
-    vpcSecurityGroupIds: [shared<SecurityGroup>(ctx, 'securityGroup').id],
+    vpcSecurityGroupIds: [region.webSecurityGroup.id],
     metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled', httpPutResponseHopLimit: 1, instanceMetadataTags: 'enabled' },
     blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeType: 'gp3', volumeSize: 20, encrypted: 'true', deleteOnTermination: 'true' } }],
     // base64 of the cloud-config document: only the base64 alphabet reaches Terraform.
@@ -57,13 +66,15 @@ export const awsInstanceGroup: ResourceSynth = (ctx, r, i) => {
   });
   const rollout = rolloutOf(policy);
   const cpuTarget = policy.cpuTarget;
-  const natRoute = maybeShared<Route>(ctx, 'natRoute');
-  const group = share(ctx, 'group', new aws.AutoscalingGroup(stack, 'web_group', {
+  const natRoute = region.index === 0 ? maybeShared<Route>(ctx, 'natRoute') : natRoutes(ctx).get(region.index);
+  const mountTargets = maybeShared<Map<number, EfsMountTarget[]>>(ctx, 'mountTargetsByRegion')?.get(region.index) ?? [];
+  const group = new aws.AutoscalingGroup(stack, at('web_group'), {
+    ...region.p,
     name: awsName(ctx, 'web', 255),
     minSize: policy.min,
     maxSize: policy.max,
-    vpcZoneIdentifier: privateSubnetIds(ctx),
-    targetGroupArns: [shared<LbTargetGroup>(ctx, 'targetGroup').arn],
+    vpcZoneIdentifier: region.privateSubnetIds,
+    targetGroupArns: [front.targetGroup.arn],
     healthCheckType: 'ELB',
     healthCheckGracePeriod: 600,
     defaultInstanceWarmup: 300,
@@ -79,7 +90,7 @@ export const awsInstanceGroup: ResourceSynth = (ctx, r, i) => {
         autoRollback: true,
         skipMatching: false,
         ...(rollout.checkpoints ? { checkpointPercentages: rollout.checkpoints, checkpointDelay: String(rollout.delaySeconds) } : {}),
-        alarmSpecification: { alarms: [unhealthyAlarmName(ctx)] },
+        alarmSpecification: { alarms: [unhealthyAlarmName(ctx, region)] },
       },
     },
     enabledMetrics: ['GroupDesiredCapacity', 'GroupInServiceInstances', 'GroupMinSize', 'GroupMaxSize'],
@@ -90,10 +101,12 @@ export const awsInstanceGroup: ResourceSynth = (ctx, r, i) => {
     lifecycle: { ignoreChanges: ['desired_capacity'] },
     // First boot needs its document, its way out and the file system's mount targets.
     // A target group checks its servers only once a listener forwards to it: the group waits for it before counting healthy servers.
-    dependsOn: [...(configObject ? [configObject] : []), ...(natRoute ? [natRoute] : []), ...(maybeShared<EfsMountTarget[]>(ctx, 'mountTargets') ?? []), shared<LbListener>(ctx, 'forwardListener')],
-  }));
+    dependsOn: [...(configObject ? [configObject] : []), ...(natRoute ? [natRoute] : []), ...mountTargets, front.forwardListener],
+  });
+  if (region.index === 0) share(ctx, 'group', group);
   if (cpuTarget !== undefined) {
-    new aws.AutoscalingPolicy(stack, 'web_cpu', {
+    new aws.AutoscalingPolicy(stack, at('web_cpu'), {
+      ...region.p,
       name: 'cpu-target',
       autoscalingGroupName: group.name,
       policyType: 'TargetTrackingScaling',
@@ -102,12 +115,12 @@ export const awsInstanceGroup: ResourceSynth = (ctx, r, i) => {
     });
   }
   const secret = maybeShared<SecretsmanagerSecret>(ctx, 'secret');
-  if (secret) new TerraformOutput(stack, 'site_secret', { value: secret.arn, description: `Secrets Manager secret holding ${ctx.workload.outputs.secret ?? 'the site\'s secrets'}` });
+  if (secret && region.index === 0) new TerraformOutput(stack, 'site_secret', { value: secret.arn, description: `Secrets Manager secret holding ${ctx.workload.outputs.secret ?? 'the site\'s secrets'}` });
 };
 
 /** The alarm an instance refresh watches: when the target group has unhealthy servers, the refresh rolls back. */
-export function unhealthyAlarmName(ctx: StackContext): string {
-  return awsName(ctx, 'unhealthy-servers', 255);
+export function unhealthyAlarmName(ctx: StackContext, region?: AwsRegion): string {
+  return awsName(ctx, region && region.index > 0 ? `unhealthy-servers-${region.role}-${region.index}` : 'unhealthy-servers', 255);
 }
 
 /**
@@ -120,9 +133,12 @@ function grantWebAccess(ctx: StackContext): void {
   const bucket = maybeShared<S3Bucket>(ctx, 'bucket');
   const dbSecret = maybeShared<SecretsmanagerSecret>(ctx, 'dbSecret')?.arn;
   const prefix = maybeShared<string>(ctx, 'backupPrefix') ?? 'backups';
+  // The replicas of the secrets in a website's other regions (secret.ts) have the same ARN in their region.
+  const others = [...new Set(siteRegions(ctx).filter((r) => r.index > 0).map((r) => r.region))];
+  const withReplicas = (arn: string) => [arn, ...others.map((region) => Fn.replace(arn, `:${ctx.plan.region}:`, `:${region}:`))];
   const statements = [
-    ...(secret ? [{ sid: 'SiteSecret', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'], resources: [secret.arn] }] : []),
-    ...(dbSecret ? [{ sid: 'DatabasePassword', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [dbSecret] }] : []),
+    ...(secret ? [{ sid: 'SiteSecret', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'], resources: withReplicas(secret.arn) }] : []),
+    ...(dbSecret ? [{ sid: 'DatabasePassword', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: withReplicas(dbSecret) }] : []),
     ...(bucket
       ? [
           { sid: 'Bucket', actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: [bucket.arn] },

@@ -50,6 +50,8 @@ export const awsStacks: CloudStacks = {
     aws_efs_backup_policy: 'file system sub-configuration; the file system is tagged',
     aws_autoscaling_policy: 'a scaling policy takes no tags; the group is tagged',
     aws_sns_topic_subscription: 'a subscription takes no tags; the topic is tagged',
+    aws_efs_replication_configuration: 'replication takes no tags; both file systems are tagged',
+    aws_lb_target_group_attachment: 'a registration of the ALB in the target group, not a resource; both are tagged',
   },
   // default_tags on the provider reach every taggable resource.
   // The Auto Scaling group is the exception: the provider's default_tags never reach it, so it carries its own `tag` blocks.

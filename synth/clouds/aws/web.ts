@@ -8,13 +8,6 @@ import { maybeShared, shared } from '../../stack/shared.ts';
  * cdn, alarms). They read the cloud plan's abstract resources only, never a kind's model.
  */
 
-/** A resource of a second region (standby or active) needs a provider per region: not built on AWS yet. */
-export function primaryRegionOnly(ctx: StackContext, r: AbstractResource, index: number): void {
-  if (index > 0 || (r.attrs.region !== undefined && r.attrs.region !== ctx.plan.region)) {
-    throw new Error(`AWS cannot build ${r.key} in ${String(r.attrs.region)} yet: a site's second region (activePassive, activeActive) is not built on AWS; use availability single`);
-  }
-}
-
 /** The public subnets (load balancer, NAT): only the stack's own VPC has them. */
 export function publicSubnetIds(ctx: StackContext, what: string): string[] {
   const pub = maybeShared<Subnet[]>(ctx, 'publicSubnets');
@@ -22,7 +15,7 @@ export function publicSubnetIds(ctx: StackContext, what: string): string[] {
   return pub.map((s) => s.id);
 }
 
-/** The servers' (private) subnets: the web servers, the database, the file system's mount targets and the cache. */
+/** The servers' (private) subnets of the plan's region: the web servers, the database, the file system's mount targets and the cache. */
 export function privateSubnetIds(ctx: StackContext): string[] {
   return shared<string[]>(ctx, 'subnetIds');
 }

@@ -77,7 +77,11 @@ export function buildWebsitePlan(model: WebsiteModel, cloud: CloudId, regionInpu
       attrs: { region: where.region, https: true, certificates: certs.certificates.length, ip: model.ip, healthPath: WEBSITE_DEFAULTS.healthPath, ...traffic },
       replaceOn: ['region'], inPlace: { certificates: 'in place: the listener takes the new certificate set; no interruption', ip: 'in place: the address changes — DNS records follow, clients with a cached address reconnect' },
     });
-    if (model.ip === 'dedicated') out.push({ kind: 'public-ip', key: `public-ip/${n}${suffix}`, type: names['public-ip'] ?? 'static public IP', attrs: { region: where.region, for: 'load balancer' }, replaceOn: ['region'] });
+    if (model.ip === 'dedicated') {
+      // Some clouds carry the static address in front of the load balancer, with one address per zone (the knowledge base says).
+      const d = cloudKnowledge(cloud).dedicatedIp;
+      out.push({ kind: 'public-ip', key: `public-ip/${n}${suffix}`, type: names['public-ip'] ?? 'static public IP', attrs: { region: where.region, for: 'load balancer', addresses: d?.addresses ?? 1, ...(d?.via ? { via: d.via } : {}) }, replaceOn: ['region'] });
+    }
     const scaling = model.runtime.scaling;
     out.push({
       kind: 'instance-group', key: `instance-group/${n}${suffix}`, type: instance?.name ?? `${model.runtime.vcpu} vCPU / ${model.runtime.memoryGiB} GiB`,
@@ -129,7 +133,7 @@ export function buildWebsitePlan(model: WebsiteModel, cloud: CloudId, regionInpu
   if (zone) {
     out.push({
       kind: 'dns-zone', key: `dns-zone/${n}`, type: names['dns-zone'] ?? 'DNS zone',
-      attrs: { zone, records: platform, routing: model.availability.mode === 'activePassive' ? 'failover on health checks' : model.availability.mode === 'activeActive' ? 'latency, over every region' : 'simple', ...(model.traffic?.requestsPerMonth !== undefined ? { queriesPerMonth: Math.round(model.traffic.requestsPerMonth / 10) } : {}) },
+      attrs: { zone, records: platform, routing: model.availability.mode === 'activePassive' ? 'failover on health checks' : model.availability.mode === 'activeActive' ? 'latency, over every region' : 'simple', ...(model.availability.mode === 'activePassive' ? { healthChecks: 1 } : {}), ...(model.traffic?.requestsPerMonth !== undefined ? { queriesPerMonth: Math.round(model.traffic.requestsPerMonth / 10) } : {}) },
       replaceOn: ['zone'], inPlace: { records: 'in place: records are added or removed', routing: 'in place: the routing policy changes' },
     });
   }
@@ -149,10 +153,19 @@ export function buildWebsitePlan(model: WebsiteModel, cloud: CloudId, regionInpu
   const alarms = 5 + (model.runtime.objectCache ? 1 : 0) + (regions.length - 1) * 2;
   const emails = model.runtime.scaling.mode === 'notify' ? [...new Set([...model.alerts.emails, ...model.runtime.scaling.notify])] : model.alerts.emails;
   out.push({ kind: 'alarm', key: `alarm/${n}`, type: names.alarm ?? 'alarms', attrs: { alarms, notify: emails, ...(model.runtime.scaling.mode === 'notify' ? { cpuAbove: model.runtime.scaling.cpuAbove } : {}) }, inPlace: { notify: 'in place: the subscriptions change', alarms: 'in place', cpuAbove: 'in place' } });
-  out.push({ kind: 'nat', key: `nat/${n}`, type: names.nat ?? 'NAT gateway', attrs: { region, servers: maxServers(model) }, replaceOn: ['region'] });
-  out.push({ kind: 'public-ip', key: `public-ip/${n}-nat`, type: names['public-ip'] ?? 'public IP', attrs: { region, for: 'nat' } });
+  // Every region's servers reach the internet (packages at boot) through a NAT of their region.
+  for (const [i, where] of regions.entries()) {
+    const suffix = i === 0 ? '' : `-${where.role}-${i}`;
+    out.push({ kind: 'nat', key: `nat/${n}${suffix}`, type: names.nat ?? 'NAT gateway', attrs: { region: where.region, servers: maxServers(model) }, replaceOn: ['region'] });
+  }
+  for (const [i, where] of regions.entries()) {
+    const suffix = i === 0 ? '' : `-${where.role}-${i}`;
+    out.push({ kind: 'public-ip', key: `public-ip/${n}-nat${suffix}`, type: names['public-ip'] ?? 'public IP', attrs: { region: where.region, for: 'nat' } });
+  }
   out.push({ kind: 'firewall', key: `firewall/${n}`, type: names.firewall ?? 'firewall', attrs: { ports: '80, 443 from the load balancer only; MySQL, NFS and cache from the web servers only' } });
-  out.push({ kind: 'secret', key: `secret/${n}`, type: names.secret ?? 'secret', attrs: { holds: 'database password, WordPress admin password and salts' } });
+  // The servers of every region read the secrets in their own region (a copy kept in step there), so a failover does not need the primary region.
+  const replicaRegions = [...new Set(regions.slice(1).map((x) => x.region))];
+  out.push({ kind: 'secret', key: `secret/${n}`, type: names.secret ?? 'secret', attrs: { holds: 'database password, WordPress admin password and salts', ...(replicaRegions.length ? { replicaRegions } : {}) } });
   const stored = backupGiB(model);
   out.push({
     kind: 'bucket', key: `bucket/${n}-backups`, type: catalogFor(cloud).data.objectStorageClass,
@@ -203,9 +216,13 @@ function addressOf(model: WebsiteModel, cloud: CloudId): string {
     const front = k.names.cdn ?? 'CDN';
     return `visitors reach the ${front}'s shared addresses; ${model.ip === 'dedicated' ? `the dedicated static public IP is the load balancer's, which answers the ${front} only` : 'point names at it with CNAME records'}`;
   }
-  return model.ip === 'dedicated'
-    ? 'a dedicated static public IP, kept across changes (the stack\'s output after the first apply)'
-    : `the load balancer's own address (${k.names['load-balancer'] ?? 'load balancer'}); it may change when the load balancer is replaced, so point names at it with CNAME/alias records`;
+  const d = k.dedicatedIp;
+  if (model.ip === 'dedicated') {
+    return d && d.addresses > 1
+      ? `${d.addresses} dedicated static public IPs (one per zone${d.via ? `, on a ${d.via} in front of the ${k.names['load-balancer'] ?? 'load balancer'}` : ''}), kept across changes; the stack's outputs list them`
+      : 'a dedicated static public IP, kept across changes; the stack\'s outputs show it';
+  }
+  return `the load balancer's own address (${k.names['load-balancer'] ?? 'load balancer'}); it may change when the load balancer is replaced, so point names at it with CNAME/alias records`;
 }
 
 /** What a reviewer should know about the site on this cloud: names, address, availability limits. */

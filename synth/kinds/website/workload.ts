@@ -20,15 +20,21 @@ import { platformNames } from './names.ts';
  *   user data) and applies the one document `serverConfig` returns (the same for every index:
  *   the cloud stores it once, at WEBSITE_CONFIG_KEY in the stack's bucket);
  * - on every instance, the tags or metadata values of `instanceValues` (`autostack-db-host`: the
- *   writer MySQL's endpoint host name; `autostack-nfs-export`: `host:/path` of the group's file
- *   share; `autostack-cache-host` with the object cache): the script and the document name them,
- *   the server reads them with `instance_value` when it boots and whenever the document is applied;
+ *   endpoint host name of the group's database — the writer MySQL for the primary region and for
+ *   an active region, the read replica of its own region (`mysql/<site>-replica-<index>`) for a
+ *   standby group: a standby reaches no database across regions, it serves read-only until its
+ *   replica is promoted on failover; `autostack-nfs-export`: `host:/path` of the group's file
+ *   share (a standby's is the read-only replica of the uploads); `autostack-cache-host` with the
+ *   object cache, the group's region's): the script and the document name them, the server reads
+ *   them with `instance_value` when it boots and whenever the document is applied;
  * - a MySQL database `wordpress` (utf8mb4) with a user `wordpress`, reached over TLS on port 3306,
  *   whose password the stack sets and stores as the whole value of a secret of its own (write-only:
  *   never in Terraform state, see synth/stack/password.ts); `autostack-db-secret` names that
  *   secret, the servers read it with `secret_read NAME` and never write it (the site's own secret,
  *   which they write, holds WordPress's keys and salts);
- * - a Redis endpoint on port 6379 without TLS inside the network (the object cache);
+ * - a Redis endpoint on port 6379 without TLS inside the network (the object cache): the cloud
+ *   must not require TLS on it (phpredis connects to host:6379 in plain text), and admits the web
+ *   servers only;
  * - the load balancer's health check on `WEBSITE_HEALTH_PATH`, from the networks the cloud's
  *   knowledge base names (`loadBalancerSources`): only they are trusted for forwarded headers;
  * - the servers' identity may write objects under `backups/<site>/` of the stack's bucket, and
@@ -52,8 +58,10 @@ function groupParts(model: WebsiteModel, plan: CloudPlan, index: number): { grou
   if (!group) throw new Error(`${model.name} on ${plan.cloud}: the plan has no instance group ${index}`);
   const suffix = group.key.slice(`instance-group/${model.name}`.length);
   const byKey = (key: string) => plan.resources.find((r) => r.key === key);
-  const writer = byKey(`mysql/${model.name}`);
-  if (!writer) throw new Error(`${model.name} on ${plan.cloud}: the plan has no MySQL writer (mysql/${model.name})`);
+  // A standby group's database is its region's read replica (read-only until promoted); every other group's is the writer.
+  const dbKey = group.attrs.role === 'standby' ? `mysql/${model.name}-replica-${index}` : `mysql/${model.name}`;
+  const writer = byKey(dbKey);
+  if (!writer) throw new Error(`${model.name} on ${plan.cloud}: the plan has no MySQL ${group.attrs.role === 'standby' ? 'replica' : 'writer'} for instance group ${index} (${dbKey})`);
   const share = byKey(`file-share/${model.name}${suffix}`);
   const cache = byKey(`cache/${model.name}${suffix}`);
   return { group, writer, ...(share ? { share } : {}), ...(cache ? { cache } : {}) };
@@ -63,7 +71,7 @@ function groupParts(model: WebsiteModel, plan: CloudPlan, index: number): { grou
 export function websiteInstanceValues(model: WebsiteModel, plan: CloudPlan, index: number): InstanceValue[] {
   const { writer, share, cache } = groupParts(model, plan, index);
   return [
-    { name: INSTANCE_VALUES.dbHost, resource: writer.key, attribute: 'host', description: 'the MySQL writer\'s endpoint host name' },
+    { name: INSTANCE_VALUES.dbHost, resource: writer.key, attribute: 'host', description: writer.key.includes('-replica-') ? 'the endpoint host name of the MySQL read replica of the group\'s region' : 'the MySQL writer\'s endpoint host name' },
     { name: INSTANCE_VALUES.dbSecret, resource: writer.key, attribute: 'password-secret', description: 'the secret holding the MySQL user\'s password' },
     ...(share ? [{ name: INSTANCE_VALUES.nfsExport, resource: share.key, attribute: 'nfs-export' as const, description: 'the file share\'s NFS export (host:/path) holding the uploads' }] : []),
     ...(cache ? [{ name: INSTANCE_VALUES.cacheHost, resource: cache.key, attribute: 'host' as const, description: 'the object cache\'s endpoint host name' }] : []),

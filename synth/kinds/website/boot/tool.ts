@@ -514,6 +514,14 @@ client_options() {
   } >"$WORK/client.cnf"
 }
 
+shared_read_only() { # the uploads are on shared storage that refuses every write
+  local probe
+  if [ "$UPLOADS_DIR" = "$CONTENT_DIR/uploads" ]; then return 1; fi
+  probe="$(mktemp -p "$(dirname "$UPLOADS_DIR")" .autostack-probe.XXXXXX 2>/dev/null)" || return 0
+  rm -f "$probe"
+  return 1
+}
+
 cmd_prepare() {
   local kind item
   install -d -o root -g root -m 755 "$CONTENT_DIR" "$CONTENT_DIR/themes" "$CONTENT_DIR/plugins"
@@ -525,7 +533,11 @@ cmd_prepare() {
   if [ -d "$DOCUMENT_ROOT/wp-content/languages" ]; then ln -sfn "$DOCUMENT_ROOT/wp-content/languages" "$CONTENT_DIR/languages"; fi
   # The site's own code, when deployed, over the packaged items of the same name.
   if [ -L "$CODE_DIR/current" ]; then link_code "$CODE_DIR/current"; fi
-  install -d -o "$PHP_USER" -g "$PHP_GROUP" -m 755 "$UPLOADS_DIR"
+  if ! install -d -o "$PHP_USER" -g "$PHP_GROUP" -m 755 "$UPLOADS_DIR"; then
+    # A standby region's shared storage is a read-only replica until a failover makes it writable.
+    shared_read_only || fail "cannot create the uploads directory $UPLOADS_DIR"
+    log "the shared storage of $UPLOADS_DIR is read-only (a standby region's replica until failover): the replicated uploads are served as they are, new uploads fail until then"
+  fi
   if [ "$UPLOADS_DIR" != "$CONTENT_DIR/uploads" ]; then
     if [ -d "$CONTENT_DIR/uploads" ] && [ ! -L "$CONTENT_DIR/uploads" ]; then fail "$CONTENT_DIR/uploads is a directory, but the uploads are on shared storage ($UPLOADS_DIR): move its files there and remove it"; fi
     ln -sfn "$UPLOADS_DIR" "$CONTENT_DIR/uploads"
