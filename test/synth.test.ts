@@ -42,14 +42,11 @@ const unescape = (s: string) => s.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{'
 /**
  * Templates refused today on a cloud (`<template>@<cloud>`), with the reason the review or the
  * synth gives (the list must shrink as the clouds build more): the review offers websites only in
- * regions pricing every website resource (templates.test.ts, KNOWN_REFUSALS); the web servers
- * deploy no git source yet.
+ * regions pricing every website resource (templates.test.ts, KNOWN_REFUSALS).
  */
 const UNPRICED = /is not offered for websites on (Azure|GCP|AWS)/;
 const SYNTH_REFUSALS: Record<string, RegExp> = {
   'wp-blog@azure': UNPRICED, 'wp-blog@gcp': UNPRICED, 'wp-shop-ha@azure': UNPRICED, 'wp-shop-ha@gcp': UNPRICED,
-  // The AWS stack builds the dedicated IP now; the shop's git source is what the web servers do not deploy yet.
-  'wp-shop-ha@aws': /the git source is not deployed by the web servers yet/,
   'wp-agency-standby@aws': UNPRICED, 'wp-agency-standby@azure': UNPRICED, 'wp-agency-standby@gcp': UNPRICED,
 };
 /** The operator's platform domain, so that a website has names to serve. */

@@ -112,7 +112,7 @@ describe('a Website on Azure', () => {
     expect(outcome['wp-blog']).toBe('built');
     // The shop asks for high availability on a Burstable database class; the agency for a second region.
     expect(outcome['wp-shop-ha']).toMatch(/^Azure cannot make mysql\/shop highly available: zone-redundant high availability needs a General Purpose class, and B_Standard_B2s is Burstable; use database size large or bigger/);
-    expect(outcome['wp-agency-standby']).toMatch(/^Azure cannot build load-balancer\/\S+-standby-1 in \S+ yet: a site's second region .* is not built on Azure; use availability single$/);
+    expect(outcome['wp-agency-standby']).toMatch(/^Azure cannot build public-ip\/\S+-nat-standby-1 in \S+ yet: a site's second region .* is not built on Azure; use availability single$/);
   });
 
   it('fronts the site with Front Door: routes to the Application Gateway, which takes Front Door only and forwards to the scale set, health on the health path', async () => {
@@ -297,7 +297,7 @@ describe('a Website on Azure', () => {
 
   it('says plainly what Azure does not build: a second region, high availability on a Burstable database', async () => {
     const standby: WebsiteModel = { ...modelOf(site('region: us-east-1')), availability: { mode: 'activePassive', standbyRegion: 'westus2' } };
-    await expect(build(standby)).rejects.toThrow(/^Azure cannot build load-balancer\/shop-standby-1 in westus2 yet: a site's second region .* is not built on Azure; use availability single$/);
+    await expect(build(standby)).rejects.toThrow(/^Azure cannot build public-ip\/shop-nat-standby-1 in westus2 yet: a site's second region .* is not built on Azure; use availability single$/);
     await expect(stackOf(site(TYPICAL.replace('size: large\n  storageGiB', 'size: small\n  storageGiB')))).rejects.toThrow(/Azure cannot make mysql\/shop highly available: .* B_Standard_B1ms is Burstable; use database size large or bigger, or highAvailability: false/);
   });
 

@@ -119,7 +119,7 @@ describe('a Website on GCP', () => {
     // AWS refuses it too (its standby region is not priced): the site is resolved as a single-region one, then given its standby.
     const single = modelOf(r.files[0]!.text.replace(/^\s*availability: .*\n/m, ''));
     const model: WebsiteModel = { ...single, availability: { mode: 'activePassive', standbyRegion: 'us-west1' } };
-    expect(await refusal(model)).toMatch(/^GCP cannot build file-share\/agency-standby-1 in us-west1 yet: a site's second region \(activePassive, activeActive\) is not built on GCP — a standby group behind the global load balancer needs preferred backends \(a service load balancing policy, only in Google's beta provider\) and Filestore Basic does not replicate the uploads between regions; use availability single$/);
+    expect(await refusal(model)).toMatch(/^GCP cannot build public-ip\/agency-nat-standby-1 in us-west1 yet: a site's second region \(activePassive, activeActive\) is not built on GCP — a standby group behind the global load balancer needs preferred backends \(a service load balancing policy, only in Google's beta provider\) and Filestore Basic does not replicate the uploads between regions; use availability single$/);
   });
 
   it('wires the HTTPS proxy to the backend service over the managed instance group, HTTP redirected, health on the health path', async () => {
@@ -339,9 +339,9 @@ describe('a Website on GCP', () => {
 
   it('says plainly what GCP does not build yet: a second region', async () => {
     const standby: WebsiteModel = { ...modelOf(site('region: us-east-1')), availability: { mode: 'activePassive', standbyRegion: 'us-west1' } };
-    expect(await refusal(standby)).toMatch(/^GCP cannot build file-share\/shop-standby-1 in us-west1 yet: a site's second region .* is not built on GCP — .*; use availability single$/);
+    expect(await refusal(standby)).toMatch(/^GCP cannot build public-ip\/shop-nat-standby-1 in us-west1 yet: a site's second region .* is not built on GCP — .*; use availability single$/);
     const active: WebsiteModel = { ...modelOf(site('region: us-east-1')), availability: { mode: 'activeActive', regions: ['us-west1'] } };
-    expect(await refusal(active)).toMatch(/^GCP cannot build file-share\/shop-active-1 in us-west1 yet/);
+    expect(await refusal(active)).toMatch(/^GCP cannot build public-ip\/shop-nat-active-1 in us-west1 yet/);
   });
 
   it('keeps a fixed count in notify-only mode: no autoscaler, the CPU alert at the announced threshold', async () => {

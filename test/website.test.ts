@@ -451,7 +451,7 @@ describe('a Website\'s address on the dashboard', () => {
     const store = { repo: 'acme/infra', defaultBranch: 'main', canWrite: true, readFiles: async () => files, latestDeployments: async () => new Map() } as never;
     const { plans } = await listPlans(store);
     const by = Object.fromEntries(plans.map((p) => [p.name, p]));
-    expect(by.shop!.address).toMatch(/^a dedicated static public IP/);
+    expect(by.shop!.address).toMatch(/^3 dedicated static public IPs \(one per zone, on a Network Load Balancer in front of the Application Load Balancer\)/);
     expect(by.blog!.address).toMatch(/^the load balancer's own address \(Application Load Balancer\)/);
     expect(by.db).not.toHaveProperty('address');
   });

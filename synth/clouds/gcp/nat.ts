@@ -3,14 +3,17 @@ import type { ComputeAddress } from '../../cdktf/gcp.ts';
 import type { ResourceSynth } from '../../stack/context.ts';
 import { share, shared } from '../../stack/shared.ts';
 import { gcpLabels } from './base.ts';
+import { primaryRegionOnly } from './web.ts';
 
 /** The NAT's reserved external address: traffic leaves from one stable IP (allow-list it upstream). */
-export const gcpNatAddress: ResourceSynth = (ctx) => {
+export const gcpNatAddress: ResourceSynth = (ctx, r) => {
+  primaryRegionOnly(ctx, r, 0);
   share(ctx, 'natIp', new gcp.ComputeAddress(ctx.stack, 'nat_ip', { name: `${ctx.names.base}-nat`, region: ctx.plan.region, addressType: 'EXTERNAL', description: `AutoStack ${ctx.workload.title}: Cloud NAT address`, labels: gcpLabels(ctx) }));
 };
 
 /** Cloud NAT on a Cloud Router of the plan's network: every subnet range of the region goes out through it. */
-export const gcpNat: ResourceSynth = (ctx) => {
+export const gcpNat: ResourceSynth = (ctx, r, i) => {
+  primaryRegionOnly(ctx, r, i);
   const router = new gcp.ComputeRouter(ctx.stack, 'router', { name: `${ctx.names.base}-router`, region: ctx.plan.region, network: shared<string>(ctx, 'network') });
   share(ctx, 'nat', new gcp.ComputeRouterNat(ctx.stack, 'nat', {
     name: `${ctx.names.base}-nat`,
