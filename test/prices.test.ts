@@ -308,6 +308,17 @@ describe('website resources: offered only where fully priced, never un-offering 
       expect(i.priceSource).toContain('USER_OnDemandDBInstances');
     });
 
+    it('every class the sizes map to is priced in us-east-1, xlarge (db.m6g.xlarge) included', () => {
+      const sizes = Object.values(cloudKnowledge('aws').sizes?.mysql ?? {});
+      expect(sizes.map((x) => x.type)).toContain('db.m6g.xlarge');
+      for (const size of sizes) {
+        expect(at(res('mysql', size.type, { storageGiB: 20 })).items, size.type).toHaveLength(1);
+      }
+      const x = at(res('mysql', 'db.m6g.xlarge', { storageGiB: 20 })).items[0]!;
+      expect(x.monthlyUsd).toBe(cents(0.308 * 730 + 0.115 * 20));
+      expect(x.priceSource).toContain('agent-toolkit-for-aws');
+    });
+
     it('an unknown database class is missing, with the priced classes named — never $0', () => {
       const cost = at(res('mysql', 'db.r8g.48xlarge', { storageGiB: 50 }));
       expect(cost.items).toEqual([]);
@@ -357,17 +368,30 @@ describe('website resources: offered only where fully priced, never un-offering 
     });
   });
 
-  it('AWS us-east-2 and us-west-2: EFS, alarms and emails priced from AWS\'s price data; ALB, RDS and ElastiCache have no figure there yet, so neither is offered for websites', () => {
+  it('AWS us-east-2 and us-west-2: EFS, alarms and emails priced from AWS\'s price data; RDS for MySQL has no figure in either, so neither is offered for websites', () => {
     for (const region of ['us-east-2', 'us-west-2']) {
       const efs = one('aws', region, res('file-share', 'nfs', { sizeGiB: 10 })).items[0]!;
       expect(efs.monthlyUsd, region).toBe(3);
       expect(efs.priceSource, region).toContain('meteredUnitMaps/efs');
       expect(one('aws', region, res('alarm', 'alarms', { alarms: 5, emailsPerMonth: 100_000 })).items[0]!.monthlyUsd, region).toBe(2.5);
-      for (const r of [res('load-balancer', 'https'), res('mysql', 'db.t4g.small', { storageGiB: 20 }), res('cache', 'cache.t4g.micro')]) {
-        expect(one('aws', region, r).unpriced[0], `${region} ${r.kind}`).toMatchObject({ missing: true, reason: expect.stringContaining(region) });
-      }
-      expect(unpricedKinds(cloudKnowledge('aws').prices, catalogFor('aws'), region, WEBSITE_STACK_KINDS), region).toEqual(['load-balancer', 'mysql', 'cache']);
+      expect(one('aws', region, res('mysql', 'db.t4g.small', { storageGiB: 20 })).unpriced[0], `${region} mysql`).toMatchObject({ missing: true, reason: expect.stringContaining(region) });
     }
+    for (const r of [res('load-balancer', 'https'), res('cache', 'cache.t4g.micro')]) {
+      expect(one('aws', 'us-east-2', r).unpriced[0], `us-east-2 ${r.kind}`).toMatchObject({ missing: true, reason: expect.stringContaining('us-east-2') });
+    }
+    expect(unpricedKinds(cloudKnowledge('aws').prices, catalogFor('aws'), 'us-east-2', WEBSITE_STACK_KINDS)).toEqual(['load-balancer', 'mysql', 'cache']);
+    expect(unpricedKinds(cloudKnowledge('aws').prices, catalogFor('aws'), 'us-west-2', WEBSITE_STACK_KINDS)).toEqual(['mysql']);
+  });
+
+  it('AWS us-west-2: the Application Load Balancer hour and LCU and a Valkey cache.t4g.micro node, each from a source naming US West (Oregon)', () => {
+    const lb = one('aws', 'us-west-2', res('load-balancer', 'https')).items[0]!;
+    expect(lb.monthlyUsd).toBe(cents(0.0225 * 730 + 0.008 * 730));
+    expect(lb.priceSource).toMatch(/galahq\/gala SPEND\.md.*FOCUS-Sample-Data/);
+    const cache = one('aws', 'us-west-2', res('cache', 'cache.t4g.micro', { nodes: 2 })).items[0]!;
+    expect(cache.monthlyUsd).toBe(cents(0.0128 * 730 * 2));
+    expect(cache.priceSource).toContain('US West (Oregon)');
+    // Only the node types a source names for the region: the others stay missing, never us-east-1's figure.
+    expect(one('aws', 'us-west-2', res('cache', 'cache.t4g.small')).unpriced[0]).toMatchObject({ missing: true, reason: expect.stringContaining('priced there: cache.t4g.micro') });
   });
 
   describe('Azure eastus', () => {
@@ -407,8 +431,15 @@ describe('website resources: offered only where fully priced, never un-offering 
       expect(ha.priceSource).toContain('concepts-high-availability-faq');
     });
 
+    it('a Basic C1 cache: one node at the East US rate the billing catalogue recorded', () => {
+      const c1 = at(res('cache', 'Basic C1'));
+      expect(c1.items[0]!.monthlyUsd).toBe(cents(0.055 * 730));
+      expect(c1.items[0]!.priceSource).toMatch(/21716c328eaad441f5fd87301220d3d3fda74536.*Basic C4 rate.*unchanged/);
+      expect(at(res('cache', 'Standard C1')).unpriced[0]).toMatchObject({ missing: true, reason: expect.stringContaining('Basic C1') });
+    });
+
     it('Azure Files (NFS, premium) and the B1ms class have no figure yet: missing, never $0, and eastus is not offered for websites', () => {
-      for (const r of [res('mysql', 'B_Standard_B1ms', { storageGiB: 20 }), res('file-share', 'nfs'), res('cache', 'Basic C1')]) {
+      for (const r of [res('mysql', 'B_Standard_B1ms', { storageGiB: 20 }), res('file-share', 'nfs')]) {
         const cost = at(r);
         expect(cost.items, r.kind).toEqual([]);
         expect(cost.unpriced[0], r.kind).toMatchObject({ missing: true });

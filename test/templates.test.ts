@@ -25,8 +25,9 @@ const render = async (t: TemplateBundle, input: Record<string, unknown> = {}) =>
  * the knowledge base, recorded so it stays visible. When the gap closes the test below fails:
  * remove the entry. Websites are offered only in regions where every website resource has a price.
  * The agency site's standby needs a second AWS region where every website resource has a price:
- * us-east-2 and us-west-2 have no Application Load Balancer, RDS for MySQL or ElastiCache figure yet
- * (EFS, alarms and emails are priced there).
+ * us-west-2 (the `us-west` alias) has no RDS for MySQL instance or storage figure yet (its Application
+ * Load Balancer, a Valkey node, EFS, alarms and emails are priced); us-east-2 also lacks the load
+ * balancer and the cache.
  */
 const REGION = { code: 'website/unknown-region', path: 'spec.region' };
 const STANDBY = { code: 'website/unknown-region', path: 'spec.availability.standbyRegion' };
@@ -43,10 +44,10 @@ const refusalOf = (t: TemplateBundle, input: { cloud?: string }) => KNOWN_REFUSA
  * as prices are added to knowledge-base/sources/<cloud>.json: update it then.
  */
 const MISSING: Record<string, Record<string, string[]>> = {
-  // Azure: Azure Files premium (NFS), MySQL B_Standard_B1ms and Azure Cache for Redis Basic C1 have no East US figure yet.
+  // Azure: Azure Files premium (NFS) and MySQL B_Standard_B1ms have no East US figure yet (Basic C1 has one).
   // GCP us-east1: Cloud Monitoring alerting, Memorystore, Filestore, load balancer data and Cloud SQL have no figure there yet.
   'wp-blog': { aws: [], azure: ['file-share', 'mysql'], gcp: ['alarm', 'file-share', 'load-balancer', 'mysql'] },
-  'wp-shop-ha': { aws: [], azure: ['cache', 'file-share'], gcp: ['alarm', 'cache', 'file-share', 'load-balancer', 'mysql'] },
+  'wp-shop-ha': { aws: [], azure: ['file-share'], gcp: ['alarm', 'cache', 'file-share', 'load-balancer', 'mysql'] },
 };
 
 describe('templates', () => {
