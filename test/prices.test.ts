@@ -9,7 +9,7 @@ import type { CloudData } from '../knowledge-base/catalog.ts';
 import type { CloudPlan } from '../knowledge-base/cloud-plan.ts';
 import { cloudIds, cloudKnowledge } from '../knowledge-base/clouds/registry.ts';
 import { estimateCost } from '../knowledge-base/cost.ts';
-import { HOURS_PER_MONTH, NAT_DATA_ASSUMPTION, commonPrices, diskPerGiB, natGateway, noCharge, regionFullyPriced, secretMonthly, unpricedKinds } from '../knowledge-base/pricing.ts';
+import { HOURS_PER_MONTH, NAT_DATA_ASSUMPTION, commonPrices, diskPerGiB, natGateway, noCharge, regionFullyPriced, secretMonthly, unpricedKinds, unpricedSizes } from '../knowledge-base/pricing.ts';
 import { WEB_TRAFFIC_ASSUMPTION } from '../knowledge-base/prices/traffic.ts';
 import { loadBalancer } from '../knowledge-base/prices/load-balancer.ts';
 import { aliasNames, offeredAliases, resolveRegion } from '../knowledge-base/regions.ts';
@@ -83,9 +83,9 @@ describe('offered regions are fully priced', () => {
         });
       }
 
-      it(`${cloud}: every listed region not offered for a ${stack} stack lacks a price for one of its kinds`, () => {
+      it(`${cloud}: every listed region not offered for a ${stack} stack lacks a price for one of its kinds (or of a named size's type)`, () => {
         for (const region of catalog.listedRegionNames().filter((r) => !catalog.hasRegion(r, kinds))) {
-          const lacking = unpricedKinds(knowledge.prices, catalog, region, kinds);
+          const lacking = unpricedKinds(knowledge.prices, catalog, region, kinds, knowledge.sizes);
           expect(lacking.length, region).toBeGreaterThan(0);
           for (const k of lacking) expect(kinds).toContain(k);
           expect(resolveRegion(cloud, region, kinds).ok).toBe(false);
@@ -381,6 +381,24 @@ describe('website resources: offered only where fully priced, never un-offering 
     }
     expect(unpricedKinds(cloudKnowledge('aws').prices, catalogFor('aws'), 'us-east-2', WEBSITE_STACK_KINDS)).toEqual(['load-balancer', 'mysql', 'cache']);
     expect(unpricedKinds(cloudKnowledge('aws').prices, catalogFor('aws'), 'us-west-2', WEBSITE_STACK_KINDS)).toEqual(['mysql']);
+    // Only cache.t4g.micro has a us-west-2 figure: the medium and large sizes do not price there.
+    expect(unpricedKinds(cloudKnowledge('aws').prices, catalogFor('aws'), 'us-west-2', WEBSITE_STACK_KINDS, cloudKnowledge('aws').sizes)).toEqual(['mysql', 'cache']);
+    expect(unpricedSizes(cloudKnowledge('aws').prices.cache!, catalogFor('aws'), 'us-west-2', 'cache', cloudKnowledge('aws').sizes!.cache)).toEqual(['medium', 'large']);
+  });
+
+  it('offers a region for websites only where the type of every named size has a figure, so no size a file names is a missing line there', () => {
+    const aws = cloudKnowledge('aws');
+    expect(unpricedKinds(aws.prices, catalogFor('aws'), 'us-east-1', WEBSITE_STACK_KINDS, aws.sizes)).toEqual([]);
+    // The same data without the figure of one size's type (cache.t4g.small, size medium).
+    const data = structuredClone(aws.data) as CloudData;
+    data.otherPrices = data.otherPrices.map((b) => ({ ...b, prices: Object.fromEntries(Object.entries(b.prices).filter(([k]) => k !== 'cache:cache.t4g.small')) }));
+    const catalog = new CloudCatalog(data, (c, region, kinds) => regionFullyPriced(aws.prices, c, region, kinds, aws.sizes));
+    expect(unpricedSizes(aws.prices.cache!, catalog, 'us-east-1', 'cache', aws.sizes!.cache)).toEqual(['medium']);
+    expect(unpricedKinds(aws.prices, catalog, 'us-east-1', WEBSITE_STACK_KINDS)).toEqual([]);
+    expect(unpricedKinds(aws.prices, catalog, 'us-east-1', WEBSITE_STACK_KINDS, aws.sizes)).toEqual(['cache']);
+    expect(catalog.hasRegion('us-east-1', WEBSITE_STACK_KINDS)).toBe(false);
+    // Plans do not depend on website sizes.
+    expect(catalog.hasRegion('us-east-1')).toBe(true);
   });
 
   it('AWS us-west-2: the Application Load Balancer hour and LCU and a Valkey cache.t4g.micro node, each from a source naming US West (Oregon)', () => {
@@ -438,15 +456,24 @@ describe('website resources: offered only where fully priced, never un-offering 
       expect(at(res('cache', 'Standard C1')).unpriced[0]).toMatchObject({ missing: true, reason: expect.stringContaining('Basic C1') });
     });
 
-    it('Azure Files (NFS, premium) and the B1ms class have no figure yet: missing, never $0, and eastus is not offered for websites', () => {
-      for (const r of [res('mysql', 'B_Standard_B1ms', { storageGiB: 20 }), res('file-share', 'nfs')]) {
+    it('Azure Files premium (NFS needs the SSD tier): provisioned GiB at the East US figure, 100 GiB at least', () => {
+      const share = at(res('file-share', 'nfs', { sizeGiB: 10 })).items[0]!;
+      expect(share.monthlyUsd).toBe(cents(100 * 0.16));
+      expect(share.assumption).toMatch(/billed for 100 GiB/);
+      expect(share.priceSource).toMatch(/file-estimate-cost.*East US region and LRS/);
+    });
+
+    it('the B1ms class (size small) and Redis Standard C1 (size medium) have no figure yet: missing, never $0, so eastus is not offered for websites though every resource type has a figure', () => {
+      const azure = cloudKnowledge('azure');
+      expect(unpricedKinds(azure.prices, catalogFor('azure'), 'eastus', WEBSITE_STACK_KINDS)).toEqual([]);
+      expect(unpricedKinds(azure.prices, catalogFor('azure'), 'eastus', WEBSITE_STACK_KINDS, azure.sizes)).toEqual(['mysql', 'cache']);
+      expect(catalogFor('azure').hasRegion('eastus', WEBSITE_STACK_KINDS)).toBe(false);
+      for (const r of [res('mysql', 'B_Standard_B1ms', { storageGiB: 20 }), res('cache', 'Standard C1')]) {
         const cost = at(r);
-        expect(cost.items, r.kind).toEqual([]);
-        expect(cost.unpriced[0], r.kind).toMatchObject({ missing: true });
+        expect(cost.items, r.type).toEqual([]);
+        expect(cost.unpriced[0], r.type).toMatchObject({ missing: true });
         expect(cost.complete).toBe(false);
       }
-      expect(catalogFor('azure').hasRegion('eastus', WEBSITE_STACK_KINDS)).toBe(false);
-      expect(unpricedKinds(cloudKnowledge('azure').prices, catalogFor('azure'), 'eastus', WEBSITE_STACK_KINDS)).toEqual(['file-share']);
     });
   });
 
