@@ -196,7 +196,7 @@ export function catalogFor(cloud: CloudId): CloudCatalog {
   const data = knowledge.data;
   let c = catalogs.get(cloud);
   if (!c || c.data !== data || c.prices !== knowledge.prices) {
-    c = new CloudCatalog(data, (catalog, region, kinds) => regionFullyPriced(knowledge.prices, catalog, region, kinds), knowledge.prices);
+    c = new CloudCatalog(data, (catalog, region, kinds) => regionFullyPriced(knowledge.prices, catalog, region, kinds, knowledge.sizes), knowledge.prices);
     catalogs.set(cloud, c);
   }
   return c;

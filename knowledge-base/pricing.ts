@@ -2,6 +2,7 @@ import type { CloudCatalog } from './catalog.ts';
 import type { CloudPlan } from './cloud-plan.ts';
 import { SERVER_STACK_KINDS } from './types.ts';
 import type { AbstractResource, CostItem, Price, ResourceKind, UnpricedItem } from './types.ts';
+import type { SizedType } from './clouds/registry.ts';
 
 /** Monthly hours used by every cloud's pricing calculator. */
 export const HOURS_PER_MONTH = 730;
@@ -58,25 +59,43 @@ export function withPriced(component: (input: PriceInput) => CostItem | Unpriced
   return Object.assign(component, { priced });
 }
 
+/** The types a cloud's named sizes map to, per kind (`CloudKnowledge.sizes`). */
+export type NamedSizes = Partial<Record<ResourceKind, Record<string, SizedType>>>;
+
 /**
  * Whether every resource type of a stack (`kinds`, default: a server stack, what a Plan creates)
- * has a price in the region on this cloud: a component for each kind, and each component's figures
- * in the catalog. A component without a `priced` probe is taken as needing no figure (a free
+ * has a price in the region on this cloud: a component for each kind, each component's figures in
+ * the catalog, and, for a kind sized by name (`sizes`: the website's database and cache), a figure
+ * for the type of every size, so that no size a file can name is a missing line in a region the
+ * stack is offered in. A component without a `priced` probe is taken as needing no figure (a free
  * resource). Kinds outside `kinds` are not looked at: website prices never un-offer a Plan region.
  */
-export function regionFullyPriced(prices: Partial<Record<ResourceKind, PriceComponent>>, catalog: CloudCatalog, region: string, kinds: readonly ResourceKind[] = SERVER_STACK_KINDS): boolean {
-  return kinds.every((kind) => {
+export function regionFullyPriced(prices: Partial<Record<ResourceKind, PriceComponent>>, catalog: CloudCatalog, region: string, kinds: readonly ResourceKind[] = SERVER_STACK_KINDS, sizes?: NamedSizes): boolean {
+  return unpricedKinds(prices, catalog, region, kinds, sizes).length === 0;
+}
+
+/** The resource types of a stack (`kinds`, default: a server stack) that lack a price in the region, a named size's type included (empty when it is fully priced). */
+export function unpricedKinds(prices: Partial<Record<ResourceKind, PriceComponent>>, catalog: CloudCatalog, region: string, kinds: readonly ResourceKind[] = SERVER_STACK_KINDS, sizes?: NamedSizes): ResourceKind[] {
+  return kinds.filter((kind) => {
     const c = prices[kind];
-    return c !== undefined && (c.priced ? c.priced(catalog, region) : true);
+    if (c === undefined) return true;
+    if (c.priced && !c.priced(catalog, region)) return true;
+    return unpricedSizes(c, catalog, region, kind, sizes?.[kind]).length > 0;
   });
 }
 
-/** The resource types of a stack (`kinds`, default: a server stack) that lack a price in the region (empty when it is fully priced). */
-export function unpricedKinds(prices: Partial<Record<ResourceKind, PriceComponent>>, catalog: CloudCatalog, region: string, kinds: readonly ResourceKind[] = SERVER_STACK_KINDS): ResourceKind[] {
-  return kinds.filter((kind) => {
-    const c = prices[kind];
-    return c === undefined || (c.priced ? !c.priced(catalog, region) : false);
-  });
+/**
+ * The named sizes of `kind` whose type the component prices as missing in the region: each size is
+ * priced as a probe resource of its type (with its vCPUs and memory, for clouds priced by them).
+ */
+export function unpricedSizes(component: PriceComponent, catalog: CloudCatalog, region: string, kind: ResourceKind, sizes: Record<string, SizedType> | undefined): string[] {
+  if (!sizes) return [];
+  const plan: CloudPlan = { cloud: catalog.cloud, region, primary: true, resources: [], notes: [], problems: [] };
+  return Object.entries(sizes).filter(([size, s]) => {
+    const resource: AbstractResource = { kind, key: `${kind}/size-${size}`, type: s.type, attrs: { ...(s.vcpu !== undefined ? { vcpu: s.vcpu } : {}), ...(s.memoryGiB !== undefined ? { memoryGiB: s.memoryGiB } : {}) } };
+    const out = component({ resource, plan, catalog });
+    return 'missing' in out && out.missing;
+  }).map(([size]) => size);
 }
 
 // Building blocks the clouds compose their price components from.

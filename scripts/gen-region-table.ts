@@ -37,7 +37,7 @@ export function renderRegionTable(): string {
   const websites = clouds.map((c) => {
     const catalog = catalogFor(c);
     const web = catalog.regionNames(WEBSITE_STACK_KINDS);
-    const lacking = catalog.regionNames().filter((r) => !web.includes(r)).map((r) => `\`${r}\` lacks ${unpricedKinds(cloudKnowledge(c).prices, catalog, r, WEBSITE_STACK_KINDS).join(', ')}`);
+    const lacking = catalog.regionNames().filter((r) => !web.includes(r)).map((r) => `\`${r}\` lacks ${unpricedKinds(cloudKnowledge(c).prices, catalog, r, WEBSITE_STACK_KINDS, cloudKnowledge(c).sizes).join(', ')}`);
     return `${displayName(c)}: ${web.length ? web.map((r) => `\`${r}\``).join(', ') : 'none yet'}${lacking.length ? ` (${lacking.join('; ')})` : ''}`;
   });
   return [

@@ -9,7 +9,7 @@ import type { CloudData } from '../knowledge-base/catalog.ts';
 import type { CloudPlan } from '../knowledge-base/cloud-plan.ts';
 import { cloudIds, cloudKnowledge } from '../knowledge-base/clouds/registry.ts';
 import { estimateCost } from '../knowledge-base/cost.ts';
-import { HOURS_PER_MONTH, NAT_DATA_ASSUMPTION, commonPrices, diskPerGiB, natGateway, noCharge, regionFullyPriced, secretMonthly, unpricedKinds } from '../knowledge-base/pricing.ts';
+import { HOURS_PER_MONTH, NAT_DATA_ASSUMPTION, commonPrices, diskPerGiB, natGateway, noCharge, regionFullyPriced, secretMonthly, unpricedKinds, unpricedSizes } from '../knowledge-base/pricing.ts';
 import { WEB_TRAFFIC_ASSUMPTION } from '../knowledge-base/prices/traffic.ts';
 import { loadBalancer } from '../knowledge-base/prices/load-balancer.ts';
 import { aliasNames, offeredAliases, resolveRegion } from '../knowledge-base/regions.ts';
@@ -83,9 +83,9 @@ describe('offered regions are fully priced', () => {
         });
       }
 
-      it(`${cloud}: every listed region not offered for a ${stack} stack lacks a price for one of its kinds`, () => {
+      it(`${cloud}: every listed region not offered for a ${stack} stack lacks a price for one of its kinds (or of a named size's type)`, () => {
         for (const region of catalog.listedRegionNames().filter((r) => !catalog.hasRegion(r, kinds))) {
-          const lacking = unpricedKinds(knowledge.prices, catalog, region, kinds);
+          const lacking = unpricedKinds(knowledge.prices, catalog, region, kinds, knowledge.sizes);
           expect(lacking.length, region).toBeGreaterThan(0);
           for (const k of lacking) expect(kinds).toContain(k);
           expect(resolveRegion(cloud, region, kinds).ok).toBe(false);
@@ -308,6 +308,17 @@ describe('website resources: offered only where fully priced, never un-offering 
       expect(i.priceSource).toContain('USER_OnDemandDBInstances');
     });
 
+    it('every class the sizes map to is priced in us-east-1, xlarge (db.m6g.xlarge) included', () => {
+      const sizes = Object.values(cloudKnowledge('aws').sizes?.mysql ?? {});
+      expect(sizes.map((x) => x.type)).toContain('db.m6g.xlarge');
+      for (const size of sizes) {
+        expect(at(res('mysql', size.type, { storageGiB: 20 })).items, size.type).toHaveLength(1);
+      }
+      const x = at(res('mysql', 'db.m6g.xlarge', { storageGiB: 20 })).items[0]!;
+      expect(x.monthlyUsd).toBe(cents(0.308 * 730 + 0.115 * 20));
+      expect(x.priceSource).toContain('agent-toolkit-for-aws');
+    });
+
     it('an unknown database class is missing, with the priced classes named — never $0', () => {
       const cost = at(res('mysql', 'db.r8g.48xlarge', { storageGiB: 50 }));
       expect(cost.items).toEqual([]);
@@ -357,17 +368,48 @@ describe('website resources: offered only where fully priced, never un-offering 
     });
   });
 
-  it('AWS us-east-2 and us-west-2: EFS, alarms and emails priced from AWS\'s price data; ALB, RDS and ElastiCache have no figure there yet, so neither is offered for websites', () => {
+  it('AWS us-east-2 and us-west-2: EFS, alarms and emails priced from AWS\'s price data; RDS for MySQL has no figure in either, so neither is offered for websites', () => {
     for (const region of ['us-east-2', 'us-west-2']) {
       const efs = one('aws', region, res('file-share', 'nfs', { sizeGiB: 10 })).items[0]!;
       expect(efs.monthlyUsd, region).toBe(3);
       expect(efs.priceSource, region).toContain('meteredUnitMaps/efs');
       expect(one('aws', region, res('alarm', 'alarms', { alarms: 5, emailsPerMonth: 100_000 })).items[0]!.monthlyUsd, region).toBe(2.5);
-      for (const r of [res('load-balancer', 'https'), res('mysql', 'db.t4g.small', { storageGiB: 20 }), res('cache', 'cache.t4g.micro')]) {
-        expect(one('aws', region, r).unpriced[0], `${region} ${r.kind}`).toMatchObject({ missing: true, reason: expect.stringContaining(region) });
-      }
-      expect(unpricedKinds(cloudKnowledge('aws').prices, catalogFor('aws'), region, WEBSITE_STACK_KINDS), region).toEqual(['load-balancer', 'mysql', 'cache']);
+      expect(one('aws', region, res('mysql', 'db.t4g.small', { storageGiB: 20 })).unpriced[0], `${region} mysql`).toMatchObject({ missing: true, reason: expect.stringContaining(region) });
     }
+    for (const r of [res('load-balancer', 'https'), res('cache', 'cache.t4g.micro')]) {
+      expect(one('aws', 'us-east-2', r).unpriced[0], `us-east-2 ${r.kind}`).toMatchObject({ missing: true, reason: expect.stringContaining('us-east-2') });
+    }
+    expect(unpricedKinds(cloudKnowledge('aws').prices, catalogFor('aws'), 'us-east-2', WEBSITE_STACK_KINDS)).toEqual(['load-balancer', 'mysql', 'cache']);
+    expect(unpricedKinds(cloudKnowledge('aws').prices, catalogFor('aws'), 'us-west-2', WEBSITE_STACK_KINDS)).toEqual(['mysql']);
+    // Only cache.t4g.micro has a us-west-2 figure: the medium and large sizes do not price there.
+    expect(unpricedKinds(cloudKnowledge('aws').prices, catalogFor('aws'), 'us-west-2', WEBSITE_STACK_KINDS, cloudKnowledge('aws').sizes)).toEqual(['mysql', 'cache']);
+    expect(unpricedSizes(cloudKnowledge('aws').prices.cache!, catalogFor('aws'), 'us-west-2', 'cache', cloudKnowledge('aws').sizes!.cache)).toEqual(['medium', 'large']);
+  });
+
+  it('offers a region for websites only where the type of every named size has a figure, so no size a file names is a missing line there', () => {
+    const aws = cloudKnowledge('aws');
+    expect(unpricedKinds(aws.prices, catalogFor('aws'), 'us-east-1', WEBSITE_STACK_KINDS, aws.sizes)).toEqual([]);
+    // The same data without the figure of one size's type (cache.t4g.small, size medium).
+    const data = structuredClone(aws.data) as CloudData;
+    data.otherPrices = data.otherPrices.map((b) => ({ ...b, prices: Object.fromEntries(Object.entries(b.prices).filter(([k]) => k !== 'cache:cache.t4g.small')) }));
+    const catalog = new CloudCatalog(data, (c, region, kinds) => regionFullyPriced(aws.prices, c, region, kinds, aws.sizes));
+    expect(unpricedSizes(aws.prices.cache!, catalog, 'us-east-1', 'cache', aws.sizes!.cache)).toEqual(['medium']);
+    expect(unpricedKinds(aws.prices, catalog, 'us-east-1', WEBSITE_STACK_KINDS)).toEqual([]);
+    expect(unpricedKinds(aws.prices, catalog, 'us-east-1', WEBSITE_STACK_KINDS, aws.sizes)).toEqual(['cache']);
+    expect(catalog.hasRegion('us-east-1', WEBSITE_STACK_KINDS)).toBe(false);
+    // Plans do not depend on website sizes.
+    expect(catalog.hasRegion('us-east-1')).toBe(true);
+  });
+
+  it('AWS us-west-2: the Application Load Balancer hour and LCU and a Valkey cache.t4g.micro node, each from a source naming US West (Oregon)', () => {
+    const lb = one('aws', 'us-west-2', res('load-balancer', 'https')).items[0]!;
+    expect(lb.monthlyUsd).toBe(cents(0.0225 * 730 + 0.008 * 730));
+    expect(lb.priceSource).toMatch(/galahq\/gala SPEND\.md.*FOCUS-Sample-Data/);
+    const cache = one('aws', 'us-west-2', res('cache', 'cache.t4g.micro', { nodes: 2 })).items[0]!;
+    expect(cache.monthlyUsd).toBe(cents(0.0128 * 730 * 2));
+    expect(cache.priceSource).toContain('US West (Oregon)');
+    // Only the node types a source names for the region: the others stay missing, never us-east-1's figure.
+    expect(one('aws', 'us-west-2', res('cache', 'cache.t4g.small')).unpriced[0]).toMatchObject({ missing: true, reason: expect.stringContaining('priced there: cache.t4g.micro') });
   });
 
   describe('Azure eastus', () => {
@@ -407,15 +449,31 @@ describe('website resources: offered only where fully priced, never un-offering 
       expect(ha.priceSource).toContain('concepts-high-availability-faq');
     });
 
-    it('Azure Files (NFS, premium) and the B1ms class have no figure yet: missing, never $0, and eastus is not offered for websites', () => {
-      for (const r of [res('mysql', 'B_Standard_B1ms', { storageGiB: 20 }), res('file-share', 'nfs'), res('cache', 'Basic C1')]) {
+    it('a Basic C1 cache: one node at the East US rate the billing catalogue recorded', () => {
+      const c1 = at(res('cache', 'Basic C1'));
+      expect(c1.items[0]!.monthlyUsd).toBe(cents(0.055 * 730));
+      expect(c1.items[0]!.priceSource).toMatch(/21716c328eaad441f5fd87301220d3d3fda74536.*Basic C4 rate.*unchanged/);
+      expect(at(res('cache', 'Standard C1')).unpriced[0]).toMatchObject({ missing: true, reason: expect.stringContaining('Basic C1') });
+    });
+
+    it('Azure Files premium (NFS needs the SSD tier): provisioned GiB at the East US figure, 100 GiB at least', () => {
+      const share = at(res('file-share', 'nfs', { sizeGiB: 10 })).items[0]!;
+      expect(share.monthlyUsd).toBe(cents(100 * 0.16));
+      expect(share.assumption).toMatch(/billed for 100 GiB/);
+      expect(share.priceSource).toMatch(/file-estimate-cost.*East US region and LRS/);
+    });
+
+    it('the B1ms class (size small) and Redis Standard C1 (size medium) have no figure yet: missing, never $0, so eastus is not offered for websites though every resource type has a figure', () => {
+      const azure = cloudKnowledge('azure');
+      expect(unpricedKinds(azure.prices, catalogFor('azure'), 'eastus', WEBSITE_STACK_KINDS)).toEqual([]);
+      expect(unpricedKinds(azure.prices, catalogFor('azure'), 'eastus', WEBSITE_STACK_KINDS, azure.sizes)).toEqual(['mysql', 'cache']);
+      expect(catalogFor('azure').hasRegion('eastus', WEBSITE_STACK_KINDS)).toBe(false);
+      for (const r of [res('mysql', 'B_Standard_B1ms', { storageGiB: 20 }), res('cache', 'Standard C1')]) {
         const cost = at(r);
-        expect(cost.items, r.kind).toEqual([]);
-        expect(cost.unpriced[0], r.kind).toMatchObject({ missing: true });
+        expect(cost.items, r.type).toEqual([]);
+        expect(cost.unpriced[0], r.type).toMatchObject({ missing: true });
         expect(cost.complete).toBe(false);
       }
-      expect(catalogFor('azure').hasRegion('eastus', WEBSITE_STACK_KINDS)).toBe(false);
-      expect(unpricedKinds(cloudKnowledge('azure').prices, catalogFor('azure'), 'eastus', WEBSITE_STACK_KINDS)).toEqual(['file-share']);
     });
   });
 

@@ -98,12 +98,14 @@ describe('the site in local mode, in Chromium', () => {
     await page.goto(`${url}/marketplace/wp-shop-ha/`);
     await expect.poll(async () => (await page.locator('#yaml').textContent())?.includes('kind: Website'), WAIT).toBe(true);
     for (const cloud of ['aws', 'azure', 'gcp']) expect(await page.locator(`#costs tr[data-cloud="${cloud}"]`).count()).toBe(1);
-    expect(await page.locator('#costs tr[data-cloud="aws"] .usd').textContent()).toMatch(/^\$[0-9.,]+$/);
-    // Azure and GCP lack some website prices: a lower bound, never a price and never $0.
-    for (const cloud of ['azure', 'gcp']) expect(await page.locator(`#costs tr[data-cloud="${cloud}"] .usd`).textContent()).toMatch(/^≥ \$[1-9][0-9.,]*\*?$/);
-    // …and the page says which lines each lacks, from the review.
-    expect(await page.locator('#missing [data-missing="aws"]').count()).toBe(0);
-    for (const cloud of ['azure', 'gcp']) expect(await page.locator(`#missing [data-missing="${cloud}"]`).textContent()).toContain('mysql/shop');
+    // AWS and Azure price every line of the shop (Azure East US is compared, not offered: its small
+    // database and medium cache have no figure yet).
+    for (const cloud of ['aws', 'azure']) expect(await page.locator(`#costs tr[data-cloud="${cloud}"] .usd`).textContent()).toMatch(/^\$[0-9.,]+$/);
+    // GCP lacks some website prices: a lower bound, never a price and never $0.
+    expect(await page.locator('#costs tr[data-cloud="gcp"] .usd').textContent()).toMatch(/^≥ \$[1-9][0-9.,]*\*?$/);
+    // …and the page says which lines it lacks, from the review.
+    for (const cloud of ['aws', 'azure']) expect(await page.locator(`#missing [data-missing="${cloud}"]`).count()).toBe(0);
+    expect(await page.locator('#missing [data-missing="gcp"]').textContent()).toContain('mysql/shop');
     await page.selectOption('#p-canaryPause', '30m');
     await expect.poll(async () => (await page.locator('#yaml').textContent())?.includes('pause: "30m"'), WAIT).toBe(true);
     expect(await page.locator('#deploy').isDisabled()).toBe(false);
