@@ -1,5 +1,10 @@
 import type { ServerLayout } from './config.ts';
 
+/** The prefix of every key of the site in Redis (WP_CACHE_KEY_SALT): the drop-in flushes only these. */
+export function cacheKeySalt(site: string): string {
+  return `${site}:`;
+}
+
 /** Where WordPress looks for its object cache drop-in: `<WP_CONTENT_DIR>/object-cache.php`. */
 export function objectCachePath(layout: ServerLayout): string {
   return `${layout.contentDir}/object-cache.php`;

@@ -1,5 +1,6 @@
 import { canonicalUrl, checkLayout, checkServerConfig, DB_PASSWORD_FIELD, fpmSizing, SALT_NAMES } from './config.ts';
 import type { ServerLayout, WordPressServerConfig } from './config.ts';
+import { cacheKeySalt } from './object-cache.ts';
 
 /** A PHP single-quoted string literal: only backslash and quote are special in it. */
 export function phpString(value: string): string {
@@ -124,7 +125,7 @@ export function renderWpConfig(config: WordPressServerConfig, layout: ServerLayo
           `define('WP_REDIS_HOST', ${phpString(config.objectCache.host)});`,
           `define('WP_REDIS_PORT', ${config.objectCache.port});`,
           `define('WP_REDIS_SCHEME', ${phpString(config.objectCache.tls ? 'tls' : 'tcp')});`,
-          `define('WP_CACHE_KEY_SALT', ${phpString(`${config.site}:`)});`,
+          `define('WP_CACHE_KEY_SALT', ${phpString(cacheKeySalt(config.site))});`,
         ]
       : []),
     '',
