@@ -212,6 +212,9 @@ final class AutoStack_Object_Cache
             return false;
         }
         [$group, $id, $redisKey] = $at;
+        if ($only === 'nx' && $this->has($group, $id)) {
+            return false; // already in the request's copy, as WordPress's own cache answers
+        }
         $stored = null; // null: no Redis (a local group, or Redis is down): the request's copy decides
         if ($this->persistent($group)) {
             $options = array_merge($only === '' ? [] : [$only], $expire > 0 ? ['ex' => $expire] : []);
