@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from './helpers.ts';
 
 const SCRIPT = join(ROOT, 'scripts/system-deps.sh');
-const COMMANDS = ['shellcheck', 'git', 'pgbackrest', 'cloud-init', 'python3', 'openssl', 'runuser', 'flock', 'systemd-analyze', 'php', 'curl', 'terraform', 'actionlint'];
-const WORDPRESS = ['/usr/sbin/mariadbd', '/usr/sbin/php-fpm8.2', '/etc/php/8.2/mods-available/mysqli.ini', '/usr/sbin/nginx', '/usr/share/wordpress/wp-settings.php', '/usr/share/wordpress/wp-content/themes/twentytwentythree/theme.json'];
+const COMMANDS = ['shellcheck', 'git', 'pgbackrest', 'cloud-init', 'python3', 'openssl', 'runuser', 'flock', 'systemd-analyze', 'php', 'curl', 'redis-server', 'redis-cli', 'terraform', 'actionlint'];
+const WORDPRESS = ['/usr/sbin/mariadbd', '/usr/sbin/php-fpm8.2', '/etc/php/8.2/mods-available/mysqli.ini', '/usr/sbin/nginx', '/usr/share/wordpress/wp-settings.php', '/usr/share/wordpress/wp-content/themes/twentytwentythree/theme.json', '/etc/php/8.2/mods-available/redis.ini'];
 const FILES = ['/usr/bin/chromium', '/usr/lib/postgresql/15/bin/postgres', ...WORDPRESS];
 
 /**
@@ -73,7 +73,7 @@ describe('scripts/system-deps.sh', () => {
     const env = { ...(await machine(['git', 'python3', 'openssl'], [])), AUTOSTACK_NO_INSTALL: '1' };
     const dev = await systemDeps([], env);
     expect(dev.code).toBe(0);
-    expect(dev.stdout).toContain('apt-get install -y shellcheck chromium postgresql-15 pgbackrest cloud-init util-linux systemd mariadb-server php-fpm php-mysql nginx wordpress php-cli curl wordpress-theme-twentytwentythree\n');
+    expect(dev.stdout).toContain('apt-get install -y shellcheck chromium postgresql-15 pgbackrest cloud-init util-linux systemd mariadb-server php-fpm php-mysql nginx wordpress php-cli curl wordpress-theme-twentytwentythree redis-server redis-tools php-redis\n');
     expect(dev.stdout).toContain('  wordpress (/usr/share/wordpress/wp-settings.php): test/wordpress-real.test.ts');
     expect(dev.stdout).toContain('Carrying on');
     expect(dev.stdout).not.toContain('installing');

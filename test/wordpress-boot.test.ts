@@ -1,7 +1,7 @@
 import '../synth/node.ts';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
@@ -14,10 +14,11 @@ import { AZURE_CUSTOM_DATA_LIMIT } from '../synth/clouds/azure/vm.ts';
 import { gcpAccess } from '../synth/clouds/gcp/access.ts';
 import { GCP_METADATA_VALUE_LIMIT } from '../synth/clouds/gcp/vm.ts';
 import type { CloudAccess } from '../synth/core/registry/kinds.ts';
-import { bootFiles, renderSiteDocument, renderWordPressBootstrap, siteFiles } from '../synth/kinds/website/boot/bootstrap.ts';
+import { bootFiles, renderSiteDocument, renderWordPressBootstrap, siteFiles, writableDirs } from '../synth/kinds/website/boot/bootstrap.ts';
 import { checkServerConfig, DEBIAN_WORDPRESS, fpmSizing, serverLayout } from '../synth/kinds/website/boot/config.ts';
 import type { WordPressServerConfig } from '../synth/kinds/website/boot/config.ts';
 import { renderNginxSite } from '../synth/kinds/website/boot/nginx.ts';
+import { OBJECT_CACHE_PHP } from '../synth/kinds/website/boot/object-cache.ts';
 import { phpString, renderFpmPool, renderWpConfig } from '../synth/kinds/website/boot/php.ts';
 import { websiteCloudFile, websiteTool } from '../synth/kinds/website/boot/tool.ts';
 import { stackNames } from '../synth/stack/context.ts';
@@ -305,6 +306,41 @@ describe('WordPress server: what the generators refuse and produce', () => {
     expect(health.content).toContain("$secrets['DB_PASSWORD']");
     // The secrets file itself is not among the generated files: the server writes it from the secret store.
     expect(files.map((f) => f.path)).not.toContain('/etc/autostack/website/secrets.json');
+  });
+
+  it('writes the object cache drop-in into wp-content only with an object cache, and lists it as absent without one', async (ctx) => {
+    const dropIn = '/var/lib/autostack/wordpress/wp-content/object-cache.php';
+    const on = JSON.parse(renderSiteDocument(base()));
+    const file = on.files.find((f: { path: string }) => f.path === dropIn);
+    expect(file).toEqual({ path: dropIn, content: OBJECT_CACHE_PHP, owner: 'root', group: 'wordpress', mode: '640' });
+    expect(on.absent).not.toContain(dropIn);
+    // The tool may write there (and nowhere else under wp-content would the document need to).
+    expect(writableDirs(serverLayout(base()))).toContain('/var/lib/autostack/wordpress/wp-content');
+    const wpConfig = renderWpConfig(base(), serverLayout(base()));
+    expect(wpConfig).toContain("define('WP_REDIS_HOST', 'blog-cache.internal.example');");
+    expect(wpConfig).toContain("define('WP_REDIS_PORT', 6379);");
+    expect(wpConfig).toContain("define('WP_REDIS_SCHEME', 'tcp');");
+    expect(wpConfig).toContain("define('WP_CACHE_KEY_SALT', 'blog:');");
+    expect(renderWpConfig(site(ACCESS[0]!, { objectCache: { host: 'cache.example', port: 6380, tls: true } }), serverLayout(base()))).toContain("define('WP_REDIS_SCHEME', 'tls');");
+
+    const off = JSON.parse(renderSiteDocument({ ...base(), objectCache: undefined }));
+    expect(off.files.map((f: { path: string }) => f.path)).not.toContain(dropIn);
+    expect(off.absent).toEqual([dropIn]);
+    expect(off.files.map((f: { content: string }) => f.content).join('\n')).not.toMatch(/WP_REDIS_|WP_CACHE_KEY_SALT/);
+
+    // PHP 8.2 accepts it; it defines every function of WordPress 6.1's cache API.
+    php.guard(ctx);
+    const dir = await tempDir('autostack-wp-object-cache-');
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(join(dir, 'object-cache.php'), file.content);
+    const lint = await run('php', ['-l', join(dir, 'object-cache.php')]);
+    expect(lint.stdout).toContain('No syntax errors detected');
+    const API = ['wp_cache_init', 'wp_cache_add', 'wp_cache_add_multiple', 'wp_cache_replace', 'wp_cache_set', 'wp_cache_set_multiple', 'wp_cache_get', 'wp_cache_get_multiple', 'wp_cache_delete', 'wp_cache_delete_multiple', 'wp_cache_incr', 'wp_cache_decr', 'wp_cache_flush', 'wp_cache_flush_runtime', 'wp_cache_flush_group', 'wp_cache_supports', 'wp_cache_close', 'wp_cache_add_global_groups', 'wp_cache_add_non_persistent_groups', 'wp_cache_switch_to_blog', 'wp_cache_reset'];
+    const defined = await run('php', ['-r', `define('ABSPATH', '/'); require ${phpString(join(dir, 'object-cache.php'))}; $api = [${API.map(phpString).join(', ')}]; echo json_encode(array_combine($api, array_map('function_exists', $api)));`]);
+    expect(JSON.parse(defined.stdout)).toEqual(Object.fromEntries(API.map((f) => [f, true])));
+    // WordPress's own list, where this machine has Debian's WordPress: no function of it is missing.
+    const core = await readFile('/usr/share/wordpress/wp-includes/cache.php', 'utf8').catch(() => '');
+    for (const [, name] of core.matchAll(/^function (wp_cache_\w+)\(/gm)) expect(API, `wp-includes/cache.php defines ${name}`).toContain(name);
   });
 
   it('phpString makes a PHP literal of any text', async (ctx) => {

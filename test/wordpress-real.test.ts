@@ -16,6 +16,7 @@ import { shellQuote } from '../synth/core/render/shell.ts';
 import { renderNodeEnv, renderSiteDocument, siteFiles, WEBSITE_CONFIG_KEY } from '../synth/kinds/website/boot/bootstrap.ts';
 import { DEBIAN_WORDPRESS, SALT_NAMES } from '../synth/kinds/website/boot/config.ts';
 import type { ServerLayout, WordPressServerConfig } from '../synth/kinds/website/boot/config.ts';
+import { OBJECT_CACHE_PHP, objectCachePath } from '../synth/kinds/website/boot/object-cache.ts';
 import { websiteCloudFile, websiteTool } from '../synth/kinds/website/boot/tool.ts';
 import { freePort, processRunner } from './real-process.ts';
 import type { Result } from './real-process.ts';
@@ -86,6 +87,7 @@ let root = '';
 let webPort = 0;
 let dbPort = 0;
 let s3Port = 0;
+let redisPort = 0;
 let dbPassword = '';
 let layout: ServerLayout;
 let config: WordPressServerConfig;
@@ -93,8 +95,8 @@ let toolEnv: NodeJS.ProcessEnv = {};
 const servers: Record<string, ChildProcess> = {};
 const logs: Record<string, string> = {};
 
-function startServer(name: string, cmd: string, args: string[]): ChildProcess {
-  const child = spawn(cmd, args, { cwd: '/', stdio: ['ignore', 'pipe', 'pipe'] });
+function startServer(name: string, cmd: string, args: string[], as: { uid?: number; gid?: number } = {}): ChildProcess {
+  const child = spawn(cmd, args, { cwd: '/', stdio: ['ignore', 'pipe', 'pipe'], ...as });
   logs[name] = '';
   child.stdout!.on('data', (d) => (logs[name] += d));
   child.stderr!.on('data', (d) => (logs[name] += d));
@@ -137,6 +139,23 @@ async function startMariadb(): Promise<void> {
   ]);
   await waitFor('MariaDB', 'mariadb', async () => (await sh('mariadb-admin', ['--no-defaults', `--socket=${join(root, 'mysqlrun', 'mysql.sock')}`, '-uroot', 'ping'])).code === 0);
 }
+/** Debian's Redis as a normal user (nobody) on loopback: the managed cache's stand-in. */
+async function startRedis(): Promise<void> {
+  startServer('redis', 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', join(root, 'redis')], { uid: 65534, gid: 65534 });
+  await waitFor('Redis', 'redis', () => portOpen(redisPort));
+}
+const redis = (...args: string[]) => ok('redis-cli', ['-h', '127.0.0.1', '-p', String(redisPort), ...args]);
+/** The keys of the site's object cache (its prefix, WP_CACHE_KEY_SALT). */
+const siteKeys = async () => (await redis('--scan', '--pattern', `${SITE}:*`)).split('\n').filter(Boolean);
+const withCache = (): WordPressServerConfig => ({ ...config, objectCache: { host: '127.0.0.1', port: redisPort } });
+
+/** PHP code run by PHP's CLI in the site's WordPress (as WP-CLI or cron would); its output. */
+async function wp(code: string): Promise<string> {
+  const file = join(root, 'wp-cli.php');
+  await writeFile(file, `<?php\nrequire '/usr/share/wordpress/wp-load.php';\n${code}\n`);
+  return ok('php', ['-d', 'display_errors=stderr', file], { WORDPRESS_CONFIG: SITE, HTTP_HOST: DOMAIN });
+}
+
 function tool(...args: string[]): Promise<Result> {
   return sh(layout.toolPath, args, toolEnv);
 }
@@ -170,7 +189,7 @@ async function publish(c: WordPressServerConfig): Promise<void> {
  * command, or fails under CI (beforeEach); beforeAll then sets nothing up.
  */
 const REAL_WORDPRESS = needAll(
-  needTool('mariadb-server', 'php-fpm', 'php-mysql', 'nginx', 'wordpress', 'wordpress-theme-twentytwentythree', 'curl', 'python3', 'openssl', 'flock'),
+  needTool('mariadb-server', 'php-fpm', 'php-mysql', 'nginx', 'wordpress', 'wordpress-theme-twentytwentythree', 'curl', 'python3', 'openssl', 'flock', 'redis-server', 'redis-cli', 'php-redis', 'php'),
   needCondition(process.getuid?.() === 0, 'root', 'run the tests as root (the test runs MariaDB, PHP-FPM and nginx masters that switch to their users; .ci/run does)'),
 );
 beforeEach(REAL_WORDPRESS.guard);
@@ -189,7 +208,7 @@ beforeAll(async () => {
 
   root = await mkdtemp(join(tmpdir(), 'autostack-wp-'));
   await chmod(root, 0o755);
-  [webPort, dbPort, s3Port] = [await freePort(), await freePort(), await freePort()];
+  [webPort, dbPort, s3Port, redisPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   layout = {
     listenPort: webPort,
     phpUser: 'nobody',
@@ -229,7 +248,7 @@ beforeAll(async () => {
     xmlrpc: false,
     backup: { onCalendar: '*-*-* 03:00:00', prefix: `websites/${SITE}` },
   };
-  for (const d of ['run', 'mysql', 'mysqlrun', 'shared', 'state', 'nginx/tmp', 'php', 's3']) await mkdir(join(root, d), { recursive: true });
+  for (const d of ['run', 'mysql', 'mysqlrun', 'shared', 'state', 'nginx/tmp', 'php', 's3', 'redis']) await mkdir(join(root, d), { recursive: true });
   await ok('chown', ['mysql:mysql', join(root, 'mysql'), join(root, 'mysqlrun')]);
 
   // MariaDB: a fresh data directory, the site's database and user, the password in the site's secret.
@@ -266,7 +285,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const child of [...running]) child.kill();
-  for (const name of ['nginx', 'php-fpm', 'mariadb', 's3rver']) await stopServer(name);
+  for (const name of ['nginx', 'php-fpm', 'mariadb', 's3rver', 'redis']) await stopServer(name);
   if (config) await rm(join('/etc/wordpress', `config-${SITE}.php`), { force: true });
   if (root && !process.env.AUTOSTACK_KEEP_WP_TEST) await rm(root, { recursive: true, force: true });
   timings.total = Date.now() - started;
@@ -414,10 +433,70 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
     expect((await http('GET', '/wp-login.php', { headers: { 'X-Forwarded-For': '198.51.100.8' } })).status).toBe(200);
   });
 
+  it('with the object cache on: WordPress keeps its objects in Redis under the site\'s prefix, reads them back, and serves without Redis (fail open)', async () => {
+    const t0 = Date.now();
+    const prefix = `${SITE}:`;
+    await startRedis();
+    // Another site's key in the same Redis: the site never touches it.
+    await redis('set', 'other-site:1:options:alloptions', 'theirs');
+
+    await publish(withCache());
+    expect(await toolOk('agent')).toMatch(/changed config-wp-real-\d+\.php object-cache\.php site\.env\n$/);
+    const dropIn = objectCachePath(layout);
+    expect(await readFile(dropIn, 'utf8')).toBe(OBJECT_CACHE_PHP);
+    expect((await ok('stat', ['-c', '%U:%G %a', dropIn])).trim()).toBe('root:nogroup 640');
+    expect(await readFile(join(layout.wpConfigDir, `config-${SITE}.php`), 'utf8')).toContain(`define('WP_REDIS_PORT', ${redisPort});`);
+
+    const home = await http('GET', '/');
+    expect(home.status).toBe(200);
+    expect(home.body).toContain(TITLE);
+    const keys = await siteKeys();
+    expect(keys).toContain(`${prefix}1:options:alloptions`);
+    expect(keys.length).toBeGreaterThan(5);
+    // The options WordPress loaded, PHP-serialized in Redis.
+    expect(await redis('get', `${prefix}1:options:alloptions`)).toContain(TITLE);
+
+    // WordPress reads Redis, not the database: a title changed behind WordPress's back stays hidden until the cache is flushed.
+    await sql("UPDATE wordpress.wp_options SET option_value = 'Changed behind the cache' WHERE option_name = 'blogname'");
+    expect((await http('GET', '/')).body).toContain(TITLE);
+
+    // PHP's CLI bootstrapping the site (as WP-CLI or cron would): a value set there is read back from Redis by the next process.
+    const value = `set through WordPress ${randomBytes(4).toString('hex')}`;
+    expect(await wp(`var_export(wp_using_ext_object_cache()); echo ' '; var_export(wp_cache_set('probe', ${JSON.stringify(value)}, 'autostack-test'));`)).toBe('true true');
+    expect(await redis('get', `${prefix}1:autostack-test:probe`)).toBe(`s:${Buffer.byteLength(value)}:"${value}";\n`);
+    expect(await wp("$v = wp_cache_get('probe', 'autostack-test', false, $found); echo json_encode([$v, $found]);")).toBe(JSON.stringify([value, true]));
+    // wp_cache_flush empties the site's keys only; WordPress then sees the database's title.
+    expect(await wp('var_export(wp_cache_flush());')).toBe('true');
+    expect(await siteKeys()).toEqual([]);
+    expect(await redis('get', 'other-site:1:options:alloptions')).toBe('theirs\n');
+    expect((await http('GET', '/')).body).toContain('Changed behind the cache');
+    await sql(`UPDATE wordpress.wp_options SET option_value = '${TITLE}' WHERE option_name = 'blogname'`);
+    expect(await wp('var_export(wp_cache_flush());')).toBe('true');
+
+    // Fail open: Redis stopped, the site still answers (from the database), and says so once per request in PHP's log.
+    const errorLog = join(layout.logDir, 'php', 'error.log');
+    const logged = async () => (await readFile(errorLog, 'utf8').catch(() => '')).split('\n').filter((l) => l.includes('AutoStack object cache:')).length;
+    await stopServer('redis');
+    const before = await logged();
+    const down = await http('GET', '/');
+    expect(down.status).toBe(200);
+    expect(down.body).toContain(TITLE);
+    expect(await logged()).toBe(before + 1);
+    expect(await readFile(errorLog, 'utf8')).toContain(`AutoStack object cache: 127.0.0.1:${redisPort} is unreachable`);
+    expect(await http('GET', '/healthz')).toMatchObject({ status: 200, body: 'ok\n' });
+
+    // Redis back: the site uses it again (the backup and restore below run with the cache on).
+    await startRedis();
+    expect((await http('GET', '/')).status).toBe(200);
+    expect(await siteKeys()).toContain(`${prefix}1:options:alloptions`);
+    timings.objectCache = Date.now() - t0;
+  });
+
   it('backs up to S3 with the generated job, and the restore job brings back the dropped database and the uploads', async () => {
     const t0 = Date.now();
     const marker = `Restored post ${randomBytes(4).toString('hex')}`;
-    await sql(`INSERT INTO wordpress.wp_posts (post_author, post_date, post_date_gmt, post_content, post_title, post_excerpt, post_status, post_name, to_ping, pinged, post_modified, post_modified_gmt, post_content_filtered, post_type) VALUES (1, NOW(), UTC_TIMESTAMP(), 'Written before the backup.', '${marker}', '', 'publish', 'restored-post', '', '', NOW(), UTC_TIMESTAMP(), '', 'post')`);
+    // Through WordPress (the object cache is on: a row written behind its back would stay hidden behind the cached queries).
+    expect(await wp(`echo wp_insert_post(['post_author' => 1, 'post_title' => '${marker}', 'post_content' => 'Written before the backup.', 'post_status' => 'publish', 'post_name' => 'restored-post']) > 0 ? 'ok' : 'failed';`)).toBe('ok');
     await mkdir(join(layout.sharedMount, 'uploads', '2026', '11'), { recursive: true });
     await writeFile(join(layout.sharedMount, 'uploads', '2026', '11', 'photo.txt'), 'an uploaded file');
     expect((await http('GET', '/')).body).toContain(marker);
@@ -434,8 +513,14 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
     await sql('DROP DATABASE wordpress');
     await writeFile(join(layout.sharedMount, 'uploads', 'after-backup.txt'), 'written after the backup');
     expect((await http('GET', '/healthz')).status).toBe(503);
+    // WordPress cached the home page's objects before the drop: the restore empties the site's keys, no others.
+    expect((await siteKeys()).length).toBeGreaterThan(5);
+    await redis('set', 'other-site:1:default:k', 'theirs');
     const restore = await toolOk('restore');
     expect(restore).toContain(`restored backup ${stamp}`);
+    expect(restore).toMatch(/emptied the object cache of this site's keys \(\d+ deleted\)/);
+    expect(await siteKeys()).toEqual([]);
+    expect(await redis('get', 'other-site:1:default:k')).toBe('theirs\n');
     expect((await http('GET', '/healthz')).status).toBe(200);
     const home = await http('GET', '/');
     expect(home.status).toBe(200);
@@ -446,6 +531,10 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
     expect((await ok('stat', ['-c', '%U', join(layout.sharedMount, 'uploads', '2026', '11', 'photo.txt')])).trim()).toBe('nobody');
 
     // A damaged archive in the bucket (s3rver keeps each object in a file) is refused before anything is touched.
+    // The drop-in is the document's, not the backup's: the wp-content archive leaves it out.
+    const archive = await ok('tar', ['-tzf', join(root, 's3', BUCKET, 'websites', SITE, stamp!, 'wp-content.tar.gz._S3rver_object')]);
+    expect(archive).toContain('./themes/');
+    expect(archive).not.toContain('object-cache.php');
     const stored = join(root, 's3', BUCKET, 'websites', SITE, stamp!, 'db.sql.gz._S3rver_object');
     expect(existsSync(stored), stored).toBe(true);
     await writeFile(stored, 'not the dump');
@@ -457,6 +546,23 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
     // open_basedir lets WordPress reach everything it needs: no PHP warning about it in the whole run.
     expect(await readFile(join(layout.logDir, 'php', 'error.log'), 'utf8').catch(() => '')).not.toContain('open_basedir');
     timings.restore = Date.now() - t1;
+  });
+
+  it('the object cache turned off: the document removes the drop-in (it would point at a deleted cache) and the Redis settings', async () => {
+    const dropIn = objectCachePath(layout);
+    expect(existsSync(dropIn)).toBe(true);
+    await publish(config);
+    expect(await toolOk('agent')).toMatch(/changed config-wp-real-\d+\.php site\.env object-cache\.php\n$/);
+    expect(existsSync(dropIn)).toBe(false);
+    expect(await readFile(join(layout.wpConfigDir, `config-${SITE}.php`), 'utf8')).not.toContain('WP_REDIS_HOST');
+    await stopServer('redis');
+    const errorLog = join(layout.logDir, 'php', 'error.log');
+    const before = await readFile(errorLog, 'utf8');
+    const home = await http('GET', '/');
+    expect(home.status).toBe(200);
+    expect(home.body).toContain(TITLE);
+    // WordPress no longer looks for Redis: nothing new about it in PHP's log.
+    expect(await readFile(errorLog, 'utf8')).toBe(before);
   });
 
   it('applies a changed document on running servers (a new domain is served after the reload); refuses a document for another site or another path', async () => {

@@ -32,9 +32,9 @@ import { platformNames } from './names.ts';
  *   never in Terraform state, see synth/stack/password.ts); `autostack-db-secret` names that
  *   secret, the servers read it with `secret_read NAME` and never write it (the site's own secret,
  *   which they write, holds WordPress's keys and salts);
- * - a Redis endpoint on port 6379 without TLS inside the network (the object cache): the cloud
- *   must not require TLS on it (phpredis connects to host:6379 in plain text), and admits the web
- *   servers only;
+ * - a Redis endpoint on port 6379 inside the network, without TLS and without a password (the
+ *   object cache: the WordPress drop-in wp-content/object-cache.php, keys prefixed with `<site>:`):
+ *   the cloud must not require TLS or AUTH on it, and admits the web servers only;
  * - the load balancer's health check on `WEBSITE_HEALTH_PATH`, from the networks the cloud's
  *   knowledge base names (`loadBalancerSources`): only they are trusted for forwarded headers;
  * - the servers' identity may write objects under `backups/<site>/` of the stack's bucket, and
@@ -109,7 +109,7 @@ export function websiteServerConfig(model: WebsiteModel, plan: CloudPlan, index:
     ...(share ? { sharedStorage: { protocol: 'nfs' as const, source: instanceValue(INSTANCE_VALUES.nfsExport), ...(knowledge.nfsMountOptions ? { options: knowledge.nfsMountOptions.options } : {}) } } : {}),
     database: { host: instanceValue(INSTANCE_VALUES.dbHost), port: WEBSITE_DB.port, name: WEBSITE_DB.name, user: WEBSITE_DB.user, tls: true, passwordSecret: instanceValue(INSTANCE_VALUES.dbSecret) },
     access,
-    ...(cache ? { objectCache: { host: instanceValue(INSTANCE_VALUES.cacheHost), port: WEBSITE_CACHE_PORT } } : {}),
+    ...(cache ? { objectCache: { host: instanceValue(INSTANCE_VALUES.cacheHost), port: WEBSITE_CACHE_PORT, tls: false } } : {}),
     healthPath: WEBSITE_HEALTH_PATH,
     memoryMiB: Math.round(type.memoryGiB * 1024),
     uploadMiB: WEBSITE_UPLOAD_MIB,

@@ -2,6 +2,7 @@ import { shellQuote } from '../../../core/render/shell.ts';
 import { checkLayout, checkServerConfig, serverLayout } from './config.ts';
 import type { ServerLayout, WordPressServerConfig } from './config.ts';
 import { renderNginxSite } from './nginx.ts';
+import { OBJECT_CACHE_PHP, objectCachePath } from './object-cache.ts';
 import { renderFpmPool, renderHealthCheck, renderWpConfig } from './php.ts';
 import { renderSiteEnv, websiteCloudFile, websiteTool } from './tool.ts';
 
@@ -33,7 +34,8 @@ export const WEBSITE_CONFIG_KEY = 'autostack/config/website.json';
 
 /**
  * The site's files, with where they go and who may read them: the nginx site, the PHP-FPM pool,
- * wp-config, the health check, the tool's site file and the units. They travel in the site's
+ * wp-config, the health check, the object cache drop-in (with an object cache), the tool's site
+ * file and the units. They travel in the site's
  * configuration document, so a changed domain, upload size or schedule reaches running servers
  * without rebuilding them.
  */
@@ -51,20 +53,24 @@ export function siteFiles(config: WordPressServerConfig, layout: ServerLayout = 
     root(layout.fpmPoolFile, renderFpmPool(config, layout)),
     php(`${layout.wpConfigDir}/config-${config.site}.php`, renderWpConfig(config, layout)),
     php(`${layout.configDir}/health.php`, renderHealthCheck(config, layout)),
+    ...(config.objectCache ? [php(objectCachePath(layout), OBJECT_CACHE_PHP)] : []),
     root(`${layout.configDir}/site.env`, renderSiteEnv(config, layout), '600'),
     ...Object.entries(renderUnits(config, layout)).map(([name, text]) => root(`${layout.unitsDir}/${name}`, text)),
   ];
 }
 
-/** Files the document removes when present (the backup timer of a site without a schedule). */
+/**
+ * Files the document removes when present: the backup timer of a site without a schedule, the
+ * object cache drop-in of a site without a cache (it would point WordPress at a deleted cache).
+ */
 function absentFiles(config: WordPressServerConfig, layout: ServerLayout): string[] {
-  return config.backup.onCalendar ? [] : [`${layout.unitsDir}/autostack-website-backup.timer`];
+  return [...(config.backup.onCalendar ? [] : [`${layout.unitsDir}/autostack-website-backup.timer`]), ...(config.objectCache ? [] : [objectCachePath(layout)])];
 }
 
-/** The directories the document may write in: the tool refuses any other path. */
+/** The directories the document may write in (wp-content: the object cache drop-in): the tool refuses any other path. */
 export function writableDirs(layout: ServerLayout): string[] {
   const dir = (p: string) => p.slice(0, p.lastIndexOf('/'));
-  return [...new Set([dir(layout.toolPath), dir(layout.nginxSiteFile), dir(layout.fpmPoolFile), layout.wpConfigDir, layout.configDir, layout.unitsDir])];
+  return [...new Set([dir(layout.toolPath), dir(layout.nginxSiteFile), dir(layout.fpmPoolFile), layout.wpConfigDir, layout.configDir, layout.unitsDir, dir(objectCachePath(layout))])];
 }
 
 /** The site's configuration document (deterministic JSON), applied by `autostack-website agent` on every server. */

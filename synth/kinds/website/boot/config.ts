@@ -46,8 +46,13 @@ export interface WordPressServerConfig {
   };
   /** How the server reaches its cloud: `secret_read`/`secret_write` for the site's secret, `storage` for the backups. */
   access: CloudAccess;
-  /** A Redis endpoint for the object cache (a managed cache); absent: no object cache. */
-  objectCache?: { host: string; port: number };  // host: as database.host
+  /**
+   * A Redis endpoint for the object cache (a managed cache): WordPress uses it through the
+   * object-cache.php drop-in the site's document writes into wp-content. `tls`: connect over TLS
+   * (the cloud's managed cache encrypts in transit), the server's CA store verifies it. Absent: no
+   * object cache, and the document removes a drop-in an earlier one wrote.
+   */
+  objectCache?: { host: string; port: number; tls?: boolean };  // host: as database.host
   /** The load balancer's health check path, answered by PHP checking the database: 200 or 503. */
   healthPath: string;
   /** The instance's memory: PHP-FPM's worker count is sized from it. */

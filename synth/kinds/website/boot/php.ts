@@ -1,5 +1,6 @@
 import { canonicalUrl, checkLayout, checkServerConfig, DB_PASSWORD_FIELD, fpmSizing, SALT_NAMES } from './config.ts';
 import type { ServerLayout, WordPressServerConfig } from './config.ts';
+import { cacheKeySalt } from './object-cache.ts';
 
 /** A PHP single-quoted string literal: only backslash and quote are special in it. */
 export function phpString(value: string): string {
@@ -119,7 +120,13 @@ export function renderWpConfig(config: WordPressServerConfig, layout: ServerLayo
     "define('WP_AUTO_UPDATE_CORE', false);",
     "define('WP_ENVIRONMENT_TYPE', 'production');",
     ...(config.objectCache
-      ? [`define('WP_REDIS_HOST', ${phpString(config.objectCache.host)});`, `define('WP_REDIS_PORT', ${config.objectCache.port});`, `define('WP_CACHE_KEY_SALT', ${phpString(`${config.site}:`)});`]
+      ? [
+          '// The object cache drop-in (wp-content/object-cache.php) reads these; its keys start with the salt.',
+          `define('WP_REDIS_HOST', ${phpString(config.objectCache.host)});`,
+          `define('WP_REDIS_PORT', ${config.objectCache.port});`,
+          `define('WP_REDIS_SCHEME', ${phpString(config.objectCache.tls ? 'tls' : 'tcp')});`,
+          `define('WP_CACHE_KEY_SALT', ${phpString(cacheKeySalt(config.site))});`,
+        ]
       : []),
     '',
   ];

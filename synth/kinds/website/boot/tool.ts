@@ -2,6 +2,7 @@ import type { CloudAccess } from '../../../core/registry/kinds.ts';
 import { shellQuote } from '../../../core/render/shell.ts';
 import { checkLayout, checkServerConfig } from './config.ts';
 import type { ServerLayout, WordPressServerConfig } from './config.ts';
+import { cacheKeySalt } from './object-cache.ts';
 import { secretsFile, uploadsDir } from './php.ts';
 
 /**
@@ -30,6 +31,11 @@ export function renderSiteEnv(config: WordPressServerConfig, layout: ServerLayou
     ['PHP_GROUP', layout.phpGroup],
     ['BACKUP_PREFIX', config.backup.prefix],
     ['LOG_DIR', layout.logDir],
+    // The object cache (empty: none), emptied of the site's keys after a restore.
+    ['CACHE_HOST', config.objectCache?.host ?? ''],
+    ['CACHE_PORT', config.objectCache ? String(config.objectCache.port) : ''],
+    ['CACHE_TLS', config.objectCache?.tls ? 'yes' : 'no'],
+    ['CACHE_PREFIX', config.objectCache ? cacheKeySalt(config.site) : ''],
   ];
   return `${values.map(([k, v]) => `${k}=${shellQuote(v)}`).join('\n')}\n`;
 }
@@ -162,6 +168,7 @@ load_site() { # the site's values, from the site file the configuration document
   CODE_DIR="$STATE_DIR/code"
   : "\${DB_HOST:?} \${DB_PORT:?} \${DB_NAME:?} \${DB_USER:?} \${DB_TLS:?} \${CONTENT_DIR:?} \${UPLOADS_DIR:?} \${SECRETS_FILE:?}"
   : "\${PHP_USER:?} \${PHP_GROUP:?} \${BACKUP_PREFIX:?} \${DOCUMENT_ROOT:?} \${LOG_DIR:?}"
+  CACHE_HOST="\${CACHE_HOST:-}" CACHE_PORT="\${CACHE_PORT:-}" CACHE_TLS="\${CACHE_TLS:-no}" CACHE_PREFIX="\${CACHE_PREFIX:-}"
 }
 
 SALTS=(AUTH_KEY SECURE_AUTH_KEY LOGGED_IN_KEY NONCE_KEY AUTH_SALT SECURE_AUTH_SALT LOGGED_IN_SALT NONCE_SALT)
@@ -564,7 +571,8 @@ cmd_backup() {
   # One consistent snapshot of InnoDB tables without locking the site.
   mysqldump --defaults-extra-file="$WORK/client.cnf" --single-transaction --quick --no-tablespaces --triggers --hex-blob \\
     --default-character-set=utf8mb4 "$DB_NAME" | gzip -6 >"$WORK/db.sql.gz"
-  tar -C "$CONTENT_DIR" --exclude=./uploads --exclude=./cache --exclude=./upgrade -czf "$WORK/wp-content.tar.gz" .
+  # The object cache drop-in belongs to the configuration document, not to a backup: a restore never brings back a stale one.
+  tar -C "$CONTENT_DIR" --exclude=./uploads --exclude=./cache --exclude=./upgrade --exclude=./object-cache.php -czf "$WORK/wp-content.tar.gz" .
   install -d -m 755 "$UPLOADS_DIR"
   tar -C "$UPLOADS_DIR" -czf "$WORK/uploads.tar.gz" .
   (cd "$WORK" && sha256sum db.sql.gz wp-content.tar.gz uploads.tar.gz >SHA256SUMS)
@@ -605,6 +613,57 @@ cmd_restore() {
   mv "$UPLOADS_DIR.restoring" "$UPLOADS_DIR"
   rm -rf "$UPLOADS_DIR.previous"
   log "restored backup $stamp"
+  # The object cache still holds what WordPress read before the restore: the site's keys go.
+  if [ -n "$CACHE_HOST" ]; then
+    local emptied
+    if ! emptied="$(flush_cache 2>&1)"; then
+      fail "restored backup $stamp, but the object cache $CACHE_HOST:$CACHE_PORT could not be emptied ($emptied): pages may show what was there before the restore until it is; run the restore again once the cache answers"
+    fi
+    log "emptied the object cache of this site's keys ($emptied deleted)"
+  fi
+}
+
+# flush_cache: deletes the keys with the site's prefix (CACHE_PREFIX) from Redis, nothing else (SCAN
+# and UNLINK, over TLS when CACHE_TLS is yes); prints how many.
+flush_cache() {
+  python3 - "$CACHE_HOST" "$CACHE_PORT" "$CACHE_TLS" "$CACHE_PREFIX" <<'PY'
+import re, socket, ssl, sys
+host, port, tls, prefix = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "yes", sys.argv[4]
+if not re.fullmatch(r"[a-z0-9-]+:", prefix):
+    sys.exit("key prefix %r is not a site name and a colon: refusing to touch a shared Redis" % prefix)
+def reply():
+    line = io.readline()
+    kind, rest = line[:1], line[1:-2]
+    if kind == b"-" or not line:
+        sys.exit(rest.decode(errors="replace") or "connection closed")
+    if kind == b":":
+        return int(rest)
+    if kind == b"$":
+        return None if int(rest) < 0 else io.read(int(rest) + 2)[:-2]
+    if kind == b"*":
+        return [reply() for _ in range(int(rest))]
+    return rest
+def call(*args):
+    args = [a if isinstance(a, bytes) else str(a).encode() for a in args]
+    io.write(b"*%d\\r\\n" % len(args) + b"".join(b"$%d\\r\\n%s\\r\\n" % (len(a), a) for a in args))
+    io.flush()
+    return reply()
+try:
+    conn = socket.create_connection((host, port), timeout=5)
+    if tls:
+        conn = ssl.create_default_context().wrap_socket(conn, server_hostname=host)
+    io = conn.makefile("rwb")
+    cursor, deleted = b"0", 0
+    while True:  # the prefix is a site name and a colon: nothing SCAN would read as a wildcard
+        cursor, keys = call("SCAN", cursor, "MATCH", prefix + "*", "COUNT", 1000)
+        if keys:
+            deleted += call("UNLINK", *keys)
+        if cursor == b"0":
+            break
+except OSError as e:  # refused, timed out, TLS not trusted
+    sys.exit(str(e))
+print(deleted)
+PY
 }
 
 WORK="$(mktemp -d)"
