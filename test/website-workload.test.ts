@@ -88,7 +88,7 @@ describe('Website workload: the server configuration from the site, its plan and
         source: { type: 'debian', version: '6.1.9' },
         database: { host: instanceValue('db-host'), port: 3306, name: 'wordpress', user: 'wordpress', tls: true },
         sharedStorage: { protocol: 'nfs', source: instanceValue('nfs-export') },
-        objectCache: { host: instanceValue('cache-host'), port: 6379, tls: true },
+        objectCache: { host: instanceValue('cache-host'), port: 6379, tls: false },
         healthPath: '/healthz',
         backup: { onCalendar: '*-*-* 02:15:00', prefix: 'backups/shop' },
       });
