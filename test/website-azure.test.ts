@@ -85,7 +85,7 @@ describe('a Website on Azure', () => {
     await expect(raw).toMatchFileSnapshot('__golden__/synth/website-shop-azure.tf.json');
   });
 
-  it('synthesizes the website templates on Azure: the blog to its golden stack, the shop and the standby agency refused with the reason', async () => {
+  it('synthesizes the website templates on Azure: the blog and the shop to their golden stacks, the standby agency refused with the reason', async () => {
     const templates = (await loadTemplates()).filter((t) => t.meta.name.startsWith('wp-'));
     expect(templates.map((t) => t.meta.name).sort()).toEqual(['wp-agency-standby', 'wp-blog', 'wp-shop-ha']);
     const outcome: Record<string, string> = {};
@@ -110,8 +110,8 @@ describe('a Website on Azure', () => {
       }
     }
     expect(outcome['wp-blog']).toBe('built');
-    // The shop asks for high availability on a Burstable database class; the agency for a second region.
-    expect(outcome['wp-shop-ha']).toMatch(/^Azure cannot make mysql\/shop highly available: zone-redundant high availability needs a General Purpose class, and B_Standard_B2s is Burstable; use database size large or bigger/);
+    // The shop's highly available database takes the General Purpose class; the agency asks for a second region.
+    expect(outcome['wp-shop-ha']).toBe('built');
     expect(outcome['wp-agency-standby']).toMatch(/^Azure cannot build public-ip\/\S+-nat-standby-1 in \S+ yet: a site's second region .* is not built on Azure; use availability single$/);
   });
 
@@ -295,10 +295,15 @@ describe('a Website on Azure', () => {
     await expect(stackOf(site(TYPICAL), own)).rejects.toThrow(/^Azure cannot place website shop in the subnet autostack\.yaml network\.azure names: a website needs the stack's own virtual network .*; remove network\.azure$/);
   });
 
-  it('says plainly what Azure does not build: a second region, high availability on a Burstable database', async () => {
+  it('says plainly what Azure does not build (a second region); a Burstable size made highly available takes the General Purpose class, said in the notes', async () => {
     const standby: WebsiteModel = { ...modelOf(site('region: us-east-1')), availability: { mode: 'activePassive', standbyRegion: 'westus2' } };
     await expect(build(standby)).rejects.toThrow(/^Azure cannot build public-ip\/shop-nat-standby-1 in westus2 yet: a site's second region .* is not built on Azure; use availability single$/);
-    await expect(stackOf(site(TYPICAL.replace('size: large\n  storageGiB', 'size: small\n  storageGiB')))).rejects.toThrow(/Azure cannot make mysql\/shop highly available: .* B_Standard_B1ms is Burstable; use database size large or bigger, or highAvailability: false/);
+    const { json, plan } = await stackOf(site(TYPICAL.replace('size: large\n  storageGiB', 'size: small\n  storageGiB')));
+    expect(json.resource.azurerm_mysql_flexible_server.mysql).toMatchObject({ sku_name: 'GP_Standard_D2ds_v4', high_availability: { mode: 'ZoneRedundant' } });
+    expect(plan.notes.join('\n')).toContain('database: GP_Standard_D2ds_v4 instead of B_Standard_B1ms for size small, because Azure offers zone-redundant high availability on General Purpose classes, not on Burstable');
+    // Without high availability the size keeps its Burstable class.
+    const single = await stackOf(site(TYPICAL.replace('size: large\n  storageGiB', 'size: small\n  storageGiB').replace('highAvailability: true', 'highAvailability: false')));
+    expect(single.json.resource.azurerm_mysql_flexible_server.mysql.sku_name).toBe('B_Standard_B1ms');
   });
 
   it('gives the dedicated IP to the Application Gateway as the plan\'s own public IP', async () => {

@@ -79,6 +79,11 @@ export interface SizedType {
   type: string;
   vcpu?: number;
   memoryGiB?: number;
+  /**
+   * The class taken instead when the resource is made highly available, where the cloud offers
+   * high availability on some classes only (Azure MySQL: not on Burstable), with its size and why.
+   */
+  highAvailability?: { type: string; vcpu?: number; memoryGiB?: number; why: string };
 }
 
 const registry = new Map<CloudId, CloudKnowledge>();

@@ -17,6 +17,9 @@ import regions from './regions.json' with { type: 'json' };
 /** Front Door Standard and Premium service limits (Standard: 100 custom domains per profile). */
 const FRONT_DOOR_LIMITS = 'https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/azure-subscription-service-limits#azure-front-door-standard-and-premium-service-limits';
 
+/** What a Burstable MySQL class becomes with high availability: the smallest General Purpose class. */
+const BURSTABLE_HA = { type: 'GP_Standard_D2ds_v4', vcpu: 2, memoryGiB: 8, why: 'Azure offers zone-redundant high availability on General Purpose classes, not on Burstable (https://learn.microsoft.com/en-us/azure/mysql/flexible-server/concepts-high-availability)' };
+
 export const azureKnowledge: CloudKnowledge = {
   id: 'azure',
   displayName: 'Azure',
@@ -40,7 +43,11 @@ export const azureKnowledge: CloudKnowledge = {
   },
   // Managed services by named size (the website's database and object cache).
   sizes: {
-    mysql: { small: { type: 'B_Standard_B1ms', vcpu: 1, memoryGiB: 2 }, medium: { type: 'B_Standard_B2s', vcpu: 2, memoryGiB: 4 }, large: { type: 'GP_Standard_D2ds_v4', vcpu: 2, memoryGiB: 8 }, xlarge: { type: 'GP_Standard_D4ds_v4', vcpu: 4, memoryGiB: 16 } },
+    mysql: {
+      // Zone-redundant high availability is offered on General Purpose and Business Critical classes only, not on Burstable:
+      // https://learn.microsoft.com/en-us/azure/mysql/flexible-server/concepts-high-availability
+      small: { type: 'B_Standard_B1ms', vcpu: 1, memoryGiB: 2, highAvailability: BURSTABLE_HA },
+      medium: { type: 'B_Standard_B2s', vcpu: 2, memoryGiB: 4, highAvailability: BURSTABLE_HA }, large: { type: 'GP_Standard_D2ds_v4', vcpu: 2, memoryGiB: 8 }, xlarge: { type: 'GP_Standard_D4ds_v4', vcpu: 4, memoryGiB: 16 } },
     cache: { small: { type: 'Basic C1', memoryGiB: 1 }, medium: { type: 'Standard C1', memoryGiB: 1 }, large: { type: 'Standard C3', memoryGiB: 6 } },
   },
   prices: {

@@ -105,7 +105,11 @@ export function buildWebsitePlan(model: WebsiteModel, cloud: CloudId, regionInpu
       attrs: { region: where.region, mountedBy: 'web servers (wp-content/uploads)', ...(i === 0 ? {} : { replicaOf: region }) },
       replaceOn: ['region'], disruptive: i === 0,
     });
-    const db = sizes.mysql?.[model.database.size];
+    const sized = sizes.mysql?.[model.database.size];
+    // A cloud offering high availability on some classes only takes its named class for it (said in the notes).
+    const haClass = i === 0 && model.database.highAvailability ? sized?.highAvailability : undefined;
+    const db = haClass ?? sized;
+    if (haClass && sized) plan.notes.push(`database: ${haClass.type} instead of ${sized.type} for size ${model.database.size}, because ${haClass.why}`);
     out.push({
       kind: 'mysql', key: i === 0 ? `mysql/${n}` : `mysql/${n}-replica-${i}`, type: db?.type ?? `MySQL ${model.database.size}`,
       attrs: {
