@@ -1000,6 +1000,15 @@ export interface Settings {
      */
     accounts?: {
       /**
+       * AWS: the account that owns the resources, when it is not the one the deploy workflow signs in to (a hosting provider's account per org, for billing separation).
+       */
+      aws?: {
+        /**
+         * IAM role Terraform assumes in the org's account, e.g. arn:aws:iam::123456789012:role/autostack-deploy. The deploy workflow's role must be allowed to assume it (sts:AssumeRole).
+         */
+        roleArn?: string;
+      };
+      /**
        * Azure.
        */
       azure?: {

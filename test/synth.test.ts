@@ -275,6 +275,17 @@ describe('synth structure', () => {
     expect((await synthJson(cluster, 'gcp', gcs)).terraform.backend.gcs).toEqual({ bucket: 'acme-state', prefix: 'infra/c-gcp' });
     expect((await synthJson(cluster, 'azure')).terraform.backend.local).toEqual({ path: 'terraform.tfstate' });
   });
+
+  it('puts the resources in the org\'s own account where the settings name one (AWS: a role to assume; Azure: a subscription; GCP: a project), and refuses a malformed one where it is written', async () => {
+    const role = 'arn:aws:iam::123456789012:role/autostack-deploy';
+    const own = resolveSettings({ spec: { accounts: { aws: { roleArn: role }, azure: { subscriptionId: '00000000-0000-0000-0000-00000000abcd' }, gcp: { project: 'acme-websites' } } } } as never);
+    expect((await synthJson(cluster, 'aws', own)).provider.aws[0].assume_role).toEqual([{ role_arn: role, session_name: 'autostack-c-aws' }]);
+    expect((await synthJson(cluster, 'aws')).provider.aws[0]).not.toHaveProperty('assume_role');
+    expect((await synthJson({ ...cluster, cloud: 'azure', region: 'us-east' }, 'azure', own)).provider.azurerm[0].subscription_id).toBe('00000000-0000-0000-0000-00000000abcd');
+    expect((await synthJson({ ...cluster, cloud: 'gcp', region: 'us-east' }, 'gcp', own)).provider.google[0].project).toBe('acme-websites');
+    const bad = loadDocument('.autostack/autostack.yaml', 'apiVersion: autostack.dev/v1\nkind: Settings\nspec:\n  org: acme\n  accounts:\n    aws: { roleArn: "arn:aws:iam::123:role/x; rm -rf /" }\n', settings);
+    expect(bad.diagnostics.filter((d) => d.severity === 'error')).toEqual([expect.objectContaining({ path: 'spec.accounts.aws.roleArn', line: 6 })]);
+  });
 });
 
 describe('the CDKTF boundary', () => {

@@ -7,7 +7,7 @@ import { egressOf, share, shared } from '../../stack/shared.ts';
 /** Provider (default tags on everything), the network (the plan's own VPC, or the one in settings), image lookup and the servers' IAM role. */
 export function awsBase(ctx: StackContext): void {
   const { stack, plan, names, settings } = ctx;
-  share(ctx, 'provider', new aws.AwsProvider(stack, 'aws', { region: plan.region, defaultTags: [{ tags: ctx.tags }] }));
+  share(ctx, 'provider', new aws.AwsProvider(stack, 'aws', { region: plan.region, defaultTags: [{ tags: ctx.tags }], ...awsAssumeRole(ctx) }));
   const net = settings.network.aws as { vpcId?: string; subnetIds?: string[] } | undefined;
   if (net?.vpcId) {
     // The customer's network: its subnets and its own route out (NAT or gateway) are used as they are.
@@ -91,4 +91,15 @@ export function subnetFor(ctx: StackContext, i: number): string {
   const subnets = shared<string[]>(ctx, 'subnetIds');
   if (subnets.length === 0) throw new Error('synth: autostack.yaml network.aws names a VPC without subnetIds');
   return subnets[i % subnets.length]!;
+}
+
+/**
+ * The org's own account (autostack.yaml `accounts.aws.roleArn`): every provider of the stack
+ * assumes the role, so the resources and their bill land there. The session is named after the
+ * stack, so CloudTrail in that account says which stack acted.
+ */
+export function awsAssumeRole(ctx: StackContext): { assumeRole?: { roleArn: string; sessionName: string }[] } {
+  const roleArn = ctx.settings.accounts.aws?.roleArn;
+  if (!roleArn) return {};
+  return { assumeRole: [{ roleArn: ctx.lit(roleArn), sessionName: `autostack-${ctx.names.stack}`.slice(0, 64) }] };
 }

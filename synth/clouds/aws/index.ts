@@ -21,6 +21,14 @@ export const aws: CloudDefinition = {
         subnetIds: { description: 'Subnet ids to spread servers over (one per availability zone), with a route out for package downloads unless egress is none.', type: 'array', minItems: 1, items: { description: 'Subnet id.', type: 'string', maxLength: 32, pattern: '^subnet-[0-9a-f]+$' } },
       },
     },
+    accounts: {
+      description: 'AWS: the account that owns the resources, when it is not the one the deploy workflow signs in to (a hosting provider\'s account per org, for billing separation).',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        roleArn: { description: 'IAM role Terraform assumes in the org\'s account, e.g. arn:aws:iam::123456789012:role/autostack-deploy. The deploy workflow\'s role must be allowed to assume it (sts:AssumeRole).', type: 'string', maxLength: 2048, pattern: '^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$' },
+      },
+    },
     stateBackend: {
       type: 's3',
       properties: {

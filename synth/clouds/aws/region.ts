@@ -3,7 +3,7 @@ import type { AwsProvider, RouteTable, SecurityGroup } from '../../cdktf/aws.ts'
 import type { AbstractResource } from '../../../knowledge-base/types.ts';
 import type { StackContext } from '../../stack/context.ts';
 import { maybeShared, share, shared } from '../../stack/shared.ts';
-import { awsImage, awsVpc } from './base.ts';
+import { awsAssumeRole, awsImage, awsVpc } from './base.ts';
 import type { AwsVpc } from './base.ts';
 import { webSecurityGroups } from './web-firewall.ts';
 import { privateSubnetIds, publicSubnetIds } from './web.ts';
@@ -70,7 +70,7 @@ export function awsRegion(ctx: StackContext, index: number): AwsRegion {
   // A second region needs public subnets for its load balancer and NAT: only the stack's own VPC has them.
   publicSubnetIds(ctx, `${where.role} region`);
   const id = `_${where.role}_${index}`;
-  const provider = new aws.AwsProvider(ctx.stack, `aws${id}`, { alias: `${where.role}_${index}`, region: where.region, defaultTags: [{ tags: ctx.tags }] });
+  const provider = new aws.AwsProvider(ctx.stack, `aws${id}`, { alias: `${where.role}_${index}`, region: where.region, defaultTags: [{ tags: ctx.tags }], ...awsAssumeRole(ctx) });
   const p = { provider };
   const net = awsVpc(ctx, index, where.region, { id, provider });
   if (where.role === 'active') peerWithPrimary(ctx, id, provider, where.region, net);
