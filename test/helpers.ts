@@ -103,3 +103,23 @@ export function danglingReferences(raw: string, prefix: string): { refs: string[
   const dangling = [...new Set(refs.flatMap((expr) => [...expr.matchAll(pattern)].map((m) => m[1]!)).filter((ref) => !declared.has(ref)))];
   return { refs, dangling };
 }
+
+/**
+ * The resource types of a synthesized stack that carry the base tags (org, project, plan,
+ * managed-by) as the cloud reads them (`tagsOf`); a taggable resource without them fails the
+ * calling test at `<type>.<name>`. Types the cloud lists as untaggable are skipped.
+ */
+export function taggedTypes(json: Record<string, any>, impl: { untaggable: Record<string, string>; tagsOf: (json: any, type: string, res: any) => Record<string, string> | undefined }, want: Record<string, string>, expectFn: (v: unknown, m: string) => { toMatchObject(o: object): void }): string[] {
+  const seen: string[] = [];
+  for (const [type, byName] of Object.entries(json.resource as Record<string, Record<string, any>>)) {
+    if (impl.untaggable[type]) continue;
+    for (const [name, res] of Object.entries(byName)) {
+      expectFn(impl.tagsOf(json, type, res), `${type}.${name}`).toMatchObject(want);
+      seen.push(type);
+    }
+  }
+  return seen;
+}
+
+/** The base tags of the website tests' sites (org acme, default project, site shop). */
+export const SHOP_TAGS = { 'autostack-org': 'acme', 'autostack-project': 'default', 'autostack-plan': 'shop', 'managed-by': 'autostack' };

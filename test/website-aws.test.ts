@@ -18,7 +18,7 @@ import { cloudStacks } from '../synth/stack/registry.ts';
 import { synthesize } from '../synth/stack/synthesize.ts';
 import { loadTemplates } from '../templates/load.ts';
 import { renderTemplate } from '../synth/core/templates/templates.ts';
-import { danglingReferences, tempDir, writeFiles } from './helpers.ts';
+import { danglingReferences, SHOP_TAGS, taggedTypes, tempDir, writeFiles } from './helpers.ts';
 import { needTool } from './tools.ts';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
@@ -202,15 +202,7 @@ describe('a Website on AWS', () => {
   it('tags everything taggable with the org, project and site, and escapes user text', async () => {
     const { json, raw } = await stackOf(site(TYPICAL, '  labels: { probe: \'${file("/etc/passwd")}\' }\n'));
     const impl = await cloudStacks('aws');
-    const want = { 'autostack-org': 'acme', 'autostack-project': 'default', 'autostack-plan': 'shop', 'managed-by': 'autostack' };
-    const seen: string[] = [];
-    for (const [type, byName] of Object.entries(json.resource as Record<string, Record<string, any>>)) {
-      if (impl.untaggable[type]) continue;
-      for (const [name, res] of Object.entries(byName)) {
-        expect(impl.tagsOf(json, type, res), `${type}.${name}`).toMatchObject(want);
-        seen.push(type);
-      }
-    }
+    const seen = taggedTypes(json, impl, SHOP_TAGS, expect);
     expect(seen).toEqual(expect.arrayContaining(['aws_lb', 'aws_autoscaling_group', 'aws_db_instance', 'aws_efs_file_system', 'aws_acm_certificate', 'aws_route53_zone', 'aws_sns_topic', 'aws_cloudwatch_metric_alarm', 'aws_elasticache_replication_group']));
     // The group's own tags (default_tags never reach it) and the servers' tags carry the label, escaped.
     const asgTags = Object.fromEntries(json.resource.aws_autoscaling_group.web_group.tag.map((t: any) => [t.key, t.value]));

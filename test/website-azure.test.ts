@@ -26,7 +26,7 @@ import { cloudStacks } from '../synth/stack/registry.ts';
 import { loadTemplates } from '../templates/load.ts';
 import { AZURE_CUSTOM_DATA_LIMIT } from '../synth/clouds/azure/vm.ts';
 import { rollingPolicy } from '../synth/clouds/azure/group.ts';
-import { danglingReferences, tempDir, writeFiles } from './helpers.ts';
+import { danglingReferences, SHOP_TAGS, taggedTypes, tempDir, writeFiles } from './helpers.ts';
 import { needTool } from './tools.ts';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
@@ -250,15 +250,7 @@ describe('a Website on Azure', () => {
   it('tags everything taggable with the org, project and site, and escapes user text', async () => {
     const { json, raw } = await stackOf(site(TYPICAL, '  labels: { probe: \'${file("/etc/passwd")}\' }\n'));
     const impl = await cloudStacks('azure');
-    const want = { 'autostack-org': 'acme', 'autostack-project': 'default', 'autostack-plan': 'shop', 'managed-by': 'autostack' };
-    const seen: string[] = [];
-    for (const [type, byName] of Object.entries(json.resource as Record<string, Record<string, any>>)) {
-      if (impl.untaggable[type]) continue;
-      for (const [name, res] of Object.entries(byName)) {
-        expect(impl.tagsOf(json, type, res), `${type}.${name}`).toMatchObject(want);
-        seen.push(type);
-      }
-    }
+    const seen = taggedTypes(json, impl, SHOP_TAGS, expect);
     expect(seen).toEqual(expect.arrayContaining(['azurerm_application_gateway', 'azurerm_linux_virtual_machine_scale_set', 'azurerm_mysql_flexible_server', 'azurerm_storage_account', 'azurerm_cdn_frontdoor_profile', 'azurerm_cdn_frontdoor_endpoint', 'azurerm_dns_zone', 'azurerm_monitor_action_group', 'azurerm_monitor_metric_alert', 'azurerm_redis_cache', 'azurerm_key_vault_secret']));
     expect(unescape(json.resource.azurerm_linux_virtual_machine_scale_set.web_group.tags.probe)).toBe('${file("/etc/passwd")}');
     expect(raw).toContain('$${file(\\"/etc/passwd\\")}');

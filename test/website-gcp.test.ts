@@ -26,7 +26,7 @@ import type { WebsiteModel } from '../synth/kinds/website/model.ts';
 import { buildStack } from '../synth/stack/build.ts';
 import { cloudStacks } from '../synth/stack/registry.ts';
 import { loadTemplates } from '../templates/load.ts';
-import { danglingReferences, tempDir, writeFiles } from './helpers.ts';
+import { danglingReferences, SHOP_TAGS, taggedTypes, tempDir, writeFiles } from './helpers.ts';
 import { needTool } from './tools.ts';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
@@ -279,15 +279,7 @@ describe('a Website on GCP', () => {
   it('labels everything labellable with the org, project and site, and escapes user text', async () => {
     const { json, raw } = await stackOf(site(TYPICAL, '  labels: { probe: \'${file("/etc/passwd")}\' }\n'));
     const impl = await cloudStacks('gcp');
-    const want = { 'autostack-org': 'acme', 'autostack-project': 'default', 'autostack-plan': 'shop', 'managed-by': 'autostack' };
-    const seen: string[] = [];
-    for (const [type, byName] of Object.entries(json.resource as Record<string, Record<string, any>>)) {
-      if (impl.untaggable[type]) continue;
-      for (const [name, res] of Object.entries(byName)) {
-        expect(impl.tagsOf(json, type, res), `${type}.${name}`).toMatchObject(want);
-        seen.push(type);
-      }
-    }
+    const seen = taggedTypes(json, impl, SHOP_TAGS, expect);
     expect(new Set(seen)).toEqual(new Set(['google_secret_manager_secret', 'google_storage_bucket', 'google_compute_global_address', 'google_compute_address', 'google_dns_managed_zone', 'google_certificate_manager_dns_authorization', 'google_certificate_manager_certificate', 'google_filestore_instance', 'google_sql_database_instance', 'google_redis_instance', 'google_compute_instance_template', 'google_certificate_manager_certificate_map', 'google_certificate_manager_certificate_map_entry', 'google_compute_global_forwarding_rule', 'google_monitoring_notification_channel', 'google_monitoring_uptime_check_config', 'google_monitoring_alert_policy']));
     // GCP labels take [a-z0-9_-] only: the label arrives cleaned, with nothing left to interpolate.
     expect(json.resource.google_filestore_instance.shared_files.labels.probe).toBe('__file___etc_passwd___');

@@ -1,7 +1,7 @@
-import type { AbstractResource } from '../../../knowledge-base/types.ts';
 import type { Subnet } from '../../cdktf/aws.ts';
 import type { StackContext } from '../../stack/context.ts';
 import { maybeShared, shared } from '../../stack/shared.ts';
+import { fitName } from '../../stack/naming.ts';
 
 /**
  * Helpers shared by the website resource files (alb, certificate, dns, group, efs, mysql, cache,
@@ -24,24 +24,10 @@ export function privateSubnetIds(ctx: StackContext): string[] {
 export function awsName(ctx: StackContext, suffix: string, max: number): string {
   // RDS and ElastiCache refuse two hyphens in a row (a site may be named xn--…).
   const base = ctx.names.base.replace(/-{2,}/g, '-');
-  const s = `${base}-${suffix}`;
-  if (s.length <= max) return s;
-  const keep = max - suffix.length - ctx.names.hash.length - 2;
-  return `${base.slice(0, Math.max(1, keep)).replace(/-+$/, '')}-${ctx.names.hash}-${suffix}`.slice(0, max).replace(/-+$/, '');
+  return fitName(base, suffix, ctx.names.hash, max);
 }
 
-/** The part of a plan key after `<kind>/<site>-` as a Terraform name: `certificate/shop-custom-1` → `custom_1`. */
-export function keySuffix(ctx: StackContext, r: AbstractResource): string {
-  const prefix = `${r.kind}/${ctx.subject.name}`;
-  const rest = r.key.startsWith(prefix) ? r.key.slice(prefix.length).replace(/^-/, '') : r.key;
-  return rest.replace(/[^a-zA-Z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'main';
-}
-
-/** Whether `name` is `zone` or below it (a wildcard is judged by the name it sits on). */
-export function inZone(name: string, zone: string): boolean {
-  const bare = name.startsWith('*.') ? name.slice(2) : name;
-  return bare === zone || bare.endsWith(`.${zone}`);
-}
+export { inZone, keySuffix } from '../../stack/naming.ts';
 
 /** The database's backup window from the plan's schedule (its minute and hour, UTC; RDS backs up daily): 30 minutes from then; RDS wants hh:mm-hh:mm. */
 export function backupWindow(schedule: string): { backup: string; maintenance: string } {

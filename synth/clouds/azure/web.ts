@@ -1,6 +1,7 @@
 import type { AbstractResource } from '../../../knowledge-base/types.ts';
 import type { StackContext } from '../../stack/context.ts';
 import { maybeShared } from '../../stack/shared.ts';
+import { fitName } from '../../stack/naming.ts';
 
 /**
  * Helpers shared by the website resource files (appgw, edge, certificate, dns, group, files,
@@ -51,21 +52,10 @@ export function azName(ctx: StackContext, suffix: string, max: number, global = 
     const keep = max - suffix.length - ctx.names.hash.length - 5;
     return `as-${ctx.subject.name.replace(/-{2,}/g, '-').slice(0, Math.max(1, keep)).replace(/-+$/, '')}-${ctx.names.hash}-${suffix}`.slice(0, max).replace(/-+$/, '');
   }
-  const keep = max - suffix.length - ctx.names.hash.length - 2;
-  return `${base.slice(0, Math.max(1, keep)).replace(/-+$/, '')}-${ctx.names.hash}-${suffix}`.slice(0, max).replace(/-+$/, '');
+  return fitName(base, suffix, ctx.names.hash, max);
 }
 
-/** The part of a plan key after `<kind>/<site>-` as a Terraform name: `certificate/shop-custom-1` → `custom_1`. */
-export function keySuffix(ctx: StackContext, r: AbstractResource): string {
-  const prefix = `${r.kind}/${ctx.subject.name}`;
-  const rest = r.key.startsWith(prefix) ? r.key.slice(prefix.length).replace(/^-/, '') : r.key;
-  return rest.replace(/[^a-zA-Z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'main';
-}
-
-/** Whether `name` is `zone` or below it. */
-export function inZone(name: string, zone: string): boolean {
-  return name === zone || name.endsWith(`.${zone}`);
-}
+export { inZone, keySuffix } from '../../stack/naming.ts';
 
 /** A record's name relative to its zone (`www` for www.<zone>, `@` for the zone itself). */
 export function relativeName(name: string, zone: string): string {

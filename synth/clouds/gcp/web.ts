@@ -5,6 +5,7 @@ import type { AbstractResource } from '../../../knowledge-base/types.ts';
 import type { StackContext } from '../../stack/context.ts';
 import { maybeShared, share, shared } from '../../stack/shared.ts';
 import { gcpLabels } from './base.ts';
+import { fitName } from '../../stack/naming.ts';
 
 /**
  * Helpers shared by the website resource files (load-balancer, certificate, dns, group,
@@ -35,25 +36,10 @@ export function primaryRegionOnly(ctx: StackContext, r: AbstractResource, index:
  * to `max` characters with the stack's hash when the site's name is long.
  */
 export function gcpName(ctx: StackContext, suffix: string, max: number): string {
-  const base = ctx.names.base;
-  const s = `${base}-${suffix}`;
-  if (s.length <= max) return s;
-  const keep = max - suffix.length - ctx.names.hash.length - 2;
-  return `${base.slice(0, Math.max(1, keep)).replace(/-+$/, '')}-${ctx.names.hash}-${suffix}`.slice(0, max).replace(/-+$/, '');
+  return fitName(ctx.names.base, suffix, ctx.names.hash, max);
 }
 
-/** The part of a plan key after `<kind>/<site>-` as a Terraform name: `certificate/shop-custom-1` → `custom_1`. */
-export function keySuffix(ctx: StackContext, r: AbstractResource): string {
-  const prefix = `${r.kind}/${ctx.subject.name}`;
-  const rest = r.key.startsWith(prefix) ? r.key.slice(prefix.length).replace(/^-/, '') : r.key;
-  return rest.replace(/[^a-zA-Z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'main';
-}
-
-/** Whether `name` is `zone` or below it (a wildcard is judged by the name it sits on). */
-export function inZone(name: string, zone: string): boolean {
-  const bare = name.startsWith('*.') ? name.slice(2) : name;
-  return bare === zone || bare.endsWith(`.${zone}`);
-}
+export { inZone, keySuffix } from '../../stack/naming.ts';
 
 /**
  * The stack's own VPC network: a website needs it (private services access peering for Cloud SQL,
