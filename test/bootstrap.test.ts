@@ -26,7 +26,7 @@ const shellcheck = needTool('shellcheck');
 /** Each cloud's access for plan `db` of org `acme`, from the cloud's own access module. */
 function accessOf(cloud: string, of: (ctx: StackContext) => CloudAccess, region: string): CloudAccess & { cloud: string } {
   const subject = { name: 'db', project: 'default', org: 'acme', labels: {} };
-  const ctx = { subject, plan: { cloud, region }, names: stackNames(subject, cloud), workload: { slug: 'postgres', title: 'PostgreSQL' } } as unknown as StackContext;
+  const ctx = { subject, plan: { cloud, region, resources: [] }, names: stackNames(subject, cloud), workload: { slug: 'postgres', title: 'PostgreSQL' } } as unknown as StackContext;
   return { ...of(ctx), cloud };
 }
 const ACCESS = [accessOf('aws', awsAccess, 'us-east-1'), accessOf('azure', azureAccess, 'eastus'), accessOf('gcp', gcpAccess, 'us-east1')];
