@@ -245,6 +245,24 @@ describe('Website cloud plans', () => {
     });
   });
 
+  it('prices a dedicated IP as what AWS builds for it: an address per zone and the Network Load Balancer holding them; a missing figure makes the line missing', async () => {
+    const m = load(site('region: us-east-1\nip: dedicated'), { settings }).model as WebsiteModel;
+    const [aws] = websiteKind.infrastructure!.plan(m);
+    const line = estimateCost(aws!).items.find((i) => i.resource === 'public-ip/shop')!;
+    // 3 × 730 address-hours × $0.005 + 730 h × $0.0225 + 730 NLCU-hours × $0.006
+    expect(line.sku).toBe('3 public IPv4 addresses on a Network Load Balancer (2190 address-hours × $0.005 per address-hour + 730 h × $0.0225 per load balancer-hour + 730 NLCU-hours × $0.006 per NLCU-hour)');
+    expect(line.monthlyUsd).toBe(Math.round((2190 * 0.005 + 730 * 0.0225 + 730 * 0.006) * 100) / 100);
+    expect(line.assumption).toContain('assumes 1 NLCU an hour on average on the Network Load Balancer');
+    await withoutAwsFigure('nlb-hour', () => {
+      const cost = estimateCost(aws!);
+      expect(cost.complete).toBe(false);
+      expect(cost.unpriced.find((u) => u.resource === 'public-ip/shop')).toMatchObject({ missing: true, reason: expect.stringContaining('nlb-hour') });
+    });
+    // A server's own address stays one plain line.
+    const shared = estimateCost(websiteKind.infrastructure!.plan(load(site('region: us-east-1'), { settings }).model as WebsiteModel)[0]!);
+    expect(shared.items.find((i) => i.resource === 'public-ip/shop-nat')).toMatchObject({ sku: 'public IPv4', quantity: 730 });
+  });
+
   it('sizes the backup bucket from the site (uploads and database dumps), not from a server disk it does not have', () => {
     const m = load(site('region: us-east-1\ndatabase:\n  storageGiB: 100\nfileBackup:\n  retentionDays: 20'), { settings }).model as WebsiteModel;
     const line = estimateCost(websiteKind.infrastructure!.plan(m)[0]!).items.find((i) => i.resource === 'bucket/shop-backups')!;

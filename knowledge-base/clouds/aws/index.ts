@@ -6,7 +6,7 @@ import { cdn } from '../../prices/cdn.ts';
 import { dnsZone } from '../../prices/dns-zone.ts';
 import { fileShare } from '../../prices/file-share.ts';
 import { instanceGroup } from '../../prices/instance-group.ts';
-import { loadBalancer } from '../../prices/load-balancer.ts';
+import { loadBalancer, publicAddresses } from '../../prices/load-balancer.ts';
 import { managedMysql } from '../../prices/mysql.ts';
 import { commonPrices, diskPerGiB, natGateway, noCharge, secretMonthly } from '../../pricing.ts';
 import type { CloudKnowledge } from '../registry.ts';
@@ -47,6 +47,8 @@ export const awsKnowledge: CloudKnowledge = {
     nat: natGateway(),
     firewall: noCharge('security groups have no charge'),
     // The website stack (WordPress reference architecture: ALB + Auto Scaling + EFS + RDS + ElastiCache + CloudFront + Route 53).
+    // A dedicated IP: an Elastic IP per zone on a Network Load Balancer in front of the ALB (synth/clouds/aws/lb-address.ts).
+    'public-ip': publicAddresses({ name: 'Network Load Balancer', hourKey: 'nlb-hour', capacity: { key: 'nlb-capacity-unit', unit: 'NLCU', definition: 'an NLCU is 800 new TCP connections a second, 100,000 active connections or 1 GB processed an hour, whichever is highest' } }),
     'load-balancer': loadBalancer({ name: 'Application Load Balancer', hourKey: 'lb-hour', capacity: { key: 'lb-capacity-unit', unit: 'LCU', definition: 'an LCU is 25 new connections a second, 3,000 active connections a minute, 1 GB processed an hour or 1,000 rule evaluations a second, whichever is highest' } }),
     mysql: managedMysql({ name: 'RDS for MySQL', compute: 'class' }),
     'file-share': fileShare({ name: 'EFS Standard', billing: 'stored', note: 'bursting throughput mode: no throughput charge' }),
