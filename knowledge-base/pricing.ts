@@ -155,9 +155,19 @@ export const backupBucket: PriceComponent = withPriced(
 export function secretMonthly(): PriceComponent {
   return withPriced(({ resource: r, plan, catalog }) => {
     const region = regionOf(r, plan);
+    // `attrs.secrets` secrets (a website's own and its database password's), each also replicated to `attrs.replicaRegions`.
+    const count = Math.max(1, Number(r.attrs.secrets ?? 1));
+    const replicas = Array.isArray(r.attrs.replicaRegions) ? (r.attrs.replicaRegions as string[]) : [];
     const p = catalog.otherPrice(region, 'secret');
-    if (p) return item(r, r.type, p, 1, 'secret-month', plan);
-    return missing(r, r.type, `no ${r.type} price for ${region} in knowledge-base/clouds/${plan.cloud}/data.json`);
+    if (!p) return missing(r, r.type, `no ${r.type} price for ${region} in knowledge-base/clouds/${plan.cloud}/data.json`);
+    if (count === 1 && replicas.length === 0) return item(r, r.type, p, 1, 'secret-month', plan);
+    const parts = [{ region, price: p }, ...replicas.map((x) => ({ region: x, price: catalog.otherPrice(x, 'secret') }))];
+    const lacking = parts.filter((x) => !x.price).map((x) => x.region);
+    if (lacking.length) return missing(r, r.type, `no ${r.type} price for ${lacking.join(', ')} (a replica region) in knowledge-base/clouds/${plan.cloud}/data.json`);
+    const total = parts.reduce((sum, x) => sum + count * x.price!.price, 0);
+    const sources = [...new Set(parts.map((x) => `${x.price!.source} (${x.price!.date})`))];
+    const sku = `${count} × ${r.type}${replicas.length ? ` in ${region} and replicated to ${replicas.join(', ')}` : ''} (${parts.map((x) => `${count} × $${x.price!.price} per secret-month in ${x.region}`).join(' + ')})`;
+    return { resource: r.key, sku, unit: 'month', quantity: 1, unitPriceUsd: round4(total), monthlyUsd: round2(total), priceSource: sources.join('; ') };
   }, (c, region) => c.otherPrice(region, 'secret') !== undefined);
 }
 

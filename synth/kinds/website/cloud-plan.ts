@@ -169,7 +169,7 @@ export function buildWebsitePlan(model: WebsiteModel, cloud: CloudId, regionInpu
   out.push({ kind: 'firewall', key: `firewall/${n}`, type: names.firewall ?? 'firewall', attrs: { ports: '80, 443 from the load balancer only; MySQL, NFS and cache from the web servers only' } });
   // The servers of every region read the secrets in their own region (a copy kept in step there), so a failover does not need the primary region.
   const replicaRegions = [...new Set(regions.slice(1).map((x) => x.region))];
-  out.push({ kind: 'secret', key: `secret/${n}`, type: names.secret ?? 'secret', attrs: { holds: 'database password, WordPress admin password and salts', ...(replicaRegions.length ? { replicaRegions } : {}) } });
+  out.push({ kind: 'secret', key: `secret/${n}`, type: names.secret ?? 'secret', attrs: { holds: 'WordPress\'s keys and salts; the database password in a second secret', secrets: 2, ...(replicaRegions.length ? { replicaRegions } : {}) } });
   const stored = backupGiB(model);
   out.push({
     kind: 'bucket', key: `bucket/${n}-backups`, type: catalogFor(cloud).data.objectStorageClass,
