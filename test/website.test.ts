@@ -263,12 +263,14 @@ describe('Website cloud plans', () => {
     expect(shared.items.find((i) => i.resource === 'public-ip/shop-nat')).toMatchObject({ sku: 'public IPv4', quantity: 730 });
   });
 
-  it('prices both secrets a site has (its own and its database password\'s), and each replica a standby region keeps', () => {
+  it('prices both secrets a site has (its own and its database password\'s) and each replica a standby region keeps; the failover health check is missing without a figure', () => {
     const single = estimateCost(websiteKind.infrastructure!.plan(load(site('region: us-east-1'), { settings }).model as WebsiteModel)[0]!);
     expect(single.items.find((i) => i.resource === 'secret/shop')).toMatchObject({ sku: expect.stringMatching(/^2 × Secrets Manager secret \(2 × \$0\.4 per secret-month in us-east-1\)$/), monthlyUsd: 0.8 });
     const m = { ...(load(site('region: us-east-1'), { settings }).model as WebsiteModel), availability: { mode: 'activePassive', standbyRegion: 'us-west-2' } } as WebsiteModel;
     const standby = estimateCost(websiteKind.infrastructure!.plan(m)[0]!);
     const line = [...standby.items, ...standby.unpriced].find((i) => i.resource === 'secret/shop')!;
+    // The failover records' health check has no figure in the knowledge base: the zone's line is missing, never the check left out.
+    expect(standby.unpriced.find((u) => u.resource === 'dns-zone/shop')).toMatchObject({ missing: true, reason: expect.stringContaining('dns-health-check') });
     // Priced in both regions, or missing naming the one without a figure: never one region's secrets only.
     if ('monthlyUsd' in line) expect(line.sku).toContain('replicated to us-west-2');
     else expect(line.reason).toContain('us-west-2');
