@@ -36,7 +36,7 @@ const php = needTool('php');
 /** Each cloud's access for website `blog` of org `acme`, from the cloud's own access module. */
 function accessOf(cloud: string, of: (ctx: StackContext) => CloudAccess, region: string): CloudAccess & { cloud: string; limit: number } {
   const subject = { name: 'blog', project: 'default', org: 'acme', labels: {} };
-  const ctx = { subject, plan: { cloud, region }, names: stackNames(subject, cloud), workload: { slug: 'wordpress', title: 'WordPress' } } as unknown as StackContext;
+  const ctx = { subject, plan: { cloud, region, resources: [{ kind: 'bucket', key: 'bucket/blog', attrs: { prefix: 'backups/blog/' } }] }, names: stackNames(subject, cloud), workload: { slug: 'wordpress', title: 'WordPress' } } as unknown as StackContext;
   const limit = { aws: AWS_USER_DATA_LIMIT, azure: AZURE_CUSTOM_DATA_LIMIT, gcp: GCP_METADATA_VALUE_LIMIT }[cloud]!;
   return { ...of(ctx), cloud, limit };
 }
