@@ -467,13 +467,25 @@ PY
 }
 
 cmd_secrets() {
-  local secret="$WORK/secret.json" out="$WORK/secrets.json" password="" state
+  local secret="$WORK/secret.json" out="$WORK/secrets.json" password="" state attempt
   secret_read >"$secret" || true
-  if [ ! -s "$secret" ]; then echo '{}' >"$secret"; fi
   if [ -n "$DB_PASSWORD_SECRET" ]; then
     password="$WORK/db-password"
     secret_read "$DB_PASSWORD_SECRET" >"$password" 2>/dev/null || : >"$password"
   fi
+  # The clouds' secret_read prints nothing when the store does not answer (throttled, timed out) as
+  # when the secret has no value yet: an empty read is never taken for an empty secret. A server
+  # that has the salts keeps its file; a new one reads again before it makes salts (writing them
+  # over a secret it could not read would log every visitor out and drop the secret's other fields).
+  if [ ! -s "$secret" ] && [ -f "$SECRETS_FILE" ]; then
+    fail "cannot read the site's secret from the cloud's secret store (it answered nothing): $SECRETS_FILE is kept as it is; the next run tries again"
+  fi
+  for attempt in 1 2; do
+    if [ -s "$secret" ]; then break; fi
+    sleep $((attempt * 2))
+    secret_read >"$secret" || true
+  done
+  if [ ! -s "$secret" ]; then echo '{}' >"$secret"; fi
   state="$(secret_state "$secret" "$password")"
   if [ "$state" = invalid ]; then fail "the site's secret is not a JSON object: fix it in the cloud's secret store"; fi
   if [ "$state" = salts-missing ]; then

@@ -1,0 +1,154 @@
+import '../synth/node.ts';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CloudAccess } from '../synth/core/registry/kinds.ts';
+import { shellQuote } from '../synth/core/render/shell.ts';
+import { renderNodeEnv } from '../synth/kinds/website/boot/bootstrap.ts';
+import { DEBIAN_WORDPRESS, SALT_NAMES } from '../synth/kinds/website/boot/config.ts';
+import type { ServerLayout, WordPressServerConfig } from '../synth/kinds/website/boot/config.ts';
+import { renderSiteEnv, websiteCloudFile, websiteTool } from '../synth/kinds/website/boot/tool.ts';
+import { freePort, processRunner } from './real-process.ts';
+import { needAll, needCondition, needTool } from './tools.ts';
+
+/*
+ * The website tool's secrets and git deploy on this machine, without nginx, PHP-FPM or a database:
+ * a "loopback cloud" whose secret is a file (and whose reads can be made to fail, printing nothing,
+ * as the clouds' secret_read does), a bare repository over file://, and a small HTTP server in the
+ * test standing in for the site's home page (it answers the status the live release's theme names).
+ */
+
+const SITE = `wp-tool-${process.pid}`;
+const { sh } = processRunner(120_000);
+const NEED = needAll(needTool('git', 'php', 'curl', 'python3', 'flock'), needCondition(process.getuid?.() === 0, 'root', 'run the tests as root (the tool writes root-owned files with the site\'s group)'));
+beforeEach(NEED.guard);
+
+let root = '';
+let layout: ServerLayout;
+let config: WordPressServerConfig;
+let secretFile = '';
+let server: Server | undefined;
+/** The statuses the stand-in home page answered, in order. */
+const answered: number[] = [];
+
+function loopbackAccess(): CloudAccess {
+  return {
+    storage: { protocol: 's3', bucket: 'unused', region: 'us-east-1', endpoint: '127.0.0.1' },
+    shellConstants: [`SECRET_FILE=${shellQuote(secretFile)}`, `FAILS=${shellQuote(join(root, 'secret-fails'))}`],
+    // A failed read prints nothing and succeeds, as the clouds' secret_read does (`|| true`); FAILS holds how many reads fail next.
+    shellFunctions: [
+      'secret_read() {',
+      '  local n; n="$(cat "$FAILS" 2>/dev/null || echo 0)"',
+      '  if [ "$n" -gt 0 ]; then echo $((n - 1)) >"$FAILS"; return 0; fi',
+      '  if [ $# -gt 0 ]; then cat "$SECRET_FILE.$1" 2>/dev/null || true; else cat "$SECRET_FILE" 2>/dev/null || true; fi',
+      '}',
+      'secret_write() { cat >"$SECRET_FILE"; }',
+      '',
+    ].join('\n'),
+  };
+}
+
+const tool = (...args: string[]) => sh(layout.toolPath, args, { AUTOSTACK_NODE_ENV: join(layout.configDir, 'node.env') });
+async function writeSiteEnv(c: WordPressServerConfig): Promise<void> {
+  await writeFile(join(layout.configDir, 'site.env'), renderSiteEnv(c, layout), { mode: 0o600 });
+}
+
+beforeAll(async () => {
+  if (!NEED.present) return;
+  root = await mkdtemp(join(tmpdir(), 'autostack-wptool-'));
+  await chmod(root, 0o755);
+  secretFile = join(root, 'secret.json');
+  layout = {
+    listenPort: await freePort(),
+    phpUser: 'nobody',
+    phpGroup: 'nogroup',
+    webUser: 'www-data',
+    fpmSocket: join(root, 'run', 'php-fpm.sock'),
+    configDir: join(root, 'etc'),
+    wpConfigDir: join(root, 'wordpress'),
+    contentDir: join(root, 'wp-content'),
+    sharedMount: join(root, 'shared'),
+    logDir: join(root, 'log'),
+    stateDir: join(root, 'state'),
+    documentRoot: join(root, 'docroot'),
+    nginxSiteFile: join(root, 'nginx', 'site.conf'),
+    fpmPoolFile: join(root, 'php', 'pool.conf'),
+    toolPath: join(root, 'sbin', 'autostack-website'),
+    unitsDir: join(root, 'units'),
+  };
+  config = {
+    site: SITE,
+    platformDomain: 'www.blog.acme.www.example.test',
+    customDomains: [],
+    phpVersion: '8.2',
+    source: { type: 'debian', version: DEBIAN_WORDPRESS },
+    database: { host: '127.0.0.1', port: 3306, name: 'wordpress', user: 'wp', tls: false, passwordSecret: 'db-pass' },
+    access: loopbackAccess(),
+    healthPath: '/healthz',
+    memoryMiB: 1024,
+    uploadMiB: 8,
+    trustedProxies: ['127.0.0.1/32'],
+    xmlrpc: false,
+    backup: { onCalendar: '', prefix: `websites/${SITE}` },
+  };
+  for (const d of [layout.configDir, layout.stateDir, dirname(layout.toolPath), layout.contentDir]) await mkdir(d, { recursive: true });
+  await writeFile(layout.toolPath, websiteTool(), { mode: 0o755 });
+  await writeFile(join(layout.configDir, 'cloud.sh'), websiteCloudFile(config.access), { mode: 0o600 });
+  await writeFile(join(layout.configDir, 'node.env'), renderNodeEnv(config, layout, { mode: 'none' }), { mode: 0o600 });
+  await writeSiteEnv(config);
+  await writeFile(`${secretFile}.db-pass`, 'pw-from-the-stack\n');
+  // The home page: the status the live release's theme names in its file `status` (200 without one).
+  server = createServer((_req, res) => {
+    let status = 200;
+    try {
+      status = Number(readFileSync(join(layout.stateDir, 'code', 'current', 'themes', 't', 'status'), 'utf8').trim()) || 200;
+    } catch {
+      /* no release or no status file */
+    }
+    answered.push(status);
+    res.writeHead(status).end('home');
+  });
+  await new Promise<void>((r) => server!.listen(layout.listenPort, '127.0.0.1', r));
+});
+
+afterAll(async () => {
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+describe('the website tool\'s secrets: a failed read of the secret store is never taken for an empty secret', () => {
+  const saltsOf = (doc: Record<string, string>) => Object.fromEntries(SALT_NAMES.map((n) => [n, doc[n]]));
+
+  it('keeps the salts and the other fields of the secret when a server that has its secrets file cannot read the secret', async () => {
+    await writeFile(secretFile, JSON.stringify({ GIT_TOKEN: 'token-kept-by-the-customer' }));
+    const first = await tool('secrets');
+    expect(first.code, first.stderr).toBe(0);
+    const stored = await readFile(secretFile, 'utf8');
+    expect(JSON.parse(stored).GIT_TOKEN).toBe('token-kept-by-the-customer');
+    const file = await readFile(join(layout.configDir, 'secrets.json'), 'utf8');
+    // The store does not answer (a throttled or timed-out read prints nothing).
+    await writeFile(join(root, 'secret-fails'), '1000');
+    const failed = await tool('secrets');
+    expect(failed.code).not.toBe(0);
+    expect(failed.stderr).toContain('cannot read the site\'s secret');
+    expect(await readFile(secretFile, 'utf8')).toBe(stored);
+    expect(await readFile(join(layout.configDir, 'secrets.json'), 'utf8')).toBe(file);
+    await writeFile(join(root, 'secret-fails'), '0');
+  });
+
+  it('a new server whose first read fails reads again before it makes salts: the stored ones stay', async () => {
+    const stored = JSON.parse(await readFile(secretFile, 'utf8'));
+    await rm(join(layout.configDir, 'secrets.json'));
+    await writeFile(join(root, 'secret-fails'), '1');
+    const r = await tool('secrets');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(await readFile(secretFile, 'utf8'))).toEqual(stored);
+    const written = JSON.parse(await readFile(join(layout.configDir, 'secrets.json'), 'utf8'));
+    expect(saltsOf(written)).toEqual(saltsOf(stored));
+    expect(written.DB_PASSWORD).toBe('pw-from-the-stack');
+  });
+});
