@@ -1,6 +1,6 @@
 import '../synth/node.ts';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { chmod, lstat, mkdir, mkdtemp, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -53,6 +53,11 @@ function loopbackAccess(): CloudAccess {
 }
 
 const tool = (...args: string[]) => sh(layout.toolPath, args, { AUTOSTACK_NODE_ENV: join(layout.configDir, 'node.env') });
+const git = async (...args: string[]) => {
+  const r = await sh('git', args);
+  if (r.code !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout.trim();
+};
 async function writeSiteEnv(c: WordPressServerConfig): Promise<void> {
   await writeFile(join(layout.configDir, 'site.env'), renderSiteEnv(c, layout), { mode: 0o600 });
 }
@@ -150,5 +155,91 @@ describe('the website tool\'s secrets: a failed read of the secret store is neve
     const written = JSON.parse(await readFile(join(layout.configDir, 'secrets.json'), 'utf8'));
     expect(saltsOf(written)).toEqual(saltsOf(stored));
     expect(written.DB_PASSWORD).toBe('pw-from-the-stack');
+  });
+});
+
+describe('the website tool\'s git deploy', { timeout: 120_000 }, () => {
+  const bare = () => join(root, 'site.git');
+  const work = () => join(root, 'site-work');
+  const codeDir = () => join(layout.stateDir, 'code');
+  const commit = async (marker: string, files: Record<string, string>, links: Record<string, string> = {}) => {
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(dirname(join(work(), path)), { recursive: true });
+      await writeFile(join(work(), path), text);
+    }
+    for (const [path, target] of Object.entries(links)) {
+      await mkdir(dirname(join(work(), path)), { recursive: true });
+      await symlink(target, join(work(), path));
+    }
+    await git('-C', work(), 'add', '-A');
+    await git('-C', work(), '-c', 'user.name=t', '-c', 'user.email=t@example.test', 'commit', '-q', '-m', marker);
+    await git('-C', work(), 'push', '-q', bare(), 'main');
+    return git('-C', work(), 'rev-parse', 'HEAD');
+  };
+  const live = async () => readlink(join(codeDir(), 'current'));
+  const theme = (marker: string, status = 200) => ({ 'themes/t/style.css': '/*\nTheme Name: T\n*/\n', 'themes/t/index.php': `<?php echo '${marker}';\n`, 'themes/t/status': `${status}\n`, 'plugins/p/p.php': `<?php // plugin ${marker}\n` });
+  let first = '';
+
+  beforeAll(async () => {
+    if (!NEED.present) return;
+    await git('init', '-q', '--bare', '-b', 'main', bare());
+    await git('init', '-q', '-b', 'main', work());
+    await writeSiteEnv({ ...config, code: { repository: `file://${bare()}`, ref: 'main' } });
+  });
+
+  it('keeps the links of themes and plugins a new release still has (never removed and made again under running requests)', async () => {
+    first = await commit('a', theme('a'));
+    const a = await tool('deploy');
+    expect(a.code, a.stderr).toBe(0);
+    const link = join(layout.contentDir, 'plugins', 'p');
+    expect(await readlink(link)).toBe(join(codeDir(), 'current', 'plugins', 'p'));
+    const before = (await lstat(link)).ino;
+    const second = await commit('b', theme('b'));
+    const b = await tool('deploy');
+    expect(b.code, b.stderr).toBe(0);
+    expect(await live()).toBe(second);
+    expect((await lstat(link)).ino).toBe(before);
+  });
+
+  it('a commit rolled back for a server error is not put live again at the next run while the ref still names it', async () => {
+    const good = await live();
+    const bad = await commit('c', theme('c', 500));
+    const r = await tool('deploy');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(`commit ${bad.slice(0, 12)} answered the home page with a server error: rolled back to ${good.slice(0, 12)}`);
+    expect(await live()).toBe(good);
+    const errors = answered.filter((s) => s === 500).length;
+    expect(errors).toBeGreaterThan(0);
+    const again = await tool('deploy');
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain(`commit ${bad.slice(0, 12)}`);
+    expect(again.stderr).toContain('failed on this server');
+    // The visitors saw no second round of server errors.
+    expect(answered.filter((s) => s === 500).length).toBe(errors);
+    expect(await live()).toBe(good);
+  });
+
+  it('never prunes the live release: a ref moved back to an old commit keeps it', async () => {
+    const bad = await commit('d', theme('d', 500));
+    expect((await tool('deploy')).code).not.toBe(0);
+    expect(await live()).not.toBe(bad);
+    await writeSiteEnv({ ...config, code: { repository: `file://${bare()}`, ref: first } });
+    const r = await tool('deploy');
+    expect(r.code, r.stderr).toBe(0);
+    expect(await live()).toBe(first);
+    expect(existsSync(join(codeDir(), first, 'themes', 't', 'index.php'))).toBe(true);
+    expect(existsSync(join(layout.contentDir, 'themes', 't', 'index.php'))).toBe(true);
+    await writeSiteEnv({ ...config, code: { repository: `file://${bare()}`, ref: 'main' } });
+  });
+
+  it('refuses a commit whose links point outside the release (the server\'s files must not be served as a theme or plugin)', async () => {
+    const before = await live();
+    const leak = await commit('e', theme('e'), { 'plugins/leak': '../../../../../../../../../../etc', 'themes/t/passwd': '/etc/passwd' });
+    const r = await tool('deploy');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(`commit ${leak.slice(0, 12)} of file://${bare()} has links that point outside it`);
+    expect(await live()).toBe(before);
+    expect(existsSync(join(layout.contentDir, 'plugins', 'leak'))).toBe(false);
+    expect(existsSync(join(codeDir(), leak))).toBe(false);
   });
 });

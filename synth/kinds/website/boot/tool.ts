@@ -141,6 +141,7 @@ const WEBSITE_TOOL = `#!/bin/bash
 #                                              read-only, uploads (or the link to shared storage) writable by PHP
 #   autostack-website secrets                  write the secrets file from the cloud's secret store
 #                                              (keys and salts made once when the secret has none)
+#   autostack-website deploy [--retry]        the site's code from git (--retry: a commit that failed here before)
 #   autostack-website backup [--if-older MIN]  database dump + wp-content and uploads archives to object storage
 #   autostack-website restore [STAMP]          bring back a backup (default: the latest)
 set -euo pipefail
@@ -352,17 +353,23 @@ code_commit() { # the commit CODE_REF names in the repository now (a full commit
 }
 
 link_code() { # link_code RELEASE: the content directory's themes, plugins and mu-plugins point into RELEASE (and the packaged themes)
-  local kind item name
+  local kind item name link
   for kind in themes plugins mu-plugins; do
     install -d -o root -g root -m 755 "$CONTENT_DIR/$kind"
-    # Links into an earlier release or to a packaged item that is gone go first.
-    find "$CONTENT_DIR/$kind" -mindepth 1 -maxdepth 1 -type l \\( -lname "$CODE_DIR/*" -o ! -exec test -e {} \\; \\) -delete
+    # Every link goes through current, so a link the new release still has stays as it is: removing
+    # and making it again would leave a moment in which WordPress finds the plugin or theme missing.
     if [ -n "$1" ] && [ -d "$1/$kind" ]; then
       for item in "$1/$kind"/*; do
         name="$(basename "$item")"
-        if [ -e "$item" ] && [[ "$name" =~ ^[A-Za-z0-9._-]+$ ]]; then ln -sfn "$CODE_DIR/current/$kind/$name" "$CONTENT_DIR/$kind/$name"; fi
+        link="$CONTENT_DIR/$kind/$name"
+        if [ -e "$item" ] && [[ "$name" =~ ^[A-Za-z0-9._-]+$ ]] && [ "$(readlink "$link" 2>/dev/null)" != "$CODE_DIR/current/$kind/$name" ]; then
+          ln -sfn "$CODE_DIR/current/$kind/$name" "$link"
+        fi
       done
     fi
+    # Then what is gone: links to an item the live release no longer has or to a packaged item that
+    # went (dangling), and links straight into a release (an earlier layout).
+    find "$CONTENT_DIR/$kind" -mindepth 1 -maxdepth 1 -type l \\( \\( -lname "$CODE_DIR/*" ! -lname "$CODE_DIR/current/*" \\) -o ! -exec test -e {} \\; \\) -delete
   done
 }
 
@@ -384,14 +391,25 @@ site_answers() { # the home page through nginx on this server: anything but a se
   return 1
 }
 
-cmd_deploy() {
+# refuse_release COMMIT MESSAGE: the commit is remembered as failed on this server (the agent does
+# not try it again while the ref names it: each try would fetch it again, or put a release that
+# answers server errors live for a moment every two minutes), then the run fails with MESSAGE.
+refuse_release() {
+  echo "$1" >"$CODE_DIR/failed"
+  fail "$2"
+}
+
+cmd_deploy() { # cmd_deploy [--retry]: --retry tries a commit that failed on this server again
   if [ -z "$CODE_REPOSITORY" ]; then return 0; fi
   CODE_DIR="$STATE_DIR/code"
   install -d -o root -g root -m 755 "$CODE_DIR"
-  local commit live="" release new
+  local commit live="" release new base escaped
   commit="$(code_commit)"
   if [ -L "$CODE_DIR/current" ]; then live="$(basename "$(readlink "$CODE_DIR/current")")"; fi
-  if [ "$commit" = "$live" ]; then return 0; fi
+  if [ "$commit" = "$live" ]; then rm -f "$CODE_DIR/failed"; return 0; fi
+  if [ "\${1:-}" != --retry ] && [ -f "$CODE_DIR/failed" ] && [ "$(cat "$CODE_DIR/failed")" = "$commit" ]; then
+    fail "commit \${commit:0:12} of $CODE_REPOSITORY ($CODE_REF) failed on this server before, so the site stays on \${live:0:12}: push a fix, or run autostack-website deploy --retry"
+  fi
   release="$CODE_DIR/$commit"
   if [ ! -d "$release" ]; then
     new="$CODE_DIR/.$commit.new"
@@ -400,12 +418,19 @@ cmd_deploy() {
     git_auth -C "$new" fetch -q --depth 1 "$CODE_REPOSITORY" "$commit" 2>"$WORK/fetch.err" || fail "cannot fetch $commit from $CODE_REPOSITORY: $(head -c 300 "$WORK/fetch.err")"
     git -C "$new" -c advice.detachedHead=false checkout -q FETCH_HEAD
     rm -rf "$new/.git"
-    if [ ! -d "$new/themes" ] && [ ! -d "$new/plugins" ] && [ ! -d "$new/mu-plugins" ]; then rm -rf "$new"; fail "commit \${commit:0:12} of $CODE_REPOSITORY is not a wp-content directory: it has no themes, plugins or mu-plugins folder"; fi
+    # A link in the repository may only point inside the release: never at the server's own files.
+    base="$(realpath "$new")"
+    escaped="$(find "$new" -type l -print0 | while IFS= read -r -d '' link; do
+      case "$(readlink "$link")" in /*) printf '%s\\n' "\${link#"$new"/}"; continue ;; esac
+      case "$(realpath -m "$link")" in "$base"/*) ;; *) printf '%s\\n' "\${link#"$new"/}" ;; esac
+    done | head -n 3 | paste -sd ' ')"
+    if [ -n "$escaped" ]; then rm -rf "$new"; refuse_release "$commit" "commit \${commit:0:12} of $CODE_REPOSITORY has links that point outside it ($escaped): the site stays on \${live:0:12}; make them relative links inside the repository"; fi
+    if [ ! -d "$new/themes" ] && [ ! -d "$new/plugins" ] && [ ! -d "$new/mu-plugins" ]; then rm -rf "$new"; refuse_release "$commit" "commit \${commit:0:12} of $CODE_REPOSITORY is not a wp-content directory: it has no themes, plugins or mu-plugins folder"; fi
     if [ -e "$new/uploads" ]; then log "commit \${commit:0:12} has an uploads folder: ignored (uploads live on the shared storage, never in git)"; fi
     # Every PHP file must parse before the release can go live.
     if ! find "$new" -name '*.php' -type f -print0 | xargs -0 -r -n 50 "php$PHP_VERSION" -l >"$WORK/lint.out" 2>&1; then
       rm -rf "$new"
-      fail "commit \${commit:0:12} of $CODE_REPOSITORY does not parse, so the site stays on \${live:0:12}: $(grep -m 3 -i 'error' "$WORK/lint.out" | head -c 500)"
+      refuse_release "$commit" "commit \${commit:0:12} of $CODE_REPOSITORY does not parse, so the site stays on \${live:0:12}: $(grep -m 3 -i 'error' "$WORK/lint.out" | head -c 500)"
     fi
     chown -R root:root "$new"
     chmod -R u=rwX,go=rX "$new"
@@ -418,10 +443,13 @@ cmd_deploy() {
     ln -sfn "$live" "$CODE_DIR/current.new" && mv -T "$CODE_DIR/current.new" "$CODE_DIR/current"
     link_code "$CODE_DIR/$live"
     reload_php
-    fail "commit \${commit:0:12} answered the home page with a server error: rolled back to \${live:0:12}"
+    rm -rf "$release"
+    refuse_release "$commit" "commit \${commit:0:12} answered the home page with a server error: rolled back to \${live:0:12}"
   fi
-  # Three releases are kept: the live one and two to go back to.
-  find "$CODE_DIR" -mindepth 1 -maxdepth 1 -type d -regextype posix-extended -regex '.*/[0-9a-f]{40}' -printf '%T@ %f\\n' | sort -rn | tail -n +4 | while read -r _ old; do rm -rf "\${CODE_DIR:?}/$old"; done
+  rm -f "$CODE_DIR/failed"
+  # Three releases are kept: the live one (whatever its age: a ref moved back to an old commit) and the two that went live last.
+  touch "$release"
+  find "$CODE_DIR" -mindepth 1 -maxdepth 1 -type d -regextype posix-extended -regex '.*/[0-9a-f]{40}' ! -name "$commit" -printf '%T@ %f\\n' | sort -rn | tail -n +3 | while read -r _ old; do rm -rf "\${CODE_DIR:?}/$old"; done
   log "deployed commit \${commit:0:12} of $CODE_REPOSITORY ($CODE_REF)"
 }
 
@@ -546,7 +574,8 @@ cmd_prepare() {
   install -d -o root -g root -m 755 "$CONTENT_DIR" "$CONTENT_DIR/themes" "$CONTENT_DIR/plugins"
   for kind in themes plugins; do
     for item in "$DOCUMENT_ROOT/wp-content/$kind"/*; do
-      if [ -e "$item" ]; then ln -sfn "$item" "$CONTENT_DIR/$kind/$(basename "$item")"; fi
+      # An item of the same name in the deployed code wins: link_code keeps its link (never swapped back and forth).
+      if [ -e "$item" ] && [ ! -e "$CODE_DIR/current/$kind/$(basename "$item")" ]; then ln -sfn "$item" "$CONTENT_DIR/$kind/$(basename "$item")"; fi
     done
   done
   if [ -d "$DOCUMENT_ROOT/wp-content/languages" ]; then ln -sfn "$DOCUMENT_ROOT/wp-content/languages" "$CONTENT_DIR/languages"; fi
@@ -684,9 +713,9 @@ case "\${1:-}" in
   apply) apply_document "\${2:?usage: autostack-website apply FILE}" ;;
   prepare) load_site; cmd_prepare ;;
   secrets) load_site; cmd_secrets ;;
-  deploy) load_site; cmd_deploy ;;
+  deploy) shift; load_site; cmd_deploy "$@" ;;
   backup) shift; load_site; cmd_backup "$@" ;;
   restore) shift; load_site; cmd_restore "$@" ;;
-  *) fail "usage: autostack-website agent [--wait] | apply FILE | prepare | secrets | backup [--if-older MINUTES] | restore [STAMP]" ;;
+  *) fail "usage: autostack-website agent [--wait] | apply FILE | prepare | secrets | deploy [--retry] | backup [--if-older MINUTES] | restore [STAMP]" ;;
 esac
 `;
