@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CloudAccess } from '../synth/core/registry/kinds.ts';
 import { shellQuote } from '../synth/core/render/shell.ts';
-import { renderNodeEnv } from '../synth/kinds/website/boot/bootstrap.ts';
+import { renderNodeEnv, renderSiteDocument } from '../synth/kinds/website/boot/bootstrap.ts';
 import { DEBIAN_WORDPRESS, SALT_NAMES } from '../synth/kinds/website/boot/config.ts';
 import type { ServerLayout, WordPressServerConfig } from '../synth/kinds/website/boot/config.ts';
 import { renderSiteEnv, websiteCloudFile, websiteTool } from '../synth/kinds/website/boot/tool.ts';
@@ -241,5 +241,47 @@ describe('the website tool\'s git deploy', { timeout: 120_000 }, () => {
     expect(await live()).toBe(before);
     expect(existsSync(join(layout.contentDir, 'plugins', 'leak'))).toBe(false);
     expect(existsSync(join(codeDir(), leak))).toBe(false);
+  });
+});
+
+describe('the website tool under systemd: a timer the document removes', () => {
+  it('stops it and takes it out of timers.target (systemctl cannot disable a unit whose file is already gone)', async () => {
+    // Stand-ins on PATH: nginx and PHP-FPM accept any configuration; systemctl keeps a log and does
+    // what systemd does with enable (a link in timers.target.wants) and with disable (refused once the unit file is gone).
+    const bin = join(root, 'fake-bin');
+    const log = join(root, 'systemctl.log');
+    await mkdir(bin, { recursive: true });
+    for (const name of ['nginx', 'php-fpm8.2']) await writeFile(join(bin, name), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const wants = join(layout.unitsDir, 'timers.target.wants');
+    await writeFile(join(bin, 'systemctl'), [
+      '#!/bin/bash',
+      `echo "$*" >>${shellQuote(log)}`,
+      'if [ "$1" = enable ] || [ "$1" = disable ]; then',
+      '  verb="$1"; shift; [ "$1" = --now ] && shift',
+      `  [ -f ${shellQuote(layout.unitsDir)}/"$1" ] || { echo "Failed to $verb unit: Unit file $1 does not exist." >&2; exit 1; }`,
+      `  mkdir -p ${shellQuote(wants)}`,
+      `  if [ "$verb" = enable ]; then ln -sfn ${shellQuote(layout.unitsDir)}/"$1" ${shellQuote(wants)}/"$1"; else rm -f ${shellQuote(wants)}/"$1"; fi`,
+      'fi',
+      'exit 0',
+      '',
+    ].join('\n'), { mode: 0o755 });
+    const nodeEnv = join(layout.configDir, 'node-systemd.env');
+    await writeFile(nodeEnv, renderNodeEnv(config, layout, { mode: 'systemd' }), { mode: 0o600 });
+    const env = { AUTOSTACK_NODE_ENV: nodeEnv, PATH: `${bin}:${process.env.PATH}` };
+    const apply = async (c: WordPressServerConfig) => {
+      const file = join(root, 'document.json');
+      await writeFile(file, renderSiteDocument(c, layout));
+      const r = await sh(layout.toolPath, ['apply', file], env);
+      expect(r.code, r.stderr).toBe(0);
+    };
+    const timer = 'autostack-website-backup.timer';
+    await apply({ ...config, backup: { ...config.backup, onCalendar: '*-*-* 03:00:00' } });
+    expect(existsSync(join(wants, timer))).toBe(true);
+    await apply(config);
+    expect(existsSync(join(layout.unitsDir, timer))).toBe(false);
+    expect(await readFile(log, 'utf8')).toContain(`stop ${timer}`);
+    // Not enabled any more: nothing starts it at the next boot.
+    expect(existsSync(join(wants, timer))).toBe(false);
+    await lstat(join(wants, timer)).then(() => expect.unreachable('the dangling link is left'), () => undefined);
   });
 });

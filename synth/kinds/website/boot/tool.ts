@@ -266,7 +266,9 @@ reload_services() {
   while read -r unit; do
     name="$(basename "$unit")"
     case "$name" in
-      *.timer) if [ -f "$unit" ]; then systemctl enable --now "$name"; else systemctl disable --now "$name" 2>/dev/null || true; fi ;;
+      # A removed timer: its file is gone, so systemctl would refuse to disable it; it is stopped and
+      # its timers.target link (what enable made) removed, or it would go on firing until a reboot.
+      *.timer) if [ -f "$unit" ]; then systemctl enable --now "$name"; else systemctl stop "$name" 2>/dev/null || true; rm -f "$(dirname "$unit")/timers.target.wants/$name"; fi ;;
     esac
   done <"$WORK/changed"
 }
