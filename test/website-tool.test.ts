@@ -285,3 +285,40 @@ describe('the website tool under systemd: a timer the document removes', () => {
     await lstat(join(wants, timer)).then(() => expect.unreachable('the dangling link is left'), () => undefined);
   });
 });
+
+describe('the website tool on a standby region\'s read-only shared storage: the backup', () => {
+  it('backs up the replicated uploads as they are (it does not try to create their directory on the read-only replica)', async (ctx) => {
+    const shared = join(root, 'ro-shared');
+    await mkdir(join(shared), { recursive: true });
+    const mounted = await sh('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', shared]);
+    needCondition(mounted.code === 0, 'mount', 'run the tests as root with CAP_SYS_ADMIN (.ci/run does): a read-only file system stands in for the EFS replica').guard(ctx);
+    try {
+      await mkdir(join(shared, 'uploads', '2026'), { recursive: true });
+      await writeFile(join(shared, 'uploads', '2026', 'logo.png'), 'png');
+      // The replica keeps the primary's modes, not the ones the tool would give.
+      await chmod(join(shared, 'uploads'), 0o750);
+      expect((await sh('mount', ['-o', 'remount,ro', shared])).code).toBe(0);
+      const standby = { ...layout, sharedMount: shared };
+      const c: WordPressServerConfig = { ...config, sharedStorage: { protocol: 'nfs', source: 'files.example.test:/wordpress' } };
+      // The objects are a directory; mysqldump a stand-in (the replica's dump is not what is tested here).
+      const objects = join(root, 'objects');
+      const bin = join(root, 'backup-bin');
+      await mkdir(bin, { recursive: true });
+      await writeFile(join(bin, 'mysqldump'), '#!/bin/sh\necho "-- dump"\n', { mode: 0o755 });
+      const cloud = join(root, 'backup-cloud.sh');
+      await writeFile(cloud, `OBJECTS=${shellQuote(objects)}\nobject_put() { mkdir -p "$(dirname "$OBJECTS/$1")"; cp "$2" "$OBJECTS/$1"; }\nobject_get() { cp "$OBJECTS/$1" "$2"; }\n`);
+      const siteEnv = join(root, 'backup-site.env');
+      await writeFile(siteEnv, renderSiteEnv(c, standby));
+      const nodeEnv = join(root, 'backup-node.env');
+      await writeFile(nodeEnv, renderNodeEnv(c, standby, { mode: 'none' }).replace(/^CLOUD_FUNCTIONS=.*$/m, `CLOUD_FUNCTIONS=${shellQuote(cloud)}`).replace(/^SITE_ENV=.*$/m, `SITE_ENV=${shellQuote(siteEnv)}`));
+      await writeFile(join(layout.configDir, 'secrets.json'), JSON.stringify({ DB_PASSWORD: 'x' }));
+      const r = await sh(layout.toolPath, ['backup'], { AUTOSTACK_NODE_ENV: nodeEnv, PATH: `${bin}:${process.env.PATH}` });
+      expect(r.code, r.stderr).toBe(0);
+      const stamp = (await readFile(join(objects, c.backup.prefix, 'latest'), 'utf8')).trim();
+      const list = await sh('tar', ['-tzf', join(objects, c.backup.prefix, stamp, 'uploads.tar.gz')]);
+      expect(list.stdout).toContain('./2026/logo.png');
+    } finally {
+      await sh('umount', [shared]);
+    }
+  });
+});

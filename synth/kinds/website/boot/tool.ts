@@ -616,7 +616,8 @@ cmd_backup() {
     --default-character-set=utf8mb4 "$DB_NAME" | gzip -6 >"$WORK/db.sql.gz"
   # The object cache drop-in belongs to the configuration document, not to a backup: a restore never brings back a stale one.
   tar -C "$CONTENT_DIR" --exclude=./uploads --exclude=./cache --exclude=./upgrade --exclude=./object-cache.php -czf "$WORK/wp-content.tar.gz" .
-  install -d -m 755 "$UPLOADS_DIR"
+  # Made only when missing: a standby region's replica is read-only, and install -d would change its mode.
+  if [ ! -d "$UPLOADS_DIR" ]; then install -d -m 755 "$UPLOADS_DIR"; fi
   tar -C "$UPLOADS_DIR" -czf "$WORK/uploads.tar.gz" .
   (cd "$WORK" && sha256sum db.sql.gz wp-content.tar.gz uploads.tar.gz >SHA256SUMS)
   object_put "$key/db.sql.gz" "$WORK/db.sql.gz"
