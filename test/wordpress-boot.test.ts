@@ -125,6 +125,17 @@ describe('WordPress server: the first-boot document', () => {
     });
   }
 
+  for (const access of ACCESS) {
+    it(`makes sure ${access.cloud}'s command-line tool is there (the image may lack it) before it reads the document or a secret with it`, () => {
+      const script = renderWordPressBootstrap(site(access));
+      const main = script.slice(script.indexOf('\nmain() {'));
+      const ensure = main.indexOf('ensure_cloud_cli ');
+      expect(ensure).toBeGreaterThan(main.indexOf('write_files'));
+      expect(ensure).toBeLessThan(main.indexOf('install_tool\n'));
+      expect(ensure).toBeLessThan(main.indexOf('"$TOOL" agent'));
+    });
+  }
+
   it('is a cloud-config document Debian\'s cloud-init validates; the script writes the tool, cloud functions and node file byte for byte', async (ctx) => {
     needTool('cloud-init').guard(ctx);
     const dir = await tempDir('autostack-wp-cloud-init-');

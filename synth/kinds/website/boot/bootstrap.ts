@@ -271,6 +271,13 @@ main() {
   id "$PHP_USER" >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$PHP_USER"
   # The tool, the cloud's functions (mount_shared may need instance_value) and the node file.
   write_files
+  # The cloud's functions read the document and the secrets with its command-line tool on some
+  # clouds (the aws CLI, gcloud): installed here when the image lacks it (the servers have egress: apt above).
+  # shellcheck source=/dev/null
+  if ! (. "$CLOUD_FILE"; ensure_cloud_cli deb nat); then
+    echo "AutoStack: this image lacks the cloud's command-line tool and it could not be installed: use the cloud's Debian 12 image" >&2
+    exit 1
+  fi
   mount_shared
   # Only this site: Debian's sample site and pool go.
   rm -f /etc/nginx/sites-enabled/default "/etc/php/$PHP_VERSION/fpm/pool.d/www.conf"

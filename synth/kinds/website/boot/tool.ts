@@ -141,6 +141,7 @@ const WEBSITE_TOOL = `#!/bin/bash
 #                                              read-only, uploads (or the link to shared storage) writable by PHP
 #   autostack-website secrets                  write the secrets file from the cloud's secret store
 #                                              (keys and salts made once when the secret has none)
+#   autostack-website deploy [--retry]        the site's code from git (--retry: a commit that failed here before)
 #   autostack-website backup [--if-older MIN]  database dump + wp-content and uploads archives to object storage
 #   autostack-website restore [STAMP]          bring back a backup (default: the latest)
 set -euo pipefail
@@ -265,7 +266,9 @@ reload_services() {
   while read -r unit; do
     name="$(basename "$unit")"
     case "$name" in
-      *.timer) if [ -f "$unit" ]; then systemctl enable --now "$name"; else systemctl disable --now "$name" 2>/dev/null || true; fi ;;
+      # A removed timer: its file is gone, so systemctl would refuse to disable it; it is stopped and
+      # its timers.target link (what enable made) removed, or it would go on firing until a reboot.
+      *.timer) if [ -f "$unit" ]; then systemctl enable --now "$name"; else systemctl stop "$name" 2>/dev/null || true; rm -f "$(dirname "$unit")/timers.target.wants/$name"; fi ;;
     esac
   done <"$WORK/changed"
 }
@@ -352,17 +355,23 @@ code_commit() { # the commit CODE_REF names in the repository now (a full commit
 }
 
 link_code() { # link_code RELEASE: the content directory's themes, plugins and mu-plugins point into RELEASE (and the packaged themes)
-  local kind item name
+  local kind item name link
   for kind in themes plugins mu-plugins; do
     install -d -o root -g root -m 755 "$CONTENT_DIR/$kind"
-    # Links into an earlier release or to a packaged item that is gone go first.
-    find "$CONTENT_DIR/$kind" -mindepth 1 -maxdepth 1 -type l \\( -lname "$CODE_DIR/*" -o ! -exec test -e {} \\; \\) -delete
+    # Every link goes through current, so a link the new release still has stays as it is: removing
+    # and making it again would leave a moment in which WordPress finds the plugin or theme missing.
     if [ -n "$1" ] && [ -d "$1/$kind" ]; then
       for item in "$1/$kind"/*; do
         name="$(basename "$item")"
-        if [ -e "$item" ] && [[ "$name" =~ ^[A-Za-z0-9._-]+$ ]]; then ln -sfn "$CODE_DIR/current/$kind/$name" "$CONTENT_DIR/$kind/$name"; fi
+        link="$CONTENT_DIR/$kind/$name"
+        if [ -e "$item" ] && [[ "$name" =~ ^[A-Za-z0-9._-]+$ ]] && [ "$(readlink "$link" 2>/dev/null)" != "$CODE_DIR/current/$kind/$name" ]; then
+          ln -sfn "$CODE_DIR/current/$kind/$name" "$link"
+        fi
       done
     fi
+    # Then what is gone: links to an item the live release no longer has or to a packaged item that
+    # went (dangling), and links straight into a release (an earlier layout).
+    find "$CONTENT_DIR/$kind" -mindepth 1 -maxdepth 1 -type l \\( \\( -lname "$CODE_DIR/*" ! -lname "$CODE_DIR/current/*" \\) -o ! -exec test -e {} \\; \\) -delete
   done
 }
 
@@ -384,14 +393,25 @@ site_answers() { # the home page through nginx on this server: anything but a se
   return 1
 }
 
-cmd_deploy() {
+# refuse_release COMMIT MESSAGE: the commit is remembered as failed on this server (the agent does
+# not try it again while the ref names it: each try would fetch it again, or put a release that
+# answers server errors live for a moment every two minutes), then the run fails with MESSAGE.
+refuse_release() {
+  echo "$1" >"$CODE_DIR/failed"
+  fail "$2"
+}
+
+cmd_deploy() { # cmd_deploy [--retry]: --retry tries a commit that failed on this server again
   if [ -z "$CODE_REPOSITORY" ]; then return 0; fi
   CODE_DIR="$STATE_DIR/code"
   install -d -o root -g root -m 755 "$CODE_DIR"
-  local commit live="" release new
+  local commit live="" release new base escaped
   commit="$(code_commit)"
   if [ -L "$CODE_DIR/current" ]; then live="$(basename "$(readlink "$CODE_DIR/current")")"; fi
-  if [ "$commit" = "$live" ]; then return 0; fi
+  if [ "$commit" = "$live" ]; then rm -f "$CODE_DIR/failed"; return 0; fi
+  if [ "\${1:-}" != --retry ] && [ -f "$CODE_DIR/failed" ] && [ "$(cat "$CODE_DIR/failed")" = "$commit" ]; then
+    fail "commit \${commit:0:12} of $CODE_REPOSITORY ($CODE_REF) failed on this server before, so the site stays on \${live:0:12}: push a fix, or run autostack-website deploy --retry"
+  fi
   release="$CODE_DIR/$commit"
   if [ ! -d "$release" ]; then
     new="$CODE_DIR/.$commit.new"
@@ -400,12 +420,19 @@ cmd_deploy() {
     git_auth -C "$new" fetch -q --depth 1 "$CODE_REPOSITORY" "$commit" 2>"$WORK/fetch.err" || fail "cannot fetch $commit from $CODE_REPOSITORY: $(head -c 300 "$WORK/fetch.err")"
     git -C "$new" -c advice.detachedHead=false checkout -q FETCH_HEAD
     rm -rf "$new/.git"
-    if [ ! -d "$new/themes" ] && [ ! -d "$new/plugins" ] && [ ! -d "$new/mu-plugins" ]; then rm -rf "$new"; fail "commit \${commit:0:12} of $CODE_REPOSITORY is not a wp-content directory: it has no themes, plugins or mu-plugins folder"; fi
+    # A link in the repository may only point inside the release: never at the server's own files.
+    base="$(realpath "$new")"
+    escaped="$(find "$new" -type l -print0 | while IFS= read -r -d '' link; do
+      case "$(readlink "$link")" in /*) printf '%s\\n' "\${link#"$new"/}"; continue ;; esac
+      case "$(realpath -m "$link")" in "$base"/*) ;; *) printf '%s\\n' "\${link#"$new"/}" ;; esac
+    done | head -n 3 | paste -sd ' ')"
+    if [ -n "$escaped" ]; then rm -rf "$new"; refuse_release "$commit" "commit \${commit:0:12} of $CODE_REPOSITORY has links that point outside it ($escaped): the site stays on \${live:0:12}; make them relative links inside the repository"; fi
+    if [ ! -d "$new/themes" ] && [ ! -d "$new/plugins" ] && [ ! -d "$new/mu-plugins" ]; then rm -rf "$new"; refuse_release "$commit" "commit \${commit:0:12} of $CODE_REPOSITORY is not a wp-content directory: it has no themes, plugins or mu-plugins folder"; fi
     if [ -e "$new/uploads" ]; then log "commit \${commit:0:12} has an uploads folder: ignored (uploads live on the shared storage, never in git)"; fi
     # Every PHP file must parse before the release can go live.
     if ! find "$new" -name '*.php' -type f -print0 | xargs -0 -r -n 50 "php$PHP_VERSION" -l >"$WORK/lint.out" 2>&1; then
       rm -rf "$new"
-      fail "commit \${commit:0:12} of $CODE_REPOSITORY does not parse, so the site stays on \${live:0:12}: $(grep -m 3 -i 'error' "$WORK/lint.out" | head -c 500)"
+      refuse_release "$commit" "commit \${commit:0:12} of $CODE_REPOSITORY does not parse, so the site stays on \${live:0:12}: $(grep -m 3 -i 'error' "$WORK/lint.out" | head -c 500)"
     fi
     chown -R root:root "$new"
     chmod -R u=rwX,go=rX "$new"
@@ -418,10 +445,13 @@ cmd_deploy() {
     ln -sfn "$live" "$CODE_DIR/current.new" && mv -T "$CODE_DIR/current.new" "$CODE_DIR/current"
     link_code "$CODE_DIR/$live"
     reload_php
-    fail "commit \${commit:0:12} answered the home page with a server error: rolled back to \${live:0:12}"
+    rm -rf "$release"
+    refuse_release "$commit" "commit \${commit:0:12} answered the home page with a server error: rolled back to \${live:0:12}"
   fi
-  # Three releases are kept: the live one and two to go back to.
-  find "$CODE_DIR" -mindepth 1 -maxdepth 1 -type d -regextype posix-extended -regex '.*/[0-9a-f]{40}' -printf '%T@ %f\\n' | sort -rn | tail -n +4 | while read -r _ old; do rm -rf "\${CODE_DIR:?}/$old"; done
+  rm -f "$CODE_DIR/failed"
+  # Three releases are kept: the live one (whatever its age: a ref moved back to an old commit) and the two that went live last.
+  touch "$release"
+  find "$CODE_DIR" -mindepth 1 -maxdepth 1 -type d -regextype posix-extended -regex '.*/[0-9a-f]{40}' ! -name "$commit" -printf '%T@ %f\\n' | sort -rn | tail -n +3 | while read -r _ old; do rm -rf "\${CODE_DIR:?}/$old"; done
   log "deployed commit \${commit:0:12} of $CODE_REPOSITORY ($CODE_REF)"
 }
 
@@ -467,13 +497,25 @@ PY
 }
 
 cmd_secrets() {
-  local secret="$WORK/secret.json" out="$WORK/secrets.json" password="" state
+  local secret="$WORK/secret.json" out="$WORK/secrets.json" password="" state attempt
   secret_read >"$secret" || true
-  if [ ! -s "$secret" ]; then echo '{}' >"$secret"; fi
   if [ -n "$DB_PASSWORD_SECRET" ]; then
     password="$WORK/db-password"
     secret_read "$DB_PASSWORD_SECRET" >"$password" 2>/dev/null || : >"$password"
   fi
+  # The clouds' secret_read prints nothing when the store does not answer (throttled, timed out) as
+  # when the secret has no value yet: an empty read is never taken for an empty secret. A server
+  # that has the salts keeps its file; a new one reads again before it makes salts (writing them
+  # over a secret it could not read would log every visitor out and drop the secret's other fields).
+  if [ ! -s "$secret" ] && [ -f "$SECRETS_FILE" ]; then
+    fail "cannot read the site's secret from the cloud's secret store (it answered nothing): $SECRETS_FILE is kept as it is; the next run tries again"
+  fi
+  for attempt in 1 2; do
+    if [ -s "$secret" ]; then break; fi
+    sleep $((attempt * 2))
+    secret_read >"$secret" || true
+  done
+  if [ ! -s "$secret" ]; then echo '{}' >"$secret"; fi
   state="$(secret_state "$secret" "$password")"
   if [ "$state" = invalid ]; then fail "the site's secret is not a JSON object: fix it in the cloud's secret store"; fi
   if [ "$state" = salts-missing ]; then
@@ -534,7 +576,8 @@ cmd_prepare() {
   install -d -o root -g root -m 755 "$CONTENT_DIR" "$CONTENT_DIR/themes" "$CONTENT_DIR/plugins"
   for kind in themes plugins; do
     for item in "$DOCUMENT_ROOT/wp-content/$kind"/*; do
-      if [ -e "$item" ]; then ln -sfn "$item" "$CONTENT_DIR/$kind/$(basename "$item")"; fi
+      # An item of the same name in the deployed code wins: link_code keeps its link (never swapped back and forth).
+      if [ -e "$item" ] && [ ! -e "$CODE_DIR/current/$kind/$(basename "$item")" ]; then ln -sfn "$item" "$CONTENT_DIR/$kind/$(basename "$item")"; fi
     done
   done
   if [ -d "$DOCUMENT_ROOT/wp-content/languages" ]; then ln -sfn "$DOCUMENT_ROOT/wp-content/languages" "$CONTENT_DIR/languages"; fi
@@ -573,7 +616,8 @@ cmd_backup() {
     --default-character-set=utf8mb4 "$DB_NAME" | gzip -6 >"$WORK/db.sql.gz"
   # The object cache drop-in belongs to the configuration document, not to a backup: a restore never brings back a stale one.
   tar -C "$CONTENT_DIR" --exclude=./uploads --exclude=./cache --exclude=./upgrade --exclude=./object-cache.php -czf "$WORK/wp-content.tar.gz" .
-  install -d -m 755 "$UPLOADS_DIR"
+  # Made only when missing: a standby region's replica is read-only, and install -d would change its mode.
+  if [ ! -d "$UPLOADS_DIR" ]; then install -d -m 755 "$UPLOADS_DIR"; fi
   tar -C "$UPLOADS_DIR" -czf "$WORK/uploads.tar.gz" .
   (cd "$WORK" && sha256sum db.sql.gz wp-content.tar.gz uploads.tar.gz >SHA256SUMS)
   object_put "$key/db.sql.gz" "$WORK/db.sql.gz"
@@ -672,9 +716,9 @@ case "\${1:-}" in
   apply) apply_document "\${2:?usage: autostack-website apply FILE}" ;;
   prepare) load_site; cmd_prepare ;;
   secrets) load_site; cmd_secrets ;;
-  deploy) load_site; cmd_deploy ;;
+  deploy) shift; load_site; cmd_deploy "$@" ;;
   backup) shift; load_site; cmd_backup "$@" ;;
   restore) shift; load_site; cmd_restore "$@" ;;
-  *) fail "usage: autostack-website agent [--wait] | apply FILE | prepare | secrets | backup [--if-older MINUTES] | restore [STAMP]" ;;
+  *) fail "usage: autostack-website agent [--wait] | apply FILE | prepare | secrets | deploy [--retry] | backup [--if-older MINUTES] | restore [STAMP]" ;;
 esac
 `;
