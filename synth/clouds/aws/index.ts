@@ -26,7 +26,7 @@ export const aws: CloudDefinition = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        roleArn: { description: 'IAM role Terraform assumes in the org\'s account, e.g. arn:aws:iam::123456789012:role/autostack-deploy. The deploy workflow\'s role must be allowed to assume it (sts:AssumeRole).', type: 'string', maxLength: 2048, pattern: '^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$' },
+        roleArn: { description: 'IAM role Terraform assumes in the org\'s account, e.g. arn:aws:iam::123456789012:role/autostack-deploy. The deploy workflow\'s role must be allowed to assume it (sts:AssumeRole).', type: 'string', maxLength: 600, pattern: '^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$' },
       },
     },
     stateBackend: {
