@@ -444,4 +444,8 @@ describe('a Website on AWS', () => {
       registerKind({ ...websiteKind, infrastructure: { ...websiteKind.infrastructure!, workload: fixtureWorkload } });
     }
   });
+  it('writes the password\'s secret again whenever the database user is made anew (the two always hold the same write-only value)', async () => {
+    const { json } = await stackOf(site(TYPICAL));
+    expect(json.resource.aws_secretsmanager_secret_version.mysql_password_value.lifecycle.replace_triggered_by).toEqual(['aws_db_instance.mysql.id']);
+  });
 });

@@ -393,4 +393,8 @@ describe('a Website on Azure', () => {
     expect(out.zone.value).toBe('shop.acme.www.sites.example.net');
     expect(out.host.value).toBe('shop.example.com');
   });
+  it('writes the password\'s secret again whenever the database user is made anew (the two always hold the same write-only value)', async () => {
+    const { json } = await stackOf(site(TYPICAL));
+    expect(json.resource.azurerm_key_vault_secret.mysql_password.lifecycle.replace_triggered_by).toEqual(['azurerm_mysql_flexible_server.mysql.id']);
+  });
 });

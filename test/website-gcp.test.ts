@@ -424,4 +424,8 @@ describe('a Website on GCP', () => {
     expect(out.script.value).toBe(script);
     expect(out.zone.value).toBe('shop.acme.www.sites.example.net.');
   });
+  it('writes the password\'s secret again whenever the database user is made anew (the two always hold the same write-only value)', async () => {
+    const { json } = await stackOf(site(TYPICAL));
+    expect(json.resource.google_secret_manager_secret_version.mysql_password_value.lifecycle.replace_triggered_by).toEqual(['google_sql_user.mysql_user.id']);
+  });
 });

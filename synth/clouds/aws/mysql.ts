@@ -79,7 +79,8 @@ export const awsMysql: ResourceSynth = (ctx, r) => {
     ...secretReplicas(ctx),
   }));
   share(ctx, 'dbSecretName', secretName);
-  new aws.SecretsmanagerSecretVersion(stack, 'mysql_password_value', { secretId: secret.id, secretStringWo: password.value, secretStringWoVersion: password.version });
+  // A database made anew gets this run's ephemeral password: its secret is written again in the same run (never one without the other).
+  new aws.SecretsmanagerSecretVersion(stack, 'mysql_password_value', { secretId: secret.id, secretStringWo: password.value, secretStringWoVersion: password.version, lifecycle: { replaceTriggeredBy: [`${ctx.synthesis.address(db)}.id`] } });
   provide(ctx, r.key, 'host', db.address);
   provide(ctx, r.key, 'password-secret', ctx.lit(secretName));
   new TerraformOutput(stack, 'database_endpoint', { value: db.address, description: 'The MySQL endpoint (private: reachable from the web servers only)' });

@@ -75,6 +75,8 @@ export const azureMysql: ResourceSynth = (ctx, r, i) => {
     contentType: 'text/plain',
     tags: ctx.tags,
     dependsOn: [shared<RoleAssignment>(ctx, 'deployerSecrets')],
+    // A server made anew gets this run's ephemeral password: its secret is written again in the same run.
+    lifecycle: { replaceTriggeredBy: [`${ctx.synthesis.address(server)}.id`] },
   }));
   provide(ctx, r.key, 'host', server.fqdn);
   provide(ctx, r.key, 'password-secret', secretName);

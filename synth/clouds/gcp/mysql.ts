@@ -68,10 +68,11 @@ export const gcpMysql: ResourceSynth = (ctx, r, i) => {
   }));
   new gcp.SqlDatabase(stack, 'mysql_database', { instance: db.name, name: database.name, charset: 'utf8mb4', collation: 'utf8mb4_0900_ai_ci' });
   const password = ephemeralPassword(ctx, 'mysql_password');
-  new gcp.SqlUser(stack, 'mysql_user', { instance: db.name, name: database.user, host: '%', passwordWo: password.value, passwordWoVersion: password.version });
+  const user = new gcp.SqlUser(stack, 'mysql_user', { instance: db.name, name: database.user, host: '%', passwordWo: password.value, passwordWoVersion: password.version });
   const secretId = `${ctx.names.base}-${ctx.workload.slug}-db`;
   const secret = share(ctx, 'dbSecret', new gcp.SecretManagerSecret(stack, 'mysql_password', { secretId, replication: { auto: {} }, labels }));
-  new gcp.SecretManagerSecretVersion(stack, 'mysql_password_value', { secret: secret.id, secretDataWo: password.value, secretDataWoVersion: password.version });
+  // A user made anew (with its instance) gets this run's ephemeral password: its secret version is written again in the same run.
+  new gcp.SecretManagerSecretVersion(stack, 'mysql_password_value', { secret: secret.id, secretDataWo: password.value, secretDataWoVersion: password.version, lifecycle: { replaceTriggeredBy: [`${ctx.synthesis.address(user)}.id`] } });
   // The web servers read the password; they never add a version of it.
   new gcp.SecretManagerSecretIamMember(stack, 'mysql_password_reader', { secretId: secret.id, role: 'roles/secretmanager.secretAccessor', member: `serviceAccount:${shared<ServiceAccount>(ctx, 'serviceAccount').email}` });
   provide(ctx, r.key, 'host', db.privateIpAddress);
