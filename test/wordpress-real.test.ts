@@ -382,7 +382,7 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
 
   it('completes the WordPress installer over HTTP and serves the home page with the site title', async () => {
     const t0 = Date.now();
-    const before = await http('GET', '/');
+    const before = await settled('/');
     expect(before.status).toBe(302);
     expect(before.headers.location).toBe(`https://${DOMAIN}/wp-admin/install.php`);
     const install = await http('POST', '/wp-admin/install.php?step=2', {
@@ -390,7 +390,7 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
     });
     expect(install.status, install.body.slice(0, 2000)).toBe(200);
     expect(install.body).toContain('Success!');
-    const home = await http('GET', '/');
+    const home = await settled('/');
     expect(home.status).toBe(200);
     expect(home.body).toContain(TITLE);
     // Links use the canonical https address (WP_SITEURL) whatever the load balancer spoke to the server.
@@ -407,14 +407,14 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
 
   it('answers the health path with 200, and 503 while MariaDB is down; by address too (the load balancer\'s check)', async () => {
     const t0 = Date.now();
-    expect(await http('GET', '/healthz')).toMatchObject({ status: 200, body: 'ok\n' });
+    expect(await settled('/healthz')).toMatchObject({ status: 200, body: 'ok\n' });
     expect(await http('GET', '/healthz', { host: '127.0.0.1' })).toMatchObject({ status: 200, body: 'ok\n' });
     await stopServer('mariadb');
     const down = await http('GET', '/healthz', { host: '127.0.0.1' });
     expect(down).toMatchObject({ status: 503, body: 'database unreachable\n' });
     expect(down.headers['cache-control']).toBe('no-store');
     await startMariadb();
-    expect(await http('GET', '/healthz')).toMatchObject({ status: 200 });
+    expect(await settled('/healthz')).toMatchObject({ status: 200 });
     timings.health = Date.now() - t0;
   });
 
@@ -471,7 +471,7 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
 
     // WordPress reads Redis, not the database: a title changed behind WordPress's back stays hidden until the cache is flushed.
     await sql("UPDATE wordpress.wp_options SET option_value = 'Changed behind the cache' WHERE option_name = 'blogname'");
-    expect((await http('GET', '/')).body).toContain(TITLE);
+    expect((await settled('/')).body).toContain(TITLE);
 
     // PHP's CLI bootstrapping the site (as WP-CLI or cron would): a value set there is read back from Redis by the next process.
     const value = `set through WordPress ${randomBytes(4).toString('hex')}`;
@@ -482,7 +482,7 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
     expect(await wp('var_export(wp_cache_flush());')).toBe('true');
     expect(await siteKeys()).toEqual([]);
     expect(await redis('get', 'other-site:1:options:alloptions')).toBe('theirs\n');
-    expect((await http('GET', '/')).body).toContain('Changed behind the cache');
+    expect((await settled('/')).body).toContain('Changed behind the cache');
     await sql(`UPDATE wordpress.wp_options SET option_value = '${TITLE}' WHERE option_name = 'blogname'`);
     expect(await wp('var_export(wp_cache_flush());')).toBe('true');
 
@@ -491,16 +491,16 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
     const logged = async () => (await readFile(errorLog, 'utf8').catch(() => '')).split('\n').filter((l) => l.includes('AutoStack object cache:')).length;
     await stopServer('redis');
     const before = await logged();
-    const down = await http('GET', '/');
+    const down = await settled('/');
     expect(down.status).toBe(200);
     expect(down.body).toContain(TITLE);
     expect(await logged()).toBe(before + 1);
     expect(await readFile(errorLog, 'utf8')).toContain(`AutoStack object cache: 127.0.0.1:${redisPort} is unreachable`);
-    expect(await http('GET', '/healthz')).toMatchObject({ status: 200, body: 'ok\n' });
+    expect(await settled('/healthz')).toMatchObject({ status: 200, body: 'ok\n' });
 
     // Redis back: the site uses it again (the backup and restore below run with the cache on).
     await startRedis();
-    expect((await http('GET', '/')).status).toBe(200);
+    expect((await settled('/')).status).toBe(200);
     expect(await siteKeys()).toContain(`${prefix}1:options:alloptions`);
     timings.objectCache = Date.now() - t0;
   });
@@ -512,7 +512,7 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
     expect(await wp(`echo wp_insert_post(['post_author' => 1, 'post_title' => '${marker}', 'post_content' => 'Written before the backup.', 'post_status' => 'publish', 'post_name' => 'restored-post']) > 0 ? 'ok' : 'failed';`)).toBe('ok');
     await mkdir(join(layout.sharedMount, 'uploads', '2026', '11'), { recursive: true });
     await writeFile(join(layout.sharedMount, 'uploads', '2026', '11', 'photo.txt'), 'an uploaded file');
-    expect((await http('GET', '/')).body).toContain(marker);
+    expect((await settled('/')).body).toContain(marker);
     expect((await http('GET', '/wp-content/uploads/2026/11/photo.txt')).body).toBe('an uploaded file');
 
     const backup = await toolOk('backup');
@@ -525,7 +525,7 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
     const t1 = Date.now();
     await sql('DROP DATABASE wordpress');
     await writeFile(join(layout.sharedMount, 'uploads', 'after-backup.txt'), 'written after the backup');
-    expect((await http('GET', '/healthz')).status).toBe(503);
+    expect((await settled('/healthz')).status).toBe(503);
     // WordPress cached the home page's objects before the drop: the restore empties the site's keys, no others.
     expect((await siteKeys()).length).toBeGreaterThan(5);
     await redis('set', 'other-site:1:default:k', 'theirs');
@@ -534,8 +534,8 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
     expect(restore).toMatch(/emptied the object cache of this site's keys \(\d+ deleted\)/);
     expect(await siteKeys()).toEqual([]);
     expect(await redis('get', 'other-site:1:default:k')).toBe('theirs\n');
-    expect((await http('GET', '/healthz')).status).toBe(200);
-    const home = await http('GET', '/');
+    expect((await settled('/healthz')).status).toBe(200);
+    const home = await settled('/');
     expect(home.status).toBe(200);
     expect(home.body).toContain(TITLE);
     expect(home.body).toContain(marker);
@@ -571,7 +571,7 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
     await stopServer('redis');
     const errorLog = join(layout.logDir, 'php', 'error.log');
     const before = await readFile(errorLog, 'utf8');
-    const home = await http('GET', '/');
+    const home = await settled('/');
     expect(home.status).toBe(200);
     expect(home.body).toContain(TITLE);
     // WordPress no longer looks for Redis: nothing new about it in PHP's log.
@@ -607,7 +607,7 @@ describe('the generated WordPress server on Debian\'s nginx, PHP-FPM, MariaDB an
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/the new configuration was refused, previous files kept: .*unknown directive "no_such_directive"/);
     expect(await readFile(layout.nginxSiteFile, 'utf8')).toBe(siteConf);
-    expect((await http('GET', '/healthz')).status).toBe(200);
+    expect((await settled('/healthz')).status).toBe(200);
     await writeFile(objectFile, JSON.stringify({ ...doc, site: 'other-site', absent: ['/tmp/x'] }));
     const other = await tool('agent');
     expect(other.code).not.toBe(0);
