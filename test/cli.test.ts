@@ -1,23 +1,11 @@
 import '../synth/node.ts';
-import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { BAD_PLAN, gitRepo, plan, ROOT, tempDir, writeFiles } from './helpers.ts';
+import { BAD_PLAN, gitRepo, plan, ROOT, runCli, tempDir, writeFiles } from './helpers.ts';
 
-const run = promisify(execFile);
-const BIN = join(ROOT, 'app/bin/autostack.js');
 
-async function autostack(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const autostack = runCli;
 
 
 describe('autostack validate', () => {

@@ -123,3 +123,44 @@ export function taggedTypes(json: Record<string, any>, impl: { untaggable: Recor
 
 /** The base tags of the website tests' sites (org acme, default project, site shop). */
 export const SHOP_TAGS = { 'autostack-org': 'acme', 'autostack-project': 'default', 'autostack-plan': 'shop', 'managed-by': 'autostack' };
+
+/** A Website file `name` (default shop) with `spec` (YAML lines, indented here) and optional metadata `labels` lines. */
+export function websiteFile(spec: string, labels = '', name = 'shop'): string {
+  return `apiVersion: autostack.dev/v1\nkind: Website\nmetadata:\n  name: ${name}\n${labels}spec:\n${spec.replace(/^/gm, '  ')}\n`;
+}
+
+/** The clouds' website tests' typical shop: custom domains, object cache, HA database, canary updates, an alert e-mail. */
+export function typicalShop(databaseSize = 'medium'): string {
+  return `region: us-east-1
+domains:
+  custom: [shop.example.com, www.shop.example.com]
+runtime:
+  php: "8.2"
+  size: medium
+  scaling: { min: 2, max: 6, cpuTarget: 55 }
+  objectCache: true
+database:
+  size: ${databaseSize}
+  storageGiB: 50
+  highAvailability: true
+  backup: { schedule: "15 2 * * *", retentionDays: 14 }
+updates:
+  strategy: canary
+  steps: [10, 50, 100]
+  pause: 15m
+alerts:
+  emails: [ops@example.com]`;
+}
+
+/** The `autostack` CLI (app/bin/autostack.js) run in `cwd` under this Node: its exit code and output, never a throw. */
+export async function runCli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(ROOT, 'app/bin/autostack.js'), ...args], { cwd, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}

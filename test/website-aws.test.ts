@@ -18,7 +18,7 @@ import { cloudStacks } from '../synth/stack/registry.ts';
 import { synthesize } from '../synth/stack/synthesize.ts';
 import { loadTemplates } from '../templates/load.ts';
 import { renderTemplate } from '../synth/core/templates/templates.ts';
-import { danglingReferences, SHOP_TAGS, taggedTypes, tempDir, writeFiles } from './helpers.ts';
+import { danglingReferences, SHOP_TAGS, taggedTypes, tempDir, typicalShop, websiteFile, writeFiles } from './helpers.ts';
 import { needTool } from './tools.ts';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
@@ -44,29 +44,9 @@ const fixtureWorkload: Workload<WebsiteModel> = {
 const productWorkload = websiteKind.infrastructure!.workload;
 registerKind({ ...websiteKind, infrastructure: { ...websiteKind.infrastructure!, workload: fixtureWorkload } });
 
-const TYPICAL = `region: us-east-1
-domains:
-  custom: [shop.example.com, www.shop.example.com]
-runtime:
-  php: "8.2"
-  size: medium
-  scaling: { min: 2, max: 6, cpuTarget: 55 }
-  objectCache: true
-database:
-  size: medium
-  storageGiB: 50
-  highAvailability: true
-  backup: { schedule: "15 2 * * *", retentionDays: 14 }
-updates:
-  strategy: canary
-  steps: [10, 50, 100]
-  pause: 15m
-alerts:
-  emails: [ops@example.com]`;
+const TYPICAL = typicalShop();
 
-function site(spec: string, labels = ''): string {
-  return `apiVersion: autostack.dev/v1\nkind: Website\nmetadata:\n  name: shop\n${labels}spec:\n${spec.replace(/^/gm, '  ')}\n`;
-}
+const site = websiteFile;
 function modelOf(text: string): WebsiteModel {
   const d = loadDocument('.autostack/shop.yaml', text, settings, { now: NOW });
   const errors = d.diagnostics.filter((x) => x.severity === 'error');

@@ -26,36 +26,16 @@ import { cloudStacks } from '../synth/stack/registry.ts';
 import { loadTemplates } from '../templates/load.ts';
 import { AZURE_CUSTOM_DATA_LIMIT } from '../synth/clouds/azure/vm.ts';
 import { rollingPolicy } from '../synth/clouds/azure/group.ts';
-import { danglingReferences, SHOP_TAGS, taggedTypes, tempDir, writeFiles } from './helpers.ts';
+import { danglingReferences, SHOP_TAGS, taggedTypes, tempDir, typicalShop, websiteFile, writeFiles } from './helpers.ts';
 import { needTool } from './tools.ts';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
 const settings: SettingsModel = { ...resolveSettings(undefined), org: 'acme', platform: { domain: 'sites.example.net' } };
 const infra = websiteKind.infrastructure!;
 
-const TYPICAL = `region: us-east-1
-domains:
-  custom: [shop.example.com, www.shop.example.com]
-runtime:
-  php: "8.2"
-  size: medium
-  scaling: { min: 2, max: 6, cpuTarget: 55 }
-  objectCache: true
-database:
-  size: large
-  storageGiB: 50
-  highAvailability: true
-  backup: { schedule: "15 2 * * *", retentionDays: 14 }
-updates:
-  strategy: canary
-  steps: [10, 50, 100]
-  pause: 15m
-alerts:
-  emails: [ops@example.com]`;
+const TYPICAL = typicalShop('large');
 
-function site(spec: string, labels = ''): string {
-  return `apiVersion: autostack.dev/v1\nkind: Website\nmetadata:\n  name: shop\n${labels}spec:\n${spec.replace(/^/gm, '  ')}\n`;
-}
+const site = websiteFile;
 /** The site loaded as written (on AWS, the one cloud with website prices), then moved to Azure's counterpart region. */
 function onAzure(model: WebsiteModel, s: SettingsModel = settings): WebsiteModel {
   const alias = cloudKnowledge('aws').regions.nearest[model.region] ?? 'us-east';

@@ -2,19 +2,14 @@
 // the clouds' folders: the CLI (validate, plan), the GitHub App's review (check run annotations and
 // the comment) and local mode (pull request, merge, render to the deploy branch).
 import '../synth/node.ts';
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { simpleGit } from 'simple-git';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MARKER } from '../app/github/sticky-comment.ts';
 import { LocalPlatform } from '../app/local/local-platform.ts';
 import { settingsFile } from '../app/services/onboarding.ts';
 import { FakeGitHub, payload, probot } from './github/harness.ts';
-import { gitRepo, ROOT } from './helpers.ts';
+import { gitRepo, runCli } from './helpers.ts';
 
-const run = promisify(execFile);
-const BIN = join(ROOT, 'app/bin/autostack.js');
 const F = '.autostack/blog.yaml';
 const SETTINGS = settingsFile('acme').replace('  deployBranch:', '  platform: { domain: sites.example.net }\n  deployBranch:');
 const SITE = (spec = '') => `apiVersion: autostack.dev/v1
@@ -33,15 +28,7 @@ ${spec}`;
 const BAD_SITE = SITE().replace('php: "8.2"', 'php: "7.4"');
 const BAD_LINE = BAD_SITE.split('\n').findIndex((l) => l.includes('php: "7.4"')) + 1;
 
-async function autostack(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const autostack = runCli;
 
 describe('a Website through the CLI', () => {
   it('validate: a positioned error for a bad Website file, exit 1; plan: the site reviewed and priced on all three clouds', async () => {

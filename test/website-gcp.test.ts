@@ -26,7 +26,7 @@ import type { WebsiteModel } from '../synth/kinds/website/model.ts';
 import { buildStack } from '../synth/stack/build.ts';
 import { cloudStacks } from '../synth/stack/registry.ts';
 import { loadTemplates } from '../templates/load.ts';
-import { danglingReferences, SHOP_TAGS, taggedTypes, tempDir, writeFiles } from './helpers.ts';
+import { danglingReferences, SHOP_TAGS, taggedTypes, tempDir, typicalShop, websiteFile, writeFiles } from './helpers.ts';
 import { needTool } from './tools.ts';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
@@ -36,29 +36,9 @@ const templates = await loadTemplates();
 /** The one problem a GCP website plan has today: its prices (knowledge-base/clouds/gcp). */
 const UNPRICED = /is not offered on gcp: not every resource has a price there yet/;
 
-const TYPICAL = `region: us-east-1
-domains:
-  custom: [shop.example.com, www.shop.example.com]
-runtime:
-  php: "8.2"
-  size: medium
-  scaling: { min: 2, max: 6, cpuTarget: 55 }
-  objectCache: true
-database:
-  size: medium
-  storageGiB: 50
-  highAvailability: true
-  backup: { schedule: "15 2 * * *", retentionDays: 14 }
-updates:
-  strategy: canary
-  steps: [10, 50, 100]
-  pause: 15m
-alerts:
-  emails: [ops@example.com]`;
+const TYPICAL = typicalShop();
 
-function site(spec: string, labels = '', name = 'shop'): string {
-  return `apiVersion: autostack.dev/v1\nkind: Website\nmetadata:\n  name: ${name}\n${labels}spec:\n${spec.replace(/^/gm, '  ')}\n`;
-}
+const site = websiteFile;
 
 /** The site resolved (on AWS, where the review offers it today), then moved to GCP's counterpart region. */
 function onGcp(model: WebsiteModel): WebsiteModel {
