@@ -62,8 +62,8 @@ export async function gitRepo(commits: Record<string, string | null>[], branchAf
 }
 
 /**
- * A private key made for the test, as PEM lines (nothing key-like is committed): PKCS#1 RSA
- * (`BEGIN RSA PRIVATE KEY`), SEC1 EC (`BEGIN EC PRIVATE KEY`) or PKCS#8 Ed25519 (`BEGIN PRIVATE KEY`).
+ * A private key made for the test, as PEM lines (nothing key-like is committed): PKCS#1 for RSA,
+ * SEC1 for EC, PKCS#8 for Ed25519 (each with its own PEM header line).
  */
 export function freshPrivateKey(type: 'rsa' | 'ec' | 'ed25519' = 'rsa'): string[] {
   const privateKeyEncoding = { type: type === 'rsa' ? 'pkcs1' : type === 'ec' ? 'sec1' : 'pkcs8', format: 'pem' } as const;
