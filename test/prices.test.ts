@@ -66,20 +66,25 @@ describe('offered regions are fully priced', () => {
       expect(catalog.regionNames().length).toBeGreaterThan(0);
     });
 
+    /** Each kind's sample resource in `region` is priced above $0 (by `field`) with a source, or free with a stated reason. */
+    const expectPriced = (region: string, kinds: readonly ResourceKind[], field: 'unitPriceUsd' | 'monthlyUsd') => {
+      for (const kind of kinds) {
+        const component = knowledge.prices[kind];
+        expect(component, `${cloud} has a price component for ${kind}`).toBeDefined();
+        const r = samples[kind](catalog, region);
+        const out = component!({ resource: r, plan: planWith(cloud, region, [r, samples.disk(catalog, region)]), catalog });
+        if ('reason' in out) expect(out.missing, `${cloud} ${region} ${kind}: ${out.reason}`).toBe(false);
+        else {
+          expect(out[field], `${cloud} ${region} ${kind}`).toBeGreaterThan(0);
+          expect(out.priceSource.length, `${cloud} ${region} ${kind} source`).toBeGreaterThan(20);
+        }
+      }
+    };
+
     for (const [stack, kinds] of Object.entries(STACKS)) {
       for (const region of catalog.regionNames(kinds)) {
         it(`${cloud} ${region} (${stack} stack): every resource kind of the stack has a price or a stated no-charge reason`, () => {
-          for (const kind of kinds) {
-            const component = knowledge.prices[kind];
-            expect(component, `${cloud} has a price component for ${kind}`).toBeDefined();
-            const r = samples[kind](catalog, region);
-            const out = component!({ resource: r, plan: planWith(cloud, region, [r, samples.disk(catalog, region)]), catalog });
-            if ('reason' in out) expect(out.missing, `${cloud} ${region} ${kind}: ${out.reason}`).toBe(false);
-            else {
-              expect(out.unitPriceUsd, `${cloud} ${region} ${kind}`).toBeGreaterThan(0);
-              expect(out.priceSource.length, `${cloud} ${region} ${kind} source`).toBeGreaterThan(20);
-            }
-          }
+          expectPriced(region, kinds, 'unitPriceUsd');
         });
       }
 
@@ -95,17 +100,7 @@ describe('offered regions are fully priced', () => {
 
     for (const region of catalog.regionNames()) {
       it(`${cloud} ${region}: every resource kind has a price or a stated no-charge reason, and internet egress is priced`, () => {
-        for (const kind of SERVER_STACK_KINDS) {
-          const component = knowledge.prices[kind];
-          expect(component, `${cloud} has a price component for ${kind}`).toBeDefined();
-          const r = samples[kind](catalog, region);
-          const out = component!({ resource: r, plan: planWith(cloud, region, [r, samples.disk(catalog, region)]), catalog });
-          if ('reason' in out) expect(out.missing, `${cloud} ${region} ${kind}: ${out.reason}`).toBe(false);
-          else {
-            expect(out.monthlyUsd, `${cloud} ${region} ${kind}`).toBeGreaterThan(0);
-            expect(out.priceSource.length, `${cloud} ${region} ${kind} source`).toBeGreaterThan(20);
-          }
-        }
+        expectPriced(region, SERVER_STACK_KINDS, 'monthlyUsd');
         expect(catalog.otherPrice(region, 'internet-egress')?.price, `${cloud} ${region} internet-egress`).toBeGreaterThan(0);
         expect(catalog.internetEgressPrice(region)).toEqual(catalog.otherPrice(region, 'internet-egress'));
         // at least one type of every family the catalog offers
