@@ -6,6 +6,7 @@ import { defaultVersionFor } from '../../../knowledge-base/postgres.ts';
 import type { CloudId } from '../../../knowledge-base/types.ts';
 import type { Plan } from '../../../schemas/types.generated.ts';
 import type { SettingsModel } from '../../core/resolve/settings.ts';
+import { documentIdentity } from '../../core/resolve/identity.ts';
 
 /** The Plan file as the schema allows it; the types are generated from schemas/plan.schema.json. */
 /** A schema-valid Plan file; instance types are keyed by any registered cloud's id. */
@@ -35,11 +36,7 @@ export function resolvePlan(doc: PlanDoc, file: string, settings: SettingsModel)
   const budget = spec.budget ? { monthlyUsd: spec.budget.monthlyUsd } : undefined;
   return {
     kind: 'Plan',
-    name: doc.metadata.name,
-    project: doc.metadata.project ?? 'default',
-    org: settings.org,
-    labels: doc.metadata.labels ?? {},
-    file,
+    ...documentIdentity(doc, file, settings),
     cloud,
     region: spec.region ?? settings.defaults.region,
     os: { distro, version: spec.os?.version !== undefined ? String(spec.os.version) : latestVersion(distro) },

@@ -6,6 +6,7 @@ import type { ProfileModel } from '../profile/model.ts';
 import { installedWordPress, PHP_VERSIONS, WORDPRESS_VERSIONS } from './versions.ts';
 import { WEB_SIZES, WEBSITE_DEFAULTS } from './model.ts';
 import type { Size, WebsiteModel } from './model.ts';
+import { documentIdentity } from '../../core/resolve/identity.ts';
 
 /** A schema-valid Website file (types generated from schemas/website.schema.json). */
 export type WebsiteDoc = Website;
@@ -105,11 +106,7 @@ export function resolveWebsite(doc: WebsiteDoc, ctx: KindContext): WebsiteModel 
   const traffic = spec.traffic && (spec.traffic.requestsPerMonth !== undefined || spec.traffic.gibPerMonth !== undefined) ? { ...spec.traffic } : undefined;
   return {
     kind: 'Website',
-    name: doc.metadata.name,
-    project: doc.metadata.project ?? 'default',
-    org: settings.org,
-    labels: doc.metadata.labels ?? {},
-    file: ctx.file,
+    ...documentIdentity(doc, ctx.file, settings),
     cloud: websiteCloud(spec, settings),
     region: spec.region ?? settings.defaults.region,
     ...(profile ? { profile } : {}),
