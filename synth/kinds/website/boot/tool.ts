@@ -323,6 +323,8 @@ apply_document() {
 CODE_DIR=""
 git_auth() { # git_auth ARGS...: git with the repository's credentials from the site's secret, if any
   local secret="$WORK/secret.json" token="$WORK/git-token" key="$WORK/git-key"
+  # Read once a run: ls-remote and the fetch of a new commit share it.
+  if [ ! -e "$WORK/git-credentials.read" ]; then
   secret_read >"$secret" 2>/dev/null || echo '{}' >"$secret"
   python3 - "$secret" "$token" "$key" <<'PY'
 import json, os, sys
@@ -338,6 +340,8 @@ for field, path in (("GIT_TOKEN", sys.argv[2]), ("GIT_DEPLOY_KEY", sys.argv[3]))
         os.close(fd)
 PY
   rm -f "$secret"
+  : >"$WORK/git-credentials.read"
+  fi
   local -a opts=(-c protocol.file.allow=always -c core.hooksPath=/dev/null)
   # The token reaches git through a credential helper reading the file: never on a command line.
   if [ -s "$token" ]; then opts+=(-c credential.helper= -c "credential.helper=!f() { echo username=x-access-token; printf 'password=%s' \\"\\$(cat '$token')\\"; }; f"); fi
